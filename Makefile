@@ -1,0 +1,35 @@
+# reportsh — common tasks. `make test` is the README's test command and what CI runs.
+GO ?= go
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1
+
+.PHONY: test race check bench fmt tidy-check cover conformance-update
+
+test:
+	$(GO) test -race -timeout 10m ./...
+
+race:
+	$(GO) test -race -count=10 ./...
+
+cover:
+	$(GO) test -cover ./runtime/... ./interp/...
+
+check: tidy-check
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+	$(GO) test -race ./...
+
+tidy-check:
+	@cp go.mod /tmp/go.mod.bak && cp go.sum /tmp/go.sum.bak
+	@$(GO) mod tidy
+	@diff -q go.mod /tmp/go.mod.bak >/dev/null && diff -q go.sum /tmp/go.sum.bak >/dev/null || \
+		(echo "go.mod/go.sum not tidy"; cp /tmp/go.mod.bak go.mod; cp /tmp/go.sum.bak go.sum; exit 1)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+conformance-update:
+	$(GO) test ./conformance -update

@@ -1,0 +1,84 @@
+// Command reportsh runs report scripts (.rpt files).
+//
+//	reportsh run FILE.rpt [-p name=value]... [--format F] [-o FILE] [--on-error skip|fail]
+//	reportsh check FILE.rpt
+//	reportsh version
+//	reportsh help
+//
+// Exit codes: 0 success; 1 the script has errors (syntax or checking);
+// 2 bad usage; 3 the run failed (data, evaluation or output errors);
+// 130 interrupted.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+// Exit codes.
+const (
+	exitOK        = 0
+	exitScript    = 1
+	exitUsage     = 2
+	exitRun       = 3
+	exitInterrupt = 130
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is main without the process: testable.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "run":
+		return cmdRun(ctx, args[1:], stdout, stderr)
+	case "check":
+		return cmdCheck(args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "reportsh", version)
+		return exitOK
+	case "help", "-h", "--help", "-help":
+		usage(stdout)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "reportsh: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `reportsh runs report scripts.
+
+Usage:
+  reportsh run FILE.rpt [flags]   run a report
+  reportsh check FILE.rpt         check a script without running it
+  reportsh version                print the version
+  reportsh help                   print this help
+
+Flags of run:
+  -p, --param NAME=VALUE   set a parameter (repeatable)
+  -f, --format FORMAT      text (default), csv, json, jsonl, markdown, html
+  -o, --output FILE        write the report to FILE instead of stdout
+  --on-error skip|fail     skip and count bad records, or stop at the first (default: the script's on_error, else fail)
+  --chunk-size N           records per source fetch (default 1000)
+  --memory-limit BYTES     pipeline memory limit (e.g. 512MiB)
+  --stats                  print run statistics on stderr
+  -q, --quiet              no warnings on stderr
+
+Exit codes: 0 ok, 1 script errors, 2 usage, 3 run failed, 130 interrupted.
+Documentation: docs/language.md
+`)
+}

@@ -1,0 +1,254 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/reportsh/reportsh/interp"
+)
+
+// runFlags are the flags of `reportsh run`.
+type runFlags struct {
+	file        string
+	params      map[string]string
+	format      string
+	output      string
+	onError     string
+	chunkSize   int
+	memoryLimit int64
+	stats       bool
+	quiet       bool
+}
+
+func parseRunFlags(args []string) (*runFlags, error) {
+	f := &runFlags{params: map[string]string{}}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, val, hasVal := strings.Cut(a, "=")
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			if f.file != "" {
+				return nil, fmt.Errorf("unexpected argument %q (one script at a time)", a)
+			}
+			f.file = a
+			continue
+		}
+		needVal := func() (string, error) {
+			if hasVal {
+				return val, nil
+			}
+			if i+1 >= len(args) {
+				return "", fmt.Errorf("flag %s needs a value", name)
+			}
+			i++
+			return args[i], nil
+		}
+		switch strings.TrimLeft(name, "-") {
+		case "p", "param":
+			v, err := needVal()
+			if err != nil {
+				return nil, err
+			}
+			k, pv, ok := strings.Cut(v, "=")
+			if !ok || k == "" {
+				return nil, fmt.Errorf("-p needs NAME=VALUE, not %q", v)
+			}
+			f.params[k] = pv
+		case "f", "format":
+			v, err := needVal()
+			if err != nil {
+				return nil, err
+			}
+			f.format = v
+		case "o", "output":
+			v, err := needVal()
+			if err != nil {
+				return nil, err
+			}
+			f.output = v
+		case "on-error":
+			v, err := needVal()
+			if err != nil {
+				return nil, err
+			}
+			if v != "skip" && v != "fail" {
+				return nil, fmt.Errorf("--on-error must be skip or fail, not %q", v)
+			}
+			f.onError = v
+		case "chunk-size":
+			v, err := needVal()
+			if err != nil {
+				return nil, err
+			}
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return nil, fmt.Errorf("--chunk-size needs a positive integer, not %q", v)
+			}
+			f.chunkSize = n
+		case "memory-limit":
+			v, err := needVal()
+			if err != nil {
+				return nil, err
+			}
+			n, err := parseBytes(v)
+			if err != nil {
+				return nil, err
+			}
+			f.memoryLimit = n
+		case "stats":
+			f.stats = true
+		case "q", "quiet":
+			f.quiet = true
+		default:
+			return nil, fmt.Errorf("unknown flag %s", name)
+		}
+	}
+	if f.file == "" {
+		return nil, errors.New("missing the script to run (reportsh run FILE.rpt)")
+	}
+	return f, nil
+}
+
+// parseBytes parses 1048576, 512KiB, 64MiB, 2GiB, 100MB.
+func parseBytes(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1000}, {"MB", 1000_000}, {"GB", 1000_000_000}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSuffix(s, u.suffix), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("bad size %q (e.g. 512MiB)", s)
+	}
+	return n * mult, nil
+}
+
+// compileFile reads and compiles a script with paths relative to its directory.
+func compileFile(path string, stderr io.Writer) (*interp.Program, int) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "reportsh: %v\n", err)
+		return nil, exitUsage
+	}
+	prog, err := interp.Compile(path, src, &interp.Options{Dir: filepath.Dir(path)})
+	if err != nil {
+		printError(stderr, err, src)
+		return nil, exitScript
+	}
+	return prog, exitOK
+}
+
+func cmdCheck(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 {
+		fmt.Fprintln(stderr, "usage: reportsh check FILE.rpt")
+		return exitUsage
+	}
+	if _, code := compileFile(args[0], stderr); code != exitOK {
+		return code
+	}
+	fmt.Fprintf(stdout, "%s: ok\n", args[0])
+	return exitOK
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	f, err := parseRunFlags(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "reportsh run: %v\n", err)
+		return exitUsage
+	}
+	prog, code := compileFile(f.file, stderr)
+	if code != exitOK {
+		return code
+	}
+	out := stdout
+	var file *os.File
+	if f.output != "" {
+		file, err = os.Create(f.output)
+		if err != nil {
+			fmt.Fprintf(stderr, "reportsh: %v\n", err)
+			return exitRun
+		}
+		defer file.Close()
+		out = file
+	}
+	format := f.format
+	if format == "" && f.output != "" {
+		format = formatFromExt(f.output)
+	}
+	start := time.Now()
+	res, err := prog.Run(ctx, &interp.RunConfig{
+		Params: f.params, Output: out, Format: format, OnError: f.onError,
+		ChunkSize: f.chunkSize, MemoryLimit: f.memoryLimit,
+		Color: format == "" && isTerminal(out) && os.Getenv("NO_COLOR") == "",
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(stderr, "reportsh: interrupted")
+			return exitInterrupt
+		}
+		printError(stderr, err, nil)
+		var pe *interp.ParamError
+		if errors.As(err, &pe) {
+			return exitUsage
+		}
+		return exitRun
+	}
+	if file != nil {
+		if err := file.Close(); err != nil {
+			fmt.Fprintf(stderr, "reportsh: %v\n", err)
+			return exitRun
+		}
+	}
+	t := res.Totals
+	if !f.quiet && (t.Skipped > 0 || t.Rejected > 0) && (f.output != "" || format != "" && format != "text") {
+		fmt.Fprintf(stderr, "reportsh: %d records read, %d skipped, %d rejected\n", t.RecordsRead, t.Skipped, t.Rejected)
+		for _, w := range t.Warnings {
+			fmt.Fprintf(stderr, "reportsh: %s\n", w)
+		}
+	}
+	if f.stats {
+		el := time.Since(start)
+		c := res.Snapshot.Counters
+		rate := float64(t.RecordsRead) / el.Seconds()
+		fmt.Fprintf(stderr, "stats: %d records in %v (%.0f records/s), %d chunks, %d skipped, %d rejected\n",
+			t.RecordsRead, el.Round(time.Millisecond), rate, c.Chunks, t.Skipped, t.Rejected)
+	}
+	return exitOK
+}
+
+func formatFromExt(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		return "csv"
+	case ".json":
+		return "json"
+	case ".jsonl", ".ndjson":
+		return "jsonl"
+	case ".md", ".markdown":
+		return "markdown"
+	case ".html", ".htm":
+		return "html"
+	}
+	return ""
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,218 @@
+package grammar
+
+import "github.com/alecthomas/participle/v2/lexer"
+
+// The AST types double as the participle grammar: the parser struct tags
+// describe the syntax. Pos is filled in by participle (or by the Parse
+// methods of the leaf types) with the position of the node's first token.
+
+// Node is implemented by every AST node.
+type Node interface {
+	// Position returns the position of the node's first token.
+	Position() lexer.Position
+}
+
+// File is a parsed script.
+type File struct {
+	Pos   lexer.Position
+	Stmts []*Stmt `parser:"(EOL | @@ EOL)* EOF"`
+}
+
+// Stmt is one top-level statement. Exactly one field other than Pos is set.
+type Stmt struct {
+	Pos       lexer.Position
+	Report    *ReportStmt `parser:"  @@"`
+	Param     *Param      `parser:"| @@"`
+	Source    *Source     `parser:"| @@"`
+	Lookup    *Lookup     `parser:"| @@"`
+	OnError   *OnError    `parser:"| @@"`
+	MaxGroups *MaxGroups  `parser:"| @@"`
+	Where     *Where      `parser:"| @@"`
+	Let       *Let        `parser:"| @@"`
+	Group     *Group      `parser:"| @@"`
+	Detail    *Band       `parser:"| 'detail' @@"`
+	Summary   *Band       `parser:"| 'summary' @@"`
+	Header    *Band       `parser:"| 'header' @@"` // report header
+	Footer    *Band       `parser:"| 'footer' @@"` // report footer
+}
+
+// ReportStmt is `report "Title"`.
+type ReportStmt struct {
+	Pos   lexer.Position
+	Title StringLit `parser:"'report' @@"`
+}
+
+// Param is `param NAME: TYPE = DEFAULT`. Type is not checked here. Default is
+// nil when the parameter is required; otherwise it is raw expression text,
+// such as 2024-01-01, which the interpreter interprets according to Type.
+type Param struct {
+	Pos     lexer.Position
+	Name    Ident `parser:"'param' @@"`
+	Type    Ident `parser:"':' @@"`
+	Default *Expr `parser:"('=' @@)?"`
+}
+
+// Source is `source CALL {SCHEMA} sorted by NAME, ...`, with the schema and
+// the sort order optional.
+type Source struct {
+	Pos      lexer.Position
+	Call     *Call        `parser:"'source' @@"`
+	Schema   []*FieldType `parser:"('{' @@ ((?= ',' ~'}') ',' @@)* ','? '}')?"`
+	SortedBy []Ident      `parser:"('sorted' 'by' @@ (',' @@)*)?"`
+}
+
+// FieldType is one `NAME: TYPE` entry of a source schema.
+type FieldType struct {
+	Pos  lexer.Position
+	Name Ident `parser:"@@"`
+	Type Ident `parser:"':' @@"`
+}
+
+// Call is a data source such as `sqlite("sales.db", table: "sales")`:
+// positional literal arguments followed by named ones. That positional
+// arguments come first is checked by Parse.
+type Call struct {
+	Pos  lexer.Position
+	Name Ident  `parser:"@@ '('"`
+	Args []*Arg `parser:"(@@ ((?= ',' ~')') ',' @@)* ','?)? ')'"`
+}
+
+// Arg is one argument of a [Call]. Name is nil for a positional argument.
+type Arg struct {
+	Pos   lexer.Position
+	Name  *Ident  `parser:"((?= Ident ':') @@ ':')?"`
+	Value Literal `parser:"@@"`
+}
+
+// Lookup is `lookup NAME = CALL on LEFT == RIGHT`: records of the main
+// source are joined to the record of the lookup source whose field RIGHT
+// equals the value of LEFT. The last "==" outside brackets separates the two.
+type Lookup struct {
+	Pos   lexer.Position
+	Name  Ident `parser:"'lookup' @@ '='"`
+	Call  *Call `parser:"@@"`
+	Left  *Expr `parser:"'on' @@"`
+	Right Ident // split off Left by Parse
+}
+
+// OnError is `on_error MODE`, where MODE is "skip" or "fail" (checked by
+// the interpreter).
+type OnError struct {
+	Pos  lexer.Position
+	Mode Ident `parser:"'on_error' @@"`
+}
+
+// MaxGroups is the report-wide `max_groups N`.
+type MaxGroups struct {
+	Pos   lexer.Position
+	Limit IntLit `parser:"'max_groups' @@"`
+}
+
+// Where is `where COND`, a filter on records.
+type Where struct {
+	Pos  lexer.Position
+	Cond *Expr `parser:"'where' @@"`
+}
+
+// Let is `let NAME = VALUE`, a computed field.
+type Let struct {
+	Pos   lexer.Position
+	Name  Ident `parser:"'let' @@ '='"`
+	Value *Expr `parser:"@@"`
+}
+
+// Group is `group KEY as NAME max_groups N { ITEMS }`, with "as" and
+// "max_groups" optional. Groups nest through Items.
+type Group struct {
+	Pos       lexer.Position
+	Key       *Expr        `parser:"'group' @@"`
+	As        *Ident       `parser:"('as' @@)?"`
+	MaxGroups *IntLit      `parser:"('max_groups' @@)?"`
+	Items     []*GroupItem `parser:"'{' (EOL | @@ EOL)* '}'"`
+}
+
+// GroupItem is one item of a group body. Exactly one field other than Pos is
+// set.
+type GroupItem struct {
+	Pos    lexer.Position
+	Header *Band  `parser:"  'header' @@"`
+	Footer *Band  `parser:"| 'footer' @@"`
+	Group  *Group `parser:"| @@"`
+}
+
+// Band is what a header, footer, detail or summary prints: either a string
+// template or a list of columns. Exactly one of Template and Columns is set.
+type Band struct {
+	Pos      lexer.Position
+	Template *Template `parser:"  @@"`
+	Columns  []*Column `parser:"| '{' @@ ((?= ',' ~'}') ',' @@)* ','? '}'"`
+}
+
+// Column is `NAME: EXPR format "PATTERN"`, with the name and format
+// optional. A bare column such as `customer` has no Name.
+type Column struct {
+	Pos    lexer.Position
+	Name   *Ident     `parser:"((?= Ident ':') @@ ':')?"`
+	Expr   *Expr      `parser:"@@"`
+	Format *StringLit `parser:"('format' @@)?"`
+}
+
+// Ident is a name: a parameter, field, type, function or option name.
+type Ident struct {
+	Pos  lexer.Position
+	Name string `parser:"@Ident"`
+}
+
+// Position implements [Node].
+func (n *File) Position() lexer.Position { return n.Pos }
+
+// Position implements [Node].
+func (n *Stmt) Position() lexer.Position { return n.Pos }
+
+// Position implements [Node].
+func (n *ReportStmt) Position() lexer.Position { return n.Pos }
+
+// Position implements [Node].
+func (n *Param) Position() lexer.Position { return n.Pos }
+
+// Position implements [Node].
+func (n *Source) Position() lexer.Position { return n.Pos }
+
+// Position implements [Node].
+func (n *FieldType) Position() lexer.Position { return n.Pos }
+
+// Position implements [Node].
+func (n *Call) Position() lexer.Position { return n.Pos }
+
+// Position implements [Node].
+func (n *Arg) Position() lexer.Position { return n.Pos }
+
+// Position implements [Node].
+func (n *Lookup) Position() lexer.Position { return n.Pos }
+
+// Position implements [Node].
+func (n *OnError) Position() lexer.Position { return n.Pos }
+
+// Position implements [Node].
+func (n *MaxGroups) Position() lexer.Position { return n.Pos }
+
+// Position implements [Node].
+func (n *Where) Position() lexer.Position { return n.Pos }
+
+// Position implements [Node].
+func (n *Let) Position() lexer.Position { return n.Pos }
+
+// Position implements [Node].
+func (n *Group) Position() lexer.Position { return n.Pos }
+
+// Position implements [Node].
+func (n *GroupItem) Position() lexer.Position { return n.Pos }
+
+// Position implements [Node].
+func (n *Band) Position() lexer.Position { return n.Pos }
+
+// Position implements [Node].
+func (n *Column) Position() lexer.Position { return n.Pos }
+
+// Position implements [Node].
+func (n *Ident) Position() lexer.Position { return n.Pos }

@@ -1,0 +1,200 @@
+package interp
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/conf"
+
+	"github.com/reportsh/reportsh/runtime/value"
+	"github.com/reportsh/reportsh/stdlib"
+)
+
+// funcPrefix marks the internal names of the standard library's functions.
+const funcPrefix = "__f_"
+
+// funcTable holds the functions an expression may call: the standard
+// library plus the operators' implementations (__add, __lt, …).
+type funcTable struct {
+	funcs map[string]*stdlib.Func
+	opts  []expr.Option
+}
+
+func newFuncTable(extra []*stdlib.Func) *funcTable {
+	t := &funcTable{funcs: map[string]*stdlib.Func{}}
+	for _, f := range stdlib.All() {
+		t.funcs[f.Name] = f
+	}
+	for _, f := range extra {
+		t.funcs[f.Name] = f
+	}
+	t.opts = append(t.opts, expr.DisableAllBuiltins())
+	for _, f := range t.funcs {
+		// Registered under an internal name so that a field called like a
+		// function (year, month, date…) never shadows the call.
+		t.opts = append(t.opts, expr.Function(funcPrefix+f.Name, f.Call))
+	}
+	for name, fn := range operatorFuncs {
+		t.opts = append(t.opts, expr.Function(name, fn))
+	}
+	return t
+}
+
+func (t *funcTable) lookup(name string) (*stdlib.Func, bool) {
+	f, ok := t.funcs[name]
+	if !ok {
+		f, ok = t.funcs[strings.ToLower(name)]
+	}
+	return f, ok
+}
+
+func (t *funcTable) names() []string {
+	out := make([]string, 0, len(t.funcs))
+	for n := range t.funcs {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// config returns a fresh expr configuration with every function registered.
+func (t *funcTable) config() *conf.Config {
+	c := conf.CreateNew()
+	for _, o := range t.opts {
+		o(c)
+	}
+	for name := range c.Disabled {
+		delete(c.Builtins, name)
+	}
+	return c
+}
+
+func binop(op value.Op) func(...any) (any, error) {
+	return func(a ...any) (any, error) { return value.Arith(op, a[0], a[1]) }
+}
+
+func cmpop(test func(int) bool) func(...any) (any, error) {
+	return func(a ...any) (any, error) {
+		if a[0] == nil || a[1] == nil {
+			return nil, nil
+		}
+		c, err := value.Compare(a[0], a[1])
+		if err != nil {
+			return nil, err
+		}
+		return test(c), nil
+	}
+}
+
+// truthy is the language's notion of a true condition: true is true; false
+// and nil (unknown) are false; anything else is an error.
+func truthy(v any) (bool, error) {
+	switch x := v.(type) {
+	case bool:
+		return x, nil
+	case nil:
+		return false, nil
+	}
+	return false, fmt.Errorf("condition is %s %s, not a bool", value.KindOf(v), value.String(v))
+}
+
+var regexCache sync.Map // pattern → *regexp.Regexp
+
+func strop(test func(a, b string) (bool, error)) func(...any) (any, error) {
+	return func(a ...any) (any, error) {
+		if a[0] == nil || a[1] == nil {
+			return nil, nil
+		}
+		x, ok1 := a[0].(string)
+		y, ok2 := a[1].(string)
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("needs strings, not %s and %s", value.KindOf(a[0]), value.KindOf(a[1]))
+		}
+		return test(x, y)
+	}
+}
+
+var operatorFuncs = map[string]func(...any) (any, error){
+	"__add": binop(value.OpAdd),
+	"__sub": binop(value.OpSub),
+	"__mul": binop(value.OpMul),
+	"__div": binop(value.OpDiv),
+	"__mod": binop(value.OpMod),
+	"__pow": func(a ...any) (any, error) {
+		return stdlibCall("pow", a...)
+	},
+	"__neg": func(a ...any) (any, error) { return value.Neg(a[0]) },
+	"__not": func(a ...any) (any, error) {
+		if a[0] == nil {
+			return nil, nil
+		}
+		b, err := truthy(a[0])
+		return !b, err
+	},
+	"__truthy": func(a ...any) (any, error) { return truthy(a[0]) },
+	"__eq":     func(a ...any) (any, error) { return value.Equal(a[0], a[1]), nil },
+	"__ne":     func(a ...any) (any, error) { return !value.Equal(a[0], a[1]), nil },
+	"__lt":     cmpop(func(c int) bool { return c < 0 }),
+	"__le":     cmpop(func(c int) bool { return c <= 0 }),
+	"__gt":     cmpop(func(c int) bool { return c > 0 }),
+	"__ge":     cmpop(func(c int) bool { return c >= 0 }),
+	"__in": func(a ...any) (any, error) {
+		if a[0] == nil {
+			return nil, nil
+		}
+		switch list := a[1].(type) {
+		case []any:
+			for _, x := range list {
+				if value.Equal(value.Normalize(x), a[0]) {
+					return true, nil
+				}
+			}
+			return false, nil
+		case map[string]any:
+			s, ok := a[0].(string)
+			if !ok {
+				return false, nil
+			}
+			_, found := list[s]
+			return found, nil
+		case nil:
+			return nil, nil
+		}
+		return nil, fmt.Errorf("in needs a list, not %s", value.KindOf(a[1]))
+	},
+	"__contains":   strop(func(a, b string) (bool, error) { return strings.Contains(a, b), nil }),
+	"__startsWith": strop(func(a, b string) (bool, error) { return strings.HasPrefix(a, b), nil }),
+	"__endsWith":   strop(func(a, b string) (bool, error) { return strings.HasSuffix(a, b), nil }),
+	"__matches": strop(func(a, b string) (bool, error) {
+		re, ok := regexCache.Load(b)
+		if !ok {
+			r, err := regexp.Compile(b)
+			if err != nil {
+				return false, err
+			}
+			re, _ = regexCache.LoadOrStore(b, r)
+		}
+		return re.(*regexp.Regexp).MatchString(a), nil
+	}),
+	"__get": func(a ...any) (any, error) {
+		switch m := a[0].(type) {
+		case nil:
+			return nil, nil
+		case map[string]any:
+			return m[a[1].(string)], nil
+		}
+		return nil, fmt.Errorf("cannot read field %s of %s", a[1], value.KindOf(a[0]))
+	},
+}
+
+func stdlibCall(name string, args ...any) (any, error) {
+	f, ok := stdlib.Lookup(name)
+	if !ok {
+		return nil, fmt.Errorf("no function %s", name)
+	}
+	return f.Call(args...)
+}

@@ -1,0 +1,81 @@
+package interp
+
+import (
+	"github.com/reportsh/reportsh/render"
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// plan fixes the record layout, the grouping strategy and the band list
+// once every statement has been compiled.
+func (c *compiler) plan() {
+	p := c.prog
+	p.argBase = len(c.slots)
+	for i := range p.args {
+		c.addSlot("__arg"+itoa(i), value.KindAny)
+	}
+	p.width = len(c.slots)
+	p.names = c.slots
+	if len(p.groupings) == 1 {
+		gr := p.groupings[0]
+		var keys []string
+		plain := true
+		for _, lv := range gr.Levels {
+			if lv.Key == nil || !isIdent(lv.Key.Text) || p.source.Schema.Index(lv.Key.Text) < 0 {
+				plain = false
+				break
+			}
+			keys = append(keys, p.source.Schema.Fields[p.source.Schema.Index(lv.Key.Text)].Name)
+		}
+		switch {
+		case plain && sortedPrefix(p.source.SortedBy, keys):
+			gr.Streaming = true
+		case plain && p.source.Kind == "sqlite" && p.source.Table != "":
+			p.source.OrderBy = keys
+			gr.Streaming = true
+		}
+		if !gr.Streaming && p.detail != nil {
+			p.needSort = true
+		}
+	}
+	// The bands a renderer can expect, in report order.
+	add := func(b *bandDef) {
+		if b != nil {
+			b.Band.ID = len(p.bands)
+			p.bands = append(p.bands, b.Band)
+		}
+	}
+	add(p.repHeader)
+	for _, gr := range p.groupings {
+		for _, lv := range gr.Levels {
+			add(lv.Header)
+		}
+	}
+	add(p.detail)
+	for _, gr := range p.groupings {
+		for i := len(gr.Levels) - 1; i >= 0; i-- {
+			add(gr.Levels[i].Footer)
+		}
+	}
+	add(p.summary)
+	add(p.repFooter)
+	_ = render.Detail
+}
+
+func sortedPrefix(sorted, keys []string) bool {
+	if len(keys) > len(sorted) {
+		return false
+	}
+	for i, k := range keys {
+		if sorted[i] != k {
+			return false
+		}
+	}
+	return true
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}

@@ -1,0 +1,43 @@
+package interp
+
+import (
+	"fmt"
+	"io/fs"
+
+	"github.com/reportsh/reportsh/stdlib"
+)
+
+// Options configure Compile. The zero value is valid: paths resolve against
+// the working directory and every default applies.
+type Options struct {
+	// FS, if set, is the only file system the script's sources may read.
+	// Paths in the script are relative to its root and may not escape it
+	// ("..", absolute paths). SQLite files are copied to a temporary file
+	// unless Dir is also set, in which case they are opened at Dir/path (set
+	// both when FS is os.DirFS(Dir)).
+	FS fs.FS
+	// Dir is the directory relative paths start from when FS is nil; the
+	// CLI sets it to the script's directory. Empty means the working
+	// directory.
+	Dir string
+	// MaxGroups overrides the per-level group limit for every level
+	// (default: the script's max_groups, else 10,000).
+	MaxGroups int
+	// MaxExprSize limits the script's size in bytes (0: no limit).
+	MaxExprSize int
+	// Funcs are extra functions callable from expressions; they shadow
+	// built-ins of the same name.
+	Funcs []*stdlib.Func
+}
+
+// LimitError reports that a configured limit was exceeded.
+type LimitError struct {
+	Limit string
+	Value int64
+	Max   int64
+	Where string
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("%s: %s exceeded (%d > %d)", e.Where, e.Limit, e.Value, e.Max)
+}

@@ -1,0 +1,131 @@
+package interp
+
+import (
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/reportsh/reportsh/render"
+	"github.com/reportsh/reportsh/runtime/agg"
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// The plan: what Compile produces and Run executes. Nothing here changes
+// after Compile, so one Program runs many times concurrently.
+
+// paramDef is a declared parameter.
+type paramDef struct {
+	Name       string
+	Kind       value.Kind
+	Default    any
+	HasDefault bool
+	Pos        lexer.Position
+}
+
+// sourceDef says where records (or lookup rows) come from.
+type sourceDef struct {
+	Kind      string // csv, jsonl, sqlite
+	Path      string // as written, relative to the script
+	Table     string
+	Query     string
+	Delimiter rune
+	Types     map[string]value.Kind
+	SortedBy  []string
+	OrderBy   []string // pushed down into SQLite
+	Pos       lexer.Position
+	Schema    *value.Schema
+}
+
+// lookupDef joins related rows into each record.
+type lookupDef struct {
+	Name   string
+	Source *sourceDef
+	On     string // column of the lookup source
+	Left   *Expr  // over the main record
+	Slot   int
+	Pos    lexer.Position
+}
+
+// step is one where or let, in script order.
+type step struct {
+	Where *Expr
+	Let   *Expr
+	Name  string
+	Slot  int
+}
+
+// colDef is one column of a band.
+type colDef struct {
+	Name   string
+	Expr   *Expr
+	Format string
+}
+
+// templatePart is a literal or an expression of a text band.
+type templatePart struct {
+	Lit  string
+	Expr *Expr
+}
+
+// bandDef is a header, footer, detail or summary band.
+type bandDef struct {
+	Band     *render.Band
+	Cols     []*colDef
+	Template []templatePart
+	Aggs     []*aggRef // every aggregate the band reads
+	Pos      lexer.Position
+}
+
+// level is one grouping level.
+type level struct {
+	Name      string
+	Key       *Expr
+	KeySlot   int
+	MaxGroups int
+	Header    *bandDef
+	Footer    *bandDef
+	Specs     []agg.Spec
+	slotSpec  map[string]int // aggregate slot → index in Specs (and Group.Results)
+	Pos       lexer.Position
+}
+
+// grouping is one independent grouping configuration (a top-level group
+// block and the groups nested in it).
+type grouping struct {
+	Levels    []*level
+	Streaming bool // input arrives sorted by the level keys
+}
+
+// Program is a compiled report script, ready to run any number of times,
+// concurrently.
+type Program struct {
+	name      string
+	title     string
+	opts      Options
+	params    []*paramDef
+	source    *sourceDef
+	lookups   []*lookupDef
+	steps     []*step
+	groupings []*grouping
+	detail    *bandDef
+	summary   *bandDef
+	repHeader *bandDef
+	repFooter *bandDef
+	onError   string // "fail" or "skip"
+	maxGroups int
+
+	// Record layout: source fields, lookup slots, let slots, key slots,
+	// aggregate argument slots.
+	nSource  int
+	argBase  int
+	width    int
+	args     []*Expr // aggregate arguments, evaluated per record
+	argIx    map[string]int
+	global   []agg.Spec
+	gslot    map[string]int // summary/report aggregate slot → index in global
+	needSort bool           // buffer and sort records (detail over unsorted groups)
+	names    []string       // record slot names for the environment (index = slot)
+	bands    []*render.Band
+	funcs    *funcTable
+}
+
+// argIndex returns the index of an aggregate argument among p.args.
+func (p *Program) argIndex(e *Expr) int { return p.argIx[e.Text] }

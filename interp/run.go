@@ -1,0 +1,342 @@
+package interp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/reportsh/reportsh/render"
+	"github.com/reportsh/reportsh/runtime/source"
+	"github.com/reportsh/reportsh/runtime/stream"
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// RunConfig configures one run of a Program. The zero value is valid: the
+// report is collected into the Result only, with the script's defaults.
+type RunConfig struct {
+	// Params are parameter values as text (as on the command line: "2024-06-01"),
+	// parsed by each parameter's declared type.
+	Params map[string]string
+	// Values are typed parameter values (int, int64, float64, string, bool,
+	// value.Decimal, value.Date, time.Time); they override Params.
+	Values map[string]any
+	// Output receives the rendered report; nil renders nothing (use the
+	// Result).
+	Output io.Writer
+	// Format is the output format: text (default), csv, json, jsonl,
+	// markdown, html.
+	Format string
+	// Color enables ANSI emphasis in text output.
+	Color bool
+	// OnError overrides the script's on_error: "skip" or "fail".
+	OnError string
+	// ChunkSize is the number of records fetched per source call (default 1000).
+	ChunkSize int
+	// MemoryLimit is the pipeline's memory limit in bytes (0: none).
+	MemoryLimit int64
+	// Timeout bounds the whole run (0: none).
+	Timeout time.Duration
+	// Registry tracks the run's pipeline; nil uses a private registry.
+	Registry *stream.Registry
+	// Observer receives the pipeline's telemetry events.
+	Observer stream.Observer
+	// OnSkip is called for every record skipped under on_error skip.
+	OnSkip func(error)
+	// Collect keeps every band event in Result.Events.
+	Collect bool
+}
+
+// Result is what a run produced, for programs that post-process.
+type Result struct {
+	// Title is the report's title.
+	Title string
+	// Events are the band events in report order (with RunConfig.Collect).
+	Events []*render.Event
+	// Totals are the run's counters as printed at the end of the report.
+	Totals render.Totals
+	// Snapshot is the pipeline's final registry snapshot.
+	Snapshot stream.Snapshot
+}
+
+// maxWarnings bounds the skipped-record messages kept in the totals.
+const maxWarnings = 10
+
+// Run executes the report. It is safe to call concurrently on one Program.
+func (p *Program) Run(ctx context.Context, cfg *RunConfig) (*Result, error) {
+	var rc RunConfig
+	if cfg != nil {
+		rc = *cfg
+	}
+	if rc.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, rc.Timeout)
+		defer cancel()
+	}
+	params, err := p.bindParams(rc)
+	if err != nil {
+		return nil, err
+	}
+	onError := p.onError
+	if rc.OnError != "" {
+		if rc.OnError != "skip" && rc.OnError != "fail" {
+			return nil, fmt.Errorf("on_error must be skip or fail, not %q", rc.OnError)
+		}
+		onError = rc.OnError
+	}
+	skip := onError == "skip"
+	start := time.Now()
+
+	var mu sync.Mutex
+	var warnings []string
+	var skipped atomic.Int64
+	noteSkip := func(err error) {
+		skipped.Add(1)
+		mu.Lock()
+		if len(warnings) < maxWarnings {
+			warnings = append(warnings, "skipped: "+err.Error())
+		}
+		mu.Unlock()
+		if rc.OnSkip != nil {
+			rc.OnSkip(err)
+		}
+	}
+
+	src, cleanup, err := p.open(p.source, sourceOptions{params: params, extra: p.width - p.nSource, skip: skip,
+		onSkip: func(e *source.DataError) { noteSkip(e) }})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", posString(p.source.Pos), err)
+	}
+	defer cleanup()
+	var closers []func()
+	defer func() {
+		for _, c := range closers {
+			c()
+		}
+	}()
+	lookups, err := p.openLookups(params, &closers)
+	if err != nil {
+		src.Close()
+		return nil, err
+	}
+
+	res := &Result{Title: p.title}
+	var r render.Renderer
+	format := rc.Format
+	if format == "" {
+		format = "text"
+	}
+	if rc.Output != nil {
+		r, err = render.New(format, rc.Output, render.Options{Color: rc.Color})
+		if err != nil {
+			src.Close()
+			return nil, err
+		}
+	}
+	out := &output{r: r, res: res, collect: rc.Collect}
+	meta := &render.Meta{Title: p.title, Bands: p.bands, Source: p.name}
+	for _, pd := range p.params {
+		meta.Params = append(meta.Params, render.Param{Name: pd.Name, Value: params[pd.Name]})
+	}
+	if r != nil {
+		if err := r.Begin(meta); err != nil {
+			src.Close()
+			return nil, &SinkError{Err: err}
+		}
+	}
+	b := newBuilder(p, out, params)
+	if p.repHeader != nil && len(p.repHeader.Aggs) == 0 {
+		e, err := b.globalEvent(p.repHeader)
+		if err != nil {
+			src.Close()
+			return nil, err
+		}
+		if err := out.Emit(e); err != nil {
+			src.Close()
+			return nil, err
+		}
+	}
+
+	stage := p.stage(params, skip)
+	pl := stream.Pipeline[value.Record]{
+		Source:  src,
+		Lookups: lookups,
+		Stages:  []stream.Stage[value.Record]{stage},
+		Sink: func(ctx context.Context, batch []value.Record) error {
+			for _, rec := range batch {
+				if err := b.add(rec); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		Options: stream.Options{Name: p.title, ChunkSize: rc.ChunkSize, MemoryLimit: rc.MemoryLimit,
+			Registry: rc.Registry, Observer: rc.Observer},
+	}
+	snap, err := stream.Run(ctx, pl)
+	res.Snapshot = snap
+	if err != nil {
+		return res, p.runError(err)
+	}
+	if err := b.finish(); err != nil {
+		return res, p.runError(err)
+	}
+	if p.repHeader != nil && len(p.repHeader.Aggs) > 0 {
+		// A report header that shows totals comes out at the end of a
+		// streaming run (text renderers print it last); see docs.
+		e, err := b.globalEvent(p.repHeader)
+		if err != nil {
+			return res, err
+		}
+		if err := out.Emit(e); err != nil {
+			return res, err
+		}
+	}
+	for _, bd := range []*bandDef{p.summary, p.repFooter} {
+		if bd == nil {
+			continue
+		}
+		e, err := b.globalEvent(bd)
+		if err != nil {
+			return res, err
+		}
+		if err := out.Emit(e); err != nil {
+			return res, err
+		}
+	}
+	t := &res.Totals
+	t.RecordsRead = snap.Counters.RecordsIn + skippedBySource(src)
+	t.Skipped = skipped.Load()
+	t.Rejected = b.rejected
+	if len(p.groupings) > 0 {
+		for l, lv := range p.groupings[0].Levels {
+			if n := b.engines[0].Rejected(l); n > 0 {
+				t.RejectedByLevel = append(t.RejectedByLevel, render.LevelCount{Level: l, Group: lv.Name, Count: n})
+				t.Warnings = append(t.Warnings, fmt.Sprintf("group %s reached max_groups %d: %d records rejected", lv.Name, lv.MaxGroups, n))
+			}
+		}
+	}
+	mu.Lock()
+	t.Warnings = append(t.Warnings, warnings...)
+	mu.Unlock()
+	if t.Skipped > maxWarnings {
+		t.Warnings = append(t.Warnings, fmt.Sprintf("… and %d more skipped records", t.Skipped-maxWarnings))
+	}
+	t.Elapsed = time.Since(start)
+	if r != nil {
+		if err := r.End(t); err != nil {
+			return res, &SinkError{Err: err}
+		}
+	}
+	return res, nil
+}
+
+func skippedBySource(src recordSource) int64 {
+	if s, ok := src.(interface{ Skipped() int64 }); ok {
+		return s.Skipped()
+	}
+	return 0
+}
+
+// SinkError reports that the output could not be written.
+type SinkError struct{ Err error }
+
+func (e *SinkError) Error() string { return "writing the report: " + e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *SinkError) Unwrap() error { return e.Err }
+
+// runError unwraps the pipeline's wrapping of errors the interpreter made.
+func (p *Program) runError(err error) error {
+	var re *stream.RecordError
+	if errors.As(err, &re) {
+		var ee *EvalError
+		if errors.As(re.Err, &ee) {
+			c := *ee
+			c.Record = re.Offset + 1
+			return &c
+		}
+	}
+	var se *SinkError
+	if errors.As(err, &se) {
+		return se
+	}
+	return err
+}
+
+// output collects and forwards events.
+type output struct {
+	r       render.Renderer
+	res     *Result
+	collect bool
+}
+
+func (o *output) Emit(e *render.Event) error {
+	if o.collect {
+		o.res.Events = append(o.res.Events, e)
+	}
+	if o.r != nil {
+		if err := o.r.Emit(e); err != nil {
+			return &SinkError{Err: err}
+		}
+	}
+	return nil
+}
+
+// bindParams merges defaults, text values and typed values, checking types
+// and that every required parameter is set.
+func (p *Program) bindParams(rc RunConfig) (map[string]any, error) {
+	out := map[string]any{}
+	declared := map[string]*paramDef{}
+	for _, pd := range p.params {
+		declared[pd.Name] = pd
+		if pd.HasDefault {
+			out[pd.Name] = pd.Default
+		}
+	}
+	names := make([]string, 0, len(declared))
+	for n := range declared {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for name, text := range rc.Params {
+		pd, ok := declared[name]
+		if !ok {
+			return nil, &ParamError{Name: name, Msg: "unknown parameter" + suggestOrList(name, names)}
+		}
+		v, err := parseParamText(pd.Kind, text)
+		if err != nil {
+			return nil, &ParamError{Name: name, Msg: err.Error()}
+		}
+		out[name] = v
+	}
+	for name, v := range rc.Values {
+		pd, ok := declared[name]
+		if !ok {
+			return nil, &ParamError{Name: name, Msg: "unknown parameter" + suggestOrList(name, names)}
+		}
+		cv, err := value.Convert(v, pd.Kind)
+		if err != nil {
+			return nil, &ParamError{Name: name, Msg: err.Error()}
+		}
+		out[name] = cv
+	}
+	for _, pd := range p.params {
+		if _, ok := out[pd.Name]; !ok {
+			return nil, &ParamError{Name: pd.Name, Msg: fmt.Sprintf("required parameter not set (declared at %s; pass -p %s=VALUE)", posString(pd.Pos), pd.Name)}
+		}
+	}
+	return out, nil
+}
+
+// ParamError reports a bad or missing parameter.
+type ParamError struct {
+	Name string
+	Msg  string
+}
+
+func (e *ParamError) Error() string { return "param " + e.Name + ": " + e.Msg }

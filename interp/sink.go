@@ -1,0 +1,372 @@
+package interp
+
+import (
+	"sort"
+
+	"github.com/reportsh/reportsh/render"
+	"github.com/reportsh/reportsh/runtime/agg"
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// builder turns the stream of transformed records into band events: it
+// feeds the aggregation engines, opens and closes groups, evaluates bands
+// and hands events to the renderer. It runs on the sink's goroutine only.
+type builder struct {
+	p       *Program
+	out     emitter
+	ev      *evaluator // record scope: detail columns
+	bev     *evaluator // band scope: keys, params, aggregates
+	params  map[string]any
+	global  *agg.Engine
+	engines []*agg.Engine
+	running []agg.Accumulator // detail aggregates, per innermost group
+	// opens[gi] is the open group path of grouping gi, outermost first.
+	opens    [][]openGroup
+	buffered []value.Record // needSort: records held until the end
+	keys     []any
+	rejected int64
+	lastRej  []int64
+	events   int
+}
+
+// openGroup is one open group on the path from the outermost level.
+type openGroup struct {
+	key any
+	buf []*render.Event // events held back until the group's header can be evaluated
+	hold bool
+}
+
+// emitter receives finished events.
+type emitter interface {
+	Emit(e *render.Event) error
+}
+
+func newBuilder(p *Program, out emitter, params map[string]any) *builder {
+	b := &builder{p: p, out: out, params: params}
+	b.ev = newEvaluator(p, params, allSlots(p))
+	b.bev = newEvaluator(p, params, nil)
+	b.global = agg.NewEngine(agg.Config{Global: p.global})
+	for gi, gr := range p.groupings {
+		gi := gi
+		cfg := agg.Config{Sorted: gr.Streaming || p.needSort}
+		for _, lv := range gr.Levels {
+			cfg.Levels = append(cfg.Levels, agg.Level{Name: lv.Name, MaxGroups: lv.MaxGroups, Specs: lv.Specs})
+		}
+		cfg.OnClose = func(g *agg.Group) error { return b.closeGroup(gi, g) }
+		b.engines = append(b.engines, agg.NewEngine(cfg))
+	}
+	if p.detail != nil {
+		for _, a := range p.detail.Aggs {
+			b.running = append(b.running, agg.New(a.Fn, a.Param))
+		}
+	}
+	if len(p.groupings) > 0 {
+		b.lastRej = make([]int64, len(p.groupings[0].Levels))
+	}
+	b.opens = make([][]openGroup, len(p.groupings))
+	return b
+}
+
+func allSlots(p *Program) []int {
+	out := make([]int, p.argBase)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// add consumes one transformed record.
+func (b *builder) add(rec value.Record) error {
+	if b.p.needSort {
+		b.buffered = append(b.buffered, rec)
+		return nil
+	}
+	return b.process(rec)
+}
+
+func (b *builder) process(rec value.Record) error {
+	p := b.p
+	args := rec[p.argBase:p.width]
+	if err := b.global.Add(nil, args); err != nil {
+		return err
+	}
+	depth := -1 // levels 0..depth are accepted for this record
+	for gi, gr := range p.groupings {
+		keys := b.keys[:0]
+		for _, lv := range gr.Levels {
+			keys = append(keys, rec[lv.KeySlot])
+		}
+		b.keys = keys
+		if err := b.engines[gi].Add(keys, args); err != nil {
+			return err
+		}
+		rej := false
+		if gi == 0 {
+			depth = len(gr.Levels) - 1
+			for l := range gr.Levels {
+				n := b.engines[0].Rejected(l)
+				if n != b.lastRej[l] {
+					b.lastRej[l] = n
+					if depth == len(gr.Levels)-1 {
+						depth = l - 1
+					}
+				}
+			}
+			rej = depth < len(gr.Levels)-1
+		}
+		if rej {
+			b.rejected++
+		}
+	}
+	if p.detail == nil {
+		return nil
+	}
+	if len(p.groupings) > 0 {
+		gr := p.groupings[0]
+		if depth < len(gr.Levels)-1 {
+			return nil // the record's group was rejected: no detail row
+		}
+		keys := make([]any, len(gr.Levels))
+		for i, lv := range gr.Levels {
+			keys[i] = rec[lv.KeySlot]
+		}
+		if err := b.openPath(0, keys); err != nil {
+			return err
+		}
+	}
+	return b.detailRow(rec)
+}
+
+// openPath makes grouping gi's open path equal keys, emitting headers for
+// the groups it opens. Closing is the engine's business (closeGroup).
+func (b *builder) openPath(gi int, keys []any) error {
+	gr := b.p.groupings[gi]
+	open := b.opens[gi]
+	common := 0
+	for common < len(open) && common < len(keys) && sameKey(open[common].key, keys[common]) {
+		common++
+	}
+	open = open[:common]
+	b.opens[gi] = open
+	for l := common; l < len(keys); l++ {
+		lv := gr.Levels[l]
+		og := openGroup{key: keys[l]}
+		if lv.Header != nil && len(lv.Header.Aggs) > 0 {
+			og.hold = true // the header shows totals: hold the group's events
+		}
+		if lv.Header != nil && !og.hold {
+			e, err := b.bandEvent(lv.Header, keys[:l+1], nil, lv)
+			if err != nil {
+				return err
+			}
+			if err := b.emitAt(gi, l-1, e); err != nil {
+				return err
+			}
+		}
+		b.opens[gi] = append(b.opens[gi], og)
+		if gi == 0 && l == len(keys)-1 {
+			for _, acc := range b.running {
+				acc.Reset()
+			}
+		}
+	}
+	return nil
+}
+
+func sameKey(a, b any) bool { return (a == nil) == (b == nil) && value.Equal(a, b) }
+
+// emitAt emits an event inside grouping gi's open group at level l (-1: top
+// level): into the innermost holding group at or above l, else to the output.
+func (b *builder) emitAt(gi, l int, e *render.Event) error {
+	open := b.opens[gi]
+	for i := min(l, len(open)-1); i >= 0; i-- {
+		if open[i].hold {
+			open[i].buf = append(open[i].buf, e)
+			return nil
+		}
+	}
+	b.events++
+	return b.out.Emit(e)
+}
+
+// closeGroup is called by grouping gi's engine when a group is complete.
+func (b *builder) closeGroup(gi int, g *agg.Group) error {
+	lv := b.p.groupings[gi].Levels[g.Level]
+	if err := b.openPath(gi, g.Keys[:g.Level+1]); err != nil {
+		return err
+	}
+	og := b.opens[gi][g.Level]
+	b.opens[gi] = b.opens[gi][:g.Level]
+	if og.hold {
+		e, err := b.bandEvent(lv.Header, g.Keys, g, lv)
+		if err != nil {
+			return err
+		}
+		if err := b.emitAt(gi, g.Level-1, e); err != nil {
+			return err
+		}
+		for _, held := range og.buf {
+			if err := b.emitAt(gi, g.Level-1, held); err != nil {
+				return err
+			}
+		}
+	}
+	if lv.Footer != nil {
+		e, err := b.bandEvent(lv.Footer, g.Keys, g, lv)
+		if err != nil {
+			return err
+		}
+		return b.emitAt(gi, g.Level-1, e)
+	}
+	return nil
+}
+
+// bandEvent evaluates a group band for group g (nil before it completes).
+func (b *builder) bandEvent(bd *bandDef, keys []any, g *agg.Group, lv *level) (*render.Event, error) {
+	env := b.bev.env
+	clear(env)
+	for k, v := range b.params {
+		env[k] = v
+	}
+	for i, name := range bd.Band.KeyNames {
+		if i < len(keys) {
+			env[name] = keys[i]
+		}
+	}
+	if g != nil {
+		for _, a := range bd.Aggs {
+			env[a.Slot] = g.Results[lv.slotSpec[a.Slot]]
+		}
+	}
+	return b.evalBand(bd, append([]any(nil), keys...), b.bev)
+}
+
+// evalBand evaluates a band's columns or template in ev's environment.
+func (b *builder) evalBand(bd *bandDef, keys []any, ev *evaluator) (*render.Event, error) {
+	e := &render.Event{Band: bd.Band, Keys: keys}
+	if bd.Band.Template {
+		var s []byte
+		for _, part := range bd.Template {
+			if part.Expr == nil {
+				s = append(s, part.Lit...)
+				continue
+			}
+			v, err := ev.eval(part.Expr, "text of "+bandName(bd.Band))
+			if err != nil {
+				return nil, err
+			}
+			s = append(s, value.String(v)...)
+		}
+		e.Text = string(s)
+		return e, nil
+	}
+	e.Values = make([]any, len(bd.Cols))
+	for i, col := range bd.Cols {
+		v, err := ev.eval(col.Expr, bandName(bd.Band)+" column "+col.Name)
+		if err != nil {
+			return nil, err
+		}
+		e.Values[i] = v
+	}
+	return e, nil
+}
+
+func bandName(b *render.Band) string {
+	switch b.Kind {
+	case render.GroupHeader:
+		return "header of group " + b.Group
+	case render.GroupFooter:
+		return "footer of group " + b.Group
+	}
+	return b.Kind.String()
+}
+
+func (b *builder) detailRow(rec value.Record) error {
+	p := b.p
+	b.ev.loadRecord(rec)
+	for i, a := range p.detail.Aggs {
+		var v any
+		if a.Arg != nil {
+			v = rec[p.argBase+b.p.argIndex(a.Arg)]
+		}
+		if a.Arg == nil {
+			v = true // COUNT(): every record counts
+		}
+		if err := b.running[i].Add(v); err != nil {
+			return &EvalError{Pos: a.Pos, What: "detail " + a.Name, Err: err}
+		}
+		b.ev.env[a.Slot] = b.running[i].Result()
+	}
+	var keys []any
+	depth := -1
+	if len(b.opens) > 0 {
+		open := b.opens[0]
+		depth = len(open) - 1
+		keys = make([]any, len(open))
+		for i, og := range open {
+			keys[i] = og.key
+		}
+	}
+	e, err := b.evalBand(p.detail, keys, b.ev)
+	if err != nil {
+		return err
+	}
+	if depth < 0 {
+		b.events++
+		return b.out.Emit(e)
+	}
+	return b.emitAt(0, depth, e)
+}
+
+// finish closes every group and emits the summary.
+func (b *builder) finish() error {
+	if b.p.needSort {
+		gr := b.p.groupings[0]
+		slots := make([]int, len(gr.Levels))
+		for i, lv := range gr.Levels {
+			slots[i] = lv.KeySlot
+		}
+		sort.SliceStable(b.buffered, func(i, j int) bool {
+			x, y := b.buffered[i], b.buffered[j]
+			for _, s := range slots {
+				if value.Less(x[s], y[s]) {
+					return true
+				}
+				if value.Less(y[s], x[s]) {
+					return false
+				}
+			}
+			return false
+		})
+		recs := b.buffered
+		b.buffered = nil
+		for _, r := range recs {
+			if err := b.process(r); err != nil {
+				return err
+			}
+		}
+	}
+	if err := b.global.Finish(); err != nil {
+		return err
+	}
+	for _, e := range b.engines {
+		if err := e.Finish(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// globalEvent evaluates a report-level band over the global aggregates.
+func (b *builder) globalEvent(bd *bandDef) (*render.Event, error) {
+	env := b.bev.env
+	clear(env)
+	for k, v := range b.params {
+		env[k] = v
+	}
+	res := b.global.Global()
+	for _, a := range bd.Aggs {
+		env[a.Slot] = res[b.p.gslot[a.Slot]]
+	}
+	return b.evalBand(bd, nil, b.bev)
+}

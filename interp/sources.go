@@ -1,0 +1,310 @@
+package interp
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/runtime/source"
+	"github.com/reportsh/reportsh/runtime/stream"
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// recordSource is what every source constructor returns.
+type recordSource interface {
+	stream.Source[value.Record]
+	Schema() *value.Schema
+	Close() error
+}
+
+var sourceArgs = map[string][]string{
+	"csv":    {"delimiter", "sample"},
+	"jsonl":  {"sample"},
+	"sqlite": {"table", "query"},
+}
+
+// sourceCall checks a source(...) call and returns its definition.
+func (c *compiler) sourceCall(call *grammar.Call) *sourceDef {
+	def := &sourceDef{Kind: call.Name.Name, Pos: call.Pos}
+	kind := call.Name.Name
+	allowed, ok := sourceArgs[kind]
+	if !ok {
+		c.errorf(call.Name.Pos, "unknown source kind %q (kinds: csv, jsonl, sqlite)%s", kind, suggest(kind, []string{"csv", "jsonl", "sqlite"}))
+		return nil
+	}
+	for i, a := range call.Args {
+		if a.Name == nil {
+			if i != 0 || a.Value.Str == nil {
+				c.errorf(a.Pos, "%s takes a file path as its one positional argument", kind)
+				return nil
+			}
+			def.Path = *a.Value.Str
+			continue
+		}
+		name := a.Name.Name
+		if !contains(allowed, name) {
+			c.errorf(a.Name.Pos, "%s has no argument %q (arguments: %s)%s", kind, name, strings.Join(allowed, ", "), suggest(name, allowed))
+			return nil
+		}
+		switch name {
+		case "table", "query", "delimiter":
+			if a.Value.Str == nil {
+				c.errorf(a.Value.Pos, "%s: argument %s must be a string", kind, name)
+				return nil
+			}
+			s := *a.Value.Str
+			switch name {
+			case "table":
+				def.Table = s
+			case "query":
+				def.Query = s
+			case "delimiter":
+				r := []rune(s)
+				if len(r) != 1 {
+					c.errorf(a.Pos, "csv: delimiter must be one character")
+					return nil
+				}
+				def.Delimiter = r[0]
+			}
+		case "sample":
+			if a.Value.Int == nil || *a.Value.Int <= 0 {
+				c.errorf(a.Value.Pos, "%s: sample must be a positive integer", kind)
+				return nil
+			}
+		}
+	}
+	if def.Path == "" {
+		c.errorf(call.Pos, "%s needs a file path, e.g. %s(\"data/sales.%s\")", kind, kind, map[string]string{"csv": "csv", "jsonl": "jsonl", "sqlite": "db"}[kind])
+		return nil
+	}
+	if def.Kind == "sqlite" && (def.Table == "") == (def.Query == "") {
+		c.errorf(call.Pos, "sqlite needs exactly one of table: or query:")
+		return nil
+	}
+	return def
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *compiler) source(s *grammar.Source) {
+	def := c.sourceCall(s.Call)
+	if def == nil {
+		return
+	}
+	if len(s.Schema) > 0 {
+		def.Types = map[string]value.Kind{}
+		for _, ft := range s.Schema {
+			k, ok := value.ParseKind(ft.Type.Name)
+			if !ok {
+				c.errorf(ft.Type.Pos, "unknown type %q for field %s", ft.Type.Name, ft.Name.Name)
+				continue
+			}
+			def.Types[ft.Name.Name] = k
+		}
+	}
+	schema, err := c.prog.describe(def, c.defaultParams())
+	if err != nil {
+		c.errorf(def.Pos, "%v", err)
+		return
+	}
+	def.Schema = schema
+	for _, id := range s.SortedBy {
+		if schema.Index(id.Name) < 0 {
+			c.errorf(id.Pos, "sorted by %s: the source has no such field%s", id.Name, suggestOrList(id.Name, schema.Names()))
+			continue
+		}
+		def.SortedBy = append(def.SortedBy, id.Name)
+	}
+	c.prog.source = def
+	c.prog.nSource = len(schema.Fields)
+	for _, f := range schema.Fields {
+		if _, dup := c.names[f.Name]; dup {
+			c.errorf(def.Pos, "source field %q has the name of a param", f.Name)
+			continue
+		}
+		c.names[f.Name] = f.Kind
+		c.addSlot(f.Name, f.Kind)
+	}
+}
+
+func (c *compiler) defaultParams() map[string]any {
+	m := map[string]any{}
+	for _, p := range c.prog.params {
+		m[p.Name] = p.Default
+	}
+	return m
+}
+
+func (c *compiler) lookup(l *grammar.Lookup) {
+	name := l.Name.Name
+	if _, dup := c.names[name]; dup {
+		c.errorf(l.Name.Pos, "lookup %s: the name is already a field or param", name)
+		return
+	}
+	def := c.sourceCall(l.Call)
+	if def == nil {
+		return
+	}
+	schema, err := c.prog.describe(def, c.defaultParams())
+	if err != nil {
+		c.errorf(def.Pos, "%v", err)
+		return
+	}
+	def.Schema = schema
+	if schema.Index(l.Right.Name) < 0 {
+		c.errorf(l.Right.Pos, "lookup %s: its source has no field %q%s", name, l.Right.Name, suggestOrList(l.Right.Name, schema.Names()))
+		return
+	}
+	left := c.ec.compile(l.Left.Text, l.Left.Pos, c.recordScope("lookup key"))
+	if left == nil {
+		return
+	}
+	ld := &lookupDef{Name: name, Source: def, On: l.Right.Name, Left: left, Pos: l.Pos}
+	ld.Slot = c.addSlot(name, value.KindRecord)
+	c.recs[name] = schema
+	c.prog.lookups = append(c.prog.lookups, ld)
+}
+
+// resolved is a source's location after path resolution.
+type resolved struct {
+	fsys    fs.FS
+	name    string
+	osPath  string
+	cleanup func()
+}
+
+// resolve finds the file a source names, confined to Options.FS when set.
+func (p *Program) resolve(def *sourceDef) (*resolved, error) {
+	if p.opts.FS != nil {
+		name, ok := cleanPath(def.Path)
+		if !ok || !fs.ValidPath(name) {
+			return nil, fmt.Errorf("%s: path %q is outside the report's file system", def.Kind, def.Path)
+		}
+		r := &resolved{fsys: p.opts.FS, name: name, cleanup: func() {}}
+		if def.Kind == "sqlite" {
+			if p.opts.Dir != "" {
+				r.osPath = filepath.Join(p.opts.Dir, filepath.FromSlash(name))
+			} else {
+				tmp, err := copyToTemp(p.opts.FS, name)
+				if err != nil {
+					return nil, err
+				}
+				r.osPath = tmp
+				r.cleanup = func() { os.Remove(tmp) }
+			}
+		}
+		return r, nil
+	}
+	abs := filepath.FromSlash(def.Path)
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(p.opts.Dir, abs)
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return nil, fmt.Errorf("%s: cannot open %q: %v", def.Kind, def.Path, unwrapPathError(err))
+	}
+	return &resolved{fsys: os.DirFS(filepath.Dir(abs)), name: filepath.Base(abs), osPath: abs, cleanup: func() {}}, nil
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+func copyToTemp(fsys fs.FS, name string) (string, error) {
+	in, err := fsys.Open(name)
+	if err != nil {
+		return "", fmt.Errorf("sqlite: cannot open %q: %v", name, unwrapPathError(err))
+	}
+	defer in.Close()
+	out, err := os.CreateTemp("", "reportsh-*.db")
+	if err != nil {
+		return "", err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		os.Remove(out.Name())
+		return "", err
+	}
+	return out.Name(), out.Close()
+}
+
+// sourceOptions are the run-time settings of an opened source.
+type sourceOptions struct {
+	params map[string]any
+	extra  int
+	skip   bool
+	onSkip func(*source.DataError)
+}
+
+// open opens a source for reading.
+func (p *Program) open(def *sourceDef, o sourceOptions) (recordSource, func(), error) {
+	r, err := p.resolve(def)
+	if err != nil {
+		return nil, nil, err
+	}
+	var src recordSource
+	base := source.Config{Types: def.Types, Extra: o.extra, SkipErrors: o.skip, OnSkip: o.onSkip}
+	switch def.Kind {
+	case "csv":
+		src, err = source.OpenCSV(r.fsys, r.name, source.CSVConfig{Config: base, Delimiter: def.Delimiter})
+	case "jsonl":
+		src, err = source.OpenJSONL(r.fsys, r.name, source.JSONLConfig{Config: base})
+	case "sqlite":
+		params := map[string]any{}
+		if def.Query != "" {
+			for k, v := range o.params {
+				if strings.Contains(def.Query, ":"+k) || strings.Contains(def.Query, "@"+k) || strings.Contains(def.Query, "$"+k) {
+					params[k] = sqlParam(v)
+				}
+			}
+		}
+		src, err = source.OpenSQLite(r.osPath, source.SQLiteConfig{Config: base, Table: def.Table, Query: def.Query,
+			Params: params, OrderBy: def.OrderBy})
+	}
+	if err != nil {
+		r.cleanup()
+		return nil, nil, err
+	}
+	return src, r.cleanup, nil
+}
+
+// sqlParam converts a parameter value to what database/sql binds.
+func sqlParam(v any) any {
+	switch x := v.(type) {
+	case value.Decimal:
+		return x.String()
+	case value.Date:
+		return x.String()
+	}
+	return v
+}
+
+// describe opens a source just long enough to read its schema.
+func (p *Program) describe(def *sourceDef, params map[string]any) (*value.Schema, error) {
+	src, cleanup, err := p.open(def, sourceOptions{params: params})
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	defer src.Close()
+	return src.Schema(), nil
+}
+
+var _ = context.Background
+var _ lexer.Position

@@ -1,0 +1,160 @@
+package interp
+
+import (
+	"fmt"
+
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/reportsh/reportsh/runtime/source"
+	"github.com/reportsh/reportsh/runtime/stream"
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+func posString(p lexer.Position) string {
+	if p.Filename == "" {
+		return fmt.Sprintf("%d:%d", p.Line, p.Column)
+	}
+	return fmt.Sprintf("%s:%d:%d", p.Filename, p.Line, p.Column)
+}
+
+// loadSlots are the record slots (source fields and lookups) that the
+// per-record expressions read.
+func (p *Program) loadSlots() []int {
+	used := map[string]bool{}
+	mark := func(e *Expr) {
+		if e != nil {
+			for _, r := range e.Refs {
+				used[r] = true
+			}
+		}
+	}
+	for _, s := range p.steps {
+		mark(s.Where)
+		mark(s.Let)
+	}
+	for _, gr := range p.groupings {
+		for _, lv := range gr.Levels {
+			mark(lv.Key)
+		}
+	}
+	for _, a := range p.args {
+		mark(a)
+	}
+	var out []int
+	for i := 0; i < p.nSource+len(p.lookups); i++ {
+		if used[p.names[i]] {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// stage builds the transform that runs where/let steps and computes the
+// group keys and aggregate arguments of each record.
+func (p *Program) stage(params map[string]any, skip bool) stream.Stage[value.Record] {
+	ev := newEvaluator(p, params, p.loadSlots())
+	width := p.width
+	transform := func(rec value.Record) (value.Record, bool, error) {
+		for len(rec) < width {
+			rec = append(rec, nil)
+		}
+		ev.loadRecord(rec)
+		for _, s := range p.steps {
+			if s.Where != nil {
+				v, err := ev.eval(s.Where, "where clause")
+				if err != nil {
+					return rec, false, err
+				}
+				ok, err := truthy(v)
+				if err != nil {
+					return rec, false, exprRunError(s.Where, "where clause", err)
+				}
+				if !ok {
+					return rec, false, nil
+				}
+				continue
+			}
+			v, err := ev.eval(s.Let, "let "+s.Name)
+			if err != nil {
+				return rec, false, err
+			}
+			rec[s.Slot] = v
+			ev.env[s.Name] = v
+		}
+		for _, gr := range p.groupings {
+			for _, lv := range gr.Levels {
+				v, err := ev.eval(lv.Key, "group key "+lv.Name)
+				if err != nil {
+					return rec, false, err
+				}
+				rec[lv.KeySlot] = v
+			}
+		}
+		for i, a := range p.args {
+			v, err := ev.eval(a, "aggregate argument "+a.Text)
+			if err != nil {
+				return rec, false, err
+			}
+			rec[p.argBase+i] = v
+		}
+		return rec, true, nil
+	}
+	return stream.Stage[value.Record]{Name: "transform", Transform: transform, SkipErrors: skip}
+}
+
+// openLookups opens every lookup's source and returns the pipeline lookups.
+func (p *Program) openLookups(params map[string]any, closers *[]func()) ([]stream.Lookup[value.Record], error) {
+	var out []stream.Lookup[value.Record]
+	for _, ld := range p.lookups {
+		ld := ld
+		ev := newEvaluator(p, params, p.loadSlotsFor(ld.Left))
+		key := func(rec value.Record) any {
+			ev.loadRecord(rec)
+			v, err := ev.eval(ld.Left, "lookup "+ld.Name)
+			if err != nil {
+				return nil
+			}
+			return v
+		}
+		switch ld.Source.Kind {
+		case "sqlite":
+			r, err := p.resolve(ld.Source)
+			if err != nil {
+				return nil, fmt.Errorf("%s: lookup %s: %w", posString(ld.Pos), ld.Name, err)
+			}
+			*closers = append(*closers, r.cleanup)
+			lk, err := source.OpenSQLiteLookup(r.osPath, source.SQLiteLookupConfig{Name: ld.Source.Path, Table: ld.Source.Table, On: ld.On, Key: key, Slot: ld.Slot})
+			if err != nil {
+				return nil, fmt.Errorf("%s: lookup %s: %w", posString(ld.Pos), ld.Name, err)
+			}
+			*closers = append(*closers, func() { lk.Close() })
+			out = append(out, lk)
+		default:
+			src, cleanup, err := p.open(ld.Source, sourceOptions{params: params})
+			if err != nil {
+				return nil, fmt.Errorf("%s: lookup %s: %w", posString(ld.Pos), ld.Name, err)
+			}
+			*closers = append(*closers, cleanup)
+			lk, err := source.NewMapLookup(src, source.MapLookupConfig{On: ld.On, Key: key, Slot: ld.Slot})
+			if err != nil {
+				src.Close()
+				return nil, fmt.Errorf("%s: lookup %s: %w", posString(ld.Pos), ld.Name, err)
+			}
+			*closers = append(*closers, func() { lk.Close() })
+			out = append(out, lk)
+		}
+	}
+	return out, nil
+}
+
+func (p *Program) loadSlotsFor(e *Expr) []int {
+	var out []int
+	for i := 0; i < p.nSource+len(p.lookups); i++ {
+		for _, r := range e.Refs {
+			if r == p.names[i] {
+				out = append(out, i)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,147 @@
+package render
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// BandKind says which part of a report a [Band] is.
+type BandKind uint8
+
+// The kinds of bands, in the order a report emits them.
+const (
+	ReportHeader BandKind = iota // once, before everything
+	GroupHeader                  // when a group starts
+	Detail                       // once per record
+	GroupFooter                  // when a group ends
+	Summary                      // once, after every group
+	ReportFooter                 // once, last
+)
+
+var bandKindNames = [...]string{"report_header", "header", "detail", "footer", "summary", "report_footer"}
+
+// String returns the kind's name as written in CSV and JSON Lines output:
+// report_header, header, detail, footer, summary, report_footer.
+func (k BandKind) String() string {
+	if int(k) < len(bandKindNames) {
+		return bandKindNames[k]
+	}
+	return fmt.Sprintf("BandKind(%d)", k)
+}
+
+// isGroup reports whether k is a group header or footer.
+func (k BandKind) isGroup() bool { return k == GroupHeader || k == GroupFooter }
+
+// Column is one named output column of a band.
+type Column struct {
+	// Name is the column's name, unique within its band.
+	Name string
+	// Kind is the column's static type; KindAny when only the run knows.
+	// Text, Markdown and HTML right-align numeric columns.
+	Kind value.Kind
+	// Format is the column's format pattern (see [ParseFormat]); "" is the
+	// default formatting.
+	Format string
+}
+
+// Band describes one band of a report. Events point at their Band, and
+// renderers recognise bands by pointer.
+type Band struct {
+	// ID identifies the band within its report (unique, stable).
+	ID int
+	// Kind says what the band is.
+	Kind BandKind
+	// Level is the group level: 0 for the outermost group. Report-level
+	// bands (report header and footer, summary) have -1; a detail band has
+	// the level of the innermost group (-1 when there are no groups).
+	Level int
+	// Group is the name of the band's group level, e.g. "customer"; "" for
+	// report-level bands.
+	Group string
+	// KeyNames are the names of the group keys of levels 0..Level.
+	KeyNames []string
+	// Columns are the band's columns; empty for a template band.
+	Columns []Column
+	// Template marks a band that is one line of text, such as
+	// header "Territory {territory}"; its events carry Text, not Values.
+	Template bool
+}
+
+// Param is one report parameter and the value the run uses.
+type Param struct {
+	// Name is the parameter's name.
+	Name string
+	// Value is its value, in the value model of package value.
+	Value any
+}
+
+// Meta describes a report before its first event.
+type Meta struct {
+	// Title is the report's title ("" for none).
+	Title string
+	// Params are the report's parameters in declaration order.
+	Params []Param
+	// Bands are all the bands the report can emit, in script order. CSV
+	// needs them to write its header; other formats use them for layout
+	// and accept events of bands not listed here.
+	Bands []*Band
+	// Source names the report's script (informational; not printed).
+	Source string
+}
+
+// Event is one instance of a band.
+type Event struct {
+	// Band is the band this event is an instance of.
+	Band *Band
+	// Keys holds the group key values of levels 0..Band.Level; a missing
+	// trailing key is nil.
+	Keys []any
+	// Values holds one value per column of Band.
+	Values []any
+	// Text is the line of a template band.
+	Text string
+}
+
+// key returns the key of level i, or nil.
+func (e *Event) key(i int) any {
+	if i < len(e.Keys) {
+		return value.Normalize(e.Keys[i])
+	}
+	return nil
+}
+
+// LevelCount is a count of records for one group level.
+type LevelCount struct {
+	// Level is the group level (0 outermost).
+	Level int
+	// Group is the level's name.
+	Group string
+	// Count is the number of records.
+	Count int64
+}
+
+// Totals are the run's counters, shown at the end of the report.
+type Totals struct {
+	// RecordsRead counts the records read from the source.
+	RecordsRead int64
+	// Skipped counts records skipped for data errors (on_error skip).
+	Skipped int64
+	// Rejected counts records rejected because a level had too many groups.
+	Rejected int64
+	// RejectedByLevel splits Rejected by group level.
+	RejectedByLevel []LevelCount
+	// Warnings are messages for the reader, in the order they arose.
+	Warnings []string
+	// Elapsed is the run's duration; printed only with [Options.Elapsed].
+	Elapsed time.Duration
+}
+
+// levelName names a group level for people: its name or "level N".
+func levelName(group string, level int) string {
+	if group != "" {
+		return group
+	}
+	return fmt.Sprintf("level %d", level)
+}

@@ -1,0 +1,85 @@
+package agg
+
+// close turns a complete group's state into a Group and emits it, or holds
+// it back while PERCENT_OF_TOTAL shares wait for an enclosing total.
+//
+// A group at level k with PERCENT_OF_TOTAL needs its parent's total, known
+// only when the parent closes; so the closed groups of the shallowest such
+// level h, and of every level below it, are held until their level h-1
+// ancestor closes (until Finish for h = 0) and are then emitted in the
+// order they closed, before that ancestor. Emission order is thus the same
+// with or without PERCENT_OF_TOTAL; the cost is memory for the held groups'
+// results (not their states).
+func (e *Engine) close(g *gstate) error {
+	p := &e.levels[g.level]
+	grp := &Group{Level: g.level, Keys: e.keysOf(g), Results: make([]any, len(p.specs)), Count: g.count}
+	for i := range p.specs {
+		grp.Results[i] = g.accs[i].Result()
+	}
+	e.fillWaiting(g)
+	if len(p.pot) > 0 {
+		g.parent.waiting = append(g.parent.waiting, grp)
+	}
+	if g.level >= e.hold {
+		e.pending = append(e.pending, grp)
+		return nil
+	}
+	if g.level == e.hold-1 {
+		if err := e.flush(); err != nil {
+			return err
+		}
+	}
+	return e.emit(grp)
+}
+
+// fillWaiting completes the PERCENT_OF_TOTAL shares of g's closed children
+// with g's totals.
+func (e *Engine) fillWaiting(g *gstate) {
+	if len(g.waiting) == 0 {
+		return
+	}
+	p := &e.gplan
+	if g.level >= 0 {
+		p = &e.levels[g.level]
+	}
+	totals := make([]any, len(p.hidden))
+	for j := range p.hidden {
+		totals[j] = g.accs[len(p.specs)+j].Result()
+	}
+	for _, c := range g.waiting {
+		for _, r := range e.levels[c.Level].pot {
+			c.Results[r.spec] = PercentOf(c.Results[r.spec], totals[r.hidden])
+		}
+	}
+	clear(g.waiting)
+	g.waiting = g.waiting[:0]
+}
+
+// flush emits the held-back groups.
+func (e *Engine) flush() error {
+	for i, grp := range e.pending {
+		e.pending[i] = nil
+		if err := e.emit(grp); err != nil {
+			e.pending = e.pending[:0]
+			return err
+		}
+	}
+	e.pending = e.pending[:0]
+	return nil
+}
+
+func (e *Engine) emit(grp *Group) error {
+	if e.cfg.OnClose == nil {
+		return nil
+	}
+	return e.cfg.OnClose(grp)
+}
+
+// keysOf returns the key path of g.
+func (e *Engine) keysOf(g *gstate) []any {
+	keys := make([]any, g.level+1)
+	for s := g; s != nil && s.level >= 0; s = s.parent {
+		keys[s.level] = s.key
+	}
+	return keys
+}

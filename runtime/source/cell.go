@@ -1,0 +1,223 @@
+package source
+
+import (
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// column is how a text source converts one column's cells.
+type column struct {
+	name     string
+	kind     value.Kind
+	inferred bool      // the kind came from the sample, not a declaration
+	strings  *interner // for string columns
+}
+
+// parseCell converts one CSV cell. Empty text is nil for every kind. The
+// common cases (strings, integers, plain decimals, ISO dates) are converted
+// from the bytes without building a string; everything else goes through
+// value.Parse, whose errors the fast paths never change.
+func (c *column) parseCell(b []byte) (any, error) {
+	if len(b) == 0 {
+		return nil, nil
+	}
+	switch c.kind {
+	case value.KindString:
+		return c.strings.get(b)
+	case value.KindInt:
+		if i, ok := atoi(b); ok {
+			return i, nil
+		}
+	case value.KindDecimal:
+		if d, ok := atod(b); ok {
+			return d, nil
+		}
+	case value.KindDate:
+		if d, ok := atodate(b); ok {
+			return d, nil
+		}
+	}
+	if !utf8.Valid(b) {
+		return nil, errInvalidUTF8
+	}
+	s := string(b)
+	v, err := value.Parse(c.kind, s)
+	if err != nil {
+		return nil, c.hint(s, err)
+	}
+	return v, nil
+}
+
+// hint explains a parse failure in a column whose kind was inferred from a
+// sample when the value would have fitted a wider kind: "invalid int
+// "12.5" (kind inferred from the sample; declare the column as decimal)".
+func (c *column) hint(s string, err error) error {
+	if !c.inferred {
+		return err
+	}
+	if k := value.Unify(c.kind, value.InferKind(s)); k != value.KindString && k != c.kind {
+		return fmt.Errorf("%w (kind inferred from the first records; declare the column as %s)", err, k)
+	}
+	return err
+}
+
+// atoi parses an optionally signed decimal integer of at most 18 digits.
+func atoi(b []byte) (int64, bool) {
+	neg := false
+	switch b[0] {
+	case '-':
+		neg = true
+		b = b[1:]
+	case '+':
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// atod parses an optionally signed decimal with at most 18 digits and no
+// exponent, keeping the number of fraction digits written as the scale.
+func atod(b []byte) (value.Decimal, bool) {
+	neg := false
+	switch b[0] {
+	case '-':
+		neg = true
+		b = b[1:]
+	case '+':
+		b = b[1:]
+	}
+	var n int64
+	digits, scale, dot := 0, int32(0), false
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			n = n*10 + int64(c-'0')
+			digits++
+			if dot {
+				scale++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return value.Decimal{}, false
+		}
+	}
+	if digits == 0 || digits > 18 {
+		return value.Decimal{}, false
+	}
+	if neg {
+		n = -n
+	}
+	return value.NewDecimal(n, scale), true
+}
+
+// atodate parses YYYY-MM-DD.
+func atodate(b []byte) (value.Date, bool) {
+	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
+		return 0, false
+	}
+	num := func(p []byte) (int, bool) {
+		n := 0
+		for _, c := range p {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	y, ok1 := num(b[0:4])
+	m, ok2 := num(b[5:7])
+	d, ok3 := num(b[8:10])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+		return 0, false
+	}
+	return value.Date(daysFromCivil(y, m, d)), true
+}
+
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysFromCivil returns the number of days from 1970-01-01 to y-m-d in the
+// proleptic Gregorian calendar (Howard Hinnant's algorithm).
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
+}
+
+const (
+	internMax    = 4096 // distinct values kept per column
+	internMaxLen = 64   // longer strings are not interned
+)
+
+// interner shares the boxed string of repeated values (territories,
+// products, statuses), saving an allocation and memory per repeat. It
+// gives up on columns whose values rarely repeat.
+type interner struct {
+	m        map[string]any
+	hits     int
+	misses   int
+	disabled bool
+}
+
+// get returns b as a boxed string, or errInvalidUTF8.
+func (in *interner) get(b []byte) (any, error) {
+	if in == nil || in.disabled || len(b) > internMaxLen {
+		if !utf8.Valid(b) {
+			return nil, errInvalidUTF8
+		}
+		return string(b), nil
+	}
+	if v, ok := in.m[string(b)]; ok {
+		in.hits++
+		return v, nil
+	}
+	if !utf8.Valid(b) {
+		return nil, errInvalidUTF8
+	}
+	in.misses++
+	var v any = string(b)
+	if len(in.m) < internMax {
+		if in.m == nil {
+			in.m = make(map[string]any)
+		}
+		in.m[v.(string)] = v
+	} else if in.hits < in.misses {
+		in.disabled, in.m = true, nil
+	}
+	return v, nil
+}

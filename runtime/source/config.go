@@ -1,0 +1,211 @@
+package source
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// DefaultSampleRows is the number of records read to infer column types
+// when [Config.SampleRows] is zero.
+const DefaultSampleRows = 100
+
+// Config holds the options every source shares. The zero value is valid:
+// types are inferred from the first 100 records, bad data stops the run and
+// records have no spare capacity.
+type Config struct {
+	// Types declares column types by column name (matched exactly, then
+	// case-insensitively), overriding inference and SQLite's declared
+	// types. A declared column absent from the data is an error that names
+	// it and lists the known columns.
+	Types map[string]value.Kind
+
+	// SampleRows is the number of records read when the source is opened to
+	// infer the types of undeclared columns (every CSV and JSONL column,
+	// and SQLite columns without a recognised declared type). Zero or
+	// negative means DefaultSampleRows.
+	SampleRows int
+
+	// SkipErrors skips records with bad data instead of stopping with a
+	// [*DataError]. Skipped records are counted (see the sources' Skipped
+	// method) and passed to OnSkip.
+	SkipErrors bool
+
+	// OnSkip, if not nil, is called with every skipped record's error, once
+	// per bad record even when a restart reads it again. It runs on the
+	// goroutine calling Fetch, with the source locked: it must not call the
+	// source's Fetch or Close.
+	OnSkip func(*DataError)
+
+	// Extra is the number of spare slots each record gets beyond its schema
+	// fields (its capacity is len + Extra). Negative means zero.
+	Extra int
+}
+
+func (c Config) sampleRows() int {
+	if c.SampleRows <= 0 {
+		return DefaultSampleRows
+	}
+	return c.SampleRows
+}
+
+func (c Config) extra() int { return max(c.Extra, 0) }
+
+// typesString renders the declared types deterministically for identities.
+func (c Config) typesString() string {
+	names := make([]string, 0, len(c.Types))
+	for n := range c.Types {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for i, n := range names {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%q:%s", n, c.Types[n])
+	}
+	return b.String()
+}
+
+// declaredKinds resolves c.Types against the columns found in the data. It
+// returns one entry per column (ok false where nothing is declared) or an
+// error naming the declared columns that do not exist. allowed reports the
+// kinds the source can produce.
+func (c Config) declaredKinds(file string, columns []string, allowed func(value.Kind) bool) ([]value.Kind, []bool, error) {
+	kinds := make([]value.Kind, len(columns))
+	declared := make([]bool, len(columns))
+	names := make([]string, 0, len(c.Types))
+	for n := range c.Types {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var missing []string
+	for _, n := range names {
+		k := c.Types[n]
+		i := slices.Index(columns, n)
+		if i < 0 {
+			i = foldIndex(columns, n)
+		}
+		if i < 0 {
+			missing = append(missing, n)
+			continue
+		}
+		if !allowed(k) {
+			return nil, nil, fmt.Errorf("%s: column %q cannot be declared %s", file, n, k)
+		}
+		kinds[i], declared[i] = k, true
+	}
+	if len(missing) > 0 {
+		return nil, nil, unknownColumnsError(file, "declared column", missing, columns)
+	}
+	return kinds, declared, nil
+}
+
+// foldIndex returns the index of the only column equal to name under case
+// folding, or -1.
+func foldIndex(columns []string, name string) int {
+	found := -1
+	for i, c := range columns {
+		if strings.EqualFold(c, name) {
+			if found >= 0 {
+				return -1
+			}
+			found = i
+		}
+	}
+	return found
+}
+
+// unknownColumnsError reports names absent from columns, suggesting the
+// nearest column where one is close:
+//
+//	sales.csv: declared column "amout" not found (did you mean "amount"?); columns: id, amount
+func unknownColumnsError(file, what string, missing, columns []string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: ", file)
+	hint := func(m string) {
+		if s := suggest(m, columns); s != "" {
+			fmt.Fprintf(&b, " (did you mean %q?)", s)
+		}
+	}
+	if len(missing) == 1 {
+		fmt.Fprintf(&b, "%s %q not found", what, missing[0])
+		hint(missing[0])
+	} else {
+		fmt.Fprintf(&b, "%ss not found:", what)
+		for i, m := range missing {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, " %q", m)
+			hint(m)
+		}
+	}
+	fmt.Fprintf(&b, "; columns: %s", strings.Join(columns, ", "))
+	return errors.New(b.String())
+}
+
+// suggest returns the candidate closest to name when it is close enough to
+// be a likely typo (edit distance at most 2, or a third of the length).
+func suggest(name string, candidates []string) string {
+	best, bestD := "", 1<<30
+	limit := max(2, len(name)/3)
+	for _, c := range candidates {
+		d := editDistance(strings.ToLower(name), strings.ToLower(c))
+		if d < bestD && d <= limit {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, by bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// scalarKind reports the kinds a flat source (CSV, SQLite) can produce.
+func scalarKind(k value.Kind) bool {
+	switch k {
+	case value.KindInt, value.KindFloat, value.KindDecimal, value.KindString,
+		value.KindBool, value.KindDate, value.KindTime, value.KindAny:
+		return true
+	}
+	return false
+}
+
+// schemaString renders a schema for identities: name:kind(scale),…
+func schemaString(s *value.Schema) string {
+	var b strings.Builder
+	for i, f := range s.Fields {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%q:%s", f.Name, f.Kind)
+		if f.Scale > 0 {
+			fmt.Fprintf(&b, "(%d)", f.Scale)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,166 @@
+package source
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// CSVConfig configures [OpenCSV]. The zero value reads comma-separated
+// files with types inferred from the first 100 records.
+type CSVConfig struct {
+	Config
+
+	// Delimiter separates fields; zero means ','. It must be an ASCII
+	// character other than '"', '\r' and '\n' (use '\t' for TSV).
+	Delimiter rune
+}
+
+// CSV reads a CSV file with a header row (RFC 4180, see the package
+// documentation for types, nil and positions). A UTF-8 byte order mark is
+// ignored; lines end with "\n" or "\r\n" (a "\r\n" inside a quoted field is
+// kept as written); empty lines are skipped; an empty cell ("" quoted or
+// not) is nil whatever the column's kind. Header names are used as written;
+// an empty name becomes "column_N" (N counting from 1) and a repeated name
+// is an error.
+//
+// A CSV is safe for concurrent use; calls are serialized.
+type CSV struct {
+	textSource
+}
+
+type csvDecoder struct {
+	sc   csvScanner
+	cols []column
+}
+
+// OpenCSV opens name in fsys, reads its header and infers the types of the
+// undeclared columns from the first records. The records are read by
+// Fetch; Close releases the file.
+func OpenCSV(fsys fs.FS, name string, cfg CSVConfig) (*CSV, error) {
+	delim := cfg.Delimiter
+	if delim == 0 {
+		delim = ','
+	}
+	if delim >= utf8.RuneSelf || delim == '"' || delim == '\r' || delim == '\n' {
+		return nil, fmt.Errorf("%s: invalid CSV delimiter %q", name, delim)
+	}
+	d := &csvDecoder{sc: csvScanner{delim: byte(delim)}}
+	c := &CSV{}
+	if err := c.init(fsys, name, cfg.Config, d); err != nil {
+		return nil, err
+	}
+	if err := c.open(d, byte(delim)); err != nil {
+		c.rd.close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *CSV) open(d *csvDecoder, delim byte) error {
+	header, err := d.sc.next(&c.textSource)
+	if err == io.EOF {
+		return fmt.Errorf("%s: empty file (a header row is required)", c.file)
+	}
+	var se *scanError
+	if errors.As(err, &se) {
+		return fmt.Errorf("%s:%d: header: %w", c.file, se.line, se.err)
+	}
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(header))
+	seen := make(map[string]bool, len(header))
+	for i, h := range header {
+		if !utf8.Valid(h) {
+			return fmt.Errorf("%s:%d: header: column %d: invalid UTF-8", c.file, d.sc.recLine, i+1)
+		}
+		n := string(h)
+		if n == "" {
+			n = "column_" + strconv.Itoa(i+1)
+		}
+		if seen[n] {
+			return fmt.Errorf("%s:%d: header: duplicate column %q", c.file, d.sc.recLine, n)
+		}
+		seen[n] = true
+		names[i] = n
+	}
+	c.dataStart, c.dataLine = c.rd.pos(), c.line
+
+	kinds, declared, err := c.cfg.declaredKinds(c.file, names, scalarKind)
+	if err != nil {
+		return err
+	}
+	inf := newInference(len(names))
+	for n := 0; n < c.cfg.sampleRows(); n++ {
+		fields, err := d.sc.next(&c.textSource)
+		if err == io.EOF {
+			break
+		}
+		if errors.As(err, &se) {
+			continue // reported when the record is fetched
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.file, err)
+		}
+		if len(fields) != len(names) {
+			continue
+		}
+		for i, f := range fields {
+			inf.add(i, string(f))
+		}
+	}
+	fields := make([]value.Field, len(names))
+	d.cols = make([]column, len(names))
+	for i, n := range names {
+		k := kinds[i]
+		if !declared[i] {
+			k = inf.kind(i)
+		}
+		fields[i] = value.Field{Name: n, Kind: k}
+		if k == value.KindDecimal {
+			fields[i].Scale = inf.scale[i]
+		}
+		d.cols[i] = column{name: n, kind: k, inferred: !declared[i]}
+		if k == value.KindString {
+			d.cols[i].strings = &interner{}
+		}
+	}
+	return c.finish("csv", fmt.Sprintf("delim=%q", delim), fields)
+}
+
+func (d *csvDecoder) blank(line []byte) bool { return len(line) == 0 }
+
+func (d *csvDecoder) decode(t *textSource, rec []any) error {
+	fields, err := d.sc.next(t)
+	if err != nil {
+		var se *scanError
+		if !errors.As(err, &se) {
+			return err
+		}
+		t.record++
+		de := &DataError{File: t.file, Line: se.line, Record: t.record, Err: se.err}
+		if se.field >= 0 && se.field < len(d.cols) {
+			de.Column = d.cols[se.field].name
+		}
+		return de
+	}
+	t.record++
+	if len(fields) != len(d.cols) {
+		return &DataError{File: t.file, Line: d.sc.recLine, Record: t.record,
+			Err: fmt.Errorf("wrong number of fields: got %d, want %d", len(fields), len(d.cols))}
+	}
+	for i, f := range fields {
+		v, err := d.cols[i].parseCell(f)
+		if err != nil {
+			return &DataError{File: t.file, Line: d.sc.recLine, Record: t.record, Column: d.cols[i].name, Err: err}
+		}
+		rec[i] = v
+	}
+	return nil
+}

@@ -1,0 +1,183 @@
+package source
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"sync/atomic"
+)
+
+const (
+	// readBufSize is the initial read buffer: large enough that a read
+	// system call brings in thousands of records.
+	readBufSize = 256 << 10
+	// maxRecordBytes bounds one record (a line, or a CSV record with
+	// quoted newlines) so that a stray quote cannot swallow the machine.
+	maxRecordBytes = 64 << 20
+)
+
+// errRecordTooLong is a scan error for a record past maxRecordBytes.
+var errRecordTooLong = fmt.Errorf("record longer than %d MiB (unterminated quote?)", maxRecordBytes>>20)
+
+// fileReader is a buffered reader over one file of an fs.FS that knows the
+// file offset of every byte it holds, so a record's position can be kept
+// and sought back to.
+type fileReader struct {
+	fsys fs.FS
+	name string
+	f    fs.File
+	buf  []byte
+	r, w int   // unread data is buf[r:w]
+	off  int64 // file offset of buf[0]
+	eof  bool  // the file has no data after buf[w]
+	read *atomic.Int64
+}
+
+// pos returns the file offset of the next unread byte.
+func (fr *fileReader) pos() int64 { return fr.off + int64(fr.r) }
+
+// seek positions the reader at file offset at, reusing the open file and
+// the buffered data where it can.
+func (fr *fileReader) seek(at int64) error {
+	if fr.f != nil && at >= fr.off && at <= fr.off+int64(fr.w) {
+		fr.r = int(at - fr.off)
+		return nil
+	}
+	if fr.f != nil {
+		if s, ok := fr.f.(io.Seeker); ok {
+			if _, err := s.Seek(at, io.SeekStart); err == nil {
+				fr.reset(at)
+				return nil
+			}
+		}
+		fr.close()
+	}
+	f, err := fr.fsys.Open(fr.name)
+	if err != nil {
+		return err
+	}
+	fr.f = f
+	if fr.buf == nil {
+		fr.buf = make([]byte, readBufSize)
+	}
+	fr.reset(at)
+	if at == 0 {
+		return nil
+	}
+	if s, ok := f.(io.Seeker); ok {
+		_, err = s.Seek(at, io.SeekStart)
+	} else {
+		var n int64
+		n, err = io.CopyN(io.Discard, f, at)
+		fr.read.Add(n)
+		if err == io.EOF {
+			err, fr.eof = nil, true
+		}
+	}
+	return err
+}
+
+func (fr *fileReader) reset(at int64) {
+	fr.r, fr.w, fr.off, fr.eof = 0, 0, at, false
+}
+
+// fill reads more data after buf[w], keeping the unread data (which moves
+// to the front of the buffer: slices into it are invalidated). It reports
+// whether any byte was added; false with a nil error means end of file.
+func (fr *fileReader) fill() (bool, error) {
+	if fr.eof {
+		return false, nil
+	}
+	if fr.r > 0 {
+		n := copy(fr.buf, fr.buf[fr.r:fr.w])
+		fr.off += int64(fr.r)
+		fr.r, fr.w = 0, n
+	}
+	if fr.w == len(fr.buf) {
+		if len(fr.buf) >= maxRecordBytes {
+			return false, errRecordTooLong
+		}
+		nb := make([]byte, min(2*len(fr.buf), maxRecordBytes))
+		copy(nb, fr.buf[:fr.w])
+		fr.buf = nb
+	}
+	for {
+		n, err := fr.f.Read(fr.buf[fr.w:])
+		fr.w += n
+		fr.read.Add(int64(n))
+		if errors.Is(err, io.EOF) {
+			fr.eof = true
+			return n > 0, nil
+		}
+		if err != nil {
+			return n > 0, err
+		}
+		if n > 0 {
+			return true, nil
+		}
+	}
+}
+
+// peekLine returns the next line without its terminator ("\n" or "\r\n")
+// and the number of bytes to consume for it, without consuming them. The
+// last line may lack a terminator. It returns io.EOF when no data is left,
+// errRecordTooLong for a line past maxRecordBytes.
+func (fr *fileReader) peekLine() ([]byte, int, error) {
+	from := 0
+	for {
+		data := fr.buf[fr.r:fr.w]
+		if i := bytes.IndexByte(data[from:], '\n'); i >= 0 {
+			i += from
+			return trimCR(data[:i]), i + 1, nil
+		}
+		from = len(data)
+		more, err := fr.fill()
+		if err != nil {
+			return nil, 0, err
+		}
+		if !more {
+			data = fr.buf[fr.r:fr.w]
+			if len(data) == 0 {
+				return nil, 0, io.EOF
+			}
+			return trimCR(data), len(data), nil
+		}
+	}
+}
+
+// discardLine consumes data up to and including the next newline, however
+// long the line is. It is how a reader resynchronises after a bad record.
+func (fr *fileReader) discardLine() error {
+	for {
+		data := fr.buf[fr.r:fr.w]
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			fr.r += i + 1
+			return nil
+		}
+		fr.r = fr.w
+		more, err := fr.fill()
+		if err != nil || !more {
+			return err
+		}
+	}
+}
+
+func trimCR(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		return b[:n-1]
+	}
+	return b
+}
+
+// close closes the file and keeps the buffer for a later seek.
+func (fr *fileReader) close() error {
+	if fr.f == nil {
+		return nil
+	}
+	err := fr.f.Close()
+	fr.f = nil
+	fr.reset(0)
+	return err
+}

@@ -1,0 +1,230 @@
+package source
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"sort"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// JSONLConfig configures [OpenJSONL]. The zero value infers the columns
+// and their types from the first 100 objects.
+type JSONLConfig struct {
+	Config
+}
+
+// JSONL reads a JSON Lines file: one JSON object per line; blank lines are
+// skipped. The columns are the keys of the sampled objects, in the order
+// they are first seen, plus none other: a key first appearing after the
+// sample is ignored and listed by IgnoredKeys (raise SampleRows or declare
+// nothing else to reach it). A key missing from an object, and null, are
+// nil.
+//
+// Values: integers are int64 (decimal past int64), other numbers exact
+// decimals (float only in a column declared float); strings are strings,
+// except that a column whose sampled strings are all dates (or timestamps)
+// is a date (timestamp) column, and a string in a column of another kind is
+// parsed as that kind ("" is nil there); objects are map[string]any
+// (a record column); arrays are kept as their JSON text. Invalid UTF-8
+// anywhere in a line is an error (encoding/json would replace it silently).
+//
+// A JSONL is safe for concurrent use; calls are serialized.
+type JSONL struct {
+	textSource
+	dec *jsonlDecoder
+}
+
+type jsonlDecoder struct {
+	cols  []column
+	index map[string]int
+
+	mu      sync.Mutex // guards ignored, read by IgnoredKeys concurrently
+	ignored map[string]struct{}
+}
+
+// maxIgnoredKeys bounds the ignored key names remembered.
+const maxIgnoredKeys = 100
+
+// OpenJSONL opens name in fsys and infers its columns and their types from
+// the first objects.
+func OpenJSONL(fsys fs.FS, name string, cfg JSONLConfig) (*JSONL, error) {
+	d := &jsonlDecoder{}
+	j := &JSONL{dec: d}
+	if err := j.init(fsys, name, cfg.Config, d); err != nil {
+		return nil, err
+	}
+	if err := j.open(d); err != nil {
+		j.rd.close()
+		return nil, err
+	}
+	return j, nil
+}
+
+func (j *JSONL) open(d *jsonlDecoder) error {
+	j.dataStart, j.dataLine = j.rd.pos(), j.line
+	var names []string
+	index := map[string]int{}
+	inf := newInference(0)
+	for n := 0; n < j.cfg.sampleRows(); {
+		line, err := j.nextLine()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", j.file, err)
+		}
+		if line == nil || !utf8.Valid(line) {
+			continue // reported when the record is fetched
+		}
+		n++
+		_ = decodeObject(line, func(key string, v any) error {
+			i, ok := index[key]
+			if !ok {
+				i = len(names)
+				index[key] = i
+				names = append(names, key)
+				inf.kinds = append(inf.kinds, value.KindNil)
+				inf.scale = append(inf.scale, 0)
+			}
+			inf.addKind(i, jsonKind(v))
+			if s, ok := jsonNumber(v); ok {
+				inf.addScale(i, s)
+			} else if s, ok := v.(string); ok {
+				inf.addScale(i, s) // for a column declared decimal
+			}
+			return nil
+		})
+	}
+	kinds, declared, err := j.cfg.declaredKinds(j.file, names, func(k value.Kind) bool {
+		return scalarKind(k) || k == value.KindRecord
+	})
+	if err != nil {
+		return err
+	}
+	fields := make([]value.Field, len(names))
+	d.cols = make([]column, len(names))
+	for i, n := range names {
+		k := kinds[i]
+		if !declared[i] {
+			k = inf.kind(i)
+		}
+		fields[i] = value.Field{Name: n, Kind: k}
+		if k == value.KindDecimal {
+			fields[i].Scale = inf.scale[i]
+		}
+		d.cols[i] = column{name: n, kind: k, inferred: !declared[i]}
+	}
+	d.index = index
+	return j.finish("jsonl", "", fields)
+}
+
+// nextLine returns the next line and advances past it; nil for a blank
+// line or one too long to hold (which it skips).
+func (j *JSONL) nextLine() ([]byte, error) {
+	line, n, err := j.rd.peekLine()
+	if errors.Is(err, errRecordTooLong) {
+		j.line++
+		return nil, j.rd.discardLine()
+	}
+	if err != nil {
+		return nil, err
+	}
+	j.rd.r += n
+	j.line++
+	if len(bytes.TrimSpace(line)) == 0 {
+		return nil, nil
+	}
+	return line, nil
+}
+
+func jsonNumber(v any) (string, bool) {
+	n, ok := v.(json.Number)
+	return string(n), ok
+}
+
+
+// IgnoredKeys returns, sorted, the keys met after the sample that are not
+// columns (at most 100 names). It is safe to call concurrently with Fetch.
+func (j *JSONL) IgnoredKeys() []string {
+	d := j.dec
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([]string, 0, len(d.ignored))
+	for k := range d.ignored {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (d *jsonlDecoder) blank(line []byte) bool { return len(bytes.TrimSpace(line)) == 0 }
+
+func (d *jsonlDecoder) decode(t *textSource, rec []any) error {
+	for {
+		start := t.line
+		line, n, err := t.rd.peekLine()
+		if errors.Is(err, errRecordTooLong) {
+			t.line++
+			t.record++
+			if err := t.rd.discardLine(); err != nil {
+				return err
+			}
+			return &DataError{File: t.file, Line: start, Record: t.record, Err: errRecordTooLong}
+		}
+		if err != nil {
+			return err
+		}
+		t.rd.r += n
+		t.line++
+		if d.blank(line) {
+			continue
+		}
+		t.record++
+		bad := func(col string, err error) *DataError {
+			return &DataError{File: t.file, Line: start, Record: t.record, Column: col, Err: err}
+		}
+		if !utf8.Valid(line) {
+			return bad("", errInvalidUTF8)
+		}
+		clear(rec)
+		err = decodeObject(line, func(key string, v any) error {
+			i, ok := d.index[key]
+			if !ok {
+				d.ignore(key)
+				return nil
+			}
+			c, err := jsonCell(v, d.cols[i].kind)
+			if err != nil {
+				return bad(key, err)
+			}
+			rec[i] = c
+			return nil
+		})
+		if de, ok := err.(*DataError); ok {
+			return de
+		}
+		if err != nil {
+			return bad("", err)
+		}
+		return nil
+	}
+}
+
+func (d *jsonlDecoder) ignore(key string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.ignored[key]; ok || len(d.ignored) >= maxIgnoredKeys {
+		return
+	}
+	if d.ignored == nil {
+		d.ignored = make(map[string]struct{})
+	}
+	d.ignored[key] = struct{}{}
+}

@@ -1,0 +1,345 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"reflect"
+	"sync"
+	"sync/atomic"
+
+	"github.com/reportsh/reportsh/runtime/stream"
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// slabRecords is the number of records whose slots are allocated together.
+// It is small so that a record kept alive long after its chunk (a group's
+// first record, say) does not pin much memory.
+const slabRecords = 32
+
+// recordDecoder reads the next record of a text format.
+type recordDecoder interface {
+	// decode reads the next record into rec, which has one slot per
+	// field. It returns io.EOF at the end of the data, a *DataError for a
+	// bad record (which it has consumed), or another error when reading
+	// fails.
+	decode(t *textSource, rec []any) error
+	// blank reports whether a line holds no record.
+	blank(line []byte) bool
+}
+
+// textSource is what CSV and JSONL share: a file read record by record,
+// positions made of byte offsets, restarts by seeking.
+type textSource struct {
+	mu       sync.Mutex
+	file     string // the name as given, for errors
+	cfg      Config
+	schema   *value.Schema
+	width    int
+	stride   int
+	identity string
+	size     int64
+	modTime  int64
+	fsID     string
+	read     atomic.Int64
+	skip     *skipper
+	dec      recordDecoder
+	rd       fileReader
+
+	dataStart int64 // byte offset of the first data record
+	dataLine  int64 // line of the first data record
+
+	line   int64 // physical line of the next record
+	record int64 // data records consumed, bad ones included
+
+	at      stream.Position // where the reader stands, when atValid
+	atValid bool
+	closed  bool
+}
+
+// records hands out record slots carved from small slabs.
+type records struct {
+	slab          []any
+	i             int
+	width, stride int
+}
+
+// next returns a record of width slots and stride capacity; remaining is
+// the number of records still wanted, to size a new slab.
+func (r *records) next(remaining int) []any {
+	if r.i+r.stride > len(r.slab) {
+		r.slab, r.i = make([]any, min(remaining, slabRecords)*r.stride), 0
+	}
+	rec := r.slab[r.i : r.i+r.width : r.i+r.stride]
+	r.i += r.stride
+	return rec
+}
+
+// unget gives back the record next returned last, cleared.
+func (r *records) unget(rec []any) {
+	clear(rec)
+	r.i -= r.stride
+}
+
+func (t *textSource) init(fsys fs.FS, name string, cfg Config, dec recordDecoder) error {
+	t.file, t.cfg, t.dec = name, cfg, dec
+	t.skip = newSkipper(cfg, true)
+	t.rd = fileReader{fsys: fsys, name: name, read: &t.read}
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return err
+	}
+	if info.IsDir() {
+		return fmt.Errorf("%s: is a directory", name)
+	}
+	t.size, t.modTime, t.fsID = info.Size(), info.ModTime().UnixNano(), fsID(fsys)
+	t.line = 1
+	if err := t.rd.seek(0); err != nil {
+		return err
+	}
+	// A UTF-8 byte order mark is not part of the data.
+	if _, err := t.rd.fill(); err != nil {
+		t.rd.close()
+		return err
+	}
+	if d := t.rd.buf[t.rd.r:t.rd.w]; len(d) >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF {
+		t.rd.r += 3
+	}
+	return nil
+}
+
+// finish completes opening once the header and sample are read: it sets
+// the schema and identity, and leaves the reader at the first record.
+func (t *textSource) finish(kind, extra string, fields []value.Field) error {
+	t.schema = &value.Schema{Fields: fields}
+	t.width = len(fields)
+	t.stride = t.width + t.cfg.extra()
+	t.identity = fmt.Sprintf("%s|fs=%s|name=%q|size=%d|mtime=%d|%s|types=%s|sample=%d|skip=%t|schema=%s",
+		kind, t.fsID, t.file, t.size, t.modTime, extra,
+		t.cfg.typesString(), t.cfg.sampleRows(), t.cfg.SkipErrors, schemaString(t.schema))
+	t.line, t.record = t.dataLine, 0
+	if err := t.rd.seek(t.dataStart); err != nil {
+		return err
+	}
+	t.at, t.atValid = stream.Position{}, true
+	return nil
+}
+
+// fsID names a file system for identities: two sources reading the same
+// name from different directories must not share cache entries.
+func fsID(fsys fs.FS) string {
+	v := reflect.ValueOf(fsys)
+	switch v.Kind() {
+	case reflect.String:
+		return fmt.Sprintf("%T(%q)", fsys, v.String())
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.UnsafePointer:
+		return fmt.Sprintf("%T@%x", fsys, v.Pointer())
+	}
+	return fmt.Sprintf("%T(%v)", fsys, fsys)
+}
+
+// Schema returns the columns of the records, in record order.
+func (t *textSource) Schema() *value.Schema { return t.schema }
+
+// Identity returns a string naming everything that determines the records:
+// format, file system, file name, size and modification time, options,
+// declared types and the resulting schema.
+func (t *textSource) Identity() string { return t.identity }
+
+// Skipped returns the number of bad records skipped so far. It is safe to
+// call concurrently with Fetch.
+func (t *textSource) Skipped() int64 { return t.skip.count.Load() }
+
+// Progress returns the number of bytes read from the file so far and the
+// file's size when it was opened, for progress reports. Restarts read some
+// bytes again, so read may exceed size. It is safe to call concurrently.
+func (t *textSource) Progress() (read, size int64) { return t.read.Load(), t.size }
+
+// Close closes the file. Fetch after Close returns ErrClosed.
+func (t *textSource) Close() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.closed = true
+	t.rd.buf = nil
+	return t.rd.close()
+}
+
+// Fetch returns up to limit records after the position after, which must be
+// the zero Position or one this source (or one opened with the same
+// arguments) returned. Fetching from the Next of the previous chunk
+// continues reading; any other position seeks.
+func (t *textSource) Fetch(ctx context.Context, after stream.Position, limit int) (stream.Chunk[value.Record], error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var chunk stream.Chunk[value.Record]
+	if t.closed {
+		return chunk, ErrClosed
+	}
+	if limit < 1 {
+		return chunk, fmt.Errorf("%s: fetch limit %d, want at least 1", t.file, limit)
+	}
+	if err := ctx.Err(); err != nil {
+		return chunk, err
+	}
+	if !t.atValid || !samePosition(after, t.at) {
+		t.atValid = false
+		if err := t.seekTo(ctx, after); err != nil {
+			return chunk, err
+		}
+	}
+	t.atValid = false // until this fetch completes
+	recs := make([]value.Record, 0, min(limit, 1024))
+	slots := records{width: t.width, stride: t.stride}
+	done := false
+	for len(recs) < limit {
+		if len(recs)&255 == 0 {
+			if err := ctx.Err(); err != nil {
+				return chunk, err
+			}
+		}
+		rec := slots.next(limit - len(recs))
+		err := t.dec.decode(t, rec)
+		if err == io.EOF {
+			done = true
+			break
+		}
+		if de, ok := err.(*DataError); ok {
+			if err := t.skip.handle(de, de.Record); err != nil {
+				return chunk, err
+			}
+			slots.unget(rec)
+			continue
+		}
+		if err != nil {
+			return chunk, fmt.Errorf("%s: %w", t.file, err)
+		}
+		recs = append(recs, rec)
+	}
+	if !done {
+		var err error
+		if done, err = t.atEnd(); err != nil {
+			return chunk, fmt.Errorf("%s: %w", t.file, err)
+		}
+	}
+	chunk.Records = recs
+	chunk.Next = stream.Position{Offset: after.Offset + int64(len(recs)), Key: []any{t.rd.pos(), t.line, t.record}}
+	chunk.Done = done
+	t.at, t.atValid = chunk.Next, true
+	return chunk, nil
+}
+
+// atEnd consumes blank lines and reports whether any data is left.
+func (t *textSource) atEnd() (bool, error) {
+	for {
+		line, n, err := t.rd.peekLine()
+		if err == io.EOF {
+			return true, nil
+		}
+		if errors.Is(err, errRecordTooLong) {
+			return false, nil // a record, if a bad one
+		}
+		if err != nil {
+			return false, err
+		}
+		if !t.dec.blank(line) {
+			return false, nil
+		}
+		t.rd.r += n
+		t.line++
+	}
+}
+
+// seekTo positions the reader at after: directly when the position carries
+// its byte offset, else by reading from the start and skipping after.Offset
+// records.
+func (t *textSource) seekTo(ctx context.Context, after stream.Position) error {
+	if after.Key != nil {
+		off, line, rec, ok := textKey(after.Key)
+		if !ok || off < t.dataStart || line < t.dataLine || rec < 0 {
+			return stream.Permanent(fmt.Errorf("%s: position %v was not returned by this source", t.file, after))
+		}
+		if err := t.rd.seek(off); err != nil {
+			return err
+		}
+		t.line, t.record = line, rec
+		return nil
+	}
+	if err := t.rd.seek(t.dataStart); err != nil {
+		return err
+	}
+	t.line, t.record = t.dataLine, 0
+	scratch := make([]any, t.width)
+	for n := int64(0); n < after.Offset; {
+		if n&255 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		err := t.dec.decode(t, scratch)
+		if err == io.EOF {
+			return nil
+		}
+		if de, ok := err.(*DataError); ok {
+			if err := t.skip.handle(de, de.Record); err != nil {
+				return err
+			}
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", t.file, err)
+		}
+		n++
+	}
+	return nil
+}
+
+// textKey decodes the Key of a CSV or JSONL position: byte offset, line,
+// record number.
+func textKey(key []any) (off, line, rec int64, ok bool) {
+	if len(key) != 3 {
+		return 0, 0, 0, false
+	}
+	var v [3]int64
+	for i, k := range key {
+		switch x := k.(type) {
+		case int64:
+			v[i] = x
+		case int:
+			v[i] = int64(x)
+		default:
+			return 0, 0, 0, false
+		}
+	}
+	return v[0], v[1], v[2], true
+}
+
+// samePosition reports whether two positions are equal.
+func samePosition(a, b stream.Position) bool {
+	if a.Offset != b.Offset || len(a.Key) != len(b.Key) {
+		return false
+	}
+	for i := range a.Key {
+		if !keyEqual(a.Key[i], b.Key[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// keyEqual compares two key values of comparable or byte-slice types.
+func keyEqual(a, b any) bool {
+	if x, ok := a.([]byte); ok {
+		y, ok := b.([]byte)
+		return ok && string(x) == string(y)
+	}
+	if _, ok := b.([]byte); ok {
+		return false
+	}
+	ta, tb := reflect.TypeOf(a), reflect.TypeOf(b)
+	if ta != tb || (ta != nil && !ta.Comparable()) {
+		return false
+	}
+	return a == b
+}

@@ -1,0 +1,130 @@
+package stream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+var errNoProgress = errors.New("source returned an empty chunk without advancing or finishing")
+
+// fetch obtains the next chunk (from the cache or the source), runs the
+// lookups over it and makes it the surplus. A failing attempt is retried
+// with backoff, up to MaxRetries times, waiting on the pipeline's clock so
+// that only this pipeline waits.
+func (p *producer[T]) fetch(ctx context.Context) error {
+	cfg := &p.r.cfg
+	limit := p.chunk
+	for attempt := 1; ; attempt++ {
+		start := cfg.Clock.Now()
+		ch, cached, err := p.fetchOnce(ctx, limit)
+		if err == nil {
+			p.accept(ch, limit, cached, cfg.Clock.Now().Sub(start))
+			return nil
+		}
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		if IsPermanent(err) || attempt > cfg.maxRetries {
+			p.e.emit(FetchFailed{EventInfo: p.e.info(), After: p.next, Attempt: attempt, MaxRetries: cfg.maxRetries, Final: true, Err: err})
+			return &FetchError{After: p.next, Attempts: attempt, Err: err}
+		}
+		delay := cfg.Backoff.Delay(attempt)
+		p.e.retries.Add(1)
+		timer := cfg.Clock.NewTimer(delay) // armed before the event, so observers can advance a manual clock
+		p.e.emit(FetchFailed{EventInfo: p.e.info(), After: p.next, Attempt: attempt, MaxRetries: cfg.maxRetries, Delay: delay, Err: err})
+		select {
+		case <-timer.C():
+		case <-ctx.Done():
+			timer.Stop()
+			return context.Cause(ctx)
+		}
+	}
+}
+
+// fetchOnce makes one attempt: cache or source, then the lookups, all
+// under FetchTimeout.
+func (p *producer[T]) fetchOnce(ctx context.Context, limit int) (Chunk[T], bool, error) {
+	cfg := &p.r.cfg
+	if cfg.FetchTimeout > 0 {
+		fctx, cancel := context.WithCancelCause(ctx)
+		timer := cfg.Clock.AfterFunc(cfg.FetchTimeout, func() {
+			cancel(fmt.Errorf("%w after %v", ErrFetchTimeout, cfg.FetchTimeout))
+		})
+		defer timer.Stop()
+		defer cancel(nil)
+		ch, cached, err := p.load(fctx, limit)
+		if err != nil && ctx.Err() == nil && fctx.Err() != nil {
+			err = context.Cause(fctx) // the timeout, not the source's rendering of it
+		}
+		return ch, cached, err
+	}
+	return p.load(ctx, limit)
+}
+
+func (p *producer[T]) load(ctx context.Context, limit int) (Chunk[T], bool, error) {
+	var key cacheKey
+	ch, cached := Chunk[T]{}, false
+	if p.ident != "" {
+		key = cacheKey{identity: p.ident, position: p.next.String(), limit: limit}
+		ch, cached = cacheGet[T](p.r.cfg.Cache, key)
+	}
+	if !cached {
+		var err error
+		ch, err = p.r.p.Source.Fetch(ctx, p.next, limit)
+		if err != nil {
+			return Chunk[T]{}, false, err
+		}
+		if len(ch.Records) > limit {
+			return Chunk[T]{}, false, Permanent(fmt.Errorf("source returned %d records for a limit of %d", len(ch.Records), limit))
+		}
+		if len(ch.Records) == 0 && !ch.Done && ch.Next.String() == p.next.String() {
+			return Chunk[T]{}, false, Permanent(errNoProgress)
+		}
+		if p.ident != "" {
+			cachePut(p.r.cfg.Cache, key, ch)
+		}
+	}
+	for _, l := range p.r.p.Lookups {
+		if err := l.Load(ctx, ch.Records); err != nil {
+			return Chunk[T]{}, false, fmt.Errorf("lookup: %w", err)
+		}
+	}
+	return ch, cached, nil
+}
+
+// accept makes a fetched chunk the surplus and accounts for it.
+func (p *producer[T]) accept(ch Chunk[T], limit int, cached bool, took time.Duration) {
+	n := len(ch.Records)
+	after := p.next
+	if n > 0 {
+		p.surplus = ch.Records
+	}
+	p.next, p.done = ch.Next, ch.Done
+	e := p.e
+	e.in.Add(int64(n))
+	e.chunks.Add(1)
+	e.bytes.Add(ch.Bytes)
+	if cached {
+		e.cacheHits.Add(1)
+	}
+	if n > 0 && ch.Bytes > 0 {
+		e.recBytes.Store(max(1, ch.Bytes/int64(n)))
+	}
+	e.inflight.Add(int64(n))
+	e.producer.surplus.Store(int64(n))
+	if e.obs != nil {
+		e.emit(ChunkFetched{EventInfo: e.info(), After: after, Next: ch.Next, Limit: limit, Records: n, Bytes: ch.Bytes, Duration: took, Cached: cached})
+	}
+}
+
+// identity returns the cache identity of src, if it has one.
+func identity(src any) (string, bool) {
+	if id, ok := src.(Identified); ok {
+		if s := id.Identity(); s != "" {
+			return s, true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,39 @@
+package stream
+
+import "context"
+
+// sinkDriver is where demand starts: it grants its upstream MaxDemand
+// records, hands every batch to the sink, and grants again only as the
+// sink returns, so a slow sink slows the whole chain.
+type sinkDriver[T any] struct {
+	r  *run[T]
+	in *link[T]
+}
+
+func (k *sinkDriver[T]) run(ctx context.Context) error {
+	e := k.r.e
+	k.in.demand.grant(int64(k.r.cfg.MaxDemand))
+	for {
+		select {
+		case b, ok := <-k.in.ch:
+			if !ok {
+				k.r.sinkDone.Store(true)
+				return nil
+			}
+			err := protect("sink", true, func() error { return k.r.p.Sink(ctx, b.recs) })
+			if err != nil {
+				if _, isPanic := err.(*PanicError); !isPanic {
+					err = &SinkError{Err: err}
+				}
+				return err
+			}
+			n := int64(len(b.recs))
+			e.out.Add(n)
+			e.inflight.Add(-n)
+			e.progress()
+			k.in.demand.grant(n)
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+}

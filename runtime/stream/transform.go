@@ -1,0 +1,127 @@
+package stream
+
+import "fmt"
+
+// process transforms the batch in hand, compacting kept records in place,
+// hands them to the aggregate hook and buffers them. It resumes where it
+// stopped if a panic interrupted it: records before i are done, their kept
+// results sit in recs[:k], and recs[i] is untouched.
+func (s *stageRunner[T]) process() error {
+	b := &s.cur
+	recs := b.recs
+	if tr := s.st.Transform; tr == nil {
+		s.i, s.k = len(recs), len(recs)
+	} else {
+		for s.i < len(recs) {
+			i := s.i
+			out, keep, err := tr(recs[i])
+			s.i++
+			if err != nil {
+				s.failed++
+				rerr := &RecordError{Stage: s.st.Name, Offset: b.offset(i), Err: err}
+				if !s.st.SkipErrors {
+					s.e.failed.Add(1)
+					s.stats.failed.Add(1)
+					return rerr
+				}
+				s.gap()
+				s.e.emit(RecordFailed{EventInfo: s.e.info(), Stage: s.st.Name, Offset: rerr.Offset, Err: err})
+				continue
+			}
+			if !keep {
+				s.gap()
+				continue
+			}
+			if s.offs != nil {
+				s.offs = append(s.offs, b.offset(i))
+			}
+			recs[s.k] = out
+			s.k++
+		}
+	}
+
+	kept := batch[T]{recs: recs[:s.k:s.k], first: b.first}
+	switch {
+	case s.offs != nil:
+		kept.offs = s.offs
+	case b.offs != nil:
+		kept.offs = b.offs[:s.k:s.k]
+	}
+	rejected := 0
+	if s.st.Aggregate != nil && s.k > 0 {
+		var err error
+		if rejected, err = s.aggregate(kept.recs); err != nil {
+			s.busy = false
+			return err
+		}
+	}
+
+	in, out := len(recs), s.k
+	if dropped := in - out; dropped > 0 {
+		s.e.inflight.Add(-int64(dropped))
+	}
+	if s.failed > 0 {
+		s.e.failed.Add(int64(s.failed))
+		s.stats.failed.Add(int64(s.failed))
+	}
+	failed := s.failed
+	s.cur, s.busy, s.offs = batch[T]{}, false, nil
+	if out > 0 {
+		s.enqueue(kept)
+	}
+	if s.e.obs != nil {
+		s.e.emit(BatchTransformed{
+			EventInfo: s.e.info(), Stage: s.st.Name, In: in, Out: out, Failed: failed, Rejected: rejected,
+			Duration: s.r.cfg.Clock.Now().Sub(s.started),
+		})
+	}
+	return nil
+}
+
+// gap notes that a record of the batch in hand was not kept: from here on
+// kept records need their offsets spelled out, unless nothing downstream
+// reads them.
+func (s *stageRunner[T]) gap() {
+	if s.offs != nil || s.last {
+		return
+	}
+	s.offs = make([]int64, s.k, len(s.cur.recs))
+	for j := range s.offs {
+		s.offs[j] = s.cur.offset(j)
+	}
+}
+
+// aggregate calls the aggregate hooks on a batch of kept records and
+// reports how many records they rejected. Panics here are fatal: the hook
+// may have applied part of the batch, so replaying it could count twice.
+func (s *stageRunner[T]) aggregate(recs []T) (int, error) {
+	var (
+		st    AggregateStatus
+		start = s.r.cfg.Clock.Now()
+	)
+	err := protect(s.component+" aggregate", true, func() error {
+		if err := s.st.Aggregate(recs); err != nil {
+			return fmt.Errorf("stage %q: aggregate: %w", s.st.Name, err)
+		}
+		if s.st.AggregateStatus != nil {
+			st = s.st.AggregateStatus()
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	rejected := st.Rejected - s.rejected
+	s.rejected = st.Rejected
+	if rejected > 0 {
+		s.e.rejected.Add(rejected)
+		s.stats.rejected.Add(rejected)
+	}
+	for ; s.limitHits < st.GroupLimitHits; s.limitHits++ {
+		s.e.emit(GroupLimitReached{EventInfo: s.e.info(), Stage: s.st.Name, Limit: st.GroupLimit, Rejected: st.Rejected})
+	}
+	if s.e.obs != nil {
+		s.e.emit(AggregationComputed{EventInfo: s.e.info(), Stage: s.st.Name, Records: len(recs), State: st.State, Duration: s.r.cfg.Clock.Now().Sub(start)})
+	}
+	return int(rejected), nil
+}

@@ -1,0 +1,220 @@
+package value
+
+import (
+	"fmt"
+	"math"
+)
+
+// Op names an arithmetic operator for error messages.
+type Op string
+
+// The arithmetic operators.
+const (
+	OpAdd Op = "+"
+	OpSub Op = "-"
+	OpMul Op = "*"
+	OpDiv Op = "/"
+	OpMod Op = "%"
+)
+
+// TypeError reports an operator applied to values it does not accept.
+type TypeError struct {
+	Op          string
+	Left, Right Kind
+}
+
+func (e *TypeError) Error() string {
+	if e.Right == KindNil && e.Op == "-" {
+		return fmt.Sprintf("cannot negate %s", e.Left)
+	}
+	return fmt.Sprintf("cannot apply %s to %s and %s", e.Op, e.Left, e.Right)
+}
+
+// numeric rank: 0 int, 1 decimal, 2 float; -1 not a number.
+func rank(v any) int {
+	switch v.(type) {
+	case int64:
+		return 0
+	case Decimal:
+		return 1
+	case float64:
+		return 2
+	}
+	return -1
+}
+
+// ToDecimal converts an int64 or Decimal to Decimal.
+func ToDecimal(v any) (Decimal, bool) {
+	switch x := v.(type) {
+	case int64:
+		return DecimalFromInt(x), true
+	case Decimal:
+		return x, true
+	}
+	return Decimal{}, false
+}
+
+// ToFloat converts any number to float64.
+func ToFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case Decimal:
+		return x.Float64(), true
+	case float64:
+		return x, true
+	}
+	return 0, false
+}
+
+// Arith applies op to a and b. A nil operand gives nil (SQL semantics).
+// int op int stays int (overflow is an error, never a wrap) except for /,
+// whose result is always an exact decimal (6 / 2 is the decimal 3); an int or decimal with a decimal gives a
+// decimal; anything with a float gives a float. Strings concatenate with +.
+// A date plus or minus an int shifts by days; date - date is the days between.
+func Arith(op Op, a, b any) (any, error) {
+	if a == nil || b == nil {
+		return nil, nil
+	}
+	ra, rb := rank(a), rank(b)
+	if ra < 0 || rb < 0 {
+		return arithOther(op, a, b)
+	}
+	switch max(ra, rb) {
+	case 0:
+		x, y := a.(int64), b.(int64)
+		var r int64
+		ok := true
+		switch op {
+		case OpAdd:
+			r, ok = addInt64(x, y)
+		case OpSub:
+			r, ok = subInt64(x, y)
+		case OpMul:
+			r, ok = mulInt64(x, y)
+		case OpDiv:
+			if y == 0 {
+				return nil, ErrDivByZero
+			}
+			if x%y == 0 && !(x == math.MinInt64 && y == -1) {
+				return DecimalFromInt(x / y), nil
+			}
+			q, err := DecimalFromInt(x).Div(DecimalFromInt(y))
+			return q.Reduced(), err
+		case OpMod:
+			if y == 0 {
+				return nil, ErrDivByZero
+			}
+			if y == -1 {
+				return int64(0), nil
+			}
+			return x % y, nil
+		default:
+			return nil, &TypeError{Op: string(op), Left: KindInt, Right: KindInt}
+		}
+		if !ok {
+			return nil, fmt.Errorf("%w: %d %s %d", ErrOverflow, x, op, y)
+		}
+		return r, nil
+	case 1:
+		x, _ := ToDecimal(a)
+		y, _ := ToDecimal(b)
+		switch op {
+		case OpAdd:
+			return x.Add(y), nil
+		case OpSub:
+			return x.Sub(y), nil
+		case OpMul:
+			return x.Mul(y), nil
+		case OpDiv:
+			q, err := x.Div(y)
+			if err != nil {
+				return nil, err
+			}
+			return q.Reduced(), nil
+		case OpMod:
+			return x.Mod(y)
+		}
+	default:
+		x, _ := ToFloat(a)
+		y, _ := ToFloat(b)
+		switch op {
+		case OpAdd:
+			return x + y, nil
+		case OpSub:
+			return x - y, nil
+		case OpMul:
+			return x * y, nil
+		case OpDiv:
+			if y == 0 {
+				return nil, ErrDivByZero
+			}
+			return x / y, nil
+		case OpMod:
+			if y == 0 {
+				return nil, ErrDivByZero
+			}
+			return math.Mod(x, y), nil
+		}
+	}
+	return nil, &TypeError{Op: string(op), Left: KindOf(a), Right: KindOf(b)}
+}
+
+func arithOther(op Op, a, b any) (any, error) {
+	switch x := a.(type) {
+	case string:
+		if y, ok := b.(string); ok && op == OpAdd {
+			return x + y, nil
+		}
+	case Date:
+		switch y := b.(type) {
+		case int64:
+			switch op {
+			case OpAdd:
+				return shiftDate(x, y)
+			case OpSub:
+				if y == math.MinInt64 {
+					return nil, fmt.Errorf("%w: date %s - %d", ErrOverflow, x, y)
+				}
+				return shiftDate(x, -y)
+			}
+		case Date:
+			if op == OpSub {
+				return int64(x) - int64(y), nil
+			}
+		}
+	case int64:
+		if y, ok := b.(Date); ok && op == OpAdd {
+			return shiftDate(y, x)
+		}
+	}
+	return nil, &TypeError{Op: string(op), Left: KindOf(a), Right: KindOf(b)}
+}
+
+// shiftDate returns d + days, or an overflow error when the result is
+// outside the range of Date.
+func shiftDate(d Date, days int64) (any, error) {
+	r, ok := addInt64(int64(d), days)
+	if !ok || r < math.MinInt32 || r > math.MaxInt32 {
+		return nil, fmt.Errorf("%w: date %s + %d days", ErrOverflow, d, days)
+	}
+	return Date(r), nil
+}
+
+// Neg returns -a (nil stays nil).
+func Neg(a any) (any, error) {
+	switch x := a.(type) {
+	case nil:
+		return nil, nil
+	case int64:
+		if x == math.MinInt64 {
+			return nil, fmt.Errorf("%w: -(%d)", ErrOverflow, x)
+		}
+		return -x, nil
+	case Decimal:
+		return x.Neg(), nil
+	case float64:
+		return -x, nil
+	}
+	return nil, &TypeError{Op: "-", Left: KindOf(a)}
+}

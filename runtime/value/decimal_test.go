@@ -1,0 +1,32 @@
+package value
+
+import "testing"
+
+func TestDecimalBasics(t *testing.T) {
+	for _, c := range []struct{ a, b, sum, prod string }{
+		{"1.10", "2.205", "3.305", "2.42550"},
+		{"-0.5", "0.25", "-0.25", "-0.125"},
+		{"9223372036854775807", "1", "9223372036854775808", "9223372036854775807"},
+	} {
+		a, b := MustDecimal(c.a), MustDecimal(c.b)
+		if got := a.Add(b).String(); got != c.sum {
+			t.Errorf("%s+%s = %s, want %s", c.a, c.b, got, c.sum)
+		}
+		if got := a.Mul(b).String(); got != c.prod {
+			t.Errorf("%s*%s = %s, want %s", c.a, c.b, got, c.prod)
+		}
+	}
+	if got := MustDecimal("2.345").Round(2).String(); got != "2.35" {
+		t.Errorf("round = %s", got)
+	}
+	if got := MustDecimal("-2.345").Round(2).String(); got != "-2.35" {
+		t.Errorf("round = %s", got)
+	}
+	if got := MustDecimal("2.344").Round(2).String(); got != "2.34" {
+		t.Errorf("round = %s", got)
+	}
+	q, _ := MustDecimal("10").Div(MustDecimal("3"))
+	if q.String() != "3.333333" {
+		t.Errorf("10/3 = %s", q)
+	}
+}
