@@ -121,13 +121,19 @@ type Let struct {
 	Value *Expr `parser:"@@"`
 }
 
-// Group is `group KEY as NAME max_groups N { ITEMS }`, with "as" and
-// "max_groups" optional. Groups nest through Items.
+// Group is `group KEY as NAME max_groups N having COND order by EXPR desc
+// limit N { ITEMS }`, with every clause after KEY optional. Groups nest
+// through Items. Having, order by and limit see the level's keys and
+// aggregates, like its footer.
 type Group struct {
 	Pos       lexer.Position
 	Key       *Expr        `parser:"'group' @@"`
 	As        *Ident       `parser:"('as' @@)?"`
 	MaxGroups *IntLit      `parser:"('max_groups' @@)?"`
+	Having    *Expr        `parser:"('having' @@)?"`
+	OrderBy   *Expr        `parser:"('order' 'by' @@"`
+	Desc      bool         `parser:"  (@'desc' | 'asc')? )?"`
+	Limit     *IntLit      `parser:"('limit' @@)?"`
 	Items     []*GroupItem `parser:"'{' (EOL | @@ EOL)* '}'"`
 }
 

@@ -65,6 +65,15 @@ func Inspect(n Node, f func(Node) bool) {
 		if n.MaxGroups != nil {
 			Inspect(n.MaxGroups, f)
 		}
+		if n.Having != nil {
+			Inspect(n.Having, f)
+		}
+		if n.OrderBy != nil {
+			Inspect(n.OrderBy, f)
+		}
+		if n.Limit != nil {
+			Inspect(n.Limit, f)
+		}
 		for _, it := range n.Items {
 			Inspect(it, f)
 		}

@@ -116,7 +116,9 @@ func (c *compiler) file(f *grammar.File) {
 		}
 	}
 	if p.source == nil {
-		c.errorf(f.Pos, "the report has no source (add e.g. source csv(\"data.csv\"))")
+		if _, declared := c.seen["source"]; !declared {
+			c.errorf(f.Pos, "the report has no source (add e.g. source csv(\"data.csv\"))")
+		}
 		return
 	}
 	if p.source.Schema == nil {
@@ -331,8 +333,68 @@ func (c *compiler) grouping(g *grammar.Group) {
 				next = it.Group
 			}
 		}
+		c.groupClauses(g, lv, depth, keys, keyKinds)
 		g = next
 	}
+}
+
+// groupClauses compiles having, order by and limit in the level's footer
+// scope extended with the footer's column names.
+func (c *compiler) groupClauses(g *grammar.Group, lv *level, depth int, keys []string, keyKinds map[string]value.Kind) {
+	if g.Limit != nil {
+		if g.Limit.Value <= 0 {
+			c.errorf(g.Limit.Pos, "limit must be positive")
+		} else {
+			lv.Limit = int(g.Limit.Value)
+		}
+	}
+	lv.Desc = g.Desc
+	if g.Having == nil && g.OrderBy == nil {
+		return
+	}
+	sc := c.levelScope("group "+lv.Name+" clause", keys, keyKinds)
+	if lv.Footer != nil {
+		for i, col := range lv.Footer.Cols {
+			if _, clash := sc.names[col.Name]; !clash {
+				sc.names[col.Name] = lv.Footer.Band.Columns[i].Kind
+				sc.keysOnly[col.Name] = true
+			}
+		}
+	}
+	compileClause := func(e *grammar.Expr) *Expr {
+		x := c.ec.compile(e.Text, e.Pos, sc)
+		if x != nil {
+			for _, a := range x.Aggs {
+				lv.slotSpec[a.Slot] = len(lv.Specs)
+				lv.Specs = append(lv.Specs, specOf(c, a))
+			}
+		}
+		return x
+	}
+	if g.Having != nil {
+		lv.Having = compileClause(g.Having)
+		if lv.Having != nil && lv.Having.Kind != value.KindBool && !unknown(lv.Having.Kind) {
+			c.errorf(g.Having.Pos, "having needs a condition (bool), but this is %s", lv.Having.Kind)
+		}
+	}
+	if g.OrderBy != nil {
+		lv.OrderBy = compileClause(g.OrderBy)
+	}
+}
+
+// levelScope is the scope of a group level's bands and clauses.
+func (c *compiler) levelScope(what string, keys []string, keyKinds map[string]value.Kind) *scope {
+	names := map[string]value.Kind{}
+	only := map[string]bool{}
+	for _, p := range c.prog.params {
+		names[p.Name] = p.Kind
+		only[p.Name] = true
+	}
+	for _, k := range keys {
+		names[k] = keyKinds[k]
+		only[k] = true
+	}
+	return &scope{what: what, names: names, keysOnly: only, aggs: aggGroup, inner: c.recordScope("aggregate argument")}
 }
 
 func isIdent(s string) bool {
@@ -358,28 +420,20 @@ func lastIdent(s string) string {
 }
 
 func (c *compiler) groupBand(b *grammar.Band, kind render.BandKind, depth int, lv *level, keys []string, keyKinds map[string]value.Kind) *bandDef {
-	names := map[string]value.Kind{}
-	for n, k := range c.names {
-		if _, isParam := c.paramKind(n); isParam {
-			names[n] = k
-		}
-	}
-	only := map[string]bool{}
-	for _, k := range keys {
-		names[k] = keyKinds[k]
-		only[k] = true
-	}
-	for _, p := range c.prog.params {
-		only[p.Name] = true
-	}
 	what := "group header"
 	if kind == render.GroupFooter {
 		what = "group footer"
 	}
-	sc := &scope{what: what, names: names, keysOnly: only, aggs: aggGroup,
-		inner: c.recordScope("aggregate argument")}
+	sc := c.levelScope(what, keys, keyKinds)
 	bd := c.band(b, kind, depth, lv.Name, keys, sc)
 	for _, a := range bd.Aggs {
+		if isRunning(a.Fn) {
+			if kind == render.GroupHeader || a.Fn == agg.RunningAvg {
+				c.errorf(a.Pos, "%s accumulates across groups only in a group footer, and only as RUNNING_SUM or RUNNING_COUNT", a.Name)
+				continue
+			}
+			lv.Running = append(lv.Running, a)
+		}
 		lv.slotSpec[a.Slot] = len(lv.Specs)
 		lv.Specs = append(lv.Specs, specOf(c, a))
 	}
@@ -544,4 +598,8 @@ func checkExprSize(name string, src []byte, max int) error {
 func cleanPath(p string) (string, bool) {
 	p = path.Clean(strings.ReplaceAll(p, "\\", "/"))
 	return p, !path.IsAbs(p) && !strings.HasPrefix(p, "../") && p != ".."
+}
+
+func isRunning(f agg.Func) bool {
+	return f == agg.RunningSum || f == agg.RunningCount || f == agg.RunningAvg
 }

@@ -85,7 +85,25 @@ type level struct {
 	Specs     []agg.Spec
 	slotSpec  map[string]int // aggregate slot → index in Specs (and Group.Results)
 	Pos       lexer.Position
+	// Having drops groups whose condition is not true; OrderBy sorts the
+	// groups of a parent (Desc: descending) and Limit keeps the first ones.
+	// They see the level's keys, its aggregates and its footer's columns.
+	Having  *Expr
+	OrderBy *Expr
+	Desc    bool
+	Limit   int
+	// Running aggregates in the footer accumulate across the groups of a
+	// parent (a running total of monthly revenue).
+	Running []*aggRef
 }
+
+// holds reports whether a group's events must wait for the group to close.
+func (lv *level) holds() bool {
+	return lv.Having != nil || lv.OrderBy != nil || lv.Limit > 0 || (lv.Header != nil && len(lv.Header.Aggs) > 0)
+}
+
+// sorts reports whether the level's groups are emitted sorted or limited.
+func (lv *level) sorts() bool { return lv.OrderBy != nil || lv.Limit > 0 }
 
 // grouping is one independent grouping configuration (a top-level group
 // block and the groups nested in it).

@@ -21,7 +21,13 @@ type builder struct {
 	engines []*agg.Engine
 	running []agg.Accumulator // detail aggregates, per innermost group
 	// opens[gi] is the open group path of grouping gi, outermost first.
-	opens    [][]openGroup
+	opens [][]openGroup
+	// pending[gi][l] are closed groups of level l waiting to be sorted or
+	// limited when their parent closes.
+	pending [][][]pendingGroup
+	// cum[gi][l] holds the footer running totals of level l within the
+	// current parent group.
+	cum      [][]map[string]any
 	buffered []value.Record // needSort: records held until the end
 	keys     []any
 	rejected int64
@@ -34,6 +40,12 @@ type openGroup struct {
 	key any
 	buf []*render.Event // events held back until the group's header can be evaluated
 	hold bool
+}
+
+// pendingGroup is a closed group's events with its sort value.
+type pendingGroup struct {
+	order any
+	seq   []*render.Event
 }
 
 // emitter receives finished events.
@@ -64,6 +76,14 @@ func newBuilder(p *Program, out emitter, params map[string]any) *builder {
 		b.lastRej = make([]int64, len(p.groupings[0].Levels))
 	}
 	b.opens = make([][]openGroup, len(p.groupings))
+	for _, gr := range p.groupings {
+		b.pending = append(b.pending, make([][]pendingGroup, len(gr.Levels)))
+		cum := make([]map[string]any, len(gr.Levels))
+		for l := range cum {
+			cum[l] = map[string]any{}
+		}
+		b.cum = append(b.cum, cum)
+	}
 	return b
 }
 
@@ -151,9 +171,10 @@ func (b *builder) openPath(gi int, keys []any) error {
 	for l := common; l < len(keys); l++ {
 		lv := gr.Levels[l]
 		og := openGroup{key: keys[l]}
-		if lv.Header != nil && len(lv.Header.Aggs) > 0 {
-			og.hold = true // the header shows totals: hold the group's events
+		if lv.holds() {
+			og.hold = true // the header shows totals, or the level filters or sorts: hold the group's events
 		}
+		b.resetRunning(gi, l+1)
 		if lv.Header != nil && !og.hold {
 			e, err := b.bandEvent(lv.Header, keys[:l+1], nil, lv)
 			if err != nil {
@@ -189,39 +210,149 @@ func (b *builder) emitAt(gi, l int, e *render.Event) error {
 	return b.out.Emit(e)
 }
 
+// resetRunning restarts the footer running totals of levels l and deeper.
+func (b *builder) resetRunning(gi, l int) {
+	for ; l < len(b.cum[gi]); l++ {
+		clear(b.cum[gi][l])
+	}
+}
+
 // closeGroup is called by grouping gi's engine when a group is complete.
 func (b *builder) closeGroup(gi int, g *agg.Group) error {
 	lv := b.p.groupings[gi].Levels[g.Level]
 	if err := b.openPath(gi, g.Keys[:g.Level+1]); err != nil {
 		return err
 	}
+	if err := b.flushPending(gi, g.Level+1, g.Level); err != nil {
+		return err
+	}
 	og := b.opens[gi][g.Level]
 	b.opens[gi] = b.opens[gi][:g.Level]
-	if og.hold {
-		e, err := b.bandEvent(lv.Header, g.Keys, g, lv)
-		if err != nil {
+	env, err := b.groupEnv(gi, lv, g)
+	if err != nil {
+		return err
+	}
+	var footer *render.Event
+	if lv.Footer != nil {
+		if footer, err = b.evalBand(lv.Footer, append([]any(nil), g.Keys...), b.bev); err != nil {
 			return err
 		}
-		if err := b.emitAt(gi, g.Level-1, e); err != nil {
-			return err
-		}
-		for _, held := range og.buf {
-			if err := b.emitAt(gi, g.Level-1, held); err != nil {
-				return err
+		for i, col := range lv.Footer.Cols {
+			if _, clash := env[col.Name]; !clash {
+				env[col.Name] = footer.Values[i]
 			}
 		}
 	}
-	if lv.Footer != nil {
-		e, err := b.bandEvent(lv.Footer, g.Keys, g, lv)
+	if lv.Having != nil {
+		v, err := b.bev.eval(lv.Having, "having of group "+lv.Name)
 		if err != nil {
 			return err
 		}
-		return b.emitAt(gi, g.Level-1, e)
+		if ok, err := truthy(v); err != nil {
+			return exprRunError(lv.Having, "having of group "+lv.Name, err)
+		} else if !ok {
+			return nil // the group and everything in it are left out
+		}
+	}
+	var seq []*render.Event
+	if og.hold && lv.Header != nil {
+		e, err := b.evalBand(lv.Header, append([]any(nil), g.Keys...), b.bev)
+		if err != nil {
+			return err
+		}
+		seq = append(seq, e)
+	}
+	seq = append(seq, og.buf...)
+	if footer != nil {
+		seq = append(seq, footer)
+	}
+	if lv.sorts() {
+		pg := pendingGroup{seq: seq}
+		if lv.OrderBy != nil {
+			if pg.order, err = b.bev.eval(lv.OrderBy, "order by of group "+lv.Name); err != nil {
+				return err
+			}
+		}
+		b.pending[gi][g.Level] = append(b.pending[gi][g.Level], pg)
+		return nil
+	}
+	for _, e := range seq {
+		if err := b.emitAt(gi, g.Level-1, e); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// bandEvent evaluates a group band for group g (nil before it completes).
+// flushPending emits the sorted and limited groups of level l into the
+// open group at level parent.
+func (b *builder) flushPending(gi, l, parent int) error {
+	levels := b.p.groupings[gi].Levels
+	if l >= len(levels) || len(b.pending[gi][l]) == 0 {
+		return nil
+	}
+	lv := levels[l]
+	groups := b.pending[gi][l]
+	b.pending[gi][l] = nil
+	if lv.OrderBy != nil {
+		sort.SliceStable(groups, func(i, j int) bool {
+			x, y := groups[i].order, groups[j].order
+			if lv.Desc {
+				x, y = y, x
+			}
+			return value.Less(x, y)
+		})
+	}
+	if lv.Limit > 0 && len(groups) > lv.Limit {
+		groups = groups[:lv.Limit]
+	}
+	for _, pg := range groups {
+		for _, e := range pg.seq {
+			if err := b.emitAt(gi, parent, e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// groupEnv prepares the band environment of group g: params, keys,
+// aggregate results and the footer's running totals.
+func (b *builder) groupEnv(gi int, lv *level, g *agg.Group) (map[string]any, error) {
+	env := b.bev.env
+	clear(env)
+	for k, v := range b.params {
+		env[k] = v
+	}
+	gr := b.p.groupings[gi]
+	for i := 0; i <= g.Level && i < len(g.Keys); i++ {
+		env[gr.Levels[i].Name] = g.Keys[i]
+	}
+	for slot, i := range lv.slotSpec {
+		env[slot] = g.Results[i]
+	}
+	cum := b.cum[gi][g.Level]
+	for _, a := range lv.Running {
+		v, err := value.Arith(value.OpAdd, cumZero(cum[a.Slot]), cumZero(env[a.Slot]))
+		if err != nil {
+			return nil, &EvalError{Pos: a.Pos, What: "footer " + a.Name, Err: err}
+		}
+		cum[a.Slot] = v
+		env[a.Slot] = v
+	}
+	return env, nil
+}
+
+// cumZero treats a missing running total as 0.
+func cumZero(v any) any {
+	if v == nil {
+		return int64(0)
+	}
+	return v
+}
+
+// bandEvent evaluates a group header before its group completes: it sees
+// keys and params only.
 func (b *builder) bandEvent(bd *bandDef, keys []any, g *agg.Group, lv *level) (*render.Event, error) {
 	env := b.bev.env
 	clear(env)
@@ -231,11 +362,6 @@ func (b *builder) bandEvent(bd *bandDef, keys []any, g *agg.Group, lv *level) (*
 	for i, name := range bd.Band.KeyNames {
 		if i < len(keys) {
 			env[name] = keys[i]
-		}
-	}
-	if g != nil {
-		for _, a := range bd.Aggs {
-			env[a.Slot] = g.Results[lv.slotSpec[a.Slot]]
 		}
 	}
 	return b.evalBand(bd, append([]any(nil), keys...), b.bev)
@@ -349,8 +475,11 @@ func (b *builder) finish() error {
 	if err := b.global.Finish(); err != nil {
 		return err
 	}
-	for _, e := range b.engines {
+	for gi, e := range b.engines {
 		if err := e.Finish(); err != nil {
+			return err
+		}
+		if err := b.flushPending(gi, 0, -1); err != nil {
 			return err
 		}
 	}

@@ -14,7 +14,7 @@ import (
 // TestCSVParses reads WriteCSV's output with encoding/csv and checks every
 // field against Rows.
 func TestCSVParses(t *testing.T) {
-	cfg := Config{Rows: 3000, Seed: 5}
+	cfg := Config{Rows: 1000, Seed: 5}
 	r := csv.NewReader(bytes.NewReader(generate(t, WriteCSV, cfg)))
 	records, err := r.ReadAll()
 	if err != nil {
@@ -48,7 +48,7 @@ func TestCSVParses(t *testing.T) {
 // TestJSONLParses decodes every line of WriteJSONL's output and checks it
 // against Rows, including the exact text of each amount.
 func TestJSONLParses(t *testing.T) {
-	cfg := Config{Rows: 3000, Seed: 5}
+	cfg := Config{Rows: 1000, Seed: 5}
 	sc := bufio.NewScanner(bytes.NewReader(generate(t, WriteJSONL, cfg)))
 	next, stop := iter.Pull(Rows(cfg))
 	defer stop()

@@ -30,9 +30,9 @@ func TestGolden(t *testing.T) {
 		write writer
 		want  string
 	}{
-		{"sales.csv", WriteCSV, "TODO"},
-		{"sales.jsonl", WriteJSONL, "TODO"},
-		{"customers.csv", WriteCustomersCSV, "TODO"},
+		{"sales.csv", WriteCSV, "08a27331cf2d4f93208e1230ec26d2710a6884c85b5d3014dc7443902c0807eb"},
+		{"sales.jsonl", WriteJSONL, "813cbacbd5329d1e5107e3e217b1031e80cce28f84640a27c13442d819806768"},
+		{"customers.csv", WriteCustomersCSV, "553f606cf51cde7e1577ca1d880b262cfa1b45c1b2ec4254ecd0e60124754cc7"},
 	} {
 		sum := sha256.Sum256(generate(t, tc.write, cfg))
 		if got := hex.EncodeToString(sum[:]); got != tc.want {
@@ -42,7 +42,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
-	for _, cfg := range []Config{{Rows: 2000, Seed: 1}, {Rows: 500, Seed: 0}, {Rows: 777, Seed: 1 << 63}} {
+	for _, cfg := range []Config{{Rows: 1000, Seed: 1}, {Rows: 777, Seed: 1 << 63}} {
 		for name, write := range map[string]writer{"csv": WriteCSV, "jsonl": WriteJSONL, "customers": WriteCustomersCSV} {
 			a, b := generate(t, write, cfg), generate(t, write, cfg)
 			if !bytes.Equal(a, b) {

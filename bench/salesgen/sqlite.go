@@ -43,12 +43,15 @@ const (
 // is built in a temporary file next to path and renamed into place only
 // when complete, so path never holds a partial database.
 //
-// Columns hold the same text as [WriteCSV] writes: amount is TEXT with
-// exactly two decimals (see the package documentation's note on
-// exactness), sale_date and since are 'YYYY-MM-DD' strings in columns
-// declared DATE. Note that SQLite's MIN and MAX compare such TEXT amounts
-// as strings ('9.00' > '10.00'); an exact SQLite aggregate casts, for
-// example SUM(CAST(REPLACE(amount, '.', ”) AS INTEGER)) for cents.
+// Columns hold the same text as [WriteCSV] writes. amount is TEXT holding
+// exactly two decimals, or NULL, so it stays exact (a column declared
+// DECIMAL(10,2) would have NUMERIC affinity and store 12.50 as the REAL
+// 12.5); sale_date and since are YYYY-MM-DD strings in columns declared
+// DATE, which modernc.org/sqlite scans into a time.Time. SQLite's own MIN
+// and MAX compare TEXT amounts as strings ("9.00" > "10.00"); an exact
+// SQLite aggregate casts, for example, for a sum in cents:
+//
+//	SUM(CAST(REPLACE(amount, '.', '') AS INTEGER))
 func WriteSQLite(path string, cfg Config) (err error) {
 	if cfg.Rows < 0 {
 		return errNegativeRows

@@ -37,6 +37,8 @@ func TestMinMax(t *testing.T) {
 		{[]any{dec("1.50"), dec("1.5")}, "decimal:1.50", "decimal:1.50"},
 		{[]any{math.NaN(), 1.0}, "float:NaN", "float:1"},
 		{[]any{1.0, math.NaN()}, "float:NaN", "float:1"},
+		{[]any{0.0, math.Copysign(0, -1)}, "float:-0", "float:-0"},
+		{[]any{math.Copysign(0, -1), 0.0}, "float:-0", "float:-0"},
 	} {
 		if got := resultOf(t, Min, 0, c.in...); got != c.min {
 			t.Errorf("MIN(%v) = %s, want %s", c.in, got, c.min)

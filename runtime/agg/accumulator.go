@@ -36,19 +36,10 @@ type Sequenced interface {
 // SUM(x); [PercentOf] turns that into a percentage of the enclosing total,
 // which the [Engine] does.
 func New(f Func, param float64) Accumulator {
+	if isCell(f) {
+		return &cell{f: f}
+	}
 	switch f {
-	case Sum, RunningSum, PercentOfTotal:
-		return &sumAcc{f: f}
-	case Count, RunningCount:
-		return &countAcc{}
-	case CountStar:
-		return &countAcc{star: true}
-	case Avg, RunningAvg:
-		return &avgAcc{f: f}
-	case Min:
-		return &minMaxAcc{f: Min}
-	case Max:
-		return &minMaxAcc{f: Max}
 	case First:
 		return &firstLastAcc{}
 	case Last:
@@ -70,29 +61,3 @@ func New(f Func, param float64) Accumulator {
 func mergeMismatch(dst, src Accumulator) error {
 	return fmt.Errorf("agg: cannot merge %T into %T", src, dst)
 }
-
-// countAcc is COUNT(x) and COUNT().
-type countAcc struct {
-	n    int64
-	star bool
-}
-
-func (a *countAcc) Add(v any) error {
-	if v != nil || a.star {
-		a.n++
-	}
-	return nil
-}
-
-func (a *countAcc) Result() any { return a.n }
-
-func (a *countAcc) Merge(o Accumulator) error {
-	b, ok := o.(*countAcc)
-	if !ok || b.star != a.star {
-		return mergeMismatch(a, o)
-	}
-	a.n += b.n
-	return nil
-}
-
-func (a *countAcc) Reset() { a.n = 0 }

@@ -75,8 +75,12 @@ func (s *fsum) reset() {
 	s.nan, s.posInf, s.negInf, s.overflowPos, s.overNeg = false, false, false, false, false
 }
 
-// special returns the non-finite result, if any.
+// special returns the non-finite result, if any. A nil *fsum is an empty
+// sum, for this and the other read methods.
 func (s *fsum) special() (float64, bool) {
+	if s == nil {
+		return 0, false
+	}
 	pos, neg := s.posInf || s.overflowPos, s.negInf || s.overNeg
 	switch {
 	case s.nan || (pos && neg):
@@ -91,6 +95,9 @@ func (s *fsum) special() (float64, bool) {
 
 // value returns the sum correctly rounded to float64.
 func (s *fsum) value() float64 {
+	if s == nil {
+		return 0
+	}
 	if f, ok := s.special(); ok {
 		return f
 	}
@@ -127,6 +134,9 @@ func (s *fsum) value() float64 {
 // rat returns the exact finite sum as a rational (specials are ignored).
 func (s *fsum) rat() *big.Rat {
 	r := new(big.Rat)
+	if s == nil {
+		return r
+	}
 	var t big.Rat
 	for _, x := range s.partials {
 		r.Add(r, t.SetFloat64(x))

@@ -3,6 +3,7 @@ package agg
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -65,6 +66,13 @@ func canonCmp(a, b any) int {
 		if s := cmp.Compare(b.(value.Decimal).Scale(), x.Scale()); s != 0 {
 			return s
 		}
+	case float64:
+		if y := b.(float64); err == nil && math.Signbit(x) != math.Signbit(y) {
+			if math.Signbit(x) {
+				return -1 // -0 before 0
+			}
+			return 1
+		}
 	case time.Time:
 		y := b.(time.Time)
 		if err == nil {
@@ -79,50 +87,59 @@ func canonCmp(a, b any) int {
 	return strings.Compare(fmt.Sprintf("%T:%s", a, value.String(a)), fmt.Sprintf("%T:%s", b, value.String(b)))
 }
 
-// minMaxAcc is MIN and MAX over numbers, strings, bools, dates and
+// addMinMax is MIN and MAX over numbers, strings, bools, dates and
 // timestamps (value.Compare's order). Among equal values of different
-// representations (1 and 1.0) the canonical first one wins.
-type minMaxAcc struct {
-	f   Func
-	cur any
-}
-
-func (a *minMaxAcc) Add(v any) error {
+// representations (1 and 1.0) the canonical first one wins, so the result
+// does not depend on input order.
+func (c *cell) addMinMax(v any) error {
 	if v == nil {
 		return nil
 	}
-	if a.cur == nil {
-		if err := checkKind(a.f, v); err != nil {
+	if c.cur == nil {
+		if err := checkKind(c.f, v); err != nil {
 			return err
 		}
-		a.cur = v
+		c.cur = v
 		return nil
 	}
-	c, err := compareValues(v, a.cur)
+	r, err := compareValues(v, c.cur)
 	if err != nil {
-		if err := checkKind(a.f, v); err != nil {
+		if err := checkKind(c.f, v); err != nil {
 			return err
 		}
-		return fmt.Errorf("%s: %w", a.f, err)
+		return fmt.Errorf("%s: %w", c.f, err)
 	}
-	if a.f == Max {
-		c = -c
+	if c.f == Max {
+		r = -r
 	}
-	if c < 0 || (c == 0 && canonCmp(v, a.cur) < 0) {
-		a.cur = v
+	if r < 0 || (r == 0 && tieMatters(v, c.cur) && canonCmp(v, c.cur) < 0) {
+		c.cur = v
 	}
 	return nil
 }
 
-func (a *minMaxAcc) Result() any { return a.cur }
-func (a *minMaxAcc) Reset()      { a.cur = nil }
-
-func (a *minMaxAcc) Merge(o Accumulator) error {
-	b, ok := o.(*minMaxAcc)
-	if !ok || b.f != a.f {
-		return mergeMismatch(a, o)
+// tieMatters reports whether two equal values might be written differently
+// (1 and 1.0, 1.5 and 1.50, 0 and -0, one instant in two zones), so that the
+// canonical one must be chosen.
+func tieMatters(v, cur any) bool {
+	switch x := v.(type) {
+	case int64:
+		_, same := cur.(int64)
+		return !same
+	case string:
+		_, same := cur.(string)
+		return !same
+	case value.Date:
+		_, same := cur.(value.Date)
+		return !same
+	case float64:
+		_, same := cur.(float64)
+		return !same || x == 0
+	case value.Decimal:
+		y, same := cur.(value.Decimal)
+		return !same || x.Scale() != y.Scale()
 	}
-	return a.Add(b.cur)
+	return true
 }
 
 // firstLastAcc is FIRST and LAST: the first (last) non-nil value in input

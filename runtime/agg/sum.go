@@ -21,7 +21,7 @@ import (
 type sumState struct {
 	i        int64
 	dec      value.Decimal
-	fs       fsum
+	fs       *fsum // allocated by the first float
 	n        int64 // non-nil values added
 	hasDec   bool
 	hasFloat bool
@@ -44,6 +44,9 @@ func (s *sumState) addDec(x value.Decimal) {
 }
 
 func (s *sumState) addFloat(x float64) {
+	if s.fs == nil {
+		s.fs = new(fsum)
+	}
 	s.fs.add(x)
 	s.hasFloat = true
 	s.n++
@@ -72,7 +75,12 @@ func (s *sumState) merge(o *sumState) {
 		s.n = n
 	}
 	s.dec = s.dec.Add(o.dec)
-	s.fs.merge(&o.fs)
+	if o.fs != nil {
+		if s.fs == nil {
+			s.fs = new(fsum)
+		}
+		s.fs.merge(o.fs)
+	}
 	s.n += o.n
 	s.hasDec = s.hasDec || o.hasDec
 	s.hasFloat = s.hasFloat || o.hasFloat
@@ -80,7 +88,9 @@ func (s *sumState) merge(o *sumState) {
 
 func (s *sumState) reset() {
 	fs := s.fs
-	fs.reset()
+	if fs != nil {
+		fs.reset()
+	}
 	*s = sumState{fs: fs}
 }
 
@@ -142,48 +152,11 @@ func ratFloat(r *big.Rat) float64 {
 	return f
 }
 
-// sumAcc is SUM, RUNNING_SUM and PERCENT_OF_TOTAL's numerator.
-type sumAcc struct {
-	f Func
-	s sumState
-}
-
-func (a *sumAcc) Add(v any) error { return a.s.add(a.f, v) }
-func (a *sumAcc) Result() any     { return a.s.result() }
-func (a *sumAcc) Reset()          { a.s.reset() }
-
-func (a *sumAcc) Merge(o Accumulator) error {
-	b, ok := o.(*sumAcc)
-	if !ok {
-		return mergeMismatch(a, o)
-	}
-	a.s.merge(&b.s)
-	return nil
-}
-
-// avgAcc is AVG and RUNNING_AVG: the exact total over the count. Ints and
-// decimals give a Decimal rounded half away from zero to the largest input
-// scale plus value.DivScale digits, trailing zeros removed; floats give the
-// exact total rounded once, divided by the count.
-type avgAcc struct {
-	f Func
-	s sumState
-}
-
-func (a *avgAcc) Add(v any) error { return a.s.add(a.f, v) }
-func (a *avgAcc) Reset()          { a.s.reset() }
-
-func (a *avgAcc) Merge(o Accumulator) error {
-	b, ok := o.(*avgAcc)
-	if !ok {
-		return mergeMismatch(a, o)
-	}
-	a.s.merge(&b.s)
-	return nil
-}
-
-func (a *avgAcc) Result() any {
-	s := &a.s
+// avg returns the mean of a sum state: for ints and decimals the exact
+// total over the count as a Decimal rounded half away from zero to the
+// largest input scale plus value.DivScale digits, trailing zeros removed;
+// for floats the exact total rounded once, divided by the count.
+func (s *sumState) avg() any {
 	switch {
 	case s.n == 0:
 		return nil
@@ -197,10 +170,38 @@ func (a *avgAcc) Result() any {
 		r := s.rat()
 		return ratFloat(r.Quo(r, new(big.Rat).SetInt64(s.n)))
 	}
-	t := s.exact()
-	q, _ := t.Quo(value.DecimalFromInt(s.n), min(max(t.Scale(), 0)+value.DivScale, value.MaxScale))
+	return decimalAvg(s.exact(), s.n)
+}
+
+// decimalAvg returns t / n rounded half away from zero to t's scale plus
+// value.DivScale digits, trailing zeros removed. The common case — the
+// scaled total fits in an int64 — is computed without big.Int.
+func decimalAvg(t value.Decimal, n int64) value.Decimal {
+	scale := min(max(t.Scale(), 0)+value.DivScale, value.MaxScale)
+	if scale < int32(len(pow10)) {
+		// t × 10^scale is the integer coefficient of t at scale+t.Scale();
+		// it is t's coefficient × 10^(scale - t.Scale()).
+		if c, ok := t.Mul(value.DecimalFromInt(pow10[scale])).Int64(); ok {
+			q, r := c/n, c%n
+			if r < 0 {
+				r = -r
+			}
+			if r >= n-r { // half away from zero
+				if c < 0 {
+					q--
+				} else {
+					q++
+				}
+			}
+			return value.NewDecimal(q, scale).Reduced()
+		}
+	}
+	q, _ := t.Quo(value.DecimalFromInt(n), scale)
 	return q.Reduced()
 }
+
+var pow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
 
 // PercentOf returns 100 × part / total, the value of PERCENT_OF_TOTAL: nil
 // when either is nil or total is zero; a float64 when either is a float;

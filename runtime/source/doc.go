@@ -39,12 +39,13 @@
 //     Position with only an Offset re-reads from the start and skips that
 //     many records.
 //   - SQLite tables use keyset pagination on the rowid (or on the OrderBy
-//     columns followed by the rowid); the Position's Key holds the last key.
-//     OFFSET is never used.
-//   - SQLite queries, views and WITHOUT ROWID tables stream through one open
-//     cursor across fetches (keyset pagination is impossible for an
-//     arbitrary query); a restart from another position re-runs the query
-//     and skips the rows before it.
+//     columns followed by the rowid, when an index provides that order);
+//     the Position's Key holds the last key. OFFSET is never used.
+//   - SQLite queries, views, WITHOUT ROWID tables and tables whose OrderBy
+//     no index serves stream through one open cursor across fetches
+//     (keyset pagination is impossible for an arbitrary query, and without
+//     an index every page would sort the table again); a restart from
+//     another position re-runs the statement and skips the rows before it.
 //
 // Fetching from the position the previous Fetch returned continues without
 // re-opening anything.

@@ -2,7 +2,10 @@ package source_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing/fstest"
 
 	"github.com/reportsh/reportsh/runtime/source"
@@ -25,8 +28,11 @@ func ExampleOpenCSV() {
 		panic(err)
 	}
 	defer src.Close()
-	for _, f := range src.Schema().Fields {
-		fmt.Printf("%s:%s ", f.Name, f.Kind)
+	for i, f := range src.Schema().Fields {
+		if i > 0 {
+			fmt.Print(" ")
+		}
+		fmt.Printf("%s:%s", f.Name, f.Kind)
 	}
 	fmt.Println()
 	chunk, err := src.Fetch(context.Background(), stream.Position{}, 10)
@@ -89,4 +95,50 @@ func ExampleNewMapLookup() {
 	fmt.Println(sales[0][1].(map[string]any)["name"], sales[1][1])
 	// Output:
 	// Bob <nil>
+}
+
+func ExampleOpenSQLite() {
+	dir, err := os.MkdirTemp("", "example")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "sales.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		panic(err)
+	}
+	_, err = db.Exec(`CREATE TABLE sales (id INTEGER PRIMARY KEY, territory TEXT, amount DECIMAL(10,2));
+		CREATE INDEX sales_territory ON sales(territory);
+		INSERT INTO sales VALUES (1, 'North', 10.5), (2, 'South', 3), (3, 'North', 0.25)`)
+	db.Close()
+	if err != nil {
+		panic(err)
+	}
+
+	src, err := source.OpenSQLite(path, source.SQLiteConfig{Name: "sales.db", Table: "sales", OrderBy: []string{"territory"}})
+	if err != nil {
+		panic(err)
+	}
+	defer src.Close()
+	fmt.Println(src.QuerySQL(stream.Position{Key: []any{"North", int64(1)}}))
+	pos := stream.Position{}
+	for {
+		chunk, err := src.Fetch(context.Background(), pos, 2)
+		if err != nil {
+			panic(err)
+		}
+		for _, r := range chunk.Records {
+			fmt.Println(r...)
+		}
+		if chunk.Done {
+			break
+		}
+		pos = chunk.Next
+	}
+	// Output:
+	// SELECT rowid, +"id", +"territory", +"amount" FROM "sales" WHERE ("territory", rowid) > (?, ?) ORDER BY "territory", rowid LIMIT ?
+	// 1 North 10.5
+	// 3 North 0.25
+	// 2 South 3
 }

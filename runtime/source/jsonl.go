@@ -149,7 +149,6 @@ func jsonNumber(v any) (string, bool) {
 	return string(n), ok
 }
 
-
 // IgnoredKeys returns, sorted, the keys met after the sample that are not
 // columns (at most 100 names). It is safe to call concurrently with Fetch.
 func (j *JSONL) IgnoredKeys() []string {

@@ -81,7 +81,7 @@ func TestSQLiteLookupOneQueryPerChunk(t *testing.T) {
 	if chunks != 3 || l.Queries() != 3 || matched == 0 || unmatched == 0 {
 		t.Fatalf("%d chunks, %d queries, %d matched, %d unmatched", chunks, l.Queries(), matched, unmatched)
 	}
-	if got := l.LookupSQL(3); got != `SELECT rowid, +"id" AS "id", +"name" AS "name", +"since" AS "since" FROM "customers" WHERE "id" IN (?, ?, ?) ORDER BY rowid` {
+	if got := l.LookupSQL(3); got != `SELECT rowid, +"id", +"name", +"since" FROM "customers" WHERE "id" IN (?, ?, ?) ORDER BY rowid` {
 		t.Errorf("lookup SQL %s", got)
 	}
 }

@@ -37,8 +37,10 @@ type SQLiteConfig struct {
 
 	// OrderBy lists the columns the records are sorted by, ascending
 	// (NULLs first, as in SQLite). For a table the rowid breaks ties, so
-	// the order is total and pagination stays keyset; for a query the
-	// statement is wrapped as SELECT * FROM (query) ORDER BY ….
+	// the order is total; pagination stays keyset when an index provides
+	// the order, else (every page would sort the table again) the table is
+	// read through one sorted cursor. For a query the statement is
+	// wrapped as SELECT * FROM (query) ORDER BY ….
 	OrderBy []string
 }
 
@@ -75,7 +77,11 @@ type SQLite struct {
 	orderI []int      // their indexes in the schema
 	args   []any      // named parameters
 
-	selectList string // +"a", +"b", … (unary + hides the declared type from the driver)
+	// selectList is +"a", +"b", …: the unary + (a no-op in SQLite) hides
+	// the declared type from the driver, which would otherwise turn DATE
+	// text into time.Time behind our back. There are no AS aliases, so
+	// "a" in WHERE and ORDER BY is the table's column and indexes apply.
+	selectList string
 	cursorSQL  string // the statement of cursor mode
 	countSQL   string
 
@@ -165,7 +171,22 @@ func (s *SQLite) open(ctx context.Context, stamp string) error {
 	if err := s.resolveOrder(columns); err != nil {
 		return err
 	}
-	if !s.keyset && len(s.order) > 0 {
+	if s.keyset && len(s.order) > 0 {
+		sorts, err := s.pageNeedsSort(ctx)
+		if err != nil {
+			return err
+		}
+		s.keyset = !sorts
+	}
+	switch {
+	case s.keyset:
+	case s.table != nil && s.table.rowid != "" && len(s.order) > 0:
+		// The rowid makes the order total, so re-running the statement
+		// skips exactly the rows delivered before.
+		s.cursorSQL += " ORDER BY " + identList(s.order) + ", " + s.table.rowid
+	case s.table != nil && len(s.order) > 0:
+		s.cursorSQL += " ORDER BY " + identList(s.order)
+	case len(s.order) > 0:
 		s.cursorSQL = "SELECT * FROM (" + s.cursorSQL + ") ORDER BY " + identList(s.order)
 	}
 	if err := s.buildSchema(columns, decls, sample); err != nil {
@@ -460,6 +481,33 @@ func (s *SQLite) validKey(key []any) bool {
 	return ok
 }
 
+// pageNeedsSort reports whether SQLite must sort to serve a keyset page
+// in the OrderBy order (no index provides it). Every page would then scan
+// and sort the rest of the table, quadratic over the whole read, so such
+// tables are read through one sorted cursor instead.
+func (s *SQLite) pageNeedsSort(ctx context.Context) (bool, error) {
+	q, _ := s.pageSQL(nil)
+	rows, err := s.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, 1)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", s.file, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", s.file, err)
+	}
+	raw := make([]any, len(cols))
+	sorts := false
+	for rows.Next() {
+		if err := rows.Scan(scanTargets(raw)...); err != nil {
+			return false, fmt.Errorf("%s: %w", s.file, err)
+		}
+		detail := strings.ToUpper(value.String(value.Normalize(raw[len(raw)-1])))
+		sorts = sorts || (strings.Contains(detail, "TEMP B-TREE") && strings.Contains(detail, "ORDER BY"))
+	}
+	return sorts, rows.Err()
+}
+
 // QuerySQL returns the statement Fetch sends to read the page after the
 // position after; the last parameter is the row limit. For a query source
 // it is the statement run once for the cursor.
@@ -480,8 +528,14 @@ func (s *SQLite) QuerySQL(after stream.Position) string {
 func (s *SQLite) Plan() string {
 	if !s.keyset {
 		what := "query"
-		if s.table != nil {
+		switch {
+		case s.table == nil:
+		case s.table.view:
+			what = "view " + s.table.name
+		case s.table.rowid == "":
 			what = "table " + s.table.name + " (no rowid)"
+		default:
+			what = "table " + s.table.name + " (no index serves the order)"
 		}
 		return fmt.Sprintf("sqlite %s: one cursor across fetches (a restart re-runs it and skips): %s", what, s.cursorSQL)
 	}
@@ -534,8 +588,8 @@ func (s *SQLite) pageSQL(key []any) (string, []any) {
 		}
 	}
 	b.WriteString(" ORDER BY ")
-	if len(s.order) > 0 {
-		b.WriteString(identList(s.order))
+	for _, o := range s.order {
+		b.WriteString(quoteIdent(o))
 		b.WriteString(", ")
 	}
 	b.WriteString(rowid)
@@ -751,7 +805,7 @@ func scanTargets(dst []any) []any {
 func selectList(columns []string) string {
 	parts := make([]string, len(columns))
 	for i, c := range columns {
-		parts[i] = "+" + quoteIdent(c) + " AS " + quoteIdent(c)
+		parts[i] = "+" + quoteIdent(c)
 	}
 	return strings.Join(parts, ", ")
 }

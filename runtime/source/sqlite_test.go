@@ -24,6 +24,7 @@ func salesDB(t testing.TB, n int) string {
 		`CREATE TABLE sales (id INTEGER PRIMARY KEY, territory TEXT, customer_id INT, amount DECIMAL(10,2), quantity INTEGER, sale_date DATE)`,
 		`CREATE TABLE customers (id INTEGER PRIMARY KEY, name VARCHAR(40), since DATE)`,
 		`CREATE INDEX sales_territory ON sales(territory)`,
+		`CREATE INDEX sales_territory_date ON sales(territory, sale_date)`,
 	}
 	territories := []string{"North", "South", "East", "West"}
 	var b strings.Builder
@@ -155,7 +156,7 @@ func TestSQLiteReadOnly(t *testing.T) {
 func TestSQLiteKeysetSQL(t *testing.T) {
 	path := salesDB(t, 10)
 	s := openSQLite(t, path, SQLiteConfig{Table: "Sales"})
-	cols := `+"id" AS "id", +"territory" AS "territory", +"customer_id" AS "customer_id", +"amount" AS "amount", +"quantity" AS "quantity", +"sale_date" AS "sale_date"`
+	cols := `+"id", +"territory", +"customer_id", +"amount", +"quantity", +"sale_date"`
 	tests := []struct {
 		name string
 		got  string
@@ -175,6 +176,11 @@ func TestSQLiteKeysetSQL(t *testing.T) {
 		struct{ name, got, want string }{"plan", o.Plan(),
 			`sqlite table sales: keyset pagination on (territory, sale_date, rowid): SELECT rowid, ` + cols + ` FROM "sales" WHERE ("territory", "sale_date", rowid) > (?, ?, ?) ORDER BY "territory", "sale_date", rowid LIMIT ?`},
 	)
+	// Without an index for the order, every page would sort the table:
+	// one sorted cursor instead.
+	u := openSQLite(t, path, SQLiteConfig{Table: "sales", OrderBy: []string{"amount"}})
+	tests = append(tests, struct{ name, got, want string }{"unindexed order", u.Plan(),
+		`sqlite table sales (no index serves the order): one cursor across fetches (a restart re-runs it and skips): SELECT ` + cols + ` FROM "sales" ORDER BY "amount", rowid`})
 	for _, tt := range tests {
 		if tt.got != tt.want {
 			t.Errorf("%s:\n got %s\nwant %s", tt.name, tt.got, tt.want)

@@ -7,7 +7,9 @@ import (
 )
 
 func TestCache(t *testing.T) {
-	chunk := func(n int) Chunk[rec] { return Chunk[rec]{Records: makeRecs(n), Next: Position{Offset: int64(n)}, Bytes: int64(n) * 10} }
+	chunk := func(n int) Chunk[rec] {
+		return Chunk[rec]{Records: makeRecs(n), Next: Position{Offset: int64(n)}, Bytes: int64(n) * 10}
+	}
 	key := func(id string, off int64, limit int) cacheKey {
 		return cacheKey{identity: id, position: Position{Offset: off}.String(), limit: limit}
 	}

@@ -171,8 +171,8 @@ func (e *entry) cancelBy(by string) {
 func (e *entry) finish(status Status, err error, report func(Snapshot)) Snapshot {
 	e.mu.Lock()
 	if setErr := e.setStatusLocked(status); setErr != nil {
-		// Only a paused → completed race can get here, which is legal;
-		// force the terminal status so waiters never hang.
+		// Unreachable: every active status may end. Force the terminal
+		// status anyway, so that waiters never hang.
 		e.status.Store(int32(status))
 	}
 	e.finishedAt = e.clock.Now()

@@ -100,7 +100,9 @@ func (e *PanicError) Unwrap() error {
 
 // TransitionError is returned for a status change the registry refuses.
 type TransitionError struct {
-	ID       ID
+	// ID is the pipeline's.
+	ID ID
+	// From is the status it had, To the one refused.
 	From, To Status
 }
 

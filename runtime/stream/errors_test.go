@@ -69,6 +69,32 @@ func TestRetryBackoffWithJitter(t *testing.T) {
 	})
 }
 
+// A pipeline waiting out a backoff holds up no other pipeline: the wait is
+// on its own timer.
+func TestRetryDoesNotBlockOthers(t *testing.T) {
+	clk := NewManualClock(t0)
+	reg := NewRegistry(RegistryOptions{Clock: clk})
+	obs := newEvents()
+	failing := newFaultSource(100)
+	failing.FailFirst = 1
+	h := mustStart(t, Pipeline[rec]{Source: failing, Sink: (&collector{}).sink,
+		Options: Options{Registry: reg, Observer: obs, Backoff: Backoff{Base: time.Hour}}})
+	f := waitEvent[FetchFailed](t, obs, nil)
+	var sink collector
+	if _, err := Run(context.Background(), Pipeline[rec]{Source: newFaultSource(5000), Sink: sink.sink,
+		Options: Options{Registry: reg, ChunkSize: 100}}); err != nil {
+		t.Fatal(err)
+	}
+	checkExactlyOnce(t, sink.got(), 5000)
+	if s := h.Snapshot(); s.Status != StatusRunning || s.Counters.RecordsOut != 0 {
+		t.Fatalf("the retrying pipeline moved on its own: %+v", s)
+	}
+	clk.Advance(f.Delay)
+	if _, err := wait(t, h); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // Scenario E04
 func TestFailureReleasesEverything(t *testing.T) {
 	cache := NewCache(CacheOptions{})

@@ -13,6 +13,14 @@ import (
 	"go.uber.org/goleak"
 )
 
+// The scenarios of ../shared/SCENARIOS.md covered here are P01–P18,
+// S01–S04, S17–S20, B01–B13, E01–E18 and R01–R10, each marked on its test.
+// The others live with the code that implements them: S05–S16 and A01–A23
+// (aggregates) in runtime/agg, E19 (malformed input) with the sources, and
+// I01–I25 end to end with the interpreter. This package's share of them is
+// the AggregateStatus hook (rejected counts, group-limit events) and the
+// Permanent marker sources use for malformed data.
+
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }

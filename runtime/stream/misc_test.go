@@ -81,9 +81,9 @@ func TestSliceSource(t *testing.T) {
 	}
 	var out []string
 	_, err = Run(context.Background(), Pipeline[string]{
-		Source: src,
-		Stages: []Stage[string]{{Transform: func(s string) (string, bool, error) { return strings.ToUpper(s), true, nil }}},
-		Sink:   func(_ context.Context, b []string) error { out = append(out, b...); return nil },
+		Source:  src,
+		Stages:  []Stage[string]{{Transform: func(s string) (string, bool, error) { return strings.ToUpper(s), true, nil }}},
+		Sink:    func(_ context.Context, b []string) error { out = append(out, b...); return nil },
 		Options: Options{ChunkSize: 2},
 	})
 	if err != nil || strings.Join(out, "") != "ABC" {

@@ -246,7 +246,7 @@ func TestStageTelemetry(t *testing.T) {
 	sink := collector{gate: make(chan struct{})}
 	reg := NewRegistry(RegistryOptions{Clock: clk})
 	h := mustStart(t, Pipeline[rec]{
-		Source: newFaultSource(1000),
+		Source:  newFaultSource(1000),
 		Stages:  []Stage[rec]{{Name: "sum", Aggregate: agg.add, AggregateStatus: agg.status}},
 		Sink:    sink.sink,
 		Options: Options{ChunkSize: 100, Observer: obs, Clock: clk, Registry: reg},

@@ -38,9 +38,12 @@ var writers = []struct {
 }
 
 func main() {
-	if err := run(os.Args[1:], os.Stderr); err != nil {
+	err := run(os.Args[1:], os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "gensales:", err)
-		os.Exit(2)
+		os.Exit(1)
 	}
 }
 

@@ -1,0 +1,60 @@
+// Package examples holds the example reports; its test runs every one of
+// them over the bundled data and compares the output with its golden file.
+package examples
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/reportsh/reportsh/interp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func TestExamples(t *testing.T) {
+	scripts, err := filepath.Glob("*.rpt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scripts) < 5 {
+		t.Fatalf("only %d examples", len(scripts))
+	}
+	for _, script := range scripts {
+		name := strings.TrimSuffix(script, ".rpt")
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(script)
+			if err != nil {
+				t.Fatal(err)
+			}
+			prog, err := interp.Compile(script, src, &interp.Options{Dir: "."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, format := range []string{"text", "csv"} {
+				var out bytes.Buffer
+				if _, err := prog.Run(context.Background(), &interp.RunConfig{Output: &out, Format: format}); err != nil {
+					t.Fatal(err)
+				}
+				golden := filepath.Join("testdata", name+"."+format+".golden")
+				if *update {
+					if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test ./examples -update)", err)
+				}
+				if !bytes.Equal(out.Bytes(), want) {
+					t.Errorf("%s output differs from %s:\n%s", format, golden, out.String())
+				}
+			}
+		})
+	}
+}
