@@ -56,7 +56,7 @@ type compiler struct {
 	prog  *Program
 	errs  grammar.ErrorList
 	ec    *exprCompiler
-	names map[string]value.Kind   // record scope: fields, lookups' keys, lets, params
+	names map[string]value.Kind    // record scope: fields, lookups' keys, lets, params
 	recs  map[string]*value.Schema // lookups
 	slots []string                 // record slot names
 	kinds []value.Kind

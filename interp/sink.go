@@ -37,8 +37,8 @@ type builder struct {
 
 // openGroup is one open group on the path from the outermost level.
 type openGroup struct {
-	key any
-	buf []*render.Event // events held back until the group's header can be evaluated
+	key  any
+	buf  []*render.Event // events held back until the group's header can be evaluated
 	hold bool
 }
 
