@@ -281,6 +281,18 @@ func (w *walker) ident(n *ast.IdentifierNode) value.Kind {
 		w.refs[n.Value] = true
 		return k
 	}
+	if !w.inAgg && sc.keysOnly != nil && sc.inner != nil {
+		_, field := sc.inner.names[n.Value]
+		_, rec := sc.inner.records[n.Value]
+		if field || rec {
+			keys := "none"
+			if k := sortedKeys(sc.keysOnly); len(k) > 0 {
+				keys = strings.Join(k, ", ")
+			}
+			w.errorf(n, "field %q in a %s must be a group key or inside an aggregate (keys here: %s)", n.Value, sc.what, keys)
+			return value.KindAny
+		}
+	}
 	if _, ok := sc.records[n.Value]; ok {
 		w.refs[n.Value] = true
 		return value.KindRecord

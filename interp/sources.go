@@ -194,6 +194,9 @@ func (p *Program) resolve(def *sourceDef) (*resolved, error) {
 		if !ok || !fs.ValidPath(name) {
 			return nil, fmt.Errorf("%s: path %q is outside the report's file system", def.Kind, def.Path)
 		}
+		if _, err := fs.Stat(p.opts.FS, name); err != nil {
+			return nil, fmt.Errorf("%s: cannot open %q: %v", def.Kind, def.Path, unwrapPathError(err))
+		}
 		r := &resolved{fsys: p.opts.FS, name: name, cleanup: func() {}}
 		if def.Kind == "sqlite" {
 			if p.opts.Dir != "" {

@@ -15,7 +15,7 @@ import (
 type csvRenderer struct {
 	*base
 	header []string
-	keyCol []int           // header position of the key of each level
+	keyCol map[*Band][]int // header position of each band's group keys, by level
 	cols   map[*Band][]int // header position of each band column
 	buf    bytes.Buffer
 	cw     *csv.Writer
@@ -33,20 +33,25 @@ func (r *csvRenderer) Begin(m *Meta) error {
 	}
 	add("band")
 	add("level")
+	// Key columns by name, in level order; independent groupings with
+	// different key names each get their own columns.
 	keyByName := map[string]int{}
 	for level := 0; level < maxKeys(m.Bands); level++ {
 		for _, b := range m.Bands {
 			if level < len(b.KeyNames) {
-				name := b.KeyNames[level]
-				at, ok := keyByName[name]
-				if !ok {
-					at = add(name)
-					keyByName[name] = at
+				if _, ok := keyByName[b.KeyNames[level]]; !ok {
+					keyByName[b.KeyNames[level]] = add(b.KeyNames[level])
 				}
-				r.keyCol = append(r.keyCol, at)
-				break
 			}
 		}
+	}
+	r.keyCol = make(map[*Band][]int, len(m.Bands))
+	for _, b := range m.Bands {
+		pos := make([]int, len(b.KeyNames))
+		for i, name := range b.KeyNames {
+			pos[i] = keyByName[name]
+		}
+		r.keyCol[b] = pos
 	}
 	colByName := map[string]int{}
 	r.cols = make(map[*Band][]int, len(m.Bands))
@@ -104,8 +109,9 @@ func (r *csvRenderer) Emit(e *Event) error {
 	if e.Band.Level >= 0 {
 		row[1] = strconv.Itoa(e.Band.Level)
 	}
-	for level := 0; level <= e.Band.Level && level < len(r.keyCol); level++ {
-		row[r.keyCol[level]] = value.String(e.key(level))
+	keys := r.keyCol[e.Band]
+	for level := 0; level <= e.Band.Level && level < len(keys); level++ {
+		row[keys[level]] = value.String(e.key(level))
 	}
 	for j, at := range pos {
 		row[at] = value.String(bi.fmts[j].machine(cell(e, j)))

@@ -390,6 +390,9 @@ func TestQuantileSketch(t *testing.T) {
 	}
 	for name, gen := range gens {
 		xs := make([]float64, 50_000)
+		if raceEnabled {
+			xs = xs[:QuantileExactCap+5000]
+		}
 		for i := range xs {
 			xs[i] = gen()
 		}
@@ -592,7 +595,7 @@ func TestPartition(t *testing.T) {
 		}
 	}
 	// Fixed function of the key: the same in every process.
-	if Partition([]any{"East"}, 1000) != Partition([]any{"East"}, 1000) || hashKey("East") != 0xd105a623fce4acaf {
+	if Partition([]any{"East"}, 1000) != int(0xd105a623fce4acaf%1000) || hashKey("East") != 0xd105a623fce4acaf {
 		t.Errorf("hash of East = %#x", hashKey("East"))
 	}
 }

@@ -1,7 +1,5 @@
 package agg
 
-import "fmt"
-
 // cell is the state of the hot aggregates — SUM, COUNT, AVG, MIN, MAX and
 // their RUNNING_ and PERCENT_OF_TOTAL forms — as one concrete type, so that
 // a group keeps all of them in a single array (one allocation, adjacent in
@@ -72,5 +70,3 @@ func (c *cell) Reset() {
 	c.s.reset()
 	c.cur = nil
 }
-
-func (c *cell) String() string { return fmt.Sprintf("%v state", c.f) }

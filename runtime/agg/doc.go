@@ -55,8 +55,10 @@
 //
 // AVG of ints and decimals is the exact total divided by the count, rounded
 // half away from zero to (largest input scale + value.DivScale) digits, with
-// trailing zeros removed: AVG(1, 2) = 1.5, AVG(10.00, 0.00, 0.00) =
-// 3.333333333. AVG of floats is a float. PERCENT_OF_TOTAL rounds likewise.
+// trailing zeros removed: AVG(1, 2) = 1.5, AVG(1, 2, 2) = 1.666667,
+// AVG(10.00, 0.00, 0.00) = 3.33333333, AVG(2.50, 1.50) = 2. AVG of floats is
+// a float. PERCENT_OF_TOTAL rounds likewise; MEDIAN and PERCENTILE of ints
+// and decimals are exact Decimals, trailing zeros removed.
 // VARIANCE and STDDEV are computed from exact Σx and Σx² in rational
 // arithmetic and rounded once (see varAcc in variance.go).
 //

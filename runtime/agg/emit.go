@@ -12,9 +12,14 @@ package agg
 // results (not their states).
 func (e *Engine) close(g *gstate) error {
 	p := &e.levels[g.level]
-	grp := &Group{Level: g.level, Keys: e.keysOf(g), Results: make([]any, len(p.specs)), Count: g.count}
+	// One allocation for the keys and the results.
+	buf := make([]any, g.level+1+len(p.specs))
+	grp := &Group{Level: g.level, Keys: buf[: g.level+1 : g.level+1], Results: buf[g.level+1:], Count: g.count}
+	for s := g; s != nil && s.level >= 0; s = s.parent {
+		grp.Keys[s.level] = s.key
+	}
 	for i := range p.specs {
-		grp.Results[i] = g.accs[i].Result()
+		grp.Results[i] = g.acc(p, i).Result()
 	}
 	e.fillWaiting(g)
 	if len(p.pot) > 0 {
@@ -44,7 +49,7 @@ func (e *Engine) fillWaiting(g *gstate) {
 	}
 	totals := make([]any, len(p.hidden))
 	for j := range p.hidden {
-		totals[j] = g.accs[len(p.specs)+j].Result()
+		totals[j] = g.hiddenTotal(p, j)
 	}
 	for _, c := range g.waiting {
 		for _, r := range e.levels[c.Level].pot {
@@ -73,13 +78,4 @@ func (e *Engine) emit(grp *Group) error {
 		return nil
 	}
 	return e.cfg.OnClose(grp)
-}
-
-// keysOf returns the key path of g.
-func (e *Engine) keysOf(g *gstate) []any {
-	keys := make([]any, g.level+1)
-	for s := g; s != nil && s.level >= 0; s = s.parent {
-		keys[s.level] = s.key
-	}
-	return keys
 }

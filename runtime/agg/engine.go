@@ -7,160 +7,6 @@ import (
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
-// DefaultMaxGroups is the group limit of a level whose MaxGroups is 0.
-const DefaultMaxGroups = 10_000
-
-// Spec is one aggregate to compute at a level (or report-wide).
-type Spec struct {
-	// Func is the aggregate function.
-	Func Func
-	// Arg indexes the per-record argument slice passed to [Engine.Add];
-	// -1 means no argument (COUNT(), RUNNING_COUNT()): the function is fed
-	// a non-nil marker per record, so it counts records.
-	Arg int
-	// Param is PERCENTILE's p; other functions ignore it.
-	Param float64
-}
-
-// Level is one grouping level.
-type Level struct {
-	// Name labels the level in errors and events (e.g. "territory").
-	Name string
-	// MaxGroups bounds the number of groups of this level over the whole
-	// input; 0 means DefaultMaxGroups.
-	MaxGroups int
-	// Specs are the aggregates of each group of this level;
-	// [Group].Results holds their values in this order.
-	Specs []Spec
-}
-
-// Config configures an [Engine]. The zero Config is valid: no levels, no
-// aggregates.
-type Config struct {
-	// Levels are the nested grouping levels, outermost first.
-	Levels []Level
-	// Global are the report-wide aggregates, over every record.
-	Global []Spec
-	// Sorted declares the input sorted ascending (in value.Less order) by
-	// the level keys, outermost first: the engine then streams, holding one
-	// open group per level and emitting each as its key changes. Otherwise
-	// it keeps every group in a hash table until Finish.
-	Sorted bool
-	// OnClose receives each group once it is complete: children before
-	// their parent, groups of a parent in ascending key order (the same
-	// order with both strategies). The engine does not use the Group after
-	// OnClose returns. An error stops the engine and is returned by the Add
-	// or Finish that closed the group. Nil discards groups.
-	OnClose func(*Group) error
-	// OnEvent receives notable events such as [GroupLimitReached]; nil
-	// ignores them.
-	OnEvent func(Event)
-}
-
-// Group is one complete group handed to [Config].OnClose.
-type Group struct {
-	// Level is the index of the group's level in Config.Levels.
-	Level int
-	// Keys are the group's keys for levels 0..Level (the first value seen
-	// for each; values equal under value.HashKey, like 1 and 1.0, are one
-	// group).
-	Keys []any
-	// Results holds one value per Spec of the level.
-	Results []any
-	// Count is the number of records the group received.
-	Count int64
-}
-
-// EventKind classifies events.
-type EventKind uint8
-
-// The event kinds.
-const (
-	// GroupLimitReached fires the first time a record is rejected at a
-	// level because the level already has MaxGroups groups.
-	GroupLimitReached EventKind = iota + 1
-)
-
-// String names the event kind.
-func (k EventKind) String() string {
-	if k == GroupLimitReached {
-		return "group-limit-reached"
-	}
-	return fmt.Sprintf("EventKind(%d)", k)
-}
-
-// Event is something the engine reports through Config.OnEvent.
-type Event struct {
-	Kind EventKind
-	// Level and Name identify the level.
-	Level int
-	Name  string
-	// Limit is the level's group limit.
-	Limit int
-	// Keys are the key path (levels 0..Level) of the first record
-	// rejected; nil when the limit was reached while merging.
-	Keys []any
-}
-
-// ErrUnsorted reports input that is not sorted by the level keys although
-// Config.Sorted said it is; the error wrapping it names the level and keys.
-var ErrUnsorted = errors.New("input is not sorted by the group keys")
-
-// ErrFinished reports a call on an engine after Finish or after it was
-// merged into another.
-var ErrFinished = errors.New("agg: engine already finished")
-
-// SpecError reports a failure of one aggregate: the level (-1 for the
-// global aggregates), the index of its Spec, and the cause (often a
-// [*KindError]).
-type SpecError struct {
-	Level int
-	Name  string
-	Spec  int
-	Func  Func
-	Err   error
-}
-
-func (e *SpecError) Error() string {
-	if e.Level < 0 {
-		return fmt.Sprintf("report aggregate #%d: %v", e.Spec+1, e.Err)
-	}
-	return fmt.Sprintf("group %q aggregate #%d: %v", e.Name, e.Spec+1, e.Err)
-}
-
-// Unwrap returns the cause.
-func (e *SpecError) Unwrap() error { return e.Err }
-
-// Validate reports the first problem with c: an unknown function, a
-// missing or negative argument index, a percentile outside [0, 1], a
-// negative MaxGroups.
-func (c Config) Validate() error {
-	check := func(where string, specs []Spec) error {
-		for i, s := range specs {
-			if !s.Func.Valid() {
-				return fmt.Errorf("agg: %s spec #%d: unknown function %v", where, i+1, s.Func)
-			}
-			if lo, _ := Arity(s.Func); s.Arg < -1 || (s.Arg == -1 && lo > 0) {
-				return fmt.Errorf("agg: %s spec #%d: %s needs an argument (Arg is %d)", where, i+1, s.Func, s.Arg)
-			}
-			if err := CheckParam(s.Func, s.Param); err != nil {
-				return fmt.Errorf("agg: %s spec #%d: %w", where, i+1, err)
-			}
-		}
-		return nil
-	}
-	for i, l := range c.Levels {
-		where := fmt.Sprintf("level %d (%q)", i, l.Name)
-		if l.MaxGroups < 0 {
-			return fmt.Errorf("agg: %s: negative MaxGroups %d", where, l.MaxGroups)
-		}
-		if err := check(where, l.Specs); err != nil {
-			return err
-		}
-	}
-	return check("global", c.Global)
-}
-
 // present is what a Spec with Arg -1 is fed: any non-nil value.
 var present any = true
 
@@ -173,6 +19,11 @@ type plan struct {
 	seqd   []bool   // spec i is FIRST or LAST (fed through AddAt when sequenced)
 	hidden []int    // args of hidden SUMs the next level's PERCENT_OF_TOTAL divides by
 	pot    []potRef // this level's PERCENT_OF_TOTAL specs
+	// slots places the states of the specs, then of the hidden sums: i ≥ 0
+	// is cells[i], i < 0 is other[^i] (see gstate).
+	slots  []int
+	cellFs []Func // the function of each cell
+	nother int
 }
 
 // potRef ties a PERCENT_OF_TOTAL spec to the parent's hidden total (index
@@ -201,16 +52,33 @@ type argCheck struct {
 }
 
 // gstate is the state of one group (or of the global scope, level -1).
+// The states of its aggregates live in cells (the hot functions, one
+// array) and other (the rest, behind the Accumulator interface), placed by
+// the plan's slots.
 type gstate struct {
 	level    int
 	key      any // interned first key seen
 	hk       any // groupKey(key)
 	parent   *gstate
-	accs     []Accumulator // the plan's specs, then its hidden sums
+	cells    []cell
+	other    []Accumulator
 	count    int64
-	first    int64             // sequence number of the group's first record
-	children map[any]*gstate   // hash strategy
-	waiting  []*Group          // closed children whose PERCENT_OF_TOTAL needs our totals
+	first    int64    // sequence number of the group's first record
+	children childMap // hash strategy
+	waiting  []*Group // closed children whose PERCENT_OF_TOTAL needs our totals
+}
+
+// acc returns the state of the plan's spec (or hidden sum) i.
+func (g *gstate) acc(p *plan, i int) Accumulator {
+	if s := p.slots[i]; s >= 0 {
+		return &g.cells[s]
+	}
+	return g.other[^p.slots[i]]
+}
+
+// hiddenTotal returns the value of the plan's hidden sum j.
+func (g *gstate) hiddenTotal(p *plan, j int) any {
+	return g.cells[p.slots[len(p.specs)+j]].Result()
 }
 
 // Engine computes the aggregates of one grouping configuration in one pass.
@@ -289,8 +157,10 @@ func NewEngine(cfg Config) *Engine {
 			e.gplan.pot = append(e.gplan.pot, potRef{spec: s, hidden: -1})
 		}
 	}
+	e.gplan.layout()
 	e.addChecks(&e.gplan)
 	for i := range e.levels {
+		e.levels[i].layout()
 		e.addChecks(&e.levels[i])
 	}
 	e.global = e.newState(&e.gplan, nil)
@@ -311,6 +181,25 @@ func newPlan(level int, name string, max int, specs []Spec) plan {
 		p.seqd[i] = s.Func == First || s.Func == Last
 	}
 	return p
+}
+
+// layout assigns the states of the specs and hidden sums to cells or
+// other accumulators.
+func (p *plan) layout() {
+	p.slots = make([]int, 0, len(p.specs)+len(p.hidden))
+	for _, s := range p.specs {
+		if isCell(s.Func) {
+			p.slots = append(p.slots, len(p.cellFs))
+			p.cellFs = append(p.cellFs, s.Func)
+		} else {
+			p.slots = append(p.slots, ^p.nother)
+			p.nother++
+		}
+	}
+	for range p.hidden {
+		p.slots = append(p.slots, len(p.cellFs))
+		p.cellFs = append(p.cellFs, Sum)
+	}
 }
 
 func (e *Engine) addChecks(p *plan) {
@@ -337,14 +226,30 @@ func (e *Engine) addChecks(p *plan) {
 }
 
 func (e *Engine) newState(p *plan, parent *gstate) *gstate {
-	g := &gstate{level: p.level, parent: parent, accs: make([]Accumulator, len(p.specs)+len(p.hidden))}
-	for i, s := range p.specs {
-		g.accs[i] = New(s.Func, s.Param)
+	g := &gstate{level: p.level, parent: parent, cells: make([]cell, len(p.cellFs))}
+	for i, f := range p.cellFs {
+		g.cells[i].f = f
 	}
-	for j := range p.hidden {
-		g.accs[len(p.specs)+j] = New(Sum, 0)
+	if p.nother > 0 {
+		g.other = make([]Accumulator, p.nother)
+		for i, s := range p.specs {
+			if slot := p.slots[i]; slot < 0 {
+				g.other[^slot] = New(s.Func, s.Param)
+			}
+		}
 	}
 	return g
+}
+
+// reset empties a state for reuse by the next group (streaming).
+func (g *gstate) reset() {
+	for i := range g.cells {
+		g.cells[i].Reset()
+	}
+	for _, a := range g.other {
+		a.Reset()
+	}
+	g.count = 0
 }
 
 // Add feeds one record: keys[i] is its key at level i, args the values of
@@ -422,17 +327,20 @@ func (e *Engine) feed(g *gstate, p *plan, seq int64, args []any) error {
 			v = args[a]
 		}
 		var err error
-		if e.sequenced && p.seqd[i] {
-			err = g.accs[i].(Sequenced).AddAt(v, seq)
-		} else {
-			err = g.accs[i].Add(v)
+		switch slot := p.slots[i]; {
+		case slot >= 0:
+			err = g.cells[slot].Add(v)
+		case e.sequenced && p.seqd[i]:
+			err = g.other[^slot].(Sequenced).AddAt(v, seq)
+		default:
+			err = g.other[^slot].Add(v)
 		}
 		if err != nil {
 			return &SpecError{Level: p.level, Name: p.name, Spec: i, Func: p.specs[i].Func, Err: err}
 		}
 	}
 	for j, a := range p.hidden {
-		if err := g.accs[len(p.specs)+j].Add(args[a]); err != nil {
+		if err := g.cells[p.slots[len(p.specs)+j]].Add(args[a]); err != nil {
 			return &SpecError{Level: p.level, Name: p.name, Spec: -1, Func: Sum, Err: err}
 		}
 	}
@@ -521,7 +429,7 @@ func (e *Engine) Current(level int, dst []any) ([]any, bool) {
 		}
 	}
 	for i := range p.specs {
-		dst = append(dst, g.accs[i].Result())
+		dst = append(dst, g.acc(p, i).Result())
 	}
 	for _, r := range p.pot {
 		num := dst[len(dst)-len(p.specs)+r.spec]
@@ -533,7 +441,7 @@ func (e *Engine) Current(level int, dst []any) ([]any, bool) {
 		if level > 0 {
 			pp = &e.levels[level-1]
 		}
-		dst[len(dst)-len(p.specs)+r.spec] = PercentOf(num, g.parent.accs[len(pp.specs)+r.hidden].Result())
+		dst[len(dst)-len(p.specs)+r.spec] = PercentOf(num, g.parent.hiddenTotal(pp, r.hidden))
 	}
 	return dst, true
 }
@@ -543,7 +451,7 @@ func (e *Engine) Current(level int, dst []any) ([]any, bool) {
 func (e *Engine) results(g *gstate, p *plan) []any {
 	res := make([]any, len(p.specs))
 	for i := range p.specs {
-		res[i] = g.accs[i].Result()
+		res[i] = g.acc(p, i).Result()
 	}
 	for _, r := range p.pot {
 		if r.hidden < 0 {

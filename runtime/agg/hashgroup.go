@@ -11,7 +11,10 @@ func (e *Engine) addHash(seq int64, keys, args []any) error {
 	for L := range e.levels {
 		k := keys[L]
 		hk := groupKey(k)
-		g := parent.children[hk]
+		g := e.last[L]
+		if g == nil || g.parent != parent || g.hk != hk { // not the previous record's group
+			g = parent.children.get(hk)
+		}
 		if g == nil {
 			p := &e.levels[L]
 			if e.ngroups[L] >= p.max {
@@ -20,10 +23,7 @@ func (e *Engine) addHash(seq int64, keys, args []any) error {
 			}
 			g = e.newState(p, parent)
 			g.key, g.hk, g.first = internKey(k), hk, seq
-			if parent.children == nil {
-				parent.children = make(map[any]*gstate)
-			}
-			parent.children[hk] = g
+			parent.children.put(hk, g)
 			e.ngroups[L]++
 		}
 		if err := e.feed(g, &e.levels[L], seq, args); err != nil {
@@ -39,11 +39,9 @@ func (e *Engine) addHash(seq int64, keys, args []any) error {
 // each group's children before the group, as the streaming strategy does
 // over sorted input.
 func (e *Engine) emitChildren(p *gstate) error {
-	kids := make([]*gstate, 0, len(p.children))
-	for _, c := range p.children {
-		kids = append(kids, c)
-	}
-	p.children = nil
+	kids := make([]*gstate, 0, p.children.len())
+	p.children.each(func(c *gstate) { kids = append(kids, c) })
+	p.children = childMap{}
 	slices.SortFunc(kids, func(a, b *gstate) int { return canonCmp(a.key, b.key) })
 	for i, c := range kids {
 		if err := e.emitChildren(c); err != nil {
@@ -55,4 +53,68 @@ func (e *Engine) emitChildren(p *gstate) error {
 		kids[i] = nil
 	}
 	return nil
+}
+
+// childMap maps group keys to subgroups, with maps specialised for the
+// common key kinds (no interface hashing for int and string keys).
+type childMap struct {
+	ints  map[int64]*gstate
+	strs  map[string]*gstate
+	other map[any]*gstate
+}
+
+func (m *childMap) get(hk any) *gstate {
+	switch k := hk.(type) {
+	case int64:
+		return m.ints[k]
+	case string:
+		return m.strs[k]
+	}
+	return m.other[hk]
+}
+
+func (m *childMap) put(hk any, g *gstate) {
+	switch k := hk.(type) {
+	case int64:
+		if m.ints == nil {
+			m.ints = make(map[int64]*gstate)
+		}
+		m.ints[k] = g
+	case string:
+		if m.strs == nil {
+			m.strs = make(map[string]*gstate)
+		}
+		m.strs[k] = g
+	default:
+		if m.other == nil {
+			m.other = make(map[any]*gstate)
+		}
+		m.other[hk] = g
+	}
+}
+
+func (m *childMap) del(hk any) {
+	switch k := hk.(type) {
+	case int64:
+		delete(m.ints, k)
+	case string:
+		delete(m.strs, k)
+	default:
+		delete(m.other, hk)
+	}
+}
+
+func (m *childMap) len() int { return len(m.ints) + len(m.strs) + len(m.other) }
+
+// each calls f for every subgroup, in no particular order.
+func (m *childMap) each(f func(*gstate)) {
+	for _, g := range m.ints {
+		f(g)
+	}
+	for _, g := range m.strs {
+		f(g)
+	}
+	for _, g := range m.other {
+		f(g)
+	}
 }

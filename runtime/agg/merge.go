@@ -47,7 +47,7 @@ func (e *Engine) Merge(o *Engine) error {
 	if !(e.sequenced && o.sequenced) {
 		shift = e.seq // o's records follow e's
 	}
-	if err := mergeAccs(e.global, o.global); err != nil {
+	if err := mergeAccs(e.global, o.global, &e.gplan); err != nil {
 		return err
 	}
 	e.global.count += o.global.count
@@ -90,9 +90,9 @@ func sameShape(e, o *Engine) bool {
 	return true
 }
 
-func mergeAccs(g, o *gstate) error {
-	for i, a := range g.accs {
-		if err := a.Merge(o.accs[i]); err != nil {
+func mergeAccs(g, o *gstate, p *plan) error {
+	for i := range p.slots {
+		if err := g.acc(p, i).Merge(o.acc(p, i)); err != nil {
 			return fmt.Errorf("agg: merging: %w", err)
 		}
 	}
@@ -102,29 +102,28 @@ func mergeAccs(g, o *gstate) error {
 // mergeChildren merges o's subgroups into g's: shared groups combine,
 // the others move over.
 func (e *Engine) mergeChildren(g, o *gstate, shift int64) error {
-	for hk, oc := range o.children {
-		gc := g.children[hk]
-		if gc == nil {
-			if g.children == nil {
-				g.children = make(map[any]*gstate, len(o.children))
-			}
-			g.children[hk] = oc
-			e.adopt(oc, g, shift)
-			continue
+	var err error
+	o.children.each(func(oc *gstate) {
+		if err != nil {
+			return
 		}
-		if err := mergeAccs(gc, oc); err != nil {
-			return err
+		gc := g.children.get(oc.hk)
+		if gc == nil {
+			g.children.put(oc.hk, oc)
+			e.adopt(oc, g, shift)
+			return
+		}
+		if err = mergeAccs(gc, oc, &e.levels[gc.level]); err != nil {
+			return
 		}
 		gc.count += oc.count
 		if f := oc.first + shift; f < gc.first {
 			gc.first, gc.key = f, oc.key
 		}
-		if err := e.mergeChildren(gc, oc, shift); err != nil {
-			return err
-		}
-	}
-	o.children = nil
-	return nil
+		err = e.mergeChildren(gc, oc, shift)
+	})
+	o.children = childMap{}
+	return err
 }
 
 // adopt moves a subtree from another engine under parent.
@@ -132,9 +131,7 @@ func (e *Engine) adopt(g, parent *gstate, shift int64) {
 	g.parent = parent
 	g.first += shift
 	e.ngroups[g.level]++
-	for _, c := range g.children {
-		e.adopt(c, g, shift)
-	}
+	g.children.each(func(c *gstate) { e.adopt(c, g, shift) })
 }
 
 // enforceLimits drops, level by level, the groups past each limit in order
@@ -149,7 +146,7 @@ func (e *Engine) enforceLimits() {
 		e.collect(e.global, L, &gs)
 		slices.SortFunc(gs, func(a, b *gstate) int { return cmpInt64(a.first, b.first) })
 		for _, g := range gs[limit:] {
-			delete(g.parent.children, g.hk)
+			g.parent.children.del(g.hk)
 			e.drop(g)
 		}
 		if !e.fired[L] {
@@ -169,13 +166,13 @@ func cmpInt64(a, b int64) int {
 }
 
 func (e *Engine) collect(g *gstate, L int, out *[]*gstate) {
-	for _, c := range g.children {
+	g.children.each(func(c *gstate) {
 		if c.level == L {
 			*out = append(*out, c)
 		} else {
 			e.collect(c, L, out)
 		}
-	}
+	})
 }
 
 // drop counts a dropped group's records as rejected at its level and, for
@@ -183,7 +180,5 @@ func (e *Engine) collect(g *gstate, L int, out *[]*gstate) {
 func (e *Engine) drop(g *gstate) {
 	e.rejected[g.level] += g.count
 	e.ngroups[g.level]--
-	for _, c := range g.children {
-		e.drop(c)
-	}
+	g.children.each(e.drop)
 }

@@ -268,7 +268,11 @@ func mergedLines(t *testing.T, r *rand.Rand, cfg Config, recs []rec, n int, assi
 
 func TestEngineMergeInvariance(t *testing.T) {
 	r := rand.New(rand.NewSource(99))
-	for trial := 0; trial < 12; trial++ {
+	trials := 12
+	if raceEnabled {
+		trials = 5
+	}
+	for trial := 0; trial < trials; trial++ {
 		recs := randRecs(r, 200+r.Intn(1500), 1+r.Intn(20), 1+r.Intn(6))
 		maxGroups := 0
 		if trial%3 == 2 {

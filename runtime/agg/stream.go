@@ -50,10 +50,7 @@ func (e *Engine) addSorted(seq int64, keys, args []any) error {
 			g = e.newState(p, parent)
 			e.slots[L] = g
 		} else {
-			for _, a := range g.accs {
-				a.Reset()
-			}
-			g.count = 0
+			g.reset()
 		}
 		g.key, g.hk, g.first, g.parent = e.lastKey[L], hk, seq, parent
 		e.open[L] = true

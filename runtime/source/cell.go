@@ -2,6 +2,7 @@ package source
 
 import (
 	"fmt"
+	"hash/maphash"
 	"unicode/utf8"
 
 	"github.com/reportsh/reportsh/runtime/value"
@@ -13,6 +14,7 @@ type column struct {
 	kind     value.Kind
 	inferred bool      // the kind came from the sample, not a declaration
 	strings  *interner // for string columns
+	dates    *dateBoxes
 }
 
 // parseCell converts one CSV cell. Empty text is nil for every kind. The
@@ -36,7 +38,7 @@ func (c *column) parseCell(b []byte) (any, error) {
 		}
 	case value.KindDate:
 		if d, ok := atodate(b); ok {
-			return d, nil
+			return c.dates.box(d), nil
 		}
 	}
 	if !utf8.Valid(b) {
@@ -179,19 +181,47 @@ func daysFromCivil(y, m, d int) int64 {
 	return int64(era)*146097 + int64(doe) - 719468
 }
 
+// dateBoxes shares the boxed values of recent dates: a report's dates
+// repeat (a year has 365), and boxing each one would cost an allocation
+// per record. It is a direct-mapped cache, so it never grows.
+type dateBoxes [512]struct {
+	d   value.Date
+	box any
+}
+
+func (c *dateBoxes) box(d value.Date) any {
+	if c == nil {
+		return d
+	}
+	e := &c[uint32(d)%uint32(len(c))]
+	if e.box == nil || e.d != d {
+		e.d, e.box = d, d
+	}
+	return e.box
+}
+
 const (
-	internMax    = 4096 // distinct values kept per column
-	internMaxLen = 64   // longer strings are not interned
+	internWays    = 4                 // entries per bucket
+	internBuckets = 4096 / internWays // a power of two
+	internMaxLen  = 64                // longer strings are not interned
 )
 
 // interner shares the boxed string of repeated values (territories,
-// products, statuses), saving an allocation and memory per repeat. It
-// gives up on columns whose values rarely repeat.
+// products, statuses), saving two allocations and the memory of every
+// repeat. It is a 4-way set-associative cache of 4096 values per column
+// (a new value evicts its bucket's least recently used one), so it never
+// grows, and it turns itself off for columns whose values rarely repeat.
 type interner struct {
-	m        map[string]any
+	seed     maphash.Seed
+	buckets  [][internWays]internSlot
 	hits     int
 	misses   int
 	disabled bool
+}
+
+type internSlot struct {
+	s   string
+	box any
 }
 
 // get returns b as a boxed string, or errInvalidUTF8.
@@ -202,22 +232,32 @@ func (in *interner) get(b []byte) (any, error) {
 		}
 		return string(b), nil
 	}
-	if v, ok := in.m[string(b)]; ok {
-		in.hits++
-		return v, nil
+	if in.buckets == nil {
+		in.seed, in.buckets = maphash.MakeSeed(), make([][internWays]internSlot, internBuckets)
+	}
+	bucket := &in.buckets[maphash.Bytes(in.seed, b)&(internBuckets-1)]
+	for i := range bucket {
+		if e := bucket[i]; e.box != nil && e.s == string(b) {
+			if i > 0 { // move to front
+				copy(bucket[1:i+1], bucket[:i])
+				bucket[0] = e
+			}
+			in.hits++
+			return e.box, nil
+		}
 	}
 	if !utf8.Valid(b) {
 		return nil, errInvalidUTF8
 	}
 	in.misses++
-	var v any = string(b)
-	if len(in.m) < internMax {
-		if in.m == nil {
-			in.m = make(map[string]any)
-		}
-		in.m[v.(string)] = v
-	} else if in.hits < in.misses {
-		in.disabled, in.m = true, nil
+	if in.misses >= internWays*internBuckets && in.hits < in.misses {
+		in.disabled, in.buckets = true, nil
+	}
+	s := string(b)
+	var v any = s
+	if in.buckets != nil {
+		copy(bucket[1:], bucket[:internWays-1])
+		bucket[0] = internSlot{s, v}
 	}
 	return v, nil
 }

@@ -127,8 +127,11 @@ func (c *CSV) open(d *csvDecoder, delim byte) error {
 			fields[i].Scale = inf.scale[i]
 		}
 		d.cols[i] = column{name: n, kind: k, inferred: !declared[i]}
-		if k == value.KindString {
+		switch k {
+		case value.KindString:
 			d.cols[i].strings = &interner{}
+		case value.KindDate:
+			d.cols[i].dates = &dateBoxes{}
 		}
 	}
 	return c.finish("csv", fmt.Sprintf("delim=%q", delim), fields)

@@ -589,7 +589,7 @@ func TestFastParsers(t *testing.T) {
 
 func TestInterner(t *testing.T) {
 	var in interner
-	for i := range internMax + 10 {
+	for i := range 2*internWays*internBuckets + 10 {
 		if _, err := in.get(fmt.Appendf(nil, "v%d", i)); err != nil {
 			t.Fatal(err)
 		}

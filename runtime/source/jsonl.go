@@ -38,7 +38,7 @@ type JSONLConfig struct {
 // A JSONL is safe for concurrent use; calls are serialized.
 type JSONL struct {
 	textSource
-	dec *jsonlDecoder
+	jdec *jsonlDecoder
 }
 
 type jsonlDecoder struct {
@@ -56,7 +56,7 @@ const maxIgnoredKeys = 100
 // the first objects.
 func OpenJSONL(fsys fs.FS, name string, cfg JSONLConfig) (*JSONL, error) {
 	d := &jsonlDecoder{}
-	j := &JSONL{dec: d}
+	j := &JSONL{jdec: d}
 	if err := j.init(fsys, name, cfg.Config, d); err != nil {
 		return nil, err
 	}
@@ -152,7 +152,7 @@ func jsonNumber(v any) (string, bool) {
 // IgnoredKeys returns, sorted, the keys met after the sample that are not
 // columns (at most 100 names). It is safe to call concurrently with Fetch.
 func (j *JSONL) IgnoredKeys() []string {
-	d := j.dec
+	d := j.jdec
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	out := make([]string, 0, len(d.ignored))
