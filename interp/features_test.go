@@ -260,7 +260,7 @@ source sqlite("s.db", query: "SELECT * FROM sales WHERE territory = :region")
 lookup c = sqlite("s.db", table: "customers") on customer_id == id
 detail { id, name: c.name, amount }
 summary { n: COUNT(), s: SUM(amount * quantity) }`
-	want := "band,level,id,name,amount,n,s\ndetail,,1,Acme,10.5,,\ndetail,,3,Globex,1,,\nsummary,,,,,2,24.00\n"
+	want := "band,level,id,name,amount,n,s\ndetail,,1,Acme,10.50,,\ndetail,,3,Globex,1.00,,\nsummary,,,,,2,24.00\n"
 	// Through the OS, relative to Dir.
 	p, err := Compile("q.rpt", []byte(script), &Options{Dir: dir})
 	if err != nil {
@@ -283,19 +283,67 @@ summary { n: COUNT(), s: SUM(amount * quantity) }`
 	if _, err := p.Run(context.Background(), &RunConfig{Output: &out, Format: "csv", Params: map[string]string{"region": "South"}}); err != nil {
 		t.Fatal(err)
 	}
-	if want := "band,level,id,name,amount,n,s\ndetail,,2,Globex,5.25,,\ndetail,,4,,2,,\nsummary,,,,,2,7.25\n"; out.String() != want {
+	if want := "band,level,id,name,amount,n,s\ndetail,,2,Globex,5.25,,\ndetail,,4,,2.00,,\nsummary,,,,,2,7.25\n"; out.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out.String(), want)
 	}
-	// Grouping a SQLite table streams: ORDER BY is pushed down.
-	p, err = Compile("g.rpt", []byte("source sqlite(\"s.db\", table: \"sales\")\ngroup territory { footer { territory, n: COUNT() } }"), &Options{Dir: dir})
+	// Grouping a SQLite table without an index on the keys uses a hash table.
+	groupScript := []byte("source sqlite(\"s.db\", table: \"sales\")\ngroup territory { footer { territory, n: COUNT() } }")
+	p, err = Compile("g.rpt", groupScript, &Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.groupings[0].Streaming || p.source.OrderBy != nil {
+		t.Errorf("ORDER BY pushed down without an index: %v", p.source.OrderBy)
+	}
+	// With an index on the keys it streams: ORDER BY is pushed down.
+	db, err = sql.Open("sqlite", filepath.Join(dir, "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE INDEX sales_territory ON sales(territory)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	p, err = Compile("g.rpt", groupScript, &Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !p.groupings[0].Streaming || strings.Join(p.source.OrderBy, ",") != "territory" {
 		t.Errorf("no ORDER BY push-down: %+v %v", p.groupings[0], p.source.OrderBy)
 	}
+	out.Reset()
+	if _, err := p.Run(context.Background(), &RunConfig{Output: &out, Format: "csv"}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "band,level,territory,n\nfooter,0,North,2\nfooter,0,South,2\n"; out.String() != want {
+		t.Errorf("streamed groups:\n%s", out.String())
+	}
 	// Absolute paths escape a confined FS.
 	if _, err := Compile("e.rpt", []byte(`source sqlite("/etc/passwd", table: "t")`), &Options{FS: fstest.MapFS{}}); err == nil || !strings.Contains(err.Error(), "outside the report's file system") {
 		t.Errorf("absolute path: %v", err)
+	}
+}
+
+func TestSortBufferLimit(t *testing.T) {
+	script := "source csv(\"s.csv\")\ngroup territory { footer { territory } }\ndetail { customer }"
+	p, err := compileFS(t, script, map[string]string{"s.csv": smallCSV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.needSort {
+		t.Fatal("a detail band over unsorted groups should buffer and sort")
+	}
+	_, err = p.Run(context.Background(), &RunConfig{SortBuffer: 3})
+	var le *LimitError
+	if !errors.As(err, &le) || le.Max != 3 || !strings.Contains(err.Error(), "sorted by") {
+		t.Errorf("got %v, want a LimitError suggesting sorted input", err)
+	}
+	// Declared sorted input streams without buffering.
+	p, err = compileFS(t, "source csv(\"s.csv\") sorted by territory\ngroup territory { footer { territory } }\ndetail { customer }", map[string]string{"s.csv": smallCSV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.needSort || !p.groupings[0].Streaming {
+		t.Error("sorted by did not make the grouping stream")
 	}
 }

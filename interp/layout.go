@@ -1,6 +1,9 @@
 package interp
 
 import (
+	"context"
+
+	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/value"
 )
@@ -29,7 +32,9 @@ func (c *compiler) plan() {
 		switch {
 		case plain && sortedPrefix(p.source.SortedBy, keys):
 			gr.Streaming = true
-		case plain && p.source.Kind == "sqlite" && p.source.Table != "":
+		case plain && p.source.Kind == "sqlite" && p.source.Table != "" && c.indexed(keys):
+			// An index makes keyset pagination in key order cheap: stream.
+			// Without one every chunk would sort the table; hash instead.
 			p.source.OrderBy = keys
 			gr.Streaming = true
 		}
@@ -59,6 +64,17 @@ func (c *compiler) plan() {
 	add(p.summary)
 	add(p.repFooter)
 	_ = render.Detail
+}
+
+// indexed reports whether the SQLite source table has an index on keys.
+func (c *compiler) indexed(keys []string) bool {
+	r, err := c.prog.resolve(c.prog.source)
+	if err != nil {
+		return false
+	}
+	defer r.cleanup()
+	ok, err := source.SQLiteOrderIndexed(context.Background(), r.osPath, c.prog.source.Table, keys)
+	return err == nil && ok
 }
 
 func sortedPrefix(sorted, keys []string) bool {

@@ -49,7 +49,15 @@ type RunConfig struct {
 	OnSkip func(error)
 	// Collect keeps every band event in Result.Events.
 	Collect bool
+	// SortBuffer bounds the records held in memory when a detail band needs
+	// input sorted by its group keys and the source is not (default
+	// 1,000,000). Past it the run fails with a *LimitError that says how to
+	// avoid buffering: declare the source sorted, or index the SQLite table.
+	SortBuffer int
 }
+
+// DefaultSortBuffer is the default of RunConfig.SortBuffer.
+const DefaultSortBuffer = 1_000_000
 
 // Result is what a run produced, for programs that post-process.
 type Result struct {
@@ -67,7 +75,12 @@ type Result struct {
 const maxWarnings = 10
 
 // Run executes the report. It is safe to call concurrently on one Program.
-func (p *Program) Run(ctx context.Context, cfg *RunConfig) (*Result, error) {
+func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s: internal error: %v (please report this with the script)", p.name, r)
+		}
+	}()
 	var rc RunConfig
 	if cfg != nil {
 		rc = *cfg
@@ -124,7 +137,7 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (*Result, error) {
 		return nil, err
 	}
 
-	res := &Result{Title: p.title}
+	res = &Result{Title: p.title}
 	var r render.Renderer
 	format := rc.Format
 	if format == "" {
@@ -149,6 +162,10 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (*Result, error) {
 		}
 	}
 	b := newBuilder(p, out, params)
+	b.sortLimit = rc.SortBuffer
+	if b.sortLimit <= 0 {
+		b.sortLimit = DefaultSortBuffer
+	}
 	if p.repHeader != nil && len(p.repHeader.Aggs) == 0 {
 		e, err := b.globalEvent(p.repHeader)
 		if err != nil {

@@ -28,7 +28,8 @@ type builder struct {
 	// cum[gi][l] holds the footer running totals of level l within the
 	// current parent group.
 	cum      [][]map[string]any
-	buffered []value.Record // needSort: records held until the end
+	buffered  []value.Record // needSort: records held until the end
+	sortLimit int
 	keys     []any
 	rejected int64
 	lastRej  []int64
@@ -98,6 +99,10 @@ func allSlots(p *Program) []int {
 // add consumes one transformed record.
 func (b *builder) add(rec value.Record) error {
 	if b.p.needSort {
+		if len(b.buffered) >= b.sortLimit {
+			return &LimitError{Limit: "sort buffer (a detail band over input not sorted by its group keys holds records in memory; declare the source `sorted by` its keys, or index the SQLite table on them)",
+				Value: int64(len(b.buffered) + 1), Max: int64(b.sortLimit), Where: b.p.name}
+		}
 		b.buffered = append(b.buffered, rec)
 		return nil
 	}

@@ -212,7 +212,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	t := res.Totals
-	if !f.quiet && (t.Skipped > 0 || t.Rejected > 0) && (f.output != "" || format != "" && format != "text") {
+	if !f.quiet && (t.Skipped > 0 || t.Rejected > 0) {
 		fmt.Fprintf(stderr, "reportsh: %d records read, %d skipped, %d rejected\n", t.RecordsRead, t.Skipped, t.Rejected)
 		for _, w := range t.Warnings {
 			fmt.Fprintf(stderr, "reportsh: %s\n", w)
@@ -222,8 +222,16 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		el := time.Since(start)
 		c := res.Snapshot.Counters
 		rate := float64(t.RecordsRead) / el.Seconds()
-		fmt.Fprintf(stderr, "stats: %d records in %v (%.0f records/s), %d chunks, %d skipped, %d rejected\n",
-			t.RecordsRead, el.Round(time.Millisecond), rate, c.Chunks, t.Skipped, t.Rejected)
+		snap := res.Snapshot
+		fmt.Fprintf(stderr, "stats: %d records read in %v (%.0f records/s); %d out, %d skipped, %d rejected\n",
+			t.RecordsRead, el.Round(time.Millisecond), rate, c.RecordsOut, t.Skipped, t.Rejected)
+		fmt.Fprintf(stderr, "stats: %d chunks (size %d), %d retries, %d cache hits, %d restarts\n",
+			c.Chunks, snap.ChunkSize, c.Retries, c.CacheHits, c.Restarts)
+		fmt.Fprintf(stderr, "stats: peak RSS %.1f MiB", float64(peakRSS())/(1<<20))
+		if snap.MemoryLimit > 0 {
+			fmt.Fprintf(stderr, " of %.1f MiB limit", float64(snap.MemoryLimit)/(1<<20))
+		}
+		fmt.Fprintln(stderr)
 	}
 	return exitOK
 }

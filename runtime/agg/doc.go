@@ -32,7 +32,8 @@
 // [*KindError] naming the function and the value's kind; the [Engine] checks
 // every record before changing any state, so it can refuse the record and go
 // on. MIN and MAX also fail on two values that cannot be compared (a string
-// and a number) — detected only when the second arrives.
+// and a number), which is detected only when the second arrives, so such a
+// record may have been partly aggregated when the error is returned.
 //
 // # Nil and empty input
 //
@@ -59,8 +60,10 @@
 // AVG(10.00, 0.00, 0.00) = 3.33333333, AVG(2.50, 1.50) = 2. AVG of floats is
 // a float. PERCENT_OF_TOTAL rounds likewise; MEDIAN and PERCENTILE of ints
 // and decimals are exact Decimals, trailing zeros removed.
-// VARIANCE and STDDEV are computed from exact Σx and Σx² in rational
-// arithmetic and rounded once (see varAcc in variance.go).
+// VARIANCE and STDDEV are computed from exact n, Σx and Σx² in rational
+// arithmetic and rounded once: correctly rounded, free of cancellation, and
+// independent of order and splits (Welford's update is stable too, but its
+// merged states differ from one pass in the last bits).
 //
 // # Bounded memory and sketches
 //
@@ -78,8 +81,9 @@
 // An [Engine] computes a [Config]: nested [Level]s (territory > customer),
 // each with its aggregates ([Spec]), plus report-wide Global aggregates, all
 // in one pass. A group at level k is identified by the keys of levels 0..k;
-// keys are equal when value.HashKey says so (1, 1.0 and 1.00 are one group;
-// nil is a group of its own, as in SQL's GROUP BY).
+// keys are equal when value.HashKey says so (1, 1.0 and 1.00 are one group,
+// shown with the key of its first record; timestamps are equal when they are
+// the same instant; nil is a group of its own, as in SQL's GROUP BY).
 //
 // Two strategies give the same groups, results and emission order (children
 // before their parent, siblings in ascending key order, value.Less):
@@ -134,5 +138,6 @@
 // Engine fed with [Engine.AddSeq] (the record's position in the input), and
 // [Engine.Merge] the engines before Finish: group results, Global aggregates
 // (which merge too) and rejected counts are byte for byte those of one
-// engine. A report without groups may spread its records any way it likes.
+// engine (as long as at most one level reaches its group limit; see Merge).
+// A report without groups may spread its records any way it likes.
 package agg

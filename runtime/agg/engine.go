@@ -92,7 +92,7 @@ type Engine struct {
 	global   *gstate
 	checks   []argCheck
 	maxArg   int
-	hold     int // levels at or below this are held back for PERCENT_OF_TOTAL
+	hold     int // closed groups of this level and deeper are held back for PERCENT_OF_TOTAL
 	pending  []*Group
 	ngroups  []int
 	rejected []int64
@@ -115,7 +115,8 @@ type Engine struct {
 }
 
 // NewEngine returns an engine for cfg. An invalid cfg (see
-// [Config.Validate]) gives an engine whose every method returns that error.
+// [Config.Validate]) gives an engine whose Add, AddSeq, Finish and Merge
+// return that error.
 func NewEngine(cfg Config) *Engine {
 	n := len(cfg.Levels)
 	e := &Engine{

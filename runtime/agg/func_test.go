@@ -67,9 +67,10 @@ func TestArityAndParams(t *testing.T) {
 	}
 }
 
-// Scenario A08: non-numeric fields named in numeric aggregates are refused
-// at compile time with a clear error (ResultKind); at run time a value of
-// the wrong kind is refused the same way (see also TestScenarioA08Runtime).
+// Non-numeric fields named in numeric aggregates are refused at compile
+// time with a clear error; at run time a value of the wrong kind is refused
+// the same way (TestScenarioA08Runtime).
+// Scenario A08
 func TestResultKind(t *testing.T) {
 	K := func(k value.Kind) value.Kind { return k }
 	for _, c := range []struct {

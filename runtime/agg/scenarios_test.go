@@ -169,10 +169,11 @@ func TestScenarioSeveralFields(t *testing.T) {
 	}
 }
 
-// Scenario A08: a non-numeric value reaching a numeric aggregate at run
-// time (a column of type any) refuses the record with an error naming the
-// function and the kind; nothing is half-applied and the engine goes on.
-// The compile-time half is TestResultKind.
+// A non-numeric value reaching a numeric aggregate at run time (a column of
+// type any) refuses the record with an error naming the function and the
+// kind; nothing is half-applied and the engine goes on. The compile-time
+// half is TestResultKind.
+// Scenario A08
 func TestScenarioA08Runtime(t *testing.T) {
 	strategies(t, func(t *testing.T, sorted bool) {
 		cfg := Config{Sorted: sorted,
@@ -397,17 +398,19 @@ func TestScenarioEmptyBatches(t *testing.T) {
 	})
 }
 
-// Scenario A20: a million 2-decimal amounts sum exactly, checked against
-// integer cents and math/big.
+// A million 2-decimal amounts sum exactly, checked against integer cents
+// and math/big.
+// Scenario A20
 func TestScenarioMillionDecimals(t *testing.T) {
 	n := 1_000_000
 	if testing.Short() {
 		n = 100_000
 	}
 	r := rand.New(rand.NewSource(20))
-	e := NewEngine(Config{
+	s := &sink{}
+	e := NewEngine(s.config(Config{
 		Levels: []Level{{Name: "g", Specs: []Spec{{Func: Sum, Arg: 0}}}},
-		Global: []Spec{{Func: Sum, Arg: 0}, {Func: Avg, Arg: 0}}})
+		Global: []Spec{{Func: Sum, Arg: 0}, {Func: Avg, Arg: 0}}}))
 	var cents int64
 	exact := new(big.Int)
 	groupCents := make([]int64, 10)
@@ -428,8 +431,6 @@ func TestScenarioMillionDecimals(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s := &sink{}
-	e.cfg.OnClose = s.config(Config{}).OnClose
 	if err := e.Finish(); err != nil {
 		t.Fatal(err)
 	}
@@ -534,8 +535,9 @@ func sortRecs(recs []rec) []rec {
 	return out
 }
 
-// Scenarios A23, S10: every aggregate kind at once, with identical results
-// whatever the batch size, in both strategies.
+// Every aggregate kind at once, with identical results whatever the batch
+// size (1, 7, 1000), in both strategies.
+// Scenarios A23, S10
 func TestScenarioBatchSizes(t *testing.T) {
 	n := 5000
 	if raceEnabled {
@@ -587,9 +589,10 @@ func diffLines(a, b []string) string {
 	return fmt.Sprintf("lengths %d and %d", len(a), len(b))
 }
 
-// Scenarios S13, S14, S16: limit 100 with 150 keys → 100 groups, the other
-// 50 keys' records rejected and counted, one event; the count is available
-// after each batch for the stage's batch event.
+// Limit 100 with 150 keys → 100 groups, the other 50 keys' records rejected
+// and counted, one event; the count is available after each batch for the
+// stage's batch event.
+// Scenarios S13, S14, S16
 func TestScenarioMaxGroups100(t *testing.T) {
 	strategies(t, func(t *testing.T, sorted bool) {
 		s := &sink{}
@@ -650,8 +653,9 @@ func TestScenarioEventPerLevel(t *testing.T) {
 	})
 }
 
-// Scenario S15: several grouping configurations computed independently in
-// one pass: one engine per configuration, fed the same records.
+// Several grouping configurations computed independently in one pass: one
+// engine per configuration, fed the same records.
+// Scenario S15
 func TestScenarioSeveralConfigurations(t *testing.T) {
 	byTerritory, byCustomer, summary := &sink{}, &sink{}, &sink{}
 	engines := []*Engine{

@@ -7,6 +7,7 @@ import (
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
+// lookupColumn returns the index of the lookup's On column.
 func lookupColumn(file string, schema *value.Schema, on string) (int, error) {
 	i := indexOf(schema.Names(), on)
 	if i < 0 {
@@ -18,6 +19,7 @@ func lookupColumn(file string, schema *value.Schema, on string) (int, error) {
 	return i, nil
 }
 
+// lookupKey converts a record's key to the lookup column's kind; nil when
 // there is no key or it cannot be converted.
 func lookupKey(k any, kind value.Kind) any {
 	k = value.Normalize(k)

@@ -202,5 +202,3 @@ func (l *SQLiteLookup) query(ctx context.Context, params []any, out map[any]map[
 	}
 	return nil
 }
-
-// lookupKey converts a record's key to the lookup column's kind; nil when

@@ -364,7 +364,16 @@ func TestSQLiteBadData(t *testing.T) {
 		})
 	}
 	t.Run("ordered skip counts once", func(t *testing.T) {
-		s := openSQLite(t, path, SQLiteConfig{Table: "sales", OrderBy: []string{"name"}, Config: Config{SkipErrors: true}})
+		// An index on name makes the order keyset-paginated, where the
+		// bad rowids arrive out of order.
+		indexed := makeDB(t, t.TempDir(), "sales.db",
+			`CREATE TABLE sales (id INTEGER PRIMARY KEY, name TEXT, amount DECIMAL(10,2), day DATE)`,
+			`CREATE INDEX sales_name ON sales(name)`,
+			`INSERT INTO sales VALUES (1, 'Ann', 1.5, '2024-01-01'), (2, 'Zed', 'abc', '2024-01-02'), (3, 'Cy', 2, 'soon'), (4, 'Bo', 'x', NULL), (5, 'Dee', 4, '2024-01-05')`)
+		s := openSQLite(t, indexed, SQLiteConfig{Table: "sales", OrderBy: []string{"name"}, Config: Config{SkipErrors: true}})
+		if !strings.Contains(s.Plan(), "keyset") {
+			t.Fatal(s.Plan())
+		}
 		for range 3 {
 			fetchAll(t, s, 1)
 		}
@@ -562,5 +571,61 @@ func TestSQLiteRawValues(t *testing.T) {
 	}
 	if _, err := sqlCell(1.5, value.KindInt); err == nil {
 		t.Error("1.5 as int")
+	}
+}
+
+func TestSQLiteOrderIndexed(t *testing.T) {
+	path := salesDB(t, 5)
+	tests := []struct {
+		cols []string
+		want bool
+	}{
+		{nil, true},
+		{[]string{"territory"}, true},
+		{[]string{"Territory", "sale_date"}, true},
+		{[]string{"sale_date"}, false},
+		{[]string{"territory", "amount"}, false},
+	}
+	for _, tt := range tests {
+		got, err := SQLiteOrderIndexed(context.Background(), path, "sales", tt.cols)
+		if err != nil || got != tt.want {
+			t.Errorf("%v: got %v %v, want %v", tt.cols, got, err, tt.want)
+		}
+	}
+	if _, err := SQLiteOrderIndexed(context.Background(), filepath.Join(t.TempDir(), "none.db"), "sales", []string{"x"}); err == nil {
+		t.Error("missing database accepted")
+	}
+}
+
+func TestPositionEquality(t *testing.T) {
+	tests := []struct {
+		a, b stream.Position
+		want bool
+	}{
+		{stream.Position{Offset: 1, Key: []any{[]byte("x"), int64(2)}}, stream.Position{Offset: 1, Key: []any{[]byte("x"), int64(2)}}, true},
+		{stream.Position{Key: []any{[]byte("x")}}, stream.Position{Key: []any{"x"}}, false},
+		{stream.Position{Key: []any{"x"}}, stream.Position{Key: []any{[]byte("x")}}, false},
+		{stream.Position{Key: []any{int64(1)}}, stream.Position{Key: []any{1}}, false},
+		{stream.Position{Key: []any{nil}}, stream.Position{Key: []any{nil}}, true},
+		{stream.Position{Key: []any{[]any{1}}}, stream.Position{Key: []any{[]any{1}}}, false},
+		{stream.Position{Offset: 1}, stream.Position{Offset: 2}, false},
+		{stream.Position{Key: []any{int64(1)}}, stream.Position{}, false},
+	}
+	for i, tt := range tests {
+		if got := samePosition(tt.a, tt.b); got != tt.want {
+			t.Errorf("%d: samePosition(%v, %v) = %v", i, tt.a, tt.b, got)
+		}
+	}
+	if n, ok := cursorKey([]any{7}); !ok || n != 7 {
+		t.Error("cursorKey(int)")
+	}
+	if _, ok := cursorKey([]any{int64(-1)}); ok {
+		t.Error("negative cursor key accepted")
+	}
+	if _, _, _, ok := textKey([]any{1, 2, 3}); !ok {
+		t.Error("textKey(int)")
+	}
+	if e := (&scanError{err: errQuoteAfter}); e.Error() != errQuoteAfter.Error() {
+		t.Error(e.Error())
 	}
 }
