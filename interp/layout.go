@@ -3,8 +3,8 @@ package interp
 import (
 	"context"
 
-	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/render"
+	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 

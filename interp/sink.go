@@ -27,13 +27,13 @@ type builder struct {
 	pending [][][]pendingGroup
 	// cum[gi][l] holds the footer running totals of level l within the
 	// current parent group.
-	cum      [][]map[string]any
+	cum       [][]map[string]any
 	buffered  []value.Record // needSort: records held until the end
 	sortLimit int
-	keys     []any
-	rejected int64
-	lastRej  []int64
-	events   int
+	keys      []any
+	rejected  int64
+	lastRej   []int64
+	events    int
 }
 
 // openGroup is one open group on the path from the outermost level.

@@ -38,7 +38,12 @@ func TestScratch(t *testing.T) {
 		for _, src := range []string{`csv("sales.csv") { amount: decimal }`, `sqlite("sales.db", table: "sales") { amount: decimal }`} {
 			script := "source " + src + `
 let revenue = amount * quantity
-group territory { group product { footer { product, n: COUNT(), s: SUM(revenue) } } footer { territory, n: COUNT(), s: SUM(revenue), a: AVG(amount) } }
+group territory {
+ group product {
+ footer { product, n: COUNT(), s: SUM(revenue) }
+ }
+ footer { territory, n: COUNT(), s: SUM(revenue), a: AVG(amount) }
+}
 summary { n: COUNT(), s: SUM(revenue), mn: MIN(amount), mx: MAX(amount), a: AVG(amount) }
 `
 			p, err := interp.Compile("t.rpt", []byte(script), &interp.Options{Dir: dir})
