@@ -22,6 +22,12 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
+// handWritten lists the cases whose golden file was written by hand because
+// the interpreter does not produce the correct output yet: -update leaves
+// them alone, and they fail until the bug named here is fixed. Remove the
+// entry with the fix.
+var handWritten = map[string]string{}
+
 // workDir is a copy of testdata with the SQLite databases built.
 var workDir string
 
@@ -197,6 +203,15 @@ func TestConformance(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestHandWrittenCases keeps handWritten free of cases that no longer exist.
+func TestHandWrittenCases(t *testing.T) {
+	for name := range handWritten {
+		if _, err := os.Stat(filepath.Join("testdata", name+".rpt")); err != nil {
+			t.Errorf("handWritten lists %s, which is not a case: %v", name, err)
+		}
 	}
 }
 

@@ -284,7 +284,7 @@ func (c *compiler) grouping(g *grammar.Group) {
 		switch {
 		case g.As != nil:
 			lv.Name = g.As.Name
-		case key != nil && isIdent(g.Key.Text):
+		case isIdent(g.Key.Text):
 			lv.Name = strings.TrimSpace(g.Key.Text)
 		default:
 			lv.Name = lastIdent(g.Key.Text)
@@ -309,6 +309,7 @@ func (c *compiler) grouping(g *grammar.Group) {
 			keyKinds[lv.Name] = key.Kind
 		}
 		keys = append(keys, lv.Name)
+		lv.keyNames = append([]string(nil), keys...)
 		gr.Levels = append(gr.Levels, lv)
 		var next *grammar.Group
 		for _, it := range g.Items {
@@ -367,6 +368,7 @@ func (c *compiler) groupClauses(g *grammar.Group, lv *level, depth int, keys []s
 			for _, a := range x.Aggs {
 				lv.slotSpec[a.Slot] = len(lv.Specs)
 				lv.Specs = append(lv.Specs, specOf(c, a))
+				lv.specRefs = append(lv.specRefs, a)
 			}
 		}
 		return x
@@ -436,6 +438,7 @@ func (c *compiler) groupBand(b *grammar.Band, kind render.BandKind, depth int, l
 		}
 		lv.slotSpec[a.Slot] = len(lv.Specs)
 		lv.Specs = append(lv.Specs, specOf(c, a))
+		lv.specRefs = append(lv.specRefs, a)
 	}
 	return bd
 }
@@ -461,6 +464,7 @@ func (c *compiler) globalBand(b *grammar.Band, kind render.BandKind, what string
 	for _, a := range bd.Aggs {
 		c.prog.gslot[a.Slot] = len(c.prog.global)
 		c.prog.global = append(c.prog.global, specOf(c, a))
+		c.prog.globalRefs = append(c.prog.globalRefs, a)
 	}
 	return bd
 }

@@ -454,7 +454,7 @@ func (w *walker) call(node *ast.Node, n *ast.CallNode) value.Kind {
 	}
 	f, ok := w.c.funcs.lookup(name)
 	if !ok {
-		w.errorf(n, "unknown function %q%s", name, suggest(name, w.c.funcs.names()))
+		w.errorf(n, "unknown function %q%s", name, suggest(name, append(w.c.funcs.names(), agg.Names()...)))
 		return value.KindAny
 	}
 	kinds := make([]value.Kind, len(n.Arguments))
@@ -508,6 +508,10 @@ func (w *walker) aggregate(node *ast.Node, n *ast.CallNode, fn agg.Func, name st
 			w.errorf(args[len(args)-1], "the last argument of %s must be a number literal", name)
 			return value.KindAny
 		}
+		if err := agg.CheckParam(fn, p); err != nil {
+			w.errorf(args[len(args)-1], "%v", err)
+			return value.KindAny
+		}
 		ref.Param = p
 		args = args[:len(args)-1]
 	}
@@ -549,6 +553,13 @@ func (w *walker) aggregate(node *ast.Node, n *ast.CallNode, fn agg.Func, name st
 
 func constNumber(n ast.Node) (float64, bool) {
 	switch x := n.(type) {
+	case *ast.UnaryNode:
+		if f, ok := constNumber(x.Node); ok && (x.Operator == "-" || x.Operator == "+") {
+			if x.Operator == "-" {
+				return -f, true
+			}
+			return f, true
+		}
 	case *ast.IntegerNode:
 		return float64(x.Value), true
 	case *ast.FloatNode:

@@ -99,6 +99,9 @@ func truthy(v any) (bool, error) {
 	case nil:
 		return false, nil
 	}
+	if s, ok := v.(string); ok {
+		return false, fmt.Errorf("condition is the string %q, not a bool", s)
+	}
 	return false, fmt.Errorf("condition is %s %s, not a bool", value.KindOf(v), value.String(v))
 }
 

@@ -29,6 +29,7 @@ type sourceDef struct {
 	Delimiter rune
 	Types     map[string]value.Kind
 	SortedBy  []string
+	SortedPos lexer.Position // of the sorted by clause
 	OrderBy   []string // pushed down into SQLite
 	Pos       lexer.Position
 	Schema    *value.Schema
@@ -84,6 +85,7 @@ type level struct {
 	Footer    *bandDef
 	Specs     []agg.Spec
 	slotSpec  map[string]int // aggregate slot → index in Specs (and Group.Results)
+	specRefs  []*aggRef      // the aggregate call of each spec
 	Pos       lexer.Position
 	// Having drops groups whose condition is not true; OrderBy sorts the
 	// groups of a parent (Desc: descending) and Limit keeps the first ones.
@@ -95,6 +97,8 @@ type level struct {
 	// Running aggregates in the footer accumulate across the groups of a
 	// parent (a running total of monthly revenue).
 	Running []*aggRef
+	// keyNames are the names of levels 0..this one.
+	keyNames []string
 }
 
 // holds reports whether a group's events must wait for the group to close.
@@ -132,17 +136,18 @@ type Program struct {
 
 	// Record layout: source fields, lookup slots, let slots, key slots,
 	// aggregate argument slots.
-	nSource  int
-	argBase  int
-	width    int
-	args     []*Expr // aggregate arguments, evaluated per record
-	argIx    map[string]int
-	global   []agg.Spec
-	gslot    map[string]int // summary/report aggregate slot → index in global
-	needSort bool           // buffer and sort records (detail over unsorted groups)
-	names    []string       // record slot names for the environment (index = slot)
-	bands    []*render.Band
-	funcs    *funcTable
+	nSource    int
+	argBase    int
+	width      int
+	args       []*Expr // aggregate arguments, evaluated per record
+	argIx      map[string]int
+	global     []agg.Spec
+	globalRefs []*aggRef
+	gslot      map[string]int // summary/report aggregate slot → index in global
+	needSort   bool           // buffer and sort records (detail over unsorted groups)
+	names      []string       // record slot names for the environment (index = slot)
+	bands      []*render.Band
+	funcs      *funcTable
 }
 
 // argIndex returns the index of an aggregate argument among p.args.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/reportsh/reportsh/render"
+	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/stream"
 	"github.com/reportsh/reportsh/runtime/value"
@@ -192,7 +193,12 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 			return nil
 		},
 		Options: stream.Options{Name: p.title, ChunkSize: rc.ChunkSize, MemoryLimit: rc.MemoryLimit,
-			Registry: rc.Registry, Observer: rc.Observer},
+			Registry: rc.Registry, Observer: stream.Observers(rc.Observer, stream.ObserverFunc(func(ev stream.Event) {
+				if rf, ok := ev.(stream.RecordFailed); ok {
+					// A record whose expression failed under on_error skip.
+					noteSkip(p.runError(&stream.RecordError{Stage: rf.Stage, Offset: rf.Offset, Err: rf.Err}))
+				}
+			}))},
 	}
 	snap, err := stream.Run(ctx, pl)
 	res.Snapshot = snap
@@ -269,6 +275,17 @@ func (e *SinkError) Unwrap() error { return e.Err }
 
 // runError unwraps the pipeline's wrapping of errors the interpreter made.
 func (p *Program) runError(err error) error {
+	var sk *stream.SinkError
+	if errors.As(err, &sk) {
+		err = sk.Err // the builder runs in the sink; its errors are the interpreter's own
+	}
+	var de *source.DataError
+	if errors.As(err, &de) {
+		return de // the data error names file and line; the fetch that met it does not matter
+	}
+	if errors.Is(err, agg.ErrUnsorted) && p.source.SortedPos.Line > 0 {
+		return &EvalError{Pos: p.source.SortedPos, What: "sorted by", Err: err}
+	}
 	var re *stream.RecordError
 	if errors.As(err, &re) {
 		var ee *EvalError

@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"errors"
 	"sort"
 
 	"github.com/reportsh/reportsh/render"
@@ -43,10 +44,15 @@ type openGroup struct {
 	hold bool
 }
 
-// pendingGroup is a closed group's events with its sort value.
+// pendingGroup is a closed group waiting to be emitted: its keys and
+// results, its header (when held) and the events held inside it.
 type pendingGroup struct {
-	order any
-	seq   []*render.Event
+	level   *level
+	keys    []any
+	results []any
+	order   any
+	header  *render.Event
+	held    []*render.Event
 }
 
 // emitter receives finished events.
@@ -113,7 +119,7 @@ func (b *builder) process(rec value.Record) error {
 	p := b.p
 	args := rec[p.argBase:p.width]
 	if err := b.global.Add(nil, args); err != nil {
-		return err
+		return b.specError(-1, err)
 	}
 	depth := -1 // levels 0..depth are accepted for this record
 	for gi, gr := range p.groupings {
@@ -123,7 +129,7 @@ func (b *builder) process(rec value.Record) error {
 		}
 		b.keys = keys
 		if err := b.engines[gi].Add(keys, args); err != nil {
-			return err
+			return b.specError(gi, err)
 		}
 		rej := false
 		if gi == 0 {
@@ -223,6 +229,9 @@ func (b *builder) resetRunning(gi, l int) {
 }
 
 // closeGroup is called by grouping gi's engine when a group is complete.
+// Having, order by and limit see the group's own values; running totals in
+// the footer accumulate over the groups in the order they are emitted,
+// after having and limit, so they are computed when the group is emitted.
 func (b *builder) closeGroup(gi int, g *agg.Group) error {
 	lv := b.p.groupings[gi].Levels[g.Level]
 	if err := b.openPath(gi, g.Keys[:g.Level+1]); err != nil {
@@ -233,60 +242,85 @@ func (b *builder) closeGroup(gi int, g *agg.Group) error {
 	}
 	og := b.opens[gi][g.Level]
 	b.opens[gi] = b.opens[gi][:g.Level]
-	env, err := b.groupEnv(gi, lv, g)
-	if err != nil {
-		return err
-	}
-	var footer *render.Event
-	if lv.Footer != nil {
-		if footer, err = b.evalBand(lv.Footer, append([]any(nil), g.Keys...), b.bev); err != nil {
-			return err
-		}
-		for i, col := range lv.Footer.Cols {
-			if _, clash := env[col.Name]; !clash {
-				env[col.Name] = footer.Values[i]
-			}
-		}
-	}
-	if lv.Having != nil {
-		v, err := b.bev.eval(lv.Having, "having of group "+lv.Name)
-		if err != nil {
-			return err
-		}
-		if ok, err := truthy(v); err != nil {
-			return exprRunError(lv.Having, "having of group "+lv.Name, err)
-		} else if !ok {
-			return nil // the group and everything in it are left out
-		}
-	}
-	var seq []*render.Event
-	if og.hold && lv.Header != nil {
-		e, err := b.evalBand(lv.Header, append([]any(nil), g.Keys...), b.bev)
-		if err != nil {
-			return err
-		}
-		seq = append(seq, e)
-	}
-	seq = append(seq, og.buf...)
-	if footer != nil {
-		seq = append(seq, footer)
-	}
-	if lv.sorts() {
-		pg := pendingGroup{seq: seq}
-		if lv.OrderBy != nil {
-			if pg.order, err = b.bev.eval(lv.OrderBy, "order by of group "+lv.Name); err != nil {
+	pg := pendingGroup{level: lv, keys: append([]any(nil), g.Keys...), results: append([]any(nil), g.Results...), held: og.buf}
+	if lv.Having != nil || lv.OrderBy != nil || (og.hold && lv.Header != nil) {
+		env := b.groupEnv(pg, false)
+		if lv.Footer != nil && (lv.Having != nil || lv.OrderBy != nil) {
+			footer, err := b.evalBand(lv.Footer, pg.keys, b.bev)
+			if err != nil {
 				return err
 			}
+			for i, col := range lv.Footer.Cols {
+				if _, clash := env[col.Name]; !clash {
+					env[col.Name] = footer.Values[i]
+				}
+			}
 		}
+		if lv.Having != nil {
+			v, err := b.bev.eval(lv.Having, "having of group "+lv.Name)
+			if err != nil {
+				return err
+			}
+			if ok, err := truthy(v); err != nil {
+				return exprRunError(lv.Having, "having of group "+lv.Name, err)
+			} else if !ok {
+				return nil // the group and everything in it are left out
+			}
+		}
+		if lv.OrderBy != nil {
+			v, err := b.bev.eval(lv.OrderBy, "order by of group "+lv.Name)
+			if err != nil {
+				return err
+			}
+			pg.order = v
+		}
+		if og.hold && lv.Header != nil {
+			e, err := b.evalBand(lv.Header, pg.keys, b.bev)
+			if err != nil {
+				return err
+			}
+			pg.header = e
+		}
+	}
+	if lv.sorts() {
 		b.pending[gi][g.Level] = append(b.pending[gi][g.Level], pg)
 		return nil
 	}
-	for _, e := range seq {
-		if err := b.emitAt(gi, g.Level-1, e); err != nil {
+	return b.emitGroup(gi, g.Level-1, pg)
+}
+
+// emitGroup emits a closed group's header, held events and footer into the
+// open group at level parent.
+func (b *builder) emitGroup(gi, parent int, pg pendingGroup) error {
+	lv := pg.level
+	if pg.header != nil {
+		if err := b.emitAt(gi, parent, pg.header); err != nil {
 			return err
 		}
 	}
-	return nil
+	for _, e := range pg.held {
+		if err := b.emitAt(gi, parent, e); err != nil {
+			return err
+		}
+	}
+	if lv.Footer == nil {
+		return nil
+	}
+	b.groupEnv(pg, true)
+	for _, a := range lv.Running {
+		cum := b.cum[gi][len(pg.keys)-1]
+		v, err := value.Arith(value.OpAdd, cumZero(cum[a.Slot]), cumZero(b.bev.env[a.Slot]))
+		if err != nil {
+			return &EvalError{Pos: a.Pos, What: "footer " + a.Name, Err: err}
+		}
+		cum[a.Slot] = v
+		b.bev.env[a.Slot] = v
+	}
+	footer, err := b.evalBand(lv.Footer, pg.keys, b.bev)
+	if err != nil {
+		return err
+	}
+	return b.emitAt(gi, parent, footer)
 }
 
 // flushPending emits the sorted and limited groups of level l into the
@@ -312,40 +346,30 @@ func (b *builder) flushPending(gi, l, parent int) error {
 		groups = groups[:lv.Limit]
 	}
 	for _, pg := range groups {
-		for _, e := range pg.seq {
-			if err := b.emitAt(gi, parent, e); err != nil {
-				return err
-			}
+		if err := b.emitGroup(gi, parent, pg); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// groupEnv prepares the band environment of group g: params, keys,
-// aggregate results and the footer's running totals.
-func (b *builder) groupEnv(gi int, lv *level, g *agg.Group) (map[string]any, error) {
+// groupEnv prepares the band environment of a closed group: params, keys
+// and aggregate results (running aggregates hold the group's own value).
+func (b *builder) groupEnv(pg pendingGroup, _ bool) map[string]any {
 	env := b.bev.env
 	clear(env)
 	for k, v := range b.params {
 		env[k] = v
 	}
-	gr := b.p.groupings[gi]
-	for i := 0; i <= g.Level && i < len(g.Keys); i++ {
-		env[gr.Levels[i].Name] = g.Keys[i]
+	lv := pg.level
+	names := lv.keyNames
+	for i := 0; i < len(pg.keys) && i < len(names); i++ {
+		env[names[i]] = pg.keys[i]
 	}
 	for slot, i := range lv.slotSpec {
-		env[slot] = g.Results[i]
+		env[slot] = pg.results[i]
 	}
-	cum := b.cum[gi][g.Level]
-	for _, a := range lv.Running {
-		v, err := value.Arith(value.OpAdd, cumZero(cum[a.Slot]), cumZero(env[a.Slot]))
-		if err != nil {
-			return nil, &EvalError{Pos: a.Pos, What: "footer " + a.Name, Err: err}
-		}
-		cum[a.Slot] = v
-		env[a.Slot] = v
-	}
-	return env, nil
+	return env
 }
 
 // cumZero treats a missing running total as 0.
@@ -503,4 +527,28 @@ func (b *builder) globalEvent(bd *bandDef) (*render.Event, error) {
 		env[a.Slot] = res[b.p.gslot[a.Slot]]
 	}
 	return b.evalBand(bd, nil, b.bev)
+}
+
+// specError turns an engine's error about one aggregate into an EvalError
+// positioned at the aggregate call in the script.
+func (b *builder) specError(gi int, err error) error {
+	var se *agg.SpecError
+	if !errors.As(err, &se) {
+		return err
+	}
+	var refs []*aggRef
+	if se.Level < 0 || gi < 0 {
+		refs = b.p.globalRefs
+	} else if se.Level < len(b.p.groupings[gi].Levels) {
+		refs = b.p.groupings[gi].Levels[se.Level].specRefs
+	}
+	if se.Spec < 0 || se.Spec >= len(refs) {
+		return err
+	}
+	a := refs[se.Spec]
+	what := a.Name + "()"
+	if a.Arg != nil {
+		what = a.Name + "(" + a.Arg.Text + ")"
+	}
+	return &EvalError{Pos: a.Pos, What: what, Err: se.Err}
 }

@@ -122,6 +122,9 @@ func (c *compiler) source(s *grammar.Source) {
 		return
 	}
 	def.Schema = schema
+	if len(s.SortedBy) > 0 {
+		def.SortedPos = s.SortedBy[0].Pos
+	}
 	for _, id := range s.SortedBy {
 		if schema.Index(id.Name) < 0 {
 			c.errorf(id.Pos, "sorted by %s: the source has no such field%s", id.Name, suggestOrList(id.Name, schema.Names()))
@@ -159,9 +162,15 @@ func (c *compiler) lookup(l *grammar.Lookup) {
 	if def == nil {
 		return
 	}
+	if def.Kind == "sqlite" && def.Table == "" {
+		c.errorf(l.Call.Pos, "lookup %s: a SQLite lookup reads a table (table: \"...\"), not a query", name)
+		c.recs[name] = nil // known, untyped: no cascade of "unknown field"
+		return
+	}
 	schema, err := c.prog.describe(def, c.defaultParams())
 	if err != nil {
 		c.errorf(def.Pos, "%v", err)
+		c.recs[name] = nil
 		return
 	}
 	def.Schema = schema
@@ -277,7 +286,7 @@ func (p *Program) open(def *sourceDef, o sourceOptions) (recordSource, func(), e
 				}
 			}
 		}
-		src, err = source.OpenSQLite(r.osPath, source.SQLiteConfig{Config: base, Table: def.Table, Query: def.Query,
+		src, err = source.OpenSQLite(r.osPath, source.SQLiteConfig{Config: base, Name: def.Path, Table: def.Table, Query: def.Query,
 			Params: params, OrderBy: def.OrderBy})
 	}
 	if err != nil {
@@ -291,7 +300,13 @@ func (p *Program) open(def *sourceDef, o sourceOptions) (recordSource, func(), e
 func sqlParam(v any) any {
 	switch x := v.(type) {
 	case value.Decimal:
-		return x.String()
+		// SQLite has no decimal type: bind an integral value as an integer
+		// and any other as the nearest REAL, which compares numerically
+		// with REAL and INTEGER columns.
+		if i, ok := x.Int64(); ok {
+			return i
+		}
+		return x.Float64()
 	case value.Date:
 		return x.String()
 	}

@@ -1,6 +1,7 @@
 package agg
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -144,7 +145,7 @@ func (e *Engine) enforceLimits() {
 		}
 		var gs []*gstate
 		e.collect(e.global, L, &gs)
-		slices.SortFunc(gs, func(a, b *gstate) int { return cmpInt64(a.first, b.first) })
+		slices.SortFunc(gs, func(a, b *gstate) int { return cmp.Compare(a.first, b.first) })
 		for _, g := range gs[limit:] {
 			g.parent.children.del(g.hk)
 			e.drop(g)
@@ -153,16 +154,6 @@ func (e *Engine) enforceLimits() {
 			e.fire(L, nil)
 		}
 	}
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (e *Engine) collect(g *gstate, L int, out *[]*gstate) {

@@ -270,7 +270,7 @@ func TestEngineMergeInvariance(t *testing.T) {
 	r := rand.New(rand.NewSource(99))
 	trials := 12
 	if raceEnabled {
-		trials = 5
+		trials = 3
 	}
 	for trial := 0; trial < trials; trial++ {
 		recs := randRecs(r, 200+r.Intn(1500), 1+r.Intn(20), 1+r.Intn(6))

@@ -1,6 +1,9 @@
 package agg
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // SketchRelativeAccuracy is α, the relative accuracy of the quantile sketch
 // MEDIAN and PERCENTILE switch to past [QuantileExactCap] values: every
@@ -70,14 +73,27 @@ func (b *bins) add(i int, n uint64) {
 }
 
 // rewindow moves the counts to the window [low, top], folding counts below
-// low into it.
+// low into it. Growing at the top and folding at the bottom work in place
+// (amortised appends), so a sketch fed ascending values stays linear.
 func (b *bins) rewindow(low, top int) {
-	c := make([]uint64, top-low+1)
-	for j, n := range b.c {
-		i := b.offset + j
-		c[max(i, low)-low] += n
+	n := top - low + 1
+	if low < b.offset {
+		c := make([]uint64, n)
+		copy(c[b.offset-low:], b.c)
+		b.c, b.offset = c, low
+		return
 	}
-	b.c, b.offset = c, low
+	k := min(low-b.offset, len(b.c)) // bins below low
+	var fold uint64
+	for _, c := range b.c[:k] {
+		fold += c
+	}
+	rest := len(b.c) - k
+	copy(b.c, b.c[k:])
+	b.c = slices.Grow(b.c[:rest], n-rest)[:n]
+	clear(b.c[rest:])
+	b.c[0] += fold
+	b.offset = low
 }
 
 func (b *bins) merge(o *bins) {

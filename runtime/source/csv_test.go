@@ -649,3 +649,31 @@ func FuzzCSV(f *testing.F) {
 		}
 	})
 }
+
+func TestCountersConcurrently(t *testing.T) {
+	data := salesCSV(3000) + "x,y\n"
+	c := openCSV(t, data, CSVConfig{Config: Config{SkipErrors: true}})
+	j := openJSONL(t, salesJSONL(500)+`{"late": 1}`+"\n", JSONLConfig{})
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				c.Skipped()
+				c.Progress()
+				j.IgnoredKeys()
+			}
+		}
+	}()
+	fetchAll(t, c, 100)
+	fetchAll(t, j, 100)
+	close(stop)
+	<-done
+	if c.Skipped() != 1 || len(j.IgnoredKeys()) != 1 {
+		t.Fatalf("skipped %d, ignored %v", c.Skipped(), j.IgnoredKeys())
+	}
+}

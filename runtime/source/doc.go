@@ -18,9 +18,11 @@
 // Decimal columns record the largest number of fraction digits seen (or
 // declared, for SQLite DECIMAL(p,s)) in [value.Field.Scale].
 //
-// An empty CSV cell, a JSON null, a missing JSON key and a SQL NULL are all
-// nil, whatever the column's kind: a CSV string column cannot tell "" from a
-// missing value, and the aggregates' nil semantics are the same for both.
+// Missing values are nil whatever the column's kind: an empty CSV cell
+// (quoted or not: CSV cannot tell an empty string from a missing value, so
+// even string columns get nil), a JSON null or absent key, a SQL NULL. The
+// explicit empty strings of JSON and SQLite stay "" in string columns and
+// are nil in columns of other kinds.
 //
 // # Records
 //

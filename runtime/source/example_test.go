@@ -138,7 +138,7 @@ func ExampleOpenSQLite() {
 	}
 	// Output:
 	// SELECT rowid, +"id", +"territory", +"amount" FROM "sales" WHERE ("territory", rowid) > (?, ?) ORDER BY "territory", rowid LIMIT ?
-	// 1 North 10.5
+	// 1 North 10.50
 	// 3 North 0.25
-	// 2 South 3
+	// 2 South 3.00
 }

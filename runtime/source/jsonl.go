@@ -21,19 +21,21 @@ type JSONLConfig struct {
 }
 
 // JSONL reads a JSON Lines file: one JSON object per line; blank lines are
-// skipped. The columns are the keys of the sampled objects, in the order
-// they are first seen, plus none other: a key first appearing after the
-// sample is ignored and listed by IgnoredKeys (raise SampleRows or declare
-// nothing else to reach it). A key missing from an object, and null, are
-// nil.
+// skipped. The columns are the keys of the sampled objects (the first
+// SampleRows), in the order they are first seen; a key first appearing
+// after the sample is ignored and listed by IgnoredKeys (raise SampleRows
+// to make it a column). A key missing from an object, and null, are nil;
+// when an object repeats a key, the last value wins.
 //
 // Values: integers are int64 (decimal past int64), other numbers exact
 // decimals (float only in a column declared float); strings are strings,
 // except that a column whose sampled strings are all dates (or timestamps)
 // is a date (timestamp) column, and a string in a column of another kind is
 // parsed as that kind ("" is nil there); objects are map[string]any
-// (a record column); arrays are kept as their JSON text. Invalid UTF-8
-// anywhere in a line is an error (encoding/json would replace it silently).
+// (a record column; inside them numbers follow the same rules and arrays
+// are []any); top-level arrays are kept as their JSON text, the value
+// model having no arrays. Invalid UTF-8 anywhere in a line is an error
+// (encoding/json would replace it silently).
 //
 // A JSONL is safe for concurrent use; calls are serialized.
 type JSONL struct {
@@ -192,25 +194,30 @@ func (d *jsonlDecoder) decode(t *textSource, rec []any) error {
 		if !utf8.Valid(line) {
 			return bad("", errInvalidUTF8)
 		}
-		clear(rec)
-		err = decodeObject(line, func(key string, v any) error {
-			i, ok := d.index[key]
-			if !ok {
-				d.ignore(key)
-				return nil
-			}
-			c, err := jsonCell(v, d.cols[i].kind)
-			if err != nil {
-				return bad(key, err)
-			}
-			rec[i] = c
-			return nil
-		})
-		if de, ok := err.(*DataError); ok {
-			return de
-		}
+		m, err := decodeMap(line)
 		if err != nil {
 			return bad("", err)
+		}
+		clear(rec)
+		found := 0 // in column order, so the first bad column is reported
+		for i := range d.cols {
+			v, ok := m[d.cols[i].name]
+			if !ok {
+				continue
+			}
+			found++
+			c, err := jsonCell(v, d.cols[i].kind)
+			if err != nil {
+				return bad(d.cols[i].name, err)
+			}
+			rec[i] = c
+		}
+		if found < len(m) {
+			for key := range m {
+				if _, ok := d.index[key]; !ok {
+					d.ignore(key)
+				}
+			}
 		}
 		return nil
 	}

@@ -66,6 +66,7 @@ type SQLite struct {
 	cfg      SQLiteConfig
 	schema   *value.Schema
 	kinds    []value.Kind
+	rescale  []int32 // the scale of DECIMAL(p,s) columns, for values stored with fewer digits
 	width    int
 	stride   int
 	identity string
@@ -240,6 +241,12 @@ func (s *SQLite) buildSchema(columns, decls []string, sample func(n int) (*sql.R
 		} else if k, scale, ok := declKind(decls[i]); ok {
 			fields[i].Kind, fields[i].Scale = k, scale
 			declared[i] = true
+			if k == value.KindDecimal && scale > 0 {
+				if s.rescale == nil {
+					s.rescale = make([]int32, len(columns))
+				}
+				s.rescale[i] = scale
+			}
 		}
 		if !declared[i] || (fields[i].Kind == value.KindDecimal && fields[i].Scale == 0) {
 			needSample = true
@@ -357,6 +364,13 @@ func (s *SQLite) convert(raw, rec []any) (string, error) {
 		c, err := sqlCell(v, s.kinds[i])
 		if err != nil {
 			return s.schema.Fields[i].Name, err
+		}
+		if s.rescale != nil && s.rescale[i] > 0 {
+			// A DECIMAL(p,s) column stored as REAL comes back as 10.5;
+			// give it the declared scale, as the column promises: 10.50.
+			if d, ok := c.(value.Decimal); ok && s.rescale[i] > d.Scale() {
+				c = d.Rescale(s.rescale[i])
+			}
 		}
 		rec[i] = c
 	}

@@ -75,7 +75,7 @@ func TestSQLiteTypes(t *testing.T) {
 	ts := time.Date(2024, 3, 1, 10, 30, 0, 0, time.UTC)
 	equalRecords(t, fetchAll(t, s, 10), []value.Record{
 		{int64(1), int64(2), 1.5, 2.5, 3.5, dec("0.1"), dec("7"), dec("12.345"), "x", "y", "zz", "ABC", date("2024-03-01"), ts, ts, true, 5.0, date("2024-01-01")},
-		{nil, nil, 2.0, nil, nil, dec("12"), dec("2.25"), dec("4"), nil, nil, nil, nil, nil, nil, nil, false, 6.5, nil},
+		{nil, nil, 2.0, nil, nil, dec("12"), dec("2.25"), dec("4.000"), nil, nil, nil, nil, nil, nil, nil, false, 6.5, nil},
 	})
 
 	// Declared types override the SQL ones.

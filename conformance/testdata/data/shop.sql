@@ -38,6 +38,7 @@ INSERT INTO sales VALUES (27, 'South', 2, 'Smith, Jones & Co', 'Widget', 300.00,
 INSERT INTO sales VALUES (28, 'East', 3, 'Zoë Larsen', 'Gadget', 55.55, 5, '2024-08-15');
 INSERT INTO sales VALUES (29, 'North', 2, 'Smith, Jones & Co', 'Widget', 11.11, 9, '2024-09-09');
 INSERT INTO sales VALUES (30, 'West', 5, '東京商事', 'Gadget', 0.99, 100, '2024-12-31');
+CREATE INDEX sales_territory_customer ON sales (territory, customer);
 CREATE TABLE customers (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
