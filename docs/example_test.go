@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"time"
 
 	"github.com/reportsh/reportsh/grammar"
 	"github.com/reportsh/reportsh/interp"
 	"github.com/reportsh/reportsh/render"
+	"github.com/reportsh/reportsh/runtime/value"
+	"github.com/reportsh/reportsh/stdlib"
 )
 
 // The programs of embedding.md are these examples; TestEmbeddingExamples
@@ -106,4 +109,61 @@ func Example_errorsAndEvents() {
 	// East 492 65694.16
 	// South 481 52623.44
 	// North 469 58887.89
+}
+
+// fiscalYear is a function for scripts: fiscal_year(d) is the fiscal year,
+// starting on July 1, of the date d.
+var fiscalYear = &stdlib.Func{
+	Name:    "fiscal_year",
+	Sig:     "fiscal_year(d date) int",
+	Doc:     "The fiscal year of d; a fiscal year starts on July 1.",
+	MinArgs: 1,
+	MaxArgs: 1,
+	// Check types a call when the script is compiled: KindAny is an
+	// argument known only at run time, KindNil the nil literal.
+	Check: func(args []value.Kind) (value.Kind, error) {
+		switch args[0] {
+		case value.KindDate, value.KindAny, value.KindNil:
+			return value.KindInt, nil
+		}
+		return value.KindAny, fmt.Errorf("fiscal_year: argument 1 is %s, want date", args[0])
+	},
+	// Call runs it: arguments and results are values of package value.
+	Call: func(args ...any) (any, error) {
+		d, ok := args[0].(value.Date)
+		if !ok {
+			return nil, nil // nil in, nil out
+		}
+		t := d.Time()
+		year := t.Year()
+		if t.Month() >= time.July {
+			year++
+		}
+		return int64(year), nil
+	},
+}
+
+// fiscalScript groups the sales by fiscal year.
+const fiscalScript = `
+source csv("data/sales.csv")
+group fiscal_year(sale_date) as fiscal_year {
+  footer { fiscal_year, orders: COUNT(), revenue: SUM(amount * quantity) }
+}
+`
+
+// Example_customFunction gives scripts a function of the host program.
+func Example_customFunction() {
+	opts := &interp.Options{Dir: dataDir, Funcs: []*stdlib.Func{fiscalYear}}
+	prog, err := interp.Compile("fiscal.rpt", []byte(fiscalScript), opts)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := prog.Run(context.Background(), &interp.RunConfig{Output: os.Stdout, Format: "csv"}); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// band,level,fiscal_year,orders,revenue
+	// footer,0,2023,564,424265.03
+	// footer,0,2024,1487,1091553.48
+	// footer,0,2025,949,720878.10
 }

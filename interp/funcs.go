@@ -8,8 +8,10 @@ import (
 	"sync"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/builtin"
 	"github.com/expr-lang/expr/conf"
 
+	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/value"
 	"github.com/reportsh/reportsh/stdlib"
 )
@@ -40,6 +42,13 @@ func newFuncTable(extra []*stdlib.Func) *funcTable {
 	}
 	for name, fn := range operatorFuncs {
 		t.opts = append(t.opts, expr.Function(name, fn))
+	}
+	// expr parses a few names (sum, count, filter, …) as its own predicate
+	// builtins even when builtins are disabled, unless a function of that
+	// name exists. Registering placeholders makes them ordinary calls, which
+	// the checker then resolves: aggregates in any case, or an error.
+	for _, name := range shadowedBuiltins() {
+		t.opts = append(t.opts, expr.Function(name, unsupported(name)))
 	}
 	return t
 }
@@ -200,4 +209,25 @@ func stdlibCall(name string, args ...any) (any, error) {
 		return nil, fmt.Errorf("no function %s", name)
 	}
 	return f.Call(args...)
+}
+
+// shadowedBuiltins are the names expr would parse as its own builtins.
+func shadowedBuiltins() []string {
+	names := map[string]bool{}
+	for _, n := range agg.Names() {
+		names[strings.ToLower(n)] = true
+	}
+	for _, b := range builtin.Builtins {
+		names[b.Name] = true
+	}
+	out := make([]string, 0, len(names))
+	for n := range names {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func unsupported(name string) func(...any) (any, error) {
+	return func(...any) (any, error) { return nil, fmt.Errorf("%s is not available here", name) }
 }

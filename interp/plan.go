@@ -27,10 +27,11 @@ type sourceDef struct {
 	Table     string
 	Query     string
 	Delimiter rune
+	Sample    int // rows sampled to infer types (0: the source's default)
 	Types     map[string]value.Kind
 	SortedBy  []string
 	SortedPos lexer.Position // of the sorted by clause
-	OrderBy   []string // pushed down into SQLite
+	OrderBy   []string       // pushed down into SQLite
 	Pos       lexer.Position
 	Schema    *value.Schema
 }

@@ -121,7 +121,7 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 	}
 
 	src, cleanup, err := p.open(p.source, sourceOptions{params: params, extra: p.width - p.nSource, skip: skip,
-		onSkip: func(e *source.DataError) { noteSkip(e) }})
+		onSkip: func(e *source.DataError) { noteSkip(p.dataError(e)) }})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", posString(p.source.Pos), err)
 	}
@@ -167,6 +167,9 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 	if b.sortLimit <= 0 {
 		b.sortLimit = DefaultSortBuffer
 	}
+	if p.repHeader != nil && len(p.repHeader.Aggs) > 0 {
+		out.hold = true // the report header shows totals: it comes first, so everything waits for it
+	}
 	if p.repHeader != nil && len(p.repHeader.Aggs) == 0 {
 		e, err := b.globalEvent(p.repHeader)
 		if err != nil {
@@ -209,13 +212,11 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 		return res, p.runError(err)
 	}
 	if p.repHeader != nil && len(p.repHeader.Aggs) > 0 {
-		// A report header that shows totals comes out at the end of a
-		// streaming run (text renderers print it last); see docs.
 		e, err := b.globalEvent(p.repHeader)
 		if err != nil {
 			return res, err
 		}
-		if err := out.Emit(e); err != nil {
+		if err := out.release(e); err != nil {
 			return res, err
 		}
 	}
@@ -281,7 +282,9 @@ func (p *Program) runError(err error) error {
 	}
 	var de *source.DataError
 	if errors.As(err, &de) {
-		return de // the data error names file and line; the fetch that met it does not matter
+		// The data error names file and line; the fetch that met it does
+		// not matter. Name the file as the script does.
+		return p.dataError(de)
 	}
 	if errors.Is(err, agg.ErrUnsorted) && p.source.SortedPos.Line > 0 {
 		return &EvalError{Pos: p.source.SortedPos, What: "sorted by", Err: err}
@@ -302,14 +305,38 @@ func (p *Program) runError(err error) error {
 	return err
 }
 
-// output collects and forwards events.
+// output collects and forwards events. While hold is set it keeps them
+// until release puts a first event (a report header showing totals) before
+// them.
 type output struct {
 	r       render.Renderer
 	res     *Result
 	collect bool
+	hold    bool
+	held    []*render.Event
+}
+
+// release emits first, then every held event, and stops holding.
+func (o *output) release(first *render.Event) error {
+	o.hold = false
+	if err := o.Emit(first); err != nil {
+		return err
+	}
+	held := o.held
+	o.held = nil
+	for _, e := range held {
+		if err := o.Emit(e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (o *output) Emit(e *render.Event) error {
+	if o.hold {
+		o.held = append(o.held, e)
+		return nil
+	}
 	if o.collect {
 		o.res.Events = append(o.res.Events, e)
 	}
@@ -374,3 +401,12 @@ type ParamError struct {
 }
 
 func (e *ParamError) Error() string { return "param " + e.Name + ": " + e.Msg }
+
+// dataError names the file of a data error as the script wrote it.
+func (p *Program) dataError(de *source.DataError) *source.DataError {
+	c := *de
+	if p.source != nil && p.source.Path != "" {
+		c.File = p.source.Path
+	}
+	return &c
+}

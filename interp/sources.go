@@ -78,6 +78,7 @@ func (c *compiler) sourceCall(call *grammar.Call) *sourceDef {
 				c.errorf(a.Value.Pos, "%s: sample must be a positive integer", kind)
 				return nil
 			}
+			def.Sample = int(*a.Value.Int)
 		}
 	}
 	if def.Path == "" {
@@ -271,7 +272,7 @@ func (p *Program) open(def *sourceDef, o sourceOptions) (recordSource, func(), e
 		return nil, nil, err
 	}
 	var src recordSource
-	base := source.Config{Types: def.Types, Extra: o.extra, SkipErrors: o.skip, OnSkip: o.onSkip}
+	base := source.Config{Types: def.Types, SampleRows: def.Sample, Extra: o.extra, SkipErrors: o.skip, OnSkip: o.onSkip}
 	switch def.Kind {
 	case "csv":
 		src, err = source.OpenCSV(r.fsys, r.name, source.CSVConfig{Config: base, Delimiter: def.Delimiter})

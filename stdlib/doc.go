@@ -13,7 +13,8 @@
 // like the sources do. Exact decimals stay exact: round(x, 2) of a decimal
 // is a decimal, and only sqrt and pow work in binary floating point.
 //
-// The interpreter registers each function with expr.Function(f.Name, f.Call);
-// a function registered that way takes precedence over an expr builtin of
-// the same name (upper, len, round, …) without disabling the builtin.
+// The interpreter registers each function with expr.Function under an
+// internal name ("__f_" + f.Name, so that a field named like a function
+// never shadows it) and rewrites calls to that name; expr's own builtins
+// are disabled, so upper, len, round and the rest always mean these.
 package stdlib

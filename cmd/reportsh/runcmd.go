@@ -7,11 +7,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/reportsh/reportsh/interp"
+	"github.com/reportsh/reportsh/render"
 )
 
 // runFlags are the flags of `reportsh run`.
@@ -111,6 +113,9 @@ func parseRunFlags(args []string) (*runFlags, error) {
 	}
 	if f.file == "" {
 		return nil, errors.New("missing the script to run (reportsh run FILE.rpt)")
+	}
+	if f.format != "" && !slices.Contains(render.Formats(), f.format) && f.format != "md" {
+		return nil, fmt.Errorf("unknown format %q (formats: %s)", f.format, strings.Join(render.Formats(), ", "))
 	}
 	return f, nil
 }
