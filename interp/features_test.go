@@ -347,3 +347,25 @@ func TestSortBufferLimit(t *testing.T) {
 		t.Error("sorted by did not make the grouping stream")
 	}
 }
+
+// Scenario A23 (through the interpreter): the number of workers and the
+// chunk size never change the output.
+func TestWorkersAndChunksGiveIdenticalOutput(t *testing.T) {
+	files := map[string]string{"s.csv": salesCSV(5000, 7)}
+	script := `
+source csv("s.csv") { amount: decimal }
+let revenue = amount * quantity
+where revenue > 10
+group territory order by revenue desc {
+  group customer { footer { customer, n: COUNT(), revenue: SUM(revenue), first: FIRST(id), last: LAST(id) } }
+  footer { territory, n: COUNT(), revenue: SUM(revenue), avg: AVG(amount), cum: RUNNING_SUM(revenue) }
+}
+summary { n: COUNT(), revenue: SUM(revenue), med: MEDIAN(amount) }`
+	base, _ := mustRun(t, script, files, &RunConfig{Workers: 1, ChunkSize: 1000})
+	for _, c := range []RunConfig{{Workers: 2, ChunkSize: 7}, {Workers: 4, ChunkSize: 1000}, {Workers: 3, ChunkSize: 1}} {
+		c := c
+		if got, _ := mustRun(t, script, files, &c); got != base {
+			t.Errorf("workers %d, chunk %d: output differs", c.Workers, c.ChunkSize)
+		}
+	}
+}

@@ -45,6 +45,9 @@ func (c *compiler) plan() {
 	// The bands a renderer can expect, in report order.
 	add := func(b *bandDef) {
 		if b != nil {
+			for _, col := range b.Cols {
+				col.label = bandName(b.Band) + " column " + col.Name
+			}
 			b.Band.ID = len(p.bands)
 			p.bands = append(p.bands, b.Band)
 		}

@@ -59,6 +59,7 @@ type colDef struct {
 	Name   string
 	Expr   *Expr
 	Format string
+	label  string // "footer of group territory column revenue", for errors
 }
 
 // templatePart is a literal or an expression of a text band.

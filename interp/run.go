@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -50,6 +51,11 @@ type RunConfig struct {
 	OnSkip func(error)
 	// Collect keeps every band event in Result.Events.
 	Collect bool
+	// Workers is the number of goroutines that evaluate the per-record
+	// expressions (where, let, group keys, aggregate arguments) of each
+	// batch; the output is identical whatever the number. Default: the
+	// number of CPUs (GOMAXPROCS).
+	Workers int
 	// SortBuffer bounds the records held in memory when a detail band needs
 	// input sorted by its group keys and the source is not (default
 	// 1,000,000). Past it the run fails with a *LimitError that says how to
@@ -182,7 +188,11 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 		}
 	}
 
-	stage := p.stage(params, skip)
+	workers := rc.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	stage := p.stage(params, skip, workers)
 	pl := stream.Pipeline[value.Record]{
 		Source:  src,
 		Lookups: lookups,

@@ -417,7 +417,7 @@ func (b *builder) evalBand(bd *bandDef, keys []any, ev *evaluator) (*render.Even
 	}
 	e.Values = make([]any, len(bd.Cols))
 	for i, col := range bd.Cols {
-		v, err := ev.eval(col.Expr, bandName(bd.Band)+" column "+col.Name)
+		v, err := ev.eval(col.Expr, col.label)
 		if err != nil {
 			return nil, err
 		}

@@ -51,15 +51,38 @@ func (p *Program) loadSlots() []int {
 
 // stage builds the transform that runs where/let steps and computes the
 // group keys and aggregate arguments of each record.
-func (p *Program) stage(params map[string]any, skip bool) stream.Stage[value.Record] {
+func (p *Program) stage(params map[string]any, skip bool, workers int) stream.Stage[value.Record] {
+	newTr := func() func(value.Record) (value.Record, bool, error) { return p.transform(params) }
+	return stream.Stage[value.Record]{Name: "transform", Transform: newTr(), NewTransform: newTr,
+		Workers: workers, SkipErrors: skip}
+}
+
+// transform returns a record transform with its own evaluator: one per
+// worker goroutine.
+func (p *Program) transform(params map[string]any) func(value.Record) (value.Record, bool, error) {
 	ev := newEvaluator(p, params, p.loadSlots())
 	width := p.width
+	// Error labels, built once rather than per record.
+	letLabel := make([]string, len(p.steps))
+	for i, s := range p.steps {
+		letLabel[i] = "let " + s.Name
+	}
+	var keyLabel []string
+	for _, gr := range p.groupings {
+		for _, lv := range gr.Levels {
+			keyLabel = append(keyLabel, "group key "+lv.Name)
+		}
+	}
+	argLabel := make([]string, len(p.args))
+	for i, a := range p.args {
+		argLabel[i] = "aggregate argument " + a.Text
+	}
 	transform := func(rec value.Record) (value.Record, bool, error) {
 		for len(rec) < width {
 			rec = append(rec, nil)
 		}
 		ev.loadRecord(rec)
-		for _, s := range p.steps {
+		for si, s := range p.steps {
 			if s.Where != nil {
 				v, err := ev.eval(s.Where, "where clause")
 				if err != nil {
@@ -74,16 +97,18 @@ func (p *Program) stage(params map[string]any, skip bool) stream.Stage[value.Rec
 				}
 				continue
 			}
-			v, err := ev.eval(s.Let, "let "+s.Name)
+			v, err := ev.eval(s.Let, letLabel[si])
 			if err != nil {
 				return rec, false, err
 			}
 			rec[s.Slot] = v
 			ev.env[s.Name] = v
 		}
+		k := 0
 		for _, gr := range p.groupings {
 			for _, lv := range gr.Levels {
-				v, err := ev.eval(lv.Key, "group key "+lv.Name)
+				v, err := ev.eval(lv.Key, keyLabel[k])
+				k++
 				if err != nil {
 					return rec, false, err
 				}
@@ -91,7 +116,7 @@ func (p *Program) stage(params map[string]any, skip bool) stream.Stage[value.Rec
 			}
 		}
 		for i, a := range p.args {
-			v, err := ev.eval(a, "aggregate argument "+a.Text)
+			v, err := ev.eval(a, argLabel[i])
 			if err != nil {
 				return rec, false, err
 			}
@@ -99,7 +124,7 @@ func (p *Program) stage(params map[string]any, skip bool) stream.Stage[value.Rec
 		}
 		return rec, true, nil
 	}
-	return stream.Stage[value.Record]{Name: "transform", Transform: transform, SkipErrors: skip}
+	return transform
 }
 
 // openLookups opens every lookup's source and returns the pipeline lookups.

@@ -75,6 +75,7 @@ Flags of run:
   --on-error skip|fail     skip and count bad records, or stop at the first (default: the script's on_error, else fail)
   --chunk-size N           records per source fetch (default 1000)
   --memory-limit BYTES     pipeline memory limit (e.g. 512MiB)
+  --workers N              goroutines evaluating expressions (default: the number of CPUs)
   --stats                  print run statistics on stderr
   -q, --quiet              no warnings on stderr
 

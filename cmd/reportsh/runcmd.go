@@ -27,6 +27,7 @@ type runFlags struct {
 	memoryLimit int64
 	stats       bool
 	quiet       bool
+	workers     int
 }
 
 func parseRunFlags(args []string) (*runFlags, error) {
@@ -103,6 +104,16 @@ func parseRunFlags(args []string) (*runFlags, error) {
 				return nil, err
 			}
 			f.memoryLimit = n
+		case "workers":
+			v, err := needVal()
+			if err != nil {
+				return nil, err
+			}
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return nil, fmt.Errorf("--workers needs a positive integer, not %q", v)
+			}
+			f.workers = n
 		case "stats":
 			f.stats = true
 		case "q", "quiet":
@@ -195,7 +206,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	start := time.Now()
 	res, err := prog.Run(ctx, &interp.RunConfig{
 		Params: f.params, Output: out, Format: format, OnError: f.onError,
-		ChunkSize: f.chunkSize, MemoryLimit: f.memoryLimit,
+		ChunkSize: f.chunkSize, MemoryLimit: f.memoryLimit, Workers: f.workers,
 		Color: format == "" && isTerminal(out) && os.Getenv("NO_COLOR") == "",
 	})
 	if err != nil {

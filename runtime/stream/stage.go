@@ -19,6 +19,15 @@ type Stage[T any] struct {
 	// failed); a non-nil error marks it failed. Default nil: identity.
 	// A panic is recovered and the stage restarted at the same record.
 	Transform func(rec T) (out T, keep bool, err error)
+	// Workers, when above 1 and NewTransform is set, transforms each batch
+	// on that many goroutines, each with its own transform from
+	// NewTransform; results keep their order, so the output is the same as
+	// with one worker. Default 1.
+	Workers int
+	// NewTransform returns an independent transform for one worker (its
+	// own evaluator state). Transform is still used for records a worker
+	// could not finish (after a panic) and when Workers is 1.
+	NewTransform func() func(rec T) (out T, keep bool, err error)
 	// Aggregate, if set, sees every batch of kept records, in order, before
 	// it moves on; an error fails the pipeline. It must not keep or modify
 	// the slice. A panic fails the pipeline (replaying the batch could
@@ -82,6 +91,7 @@ func storeMax(v, peak *atomic.Int64, x int64) {
 // supervisor: cur/i/k record how far the batch in hand has been
 // transformed, so a restart resumes at the record that panicked.
 type stageRunner[T any] struct {
+	workerTr  []func(T) (T, bool, error) // per-worker transforms (Stage.Workers > 1)
 	r         *run[T]
 	e         *entry
 	st        Stage[T]

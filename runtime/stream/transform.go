@@ -1,6 +1,9 @@
 package stream
 
-import "fmt"
+import (
+	"fmt"
+	"sync"
+)
 
 // process transforms the batch in hand, compacting kept records in place,
 // hands them to the aggregate hook and buffers them. It resumes where it
@@ -12,9 +15,22 @@ func (s *stageRunner[T]) process() error {
 	if tr := s.st.Transform; tr == nil {
 		s.i, s.k = len(recs), len(recs)
 	} else {
+		var pre []transformed[T]
+		if s.i == 0 && s.st.Workers > 1 && s.st.NewTransform != nil && len(recs) >= 2*s.st.Workers {
+			pre = s.parallel(recs)
+		}
 		for s.i < len(recs) {
 			i := s.i
-			out, keep, err := tr(recs[i])
+			var (
+				out  T
+				keep bool
+				err  error
+			)
+			if pre != nil && pre[i].done {
+				out, keep, err = pre[i].out, pre[i].keep, pre[i].err
+			} else {
+				out, keep, err = tr(recs[i])
+			}
 			s.i++
 			if err != nil {
 				s.failed++
@@ -124,4 +140,44 @@ func (s *stageRunner[T]) aggregate(recs []T) (int, error) {
 		s.e.emit(AggregationComputed{EventInfo: s.e.info(), Stage: s.st.Name, Records: len(recs), State: st.State, Duration: s.r.cfg.Clock.Now().Sub(start)})
 	}
 	return int(rejected), nil
+}
+
+// transformed is one record's result from a parallel worker.
+type transformed[T any] struct {
+	out  T
+	keep bool
+	err  error
+	done bool // false: the worker did not get to it (it panicked first)
+}
+
+// parallel transforms recs on s.st.Workers goroutines, each over a
+// contiguous share with its own transform. A worker that panics leaves the
+// rest of its share undone; the caller transforms those records itself, so
+// the supervisor sees the panic there, at the right record.
+func (s *stageRunner[T]) parallel(recs []T) []transformed[T] {
+	w := s.st.Workers
+	for len(s.workerTr) < w {
+		s.workerTr = append(s.workerTr, s.st.NewTransform())
+	}
+	res := make([]transformed[T], len(recs))
+	share := (len(recs) + w - 1) / w
+	var wg sync.WaitGroup
+	for j := 0; j < w; j++ {
+		lo, hi := j*share, min((j+1)*share, len(recs))
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func(tr func(T) (T, bool, error)) {
+			defer wg.Done()
+			defer func() { _ = recover() }() // redone sequentially by the caller
+			for i := lo; i < hi; i++ {
+				r := &res[i]
+				r.out, r.keep, r.err = tr(recs[i])
+				r.done = true
+			}
+		}(s.workerTr[j])
+	}
+	wg.Wait()
+	return res
 }
