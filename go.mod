@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/alecthomas/participle/v2 v2.1.4
+	github.com/chzyer/readline v1.5.1
 	github.com/expr-lang/expr v1.17.8
 	go.uber.org/goleak v1.3.0
 	modernc.org/sqlite v1.62.0

@@ -47,6 +47,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdRun(ctx, args[1:], stdout, stderr)
 	case "check":
 		return cmdCheck(args[1:], stdout, stderr)
+	case "fmt":
+		return cmdFmt(args[1:], stdin, stdout, stderr)
+	case "repl":
+		return cmdRepl(ctx, args[1:], stdin, stdout, stderr)
+	case "explain":
+		return cmdExplain(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "reportsh", version)
 		return exitOK
@@ -65,6 +71,9 @@ func usage(w io.Writer) {
 Usage:
   reportsh run FILE.rpt [flags]   run a report
   reportsh check FILE.rpt         check a script without running it
+  reportsh fmt [-w|-d|-l] FILE... format scripts (-w rewrite, -d diff, -l list; stdin if no FILE)
+  reportsh explain FILE.rpt       print the plan: SQL sent, grouping strategy, buffering (-p, --format text|json)
+  reportsh repl [DATA [TABLE]]    explore data and build a script interactively (docs/repl.md)
   reportsh version                print the version
   reportsh help                   print this help
 

@@ -7,8 +7,9 @@ import (
 )
 
 // SQLiteOrderIndexed reports whether table in the database at path has an
-// index whose leading columns are cols, in order (the rowid counts for a
-// single INTEGER PRIMARY KEY column). Keyset pagination in that order is
+// index on exactly cols, in order: its entries are then in the order
+// (cols..., rowid) that keyset pagination reads. An index with more columns
+// does not serve that order. Keyset pagination in that order is
 // then an index range scan per chunk; without such an index every chunk
 // would sort the whole table, so the interpreter pushes ORDER BY down only
 // when this is true.
@@ -55,7 +56,7 @@ func SQLiteOrderIndexed(ctx context.Context, path, table string, cols []string) 
 			}
 		}
 		r.Close()
-		if len(got) >= len(cols) {
+		if len(got) == len(cols) {
 			ok := true
 			for i, c := range cols {
 				if !strings.EqualFold(got[i], c) {

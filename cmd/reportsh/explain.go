@@ -1,0 +1,95 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/reportsh/reportsh/interp"
+)
+
+// explainFlags are the flags of `reportsh explain`.
+type explainFlags struct {
+	file   string
+	params map[string]string
+	format string // text or json
+}
+
+func parseExplainFlags(args []string) (*explainFlags, error) {
+	f := &explainFlags{params: map[string]string{}, format: "text"}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			if f.file != "" {
+				return nil, fmt.Errorf("unexpected argument %q (one script at a time)", a)
+			}
+			f.file = a
+			continue
+		}
+		name, val, hasVal := strings.Cut(a, "=")
+		if !hasVal {
+			if i+1 >= len(args) {
+				return nil, fmt.Errorf("flag %s needs a value", name)
+			}
+			i++
+			val = args[i]
+		}
+		switch strings.TrimLeft(name, "-") {
+		case "p", "param":
+			k, v, ok := strings.Cut(val, "=")
+			if !ok || k == "" {
+				return nil, fmt.Errorf("-p needs NAME=VALUE, not %q", val)
+			}
+			f.params[k] = v
+		case "f", "format":
+			if val != "text" && val != "json" {
+				return nil, fmt.Errorf("explain formats are text and json, not %q", val)
+			}
+			f.format = val
+		default:
+			return nil, fmt.Errorf("unknown flag %s", name)
+		}
+	}
+	if f.file == "" {
+		return nil, errors.New("missing the script to explain (reportsh explain FILE.rpt)")
+	}
+	return f, nil
+}
+
+// cmdExplain prints the plan of a script: reportsh explain FILE.rpt
+// [-p name=value]... [--format text|json].
+func cmdExplain(args []string, stdout, stderr io.Writer) int {
+	f, err := parseExplainFlags(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "reportsh explain: %v\n", err)
+		return exitUsage
+	}
+	prog, code := compileFile(f.file, stderr)
+	if code != exitOK {
+		return code
+	}
+	plan, err := prog.Explain(f.params)
+	if err != nil {
+		printError(stderr, err, nil)
+		var pe *interp.ParamError
+		if errors.As(err, &pe) {
+			return exitUsage
+		}
+		return exitRun
+	}
+	if f.format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		err = enc.Encode(plan)
+	} else {
+		err = plan.WriteText(stdout)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "reportsh: %v\n", err)
+		return exitRun
+	}
+	return exitOK
+}
