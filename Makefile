@@ -1,6 +1,6 @@
 # reportsh — common tasks. `make test` is the README's test command and what CI runs.
 GO ?= go
-STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: test race check bench fmt tidy-check cover conformance-update
 

@@ -443,15 +443,6 @@ func (c *compiler) groupBand(b *grammar.Band, kind render.BandKind, depth int, l
 	return bd
 }
 
-func (c *compiler) paramKind(name string) (value.Kind, bool) {
-	for _, p := range c.prog.params {
-		if p.Name == name {
-			return p.Kind, true
-		}
-	}
-	return value.KindNil, false
-}
-
 func (c *compiler) globalBand(b *grammar.Band, kind render.BandKind, what string) *bandDef {
 	names := map[string]value.Kind{}
 	only := map[string]bool{}
