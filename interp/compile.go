@@ -12,6 +12,7 @@ import (
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/value"
+	"github.com/reportsh/reportsh/stdlib"
 )
 
 // Compile parses and checks a report script. name is used in positions
@@ -41,7 +42,11 @@ func Compile(name string, src []byte, opts *Options) (*Program, error) {
 	if o.MaxGroups > 0 {
 		c.prog.maxGroups = o.MaxGroups
 	}
-	c.prog.funcs = newFuncTable(o.Funcs)
+	typed, err := goFuncs(o.Functions)
+	if err != nil {
+		return nil, err
+	}
+	c.prog.funcs = newFuncTable(append(append([]*stdlib.Func(nil), o.Funcs...), typed...))
 	c.ec = &exprCompiler{errs: &c.errs, funcs: c.prog.funcs}
 	c.file(file)
 	c.errs.Sort()

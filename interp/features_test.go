@@ -5,6 +5,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/runtime/value"
 )
 
 const smallCSV = `territory,customer,amount,quantity,day
@@ -123,7 +126,7 @@ func TestCompileErrors(t *testing.T) {
 		{"on_error maybe\nsource csv(\"s.csv\")", `test.rpt:1:10: on_error must be skip or fail, not "maybe"`},
 		{"max_groups 0\nsource csv(\"s.csv\")", `test.rpt:1:1: max_groups must be positive`},
 		{"where 1 > 0", `test.rpt:1:1: the report has no source`},
-		{`source xls("s.csv")`, `test.rpt:1:8: unknown source kind "xls" (kinds: csv, jsonl, sqlite)`},
+		{`source xls("s.csv")`, `test.rpt:1:8: unknown source kind "xls" (kinds: csv, jsonl, sqlite, go)`},
 		{`source csv("s.csv", tabel: "x")`, `test.rpt:1:21: csv has no argument "tabel" (arguments: delimiter, sample)`},
 		{`source csv("missing.csv")`, `test.rpt:1:8: csv: cannot open`},
 		{`source csv("../s.csv")`, `test.rpt:1:8: csv: path "../s.csv" is outside the report's file system`},
@@ -367,5 +370,81 @@ summary { n: COUNT(), revenue: SUM(revenue), med: MEDIAN(amount) }`
 		if got, _ := mustRun(t, script, files, &c); got != base {
 			t.Errorf("workers %d, chunk %d: output differs", c.Workers, c.ChunkSize)
 		}
+	}
+}
+
+func TestGoFuncErrors(t *testing.T) {
+	for _, c := range []struct {
+		fn   any
+		want string
+	}{
+		{42, "is not a function"},
+		{func(chan int) int { return 0 }, "parameter 1 has type chan int"},
+		{func() {}, "want one result"},
+		{func() (int, int) { return 0, 0 }, "want one result"},
+		{func() []int { return nil }, "result type []int"},
+	} {
+		if _, err := GoFunc("f", "", c.fn); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%T: got %v, want %q", c.fn, err, c.want)
+		}
+	}
+	if _, err := GoFunc("__x", "", func() int { return 1 }); err == nil {
+		t.Error("reserved name accepted")
+	}
+	f, err := GoFunc("join", "joins", func(sep string, parts ...any) (string, error) {
+		if sep == "!" {
+			return "", errors.New("no bangs")
+		}
+		var b strings.Builder
+		for i, p := range parts {
+			if i > 0 {
+				b.WriteString(sep)
+			}
+			b.WriteString(fmt.Sprint(p))
+		}
+		return b.String(), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Sig != "join(string, any...) string" || f.MinArgs != 1 || f.MaxArgs != -1 {
+		t.Errorf("sig %q %d %d", f.Sig, f.MinArgs, f.MaxArgs)
+	}
+	if v, err := f.Call("-", int64(1), "b", nil); err != nil || v != "1-b-<nil>" {
+		t.Errorf("call = %v, %v", v, err)
+	}
+	if _, err := f.Call("!", "x"); err == nil || err.Error() != "no bangs" {
+		t.Errorf("error not returned: %v", err)
+	}
+	if v, err := f.Call(nil, "x"); err != nil || v != nil {
+		t.Errorf("nil typed argument: %v, %v", v, err)
+	}
+	if _, err := Compile("x.rpt", []byte("source csv(\"s.csv\")"), &Options{FS: fstest.MapFS{"s.csv": {Data: []byte("a\n1\n")}}, Functions: map[string]any{"bad": 1}}); err == nil {
+		t.Error("bad function accepted by Compile")
+	}
+}
+
+func TestGoSourceErrors(t *testing.T) {
+	schema := &value.Schema{Fields: []value.Field{{Name: "a", Kind: value.KindInt}}}
+	src := SourceFunc(schema, func(ctx context.Context, _ map[string]any) iter.Seq2[value.Record, error] {
+		return func(yield func(value.Record, error) bool) {
+			if !yield(value.Record{1}, nil) {
+				return
+			}
+			if !yield(value.Record{1, 2}, nil) {
+				return
+			}
+		}
+	})
+	opts := &Options{Sources: map[string]Source{"s": src}}
+	if _, err := Compile("x.rpt", []byte(`source go("t")`), opts); err == nil || !strings.Contains(err.Error(), `no Go source named "t" is registered (did you mean "s"?)`) {
+		t.Errorf("unknown go source: %v", err)
+	}
+	p, err := Compile("x.rpt", []byte("source go(\"s\")\nsummary { n: COUNT() }"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Run(context.Background(), nil); err == nil || !strings.Contains(err.Error(), "record 2 has 2 fields, the schema 1") {
+		t.Errorf("bad record: %v", err)
 	}
 }

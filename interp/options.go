@@ -28,6 +28,13 @@ type Options struct {
 	// Funcs are extra functions callable from expressions; they shadow
 	// built-ins of the same name.
 	Funcs []*stdlib.Func
+	// Functions are typed Go functions callable from expressions, by name
+	// (see [GoFunc] for the types allowed); calls are checked at compile
+	// time against their parameter types.
+	Functions map[string]any
+	// Sources are record sources implemented in Go, used in scripts as
+	// source go("name") and lookup x = go("name") on … (see [Source]).
+	Sources map[string]Source
 }
 
 // LimitError reports that a configured limit was exceeded.

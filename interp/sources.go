@@ -3,6 +3,7 @@ package interp
 import (
 	"context"
 	"fmt"
+	"sort"
 	"io"
 	"io/fs"
 	"os"
@@ -28,6 +29,7 @@ var sourceArgs = map[string][]string{
 	"csv":    {"delimiter", "sample"},
 	"jsonl":  {"sample"},
 	"sqlite": {"table", "query"},
+	"go":     {},
 }
 
 // sourceCall checks a source(...) call and returns its definition.
@@ -36,7 +38,7 @@ func (c *compiler) sourceCall(call *grammar.Call) *sourceDef {
 	kind := call.Name.Name
 	allowed, ok := sourceArgs[kind]
 	if !ok {
-		c.errorf(call.Name.Pos, "unknown source kind %q (kinds: csv, jsonl, sqlite)%s", kind, suggest(kind, []string{"csv", "jsonl", "sqlite"}))
+		c.errorf(call.Name.Pos, "unknown source kind %q (kinds: csv, jsonl, sqlite, go)%s", kind, suggest(kind, []string{"csv", "jsonl", "sqlite"}))
 		return nil
 	}
 	for i, a := range call.Args {
@@ -80,6 +82,22 @@ func (c *compiler) sourceCall(call *grammar.Call) *sourceDef {
 			}
 			def.Sample = int(*a.Value.Int)
 		}
+	}
+	if kind == "go" {
+		if def.Path == "" {
+			c.errorf(call.Pos, "go needs the name of a source registered in Options.Sources, e.g. go(\"orders\")")
+			return nil
+		}
+		if _, ok := c.prog.opts.Sources[def.Path]; !ok {
+			names := make([]string, 0, len(c.prog.opts.Sources))
+			for n := range c.prog.opts.Sources {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			c.errorf(call.Pos, "no Go source named %q is registered%s", def.Path, suggestOrList(def.Path, names))
+			return nil
+		}
+		return def
 	}
 	if def.Path == "" {
 		c.errorf(call.Pos, "%s needs a file path, e.g. %s(\"data/sales.%s\")", kind, kind, map[string]string{"csv": "csv", "jsonl": "jsonl", "sqlite": "db"}[kind])
@@ -267,6 +285,9 @@ type sourceOptions struct {
 
 // open opens a source for reading.
 func (p *Program) open(def *sourceDef, o sourceOptions) (recordSource, func(), error) {
+	if def.Kind == "go" {
+		return newGoSource(def.Path, p.opts.Sources[def.Path], o.params, o.extra), func() {}, nil
+	}
 	r, err := p.resolve(def)
 	if err != nil {
 		return nil, nil, err
