@@ -745,4 +745,3 @@ func oneLine(s string) string {
 	}
 	return strings.Join(lines, " ")
 }
-

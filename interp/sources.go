@@ -3,11 +3,11 @@ package interp
 import (
 	"context"
 	"fmt"
-	"sort"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
