@@ -448,3 +448,16 @@ func TestGoSourceErrors(t *testing.T) {
 		t.Errorf("bad record: %v", err)
 	}
 }
+
+func TestProgressHook(t *testing.T) {
+	var read func() (int64, int64, bool)
+	_, _ = mustRun(t, "source csv(\"s.csv\")\nsummary { n: COUNT() }", map[string]string{"s.csv": smallCSV},
+		&RunConfig{Progress: func(f func() (int64, int64, bool)) { read = f }})
+	if read == nil {
+		t.Fatal("Progress not called")
+	}
+	done, total, ok := read()
+	if !ok || total != int64(len(smallCSV)) || done != total {
+		t.Errorf("progress = %d of %d (%v), want all %d bytes", done, total, ok, len(smallCSV))
+	}
+}

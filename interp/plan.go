@@ -154,3 +154,27 @@ type Program struct {
 
 // argIndex returns the index of an aggregate argument among p.args.
 func (p *Program) argIndex(e *Expr) int { return p.argIx[e.Text] }
+
+// Title returns the report's title (its report statement, else the script's
+// file name without extension).
+func (p *Program) Title() string { return p.title }
+
+// ParamInfo describes one declared parameter.
+type ParamInfo struct {
+	Name string
+	// Type is the declared type as scripts write it: int, decimal, date…
+	Type string
+	// Default is the default value; nil when the parameter is required.
+	Default any
+	// Required is set when the parameter has no default.
+	Required bool
+}
+
+// Params returns the declared parameters in declaration order.
+func (p *Program) Params() []ParamInfo {
+	out := make([]ParamInfo, len(p.params))
+	for i, pd := range p.params {
+		out[i] = ParamInfo{Name: pd.Name, Type: pd.Kind.String(), Default: pd.Default, Required: !pd.HasDefault}
+	}
+	return out
+}

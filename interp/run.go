@@ -56,6 +56,13 @@ type RunConfig struct {
 	// batch; the output is identical whatever the number. Default: the
 	// number of CPUs (GOMAXPROCS).
 	Workers int
+	// Progress, when set, is called once, after the source is opened and
+	// before its first fetch, with a function reporting how much of the
+	// source has been read: done of total in the source's unit (bytes of
+	// file for csv and jsonl, rows for a SQLite table, counted in the
+	// background). ok is false while the total is unknown. The function is
+	// cheap and safe for concurrent use.
+	Progress func(read func() (done, total int64, ok bool))
 	// SortBuffer bounds the records held in memory when a detail band needs
 	// input sorted by its group keys and the source is not (default
 	// 1,000,000). Past it the run fails with a *LimitError that says how to
@@ -144,6 +151,12 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 		return nil, err
 	}
 
+	var fetched atomic.Int64 // records fetched, for Progress
+	if rc.Progress != nil {
+		read, stop := p.progressFunc(ctx, src, &fetched)
+		defer stop()
+		rc.Progress(read)
+	}
 	res = &Result{Title: p.title}
 	var r render.Renderer
 	format := rc.Format
@@ -205,8 +218,12 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 			}
 			return nil
 		},
+		SinkStatus: b.status,
 		Options: stream.Options{Name: p.title, ChunkSize: rc.ChunkSize, MemoryLimit: rc.MemoryLimit,
 			Registry: rc.Registry, Observer: stream.Observers(rc.Observer, stream.ObserverFunc(func(ev stream.Event) {
+				if cf, ok := ev.(stream.ChunkFetched); ok {
+					fetched.Add(int64(cf.Records))
+				}
 				if rf, ok := ev.(stream.RecordFailed); ok {
 					// A record whose expression failed under on_error skip.
 					noteSkip(p.runError(&stream.RecordError{Stage: rf.Stage, Offset: rf.Offset, Err: rf.Err}))
@@ -398,7 +415,8 @@ func (p *Program) bindParams(rc RunConfig) (map[string]any, error) {
 	}
 	for _, pd := range p.params {
 		if _, ok := out[pd.Name]; !ok {
-			return nil, &ParamError{Name: pd.Name, Msg: fmt.Sprintf("required parameter not set (declared at %s; pass -p %s=VALUE)", posString(pd.Pos), pd.Name)}
+			return nil, &ParamError{Name: pd.Name, Required: true, Declared: posString(pd.Pos),
+				Msg: fmt.Sprintf("required parameter not set (declared at %s)", posString(pd.Pos))}
 		}
 	}
 	return out, nil
@@ -408,6 +426,10 @@ func (p *Program) bindParams(rc RunConfig) (map[string]any, error) {
 type ParamError struct {
 	Name string
 	Msg  string
+	// Required is set when the error is a required parameter with no value.
+	Required bool
+	// Declared is the position of the param statement ("file:line:col").
+	Declared string
 }
 
 func (e *ParamError) Error() string { return "param " + e.Name + ": " + e.Msg }
@@ -419,4 +441,36 @@ func (p *Program) dataError(de *source.DataError) *source.DataError {
 		c.File = p.source.Path
 	}
 	return &c
+}
+
+// progressFunc reports how much of src has been read: bytes for files that
+// know their size, rows for a SQLite table whose count runs in the
+// background. stop ends and waits for that count.
+func (p *Program) progressFunc(ctx context.Context, src recordSource, fetched *atomic.Int64) (read func() (int64, int64, bool), stop func()) {
+	if f, ok := src.(interface{ Progress() (int64, int64) }); ok {
+		return func() (int64, int64, bool) {
+			read, size := f.Progress()
+			return read, size, size > 0
+		}, func() {}
+	}
+	var total atomic.Int64
+	total.Store(-1)
+	stop = func() {}
+	if c, ok := src.(interface {
+		Count(context.Context) (int64, error)
+	}); ok && p.source.Table != "" {
+		cctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if n, err := c.Count(cctx); err == nil {
+				total.Store(n)
+			}
+		}()
+		stop = func() { cancel(); <-done }
+	}
+	return func() (int64, int64, bool) {
+		t := total.Load()
+		return fetched.Load(), t, t > 0
+	}, stop
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
+	"github.com/reportsh/reportsh/runtime/stream"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -551,4 +552,21 @@ func (b *builder) specError(gi int, err error) error {
 		what = a.Name + "(" + a.Arg.Text + ")"
 	}
 	return &EvalError{Pos: a.Pos, What: what, Err: se.Err}
+}
+
+// status reports the records rejected by group limits so far, and how many
+// levels have reached their limit, for the pipeline's counters and events.
+func (b *builder) status() stream.AggregateStatus {
+	st := stream.AggregateStatus{Rejected: b.rejected}
+	for gi, gr := range b.p.groupings {
+		for l, lv := range gr.Levels {
+			if b.engines[gi].Rejected(l) > 0 {
+				if st.GroupLimitHits == 0 {
+					st.GroupLimit = lv.MaxGroups
+				}
+				st.GroupLimitHits++
+			}
+		}
+	}
+	return st
 }

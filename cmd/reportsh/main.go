@@ -86,7 +86,11 @@ Flags of run:
   --memory-limit BYTES     pipeline memory limit (e.g. 512MiB)
   --workers N              goroutines evaluating expressions (default: the number of CPUs)
   --stats                  print run statistics on stderr
-  -q, --quiet              no warnings on stderr
+  -q, --quiet              no warnings and no progress line on stderr
+
+On a terminal, a run that takes more than a second shows a progress line on
+stderr (records read, records/s, elapsed time), redrawn in place and erased when
+the run ends; never when stderr is not a terminal, nor with -q.
 
 Exit codes: 0 ok, 1 script errors, 2 usage, 3 run failed, 130 interrupted.
 Documentation: docs/language.md

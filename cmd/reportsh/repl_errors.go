@@ -45,7 +45,10 @@ func (s *Session) showError(err error, g *genScript, quick bool) error {
 		}
 		s.errorAt(g, ee.Pos.Line, ee.Pos.Column, msg)
 	case errors.As(err, &pe):
-		msg := strings.Replace(pe.Error(), "pass -p "+pe.Name+"=VALUE", "use :set "+pe.Name+"=VALUE", 1)
+		msg := pe.Error()
+		if pe.Required {
+			msg = fmt.Sprintf("param %s: required parameter not set (declared at %s; use :set %s=VALUE)", pe.Name, pe.Declared, pe.Name)
+		}
 		if g != nil {
 			msg = mapInnerPositions(msg, g)
 		}

@@ -204,21 +204,28 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		format = formatFromExt(f.output)
 	}
 	start := time.Now()
+	pr := newRunProgress(stderr, f.quiet) // nil unless stderr is a terminal
 	res, err := prog.Run(ctx, &interp.RunConfig{
-		Params: f.params, Output: out, Format: format, OnError: f.onError,
+		Params: f.params, Output: pr.output(out), Format: format, OnError: f.onError,
 		ChunkSize: f.chunkSize, MemoryLimit: f.memoryLimit, Workers: f.workers,
-		Color: format == "" && isTerminal(out) && os.Getenv("NO_COLOR") == "",
+		Color:    format == "" && isTerminal(out) && os.Getenv("NO_COLOR") == "",
+		Observer: pr.observer(), Progress: pr.setSource,
 	})
+	pr.finish() // erase the progress line before any message
 	if err != nil {
 		if ctx.Err() != nil {
 			fmt.Fprintln(stderr, "reportsh: interrupted")
 			return exitInterrupt
 		}
-		printError(stderr, err, nil)
 		var pe *interp.ParamError
 		if errors.As(err, &pe) {
+			if pe.Required {
+				err = fmt.Errorf("param %s: required parameter not set (declared at %s; pass -p %s=VALUE)", pe.Name, pe.Declared, pe.Name)
+			}
+			printError(stderr, err, nil)
 			return exitUsage
 		}
+		printError(stderr, err, nil)
 		return exitRun
 	}
 	if file != nil {

@@ -39,12 +39,6 @@ func TestMain(m *testing.M) {
 // is deleted with the fix and the check becomes an ordinary assertion.
 // Never a silent skip: the gaps are listed here and printed with -v.
 var knownGaps = map[string]string{
-	"I14-registry": "interp counts group-limit rejections in its own sink (Result.Totals) and never " +
-		"through the stage's Aggregate/AggregateStatus hooks, so the pipeline's registry entry keeps " +
-		"Counters.Rejected at 0 and no GroupLimitReached event is emitted, though runtime/stream " +
-		"promises both (issue 3: counters \"rejected\", telemetry \"group limit reached\")",
-	"I15-bytes": "the CSV, JSONL and SQLite sources leave stream.Chunk.Bytes at 0, so a report's " +
-		"Snapshot.Counters.Bytes (and ChunkFetched.Bytes) stay 0 (issue 3 lists bytes among the counters)",
 }
 
 // gap checks a behaviour that may be listed in knownGaps.

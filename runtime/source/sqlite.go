@@ -351,10 +351,45 @@ func (s *SQLite) Fetch(ctx context.Context, after stream.Position, limit int) (s
 	if err := ctx.Err(); err != nil {
 		return stream.Chunk[value.Record]{}, err
 	}
+	var (
+		chunk stream.Chunk[value.Record]
+		err   error
+	)
 	if s.keyset {
-		return s.fetchKeyset(ctx, after, limit)
+		chunk, err = s.fetchKeyset(ctx, after, limit)
+	} else {
+		chunk, err = s.fetchCursor(ctx, after, limit)
 	}
-	return s.fetchCursor(ctx, after, limit)
+	if err != nil && corrupt(err) {
+		err = stream.Permanent(err) // retrying cannot mend a damaged file
+	}
+	chunk.Bytes = recordBytes(chunk.Records, s.width)
+	return chunk, err
+}
+
+// recordBytes estimates the bytes a chunk carried: the length of text
+// values and 8 for every other non-nil value (SQLite reports no byte count).
+func recordBytes(recs []value.Record, width int) int64 {
+	var n int64
+	for _, r := range recs {
+		for _, v := range r[:min(width, len(r))] {
+			switch x := v.(type) {
+			case nil:
+			case string:
+				n += int64(len(x))
+			default:
+				n += 8
+			}
+		}
+	}
+	return n
+}
+
+// corrupt reports errors that say the database file itself is damaged or
+// not a database: retrying them only wastes time.
+func corrupt(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "malformed") || strings.Contains(msg, "not a database") || strings.Contains(msg, "file is encrypted")
 }
 
 // convert fills rec from the raw values of a row; it reports the column at

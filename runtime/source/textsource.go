@@ -43,7 +43,8 @@ type textSource struct {
 	size     int64
 	modTime  int64
 	fsID     string
-	read     atomic.Int64
+	read     atomic.Int64 // bytes read from the file, restarts and sampling included
+	furthest atomic.Int64 // the furthest file offset a fetch has reached
 	skip     *skipper
 	dec      recordDecoder
 	rd       fileReader
@@ -152,10 +153,10 @@ func (t *textSource) Identity() string { return t.identity }
 // call concurrently with Fetch.
 func (t *textSource) Skipped() int64 { return t.skip.count.Load() }
 
-// Progress returns the number of bytes read from the file so far and the
-// file's size when it was opened, for progress reports. Restarts read some
-// bytes again, so read may exceed size. It is safe to call concurrently.
-func (t *textSource) Progress() (read, size int64) { return t.read.Load(), t.size }
+// Progress returns how far into the file the fetches have come (a byte
+// offset, never more than the size unless the file grew) and the file's size
+// when it was opened, for progress reports. It is safe to call concurrently.
+func (t *textSource) Progress() (read, size int64) { return t.furthest.Load(), t.size }
 
 // Close closes the file. Fetch after Close returns ErrClosed.
 func (t *textSource) Close() error {
@@ -189,6 +190,7 @@ func (t *textSource) Fetch(ctx context.Context, after stream.Position, limit int
 			return chunk, err
 		}
 	}
+	startByte := t.rd.pos()
 	t.atValid = false // until this fetch completes
 	recs := make([]value.Record, 0, min(limit, 1024))
 	slots := records{width: t.width, stride: t.stride}
@@ -224,6 +226,10 @@ func (t *textSource) Fetch(ctx context.Context, after stream.Position, limit int
 		}
 	}
 	chunk.Records = recs
+	chunk.Bytes = t.rd.pos() - startByte
+	if end := t.rd.pos(); end > t.furthest.Load() {
+		t.furthest.Store(end) // single writer: fetches hold t.mu
+	}
 	chunk.Next = stream.Position{Offset: after.Offset + int64(len(recs)), Key: []any{t.rd.pos(), t.line, t.record}}
 	chunk.Done = done
 	t.at, t.atValid = chunk.Next, true

@@ -27,6 +27,11 @@ type Pipeline[T any] struct {
 	Stages []Stage[T]
 	// Sink receives the output.
 	Sink Sink[T]
+	// SinkStatus, if set, is called after every Sink call, for sinks that
+	// aggregate (a report groups in its sink): its rejected count feeds the
+	// pipeline's Rejected counter and each new group-limit hit emits a
+	// [GroupLimitReached] event, as for a stage's AggregateStatus.
+	SinkStatus func() AggregateStatus
 	// Options configure the run; the zero value is valid.
 	Options Options
 }

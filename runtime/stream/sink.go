@@ -6,8 +6,10 @@ import "context"
 // records, hands every batch to the sink, and grants again only as the
 // sink returns, so a slow sink slows the whole chain.
 type sinkDriver[T any] struct {
-	r  *run[T]
-	in *link[T]
+	r         *run[T]
+	in        *link[T]
+	rejected  int64 // from SinkStatus, last seen
+	limitHits int
 }
 
 func (k *sinkDriver[T]) run(ctx context.Context) error {
@@ -27,6 +29,9 @@ func (k *sinkDriver[T]) run(ctx context.Context) error {
 				}
 				return err
 			}
+			if k.r.p.SinkStatus != nil {
+				k.status(k.r.p.SinkStatus())
+			}
 			n := int64(len(b.recs))
 			e.out.Add(n)
 			e.inflight.Add(-n)
@@ -35,5 +40,17 @@ func (k *sinkDriver[T]) run(ctx context.Context) error {
 		case <-ctx.Done():
 			return context.Cause(ctx)
 		}
+	}
+}
+
+// status takes in what an aggregating sink reports after a batch.
+func (k *sinkDriver[T]) status(st AggregateStatus) {
+	e := k.r.e
+	if d := st.Rejected - k.rejected; d > 0 {
+		e.rejected.Add(d)
+	}
+	k.rejected = st.Rejected
+	for ; k.limitHits < st.GroupLimitHits; k.limitHits++ {
+		e.emit(GroupLimitReached{EventInfo: e.info(), Stage: "sink", Limit: st.GroupLimit, Rejected: st.Rejected})
 	}
 }

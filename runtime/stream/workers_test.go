@@ -97,3 +97,37 @@ func TestStageWorkerPanic(t *testing.T) {
 		}
 	}
 }
+
+// A sink that aggregates reports its rejections and group-limit hits.
+func TestSinkStatus(t *testing.T) {
+	var rejected int64
+	var events []GroupLimitReached
+	snap, err := Run(context.Background(), Pipeline[int]{
+		Source: NewSliceSource(make([]int, 300)),
+		Sink: func(_ context.Context, b []int) error {
+			rejected += int64(len(b)) / 2
+			return nil
+		},
+		SinkStatus: func() AggregateStatus {
+			hits := 0
+			if rejected > 0 {
+				hits = 1
+			}
+			return AggregateStatus{Rejected: rejected, GroupLimitHits: hits, GroupLimit: 7}
+		},
+		Options: Options{ChunkSize: 100, Observer: ObserverFunc(func(ev Event) {
+			if g, ok := ev.(GroupLimitReached); ok {
+				events = append(events, g)
+			}
+		})},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Counters.Rejected != 150 {
+		t.Errorf("rejected = %d, want 150", snap.Counters.Rejected)
+	}
+	if len(events) != 1 || events[0].Limit != 7 {
+		t.Errorf("group limit events = %+v, want one", events)
+	}
+}
