@@ -38,8 +38,7 @@ func TestMain(m *testing.M) {
 // instead of failing; a check that finds it closed fails, so that the entry
 // is deleted with the fix and the check becomes an ordinary assertion.
 // Never a silent skip: the gaps are listed here and printed with -v.
-var knownGaps = map[string]string{
-}
+var knownGaps = map[string]string{}
 
 // gap checks a behaviour that may be listed in knownGaps.
 func gap(t testing.TB, id string, ok bool, format string, args ...any) {
