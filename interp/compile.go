@@ -24,11 +24,6 @@ func Compile(name string, src []byte, opts *Options) (*Program, error) {
 	if opts != nil {
 		o = *opts
 	}
-	if o.MaxExprSize > 0 {
-		if err := checkExprSize(name, src, o.MaxExprSize); err != nil {
-			return nil, err
-		}
-	}
 	file, err := grammar.Parse(name, src)
 	if err != nil {
 		return nil, err
@@ -47,8 +42,11 @@ func Compile(name string, src []byte, opts *Options) (*Program, error) {
 		return nil, err
 	}
 	c.prog.funcs = newFuncTable(append(append([]*stdlib.Func(nil), o.Funcs...), typed...))
-	c.ec = &exprCompiler{errs: &c.errs, funcs: c.prog.funcs}
+	c.ec = &exprCompiler{errs: &c.errs, funcs: c.prog.funcs, maxSize: o.MaxExprSize}
 	c.file(file)
+	if len(c.ec.tooBig) > 0 {
+		return nil, c.ec.tooBig[0] // a limit, not a mistake in the script
+	}
 	c.errs.Sort()
 	if err := c.errs.Err(); err != nil {
 		return nil, err
@@ -584,14 +582,6 @@ func (c *compiler) template(t *grammar.Template, sc *scope) []templatePart {
 		parts = append(parts, templatePart{Lit: lit.String()})
 	}
 	return parts
-}
-
-// checkExprSize enforces Options.MaxExprSize on the script as a whole.
-func checkExprSize(name string, src []byte, max int) error {
-	if len(src) > max {
-		return &LimitError{Limit: "max expression size", Value: int64(len(src)), Max: int64(max), Where: name}
-	}
-	return nil
 }
 
 // cleanPath checks a script path for a confined file system.

@@ -65,9 +65,11 @@ type Expr struct {
 
 // exprCompiler compiles expressions and collects positioned errors.
 type exprCompiler struct {
-	errs  *grammar.ErrorList
-	funcs *funcTable
-	nagg  int
+	errs    *grammar.ErrorList
+	funcs   *funcTable
+	nagg    int
+	maxSize int           // Options.MaxExprSize
+	tooBig  []*LimitError // expressions over maxSize
 }
 
 func (c *exprCompiler) errorf(pos lexer.Position, format string, args ...any) {
@@ -77,6 +79,10 @@ func (c *exprCompiler) errorf(pos lexer.Position, format string, args ...any) {
 // compile parses and checks text (which starts at pos in the script) in sc.
 // It returns nil after recording errors.
 func (c *exprCompiler) compile(text string, pos lexer.Position, sc *scope) *Expr {
+	if c.maxSize > 0 && len(text) > c.maxSize {
+		c.tooBig = append(c.tooBig, &LimitError{Limit: "max expression size", Value: int64(len(text)), Max: int64(c.maxSize), Where: posString(pos)})
+		return nil
+	}
 	tree, err := parser.ParseWithConfig(text, c.funcs.config())
 	if err != nil {
 		c.exprError(text, pos, err)

@@ -12,10 +12,12 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	_ "modernc.org/sqlite"
 
 	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/runtime/stream"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -459,5 +461,38 @@ func TestProgressHook(t *testing.T) {
 	done, total, ok := read()
 	if !ok || total != int64(len(smallCSV)) || done != total {
 		t.Errorf("progress = %d of %d (%v), want all %d bytes", done, total, ok, len(smallCSV))
+	}
+}
+
+func TestLimitsAndHandle(t *testing.T) {
+	files := map[string]string{"s.csv": smallCSV}
+	fsys := fstest.MapFS{"s.csv": {Data: []byte(smallCSV)}}
+	_, err := Compile("x.rpt", []byte("source csv(\"s.csv\")\nwhere amount > 1 && amount < 1000000\nsummary { n: COUNT() }"), &Options{FS: fsys, MaxExprSize: 10})
+	var le *LimitError
+	if !errors.As(err, &le) || le.Max != 10 || le.Where != "x.rpt:2:7" {
+		t.Errorf("max expression size: %v", err)
+	}
+	// OnStart hands over the pipeline's handle while it runs.
+	var h *stream.Handle
+	_, res := mustRun(t, "source csv(\"s.csv\")\nsummary { n: COUNT() }", files, &RunConfig{OnStart: func(x *stream.Handle) { h = x }})
+	if h == nil || h.ID() != res.Snapshot.ID || res.Snapshot.Status != stream.StatusCompleted {
+		t.Errorf("handle %v, snapshot %+v", h, res.Snapshot)
+	}
+	// Timeout bounds the run: an expired context fails it.
+	p, err := compileFS(t, "source csv(\"s.csv\")\nsummary { n: COUNT() }", files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := p.Run(ctx, &RunConfig{Timeout: time.Second}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled run: %v", err)
+	}
+	if got := p.Title(); got != "test" {
+		t.Errorf("title %q", got)
+	}
+	p2, _ := compileFS(t, "param a: int = 3\nparam b: date\nsource csv(\"s.csv\")", files)
+	if ps := p2.Params(); len(ps) != 2 || ps[0].Default != int64(3) || !ps[1].Required || ps[1].Type != "date" {
+		t.Errorf("params %+v", ps)
 	}
 }

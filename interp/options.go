@@ -23,7 +23,8 @@ type Options struct {
 	// MaxGroups overrides the per-level group limit for every level
 	// (default: the script's max_groups, else 10,000).
 	MaxGroups int
-	// MaxExprSize limits the script's size in bytes (0: no limit).
+	// MaxExprSize limits the length in bytes of every expression in the
+	// script (0: no limit); a longer one makes Compile return a *LimitError.
 	MaxExprSize int
 	// Funcs are extra functions callable from expressions; they shadow
 	// built-ins of the same name.

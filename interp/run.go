@@ -56,6 +56,10 @@ type RunConfig struct {
 	// batch; the output is identical whatever the number. Default: the
 	// number of CPUs (GOMAXPROCS).
 	Workers int
+	// OnStart, when set, is called once the pipeline is registered and
+	// running, with its handle: the run's registry ID, a live Snapshot of
+	// status and counters, and Pause, Resume and Cancel. It must not block.
+	OnStart func(h *stream.Handle)
 	// Progress, when set, is called once, after the source is opened and
 	// before its first fetch, with a function reporting how much of the
 	// source has been read: done of total in the source's unit (bytes of
@@ -230,7 +234,7 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 				}
 			}))},
 	}
-	snap, err := stream.Run(ctx, pl)
+	snap, err := runPipeline(ctx, pl, rc.OnStart)
 	res.Snapshot = snap
 	if err != nil {
 		return res, p.runError(err)
@@ -473,4 +477,17 @@ func (p *Program) progressFunc(ctx context.Context, src recordSource, fetched *a
 		t := total.Load()
 		return fetched.Load(), t, t > 0
 	}, stop
+}
+
+// runPipeline runs pl to the end, handing its handle to onStart first.
+func runPipeline(ctx context.Context, pl stream.Pipeline[value.Record], onStart func(*stream.Handle)) (stream.Snapshot, error) {
+	if onStart == nil {
+		return stream.Run(ctx, pl)
+	}
+	h, err := stream.Start(ctx, pl)
+	if err != nil {
+		return stream.Snapshot{}, err
+	}
+	onStart(h)
+	return h.Wait()
 }

@@ -275,11 +275,6 @@ func formatFromExt(path string) string {
 	return ""
 }
 
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
+// isTerminal reports whether w is a terminal (not a pipe, a file or
+// /dev/null), for colour.
+func isTerminal(w io.Writer) bool { return isTTY(w) }
