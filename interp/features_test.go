@@ -496,3 +496,48 @@ func TestLimitsAndHandle(t *testing.T) {
 		t.Errorf("params %+v", ps)
 	}
 }
+
+// Scenario E14 (through the interpreter): a report whose source hangs is
+// failed as stalled by a health monitor watching its registry.
+func TestMonitorFailsStalledReport(t *testing.T) {
+	schema := &value.Schema{Fields: []value.Field{{Name: "a", Kind: value.KindInt}}}
+	started := make(chan struct{})
+	hang := SourceFunc(schema, func(ctx context.Context, _ map[string]any) iter.Seq2[value.Record, error] {
+		return func(yield func(value.Record, error) bool) {
+			if !yield(value.Record{1}, nil) {
+				return
+			}
+			close(started)
+			<-ctx.Done() // hangs until the pipeline gives up
+		}
+	})
+	p, err := Compile("h.rpt", []byte("source go(\"h\")\nsummary { n: COUNT() }"), &Options{Sources: map[string]Source{"h": hang}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := stream.NewManualClock(time.Unix(0, 0))
+	reg := stream.NewRegistry(stream.RegistryOptions{Clock: clock})
+	mon := stream.NewMonitor(reg, stream.MonitorOptions{StallTimeout: 30 * time.Second, Interval: time.Second, Clock: clock})
+	mon.Start()
+	defer mon.Stop()
+	done := make(chan error, 1)
+	go func() {
+		_, err := p.Run(context.Background(), &RunConfig{Registry: reg, ChunkSize: 10})
+		done <- err
+	}()
+	<-started
+	for i := 0; i < 31; i++ { // past the stall timeout, one check at a time
+		if err := clock.BlockUntil(context.Background(), 1); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(time.Second)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, stream.ErrStalled) {
+			t.Fatalf("got %v, want ErrStalled", err)
+		}
+	case <-time.After(20 * time.Second): // a failsafe, not a timing assertion
+		t.Fatal("the stalled report was not failed after 31 s of monitor time")
+	}
+}

@@ -80,14 +80,23 @@ func (g *goSource) Fetch(ctx context.Context, after stream.Position, limit int) 
 		}
 		g.at++
 	}
+	// The iteration outlives one fetch, but a fetch that is cancelled (the
+	// run stopped, a fetch timeout) must interrupt a sequence blocked inside.
+	stop := context.AfterFunc(ctx, g.cancel)
+	defer stop()
 	width := len(g.src.Schema().Fields)
 	out := make([]value.Record, 0, min(limit, 1024))
 	for len(out) < limit {
 		if err := ctx.Err(); err != nil {
+			g.Close()
 			return stream.Chunk[value.Record]{}, err
 		}
 		rec, err, ok := g.next()
 		if !ok {
+			if err := ctx.Err(); err != nil {
+				g.Close() // interrupted, not finished: the next fetch starts over
+				return stream.Chunk[value.Record]{}, err
+			}
 			return stream.Chunk[value.Record]{Records: out, Next: stream.Position{Offset: g.at}, Done: true}, nil
 		}
 		if err != nil {

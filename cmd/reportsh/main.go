@@ -85,6 +85,7 @@ Flags of run:
   --chunk-size N           records per source fetch (default 1000)
   --memory-limit BYTES     pipeline memory limit (e.g. 512MiB)
   --workers N              goroutines evaluating expressions (default: the number of CPUs)
+  --stall-timeout D        fail a run that moves no record for D (default 30s)
   --stats                  print run statistics on stderr
   -q, --quiet              no warnings and no progress line on stderr
 

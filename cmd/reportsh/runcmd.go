@@ -14,20 +14,22 @@ import (
 
 	"github.com/reportsh/reportsh/interp"
 	"github.com/reportsh/reportsh/render"
+	"github.com/reportsh/reportsh/runtime/stream"
 )
 
 // runFlags are the flags of `reportsh run`.
 type runFlags struct {
-	file        string
-	params      map[string]string
-	format      string
-	output      string
-	onError     string
-	chunkSize   int
-	memoryLimit int64
-	stats       bool
-	quiet       bool
-	workers     int
+	file         string
+	params       map[string]string
+	format       string
+	output       string
+	onError      string
+	chunkSize    int
+	memoryLimit  int64
+	stats        bool
+	quiet        bool
+	workers      int
+	stallTimeout time.Duration
 }
 
 func parseRunFlags(args []string) (*runFlags, error) {
@@ -114,6 +116,16 @@ func parseRunFlags(args []string) (*runFlags, error) {
 				return nil, fmt.Errorf("--workers needs a positive integer, not %q", v)
 			}
 			f.workers = n
+		case "stall-timeout":
+			v, err := needVal()
+			if err != nil {
+				return nil, err
+			}
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return nil, fmt.Errorf("--stall-timeout needs a duration such as 30s, not %q", v)
+			}
+			f.stallTimeout = d
 		case "stats":
 			f.stats = true
 		case "q", "quiet":
@@ -204,12 +216,19 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		format = formatFromExt(f.output)
 	}
 	start := time.Now()
+	// Every run is watched by a health monitor: a run that moves no record
+	// for --stall-timeout fails as stalled, and one over its memory limit
+	// is paused, then stopped at the critical level.
+	registry := stream.NewRegistry(stream.RegistryOptions{})
+	monitor := stream.NewMonitor(registry, stream.MonitorOptions{StallTimeout: f.stallTimeout, Interval: monitorInterval(f.stallTimeout)})
+	monitor.Start()
+	defer monitor.Stop()
 	pr := newRunProgress(stderr, f.quiet) // nil unless stderr is a terminal
 	res, err := prog.Run(ctx, &interp.RunConfig{
 		Params: f.params, Output: pr.output(out), Format: format, OnError: f.onError,
 		ChunkSize: f.chunkSize, MemoryLimit: f.memoryLimit, Workers: f.workers,
 		Color:    format == "" && isTerminal(out) && os.Getenv("NO_COLOR") == "",
-		Observer: pr.observer(), Progress: pr.setSource,
+		Observer: pr.observer(), Progress: pr.setSource, Registry: registry,
 	})
 	pr.finish() // erase the progress line before any message
 	if err != nil {
@@ -278,3 +297,12 @@ func formatFromExt(path string) string {
 // isTerminal reports whether w is a terminal (not a pipe, a file or
 // /dev/null), for colour.
 func isTerminal(w io.Writer) bool { return isTTY(w) }
+
+// monitorInterval checks often enough to notice a stall soon after the
+// timeout (a tenth of it), within the monitor's default of 5 s.
+func monitorInterval(stall time.Duration) time.Duration {
+	if stall <= 0 {
+		return 0 // the monitor's default
+	}
+	return min(max(stall/10, 10*time.Millisecond), 5*time.Second)
+}
