@@ -482,6 +482,8 @@ func (w *walker) call(node *ast.Node, n *ast.CallNode) value.Kind {
 
 func argCount(lo, hi int) string {
 	switch {
+	case hi < 0 && lo == 1:
+		return "at least 1 argument"
 	case hi < 0:
 		return fmt.Sprintf("at least %d arguments", lo)
 	case lo == hi && lo == 1:

@@ -541,3 +541,37 @@ func TestMonitorFailsStalledReport(t *testing.T) {
 		t.Fatal("the stalled report was not failed after 31 s of monitor time")
 	}
 }
+
+func TestMoreCompileErrors(t *testing.T) {
+	files := map[string]string{"s.csv": smallCSV, "c.csv": "name,segment\nAcme,SMB\n"}
+	for _, c := range []struct{ script, want string }{
+		{"source csv(\"s.csv\")\nwhere amount > (", `test.rpt:2:16:`},
+		{"source csv(\"s.csv\")\nsummary { p: PERCENTILE(amount, -0.5) }", `test.rpt:2:33: PERCENTILE: p must be between 0 and 1, got -0.5`},
+		{"source csv(\"s.csv\")\nsummary { p: PERCENTILE(amount, +2) }", `test.rpt:2:33: PERCENTILE: p must be between 0 and 1, got 2`},
+		{"source csv(\"s.csv\")\nsummary { x: COUNT(amount, 1, 2) }", `test.rpt:2:14: COUNT takes 0 to 1 arguments, got 3`},
+		{"source csv(\"s.csv\")\nwhere concat() == \"\"", `test.rpt:2:7: concat takes at least 1 argument, got 0`},
+		{"lookup c = csv(\"c.csv\") on customer == name\nlookup c = csv(\"c.csv\") on customer == name\nsource csv(\"s.csv\")", `test.rpt:2:8: duplicate lookup c`},
+		{"source csv(\"s.csv\")\nlookup c = sqlite(\"c.db\", query: \"select 1\") on customer == name\nwhere c.x == 1", `test.rpt:2:12: lookup c: a SQLite lookup reads a table`},
+		{"source csv(\"s.csv\")\nlookup c = csv(\"nope.csv\") on customer == name", `test.rpt:2:12: csv: cannot open "nope.csv"`},
+		{"source csv(\"s.csv\", 1)", `test.rpt:1:21: csv takes a file path as its one positional argument`},
+		{"source csv(\"s.csv\", delimiter: \";;\")", `test.rpt:1:21: csv: delimiter must be one character`},
+		{"source csv(\"s.csv\", delimiter: 1)", `test.rpt:1:32: csv: argument delimiter must be a string`},
+		{"source csv(\"s.csv\", sample: 0)", `test.rpt:1:29: csv: sample must be a positive integer`},
+		{"source go()", `test.rpt:1:8: go needs the name of a source`},
+		{"param x: string\nsource csv(\"s.csv\")\nlet x = 1", `test.rpt:3:5: let x: the name is already a field, param or let`},
+		{"source csv(\"s.csv\")\ngroup territory max_groups 0 {\n}", `test.rpt:2:28: max_groups must be positive`},
+		{"source csv(\"s.csv\")\nwhere 2 ** customer > 1", `test.rpt:2:9: cannot apply ** to int and string`},
+		{"source csv(\"s.csv\")\nwhere customer contains 1", `test.rpt:2:16: contains needs strings, not string and int`},
+	} {
+		_, err := compileFS(t, c.script, files)
+		if err == nil {
+			if c.want != "" {
+				t.Errorf("%q: no error, want %s", c.script, c.want)
+			}
+			continue
+		}
+		if c.want == "" || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%q:\n got %v\nwant %s…", c.script, err, c.want)
+		}
+	}
+}

@@ -177,6 +177,10 @@ func (c *compiler) lookup(l *grammar.Lookup) {
 		c.errorf(l.Name.Pos, "lookup %s: the name is already a field or param", name)
 		return
 	}
+	if _, dup := c.recs[name]; dup {
+		c.errorf(l.Name.Pos, "duplicate lookup %s", name)
+		return
+	}
 	def := c.sourceCall(l.Call)
 	if def == nil {
 		return
