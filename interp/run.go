@@ -67,6 +67,9 @@ type RunConfig struct {
 	// background). ok is false while the total is unknown. The function is
 	// cheap and safe for concurrent use.
 	Progress func(read func() (done, total int64, ok bool))
+	// aggWorkers > 1 splits the aggregation among that many goroutines
+	// (set by Run for the collecting pass).
+	aggWorkers int
 	// SortBuffer bounds the records held in memory when a detail band needs
 	// input sorted by its group keys and the source is not (default
 	// 1,000,000). Past it the run fails with a *LimitError that says how to
@@ -93,6 +96,13 @@ type Result struct {
 const maxWarnings = 10
 
 // Run executes the report. It is safe to call concurrently on one Program.
+//
+// A report whose only grouping is hashed (input not sorted by its keys) and
+// that has no detail band aggregates on RunConfig.Workers goroutines, each
+// owning the groups of some level-0 keys, and merges their states at the
+// end; its output is collected and then rendered, identical to one
+// worker's. In the rare case that more than one level reaches its group
+// limit the merge could differ, so the run starts over on one worker.
 func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -103,6 +113,91 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 	if cfg != nil {
 		rc = *cfg
 	}
+	if w := workerCount(rc); w > 1 && p.parallelAggregation() {
+		pc := rc
+		pc.Output, pc.Collect, pc.aggWorkers = nil, true, w
+		res, err := p.run(ctx, pc)
+		if !errors.Is(err, errInexact) {
+			if err != nil {
+				// Render what one worker would have written before failing.
+				if res != nil {
+					if _, rerr := p.replay(res, rc, false); rerr != nil {
+						return res, rerr
+					}
+				}
+				return res, err
+			}
+			return p.replay(res, rc, true)
+		}
+	}
+	return p.run(ctx, rc)
+}
+
+// workerCount is RunConfig.Workers with its default.
+func workerCount(rc RunConfig) int {
+	if rc.Workers > 0 {
+		return rc.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// parallelAggregation reports whether the report's aggregation can be
+// split among workers: one hash grouping and no detail band.
+func (p *Program) parallelAggregation() bool {
+	return len(p.groupings) == 1 && !p.groupings[0].Streaming && !p.needSort && p.detail == nil
+}
+
+// replay renders the events a collecting run gathered; end says whether
+// the run completed (a failed run's output has no totals).
+func (p *Program) replay(res *Result, rc RunConfig, end bool) (*Result, error) {
+	if rc.Output != nil {
+		params, err := p.bindParams(rc)
+		if err != nil {
+			return nil, err
+		}
+		r, err := render.New(formatOf(rc), rc.Output, render.Options{Color: rc.Color})
+		if err != nil {
+			return nil, err
+		}
+		if err := r.Begin(p.meta(params)); err != nil {
+			return res, &SinkError{Err: err}
+		}
+		for _, e := range res.Events {
+			if err := r.Emit(e); err != nil {
+				return res, &SinkError{Err: err}
+			}
+		}
+		if !end {
+			return res, nil
+		}
+		if err := r.End(&res.Totals); err != nil {
+			return res, &SinkError{Err: err}
+		}
+	}
+	if !rc.Collect {
+		res.Events = nil
+	}
+	return res, nil
+}
+
+func formatOf(rc RunConfig) string {
+	if rc.Format == "" {
+		return "text"
+	}
+	return rc.Format
+}
+
+// meta describes the report to a renderer.
+func (p *Program) meta(params map[string]any) *render.Meta {
+	meta := &render.Meta{Title: p.title, Bands: p.bands, Source: p.name}
+	for _, pd := range p.params {
+		meta.Params = append(meta.Params, render.Param{Name: pd.Name, Value: params[pd.Name]})
+	}
+	return meta
+}
+
+// run is one pass over the input.
+func (p *Program) run(ctx context.Context, rc RunConfig) (res *Result, err error) {
 	if rc.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, rc.Timeout)
@@ -163,29 +258,22 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 	}
 	res = &Result{Title: p.title}
 	var r render.Renderer
-	format := rc.Format
-	if format == "" {
-		format = "text"
-	}
 	if rc.Output != nil {
-		r, err = render.New(format, rc.Output, render.Options{Color: rc.Color})
+		r, err = render.New(formatOf(rc), rc.Output, render.Options{Color: rc.Color})
 		if err != nil {
 			src.Close()
 			return nil, err
 		}
 	}
 	out := &output{r: r, res: res, collect: rc.Collect}
-	meta := &render.Meta{Title: p.title, Bands: p.bands, Source: p.name}
-	for _, pd := range p.params {
-		meta.Params = append(meta.Params, render.Param{Name: pd.Name, Value: params[pd.Name]})
-	}
 	if r != nil {
-		if err := r.Begin(meta); err != nil {
+		if err := r.Begin(p.meta(params)); err != nil {
 			src.Close()
 			return nil, &SinkError{Err: err}
 		}
 	}
-	b := newBuilder(p, out, params)
+	b := newBuilder(p, out, params, rc.aggWorkers)
+	defer b.close()
 	b.sortLimit = rc.SortBuffer
 	if b.sortLimit <= 0 {
 		b.sortLimit = DefaultSortBuffer
@@ -205,11 +293,7 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 		}
 	}
 
-	workers := rc.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	stage := p.stage(params, skip, workers)
+	stage := p.stage(params, skip, workerCount(rc))
 	pl := stream.Pipeline[value.Record]{
 		Source:  src,
 		Lookups: lookups,
@@ -220,9 +304,13 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 					return err
 				}
 			}
+			b.endBatch()
 			return nil
 		},
 		SinkStatus: b.status,
+		// Closing the groups is part of the pipeline, so its errors fail it
+		// and its final rejection counts reach the registry.
+		SinkEnd: func(context.Context) error { return b.finish() },
 		Options: stream.Options{Name: p.title, ChunkSize: rc.ChunkSize, MemoryLimit: rc.MemoryLimit,
 			Registry: rc.Registry, Observer: stream.Observers(rc.Observer, stream.ObserverFunc(func(ev stream.Event) {
 				if cf, ok := ev.(stream.ChunkFetched); ok {
@@ -236,10 +324,10 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 	}
 	snap, err := runPipeline(ctx, pl, rc.OnStart)
 	res.Snapshot = snap
-	if err != nil {
-		return res, p.runError(err)
+	if errors.Is(err, errInexact) {
+		return res, errInexact
 	}
-	if err := b.finish(); err != nil {
+	if err != nil {
 		return res, p.runError(err)
 	}
 	if p.repHeader != nil && len(p.repHeader.Aggs) > 0 {

@@ -36,6 +36,7 @@ type builder struct {
 	rejected  int64
 	lastRej   []int64
 	events    int
+	par       *parAgg // parallel aggregation of the single hash grouping, or nil
 }
 
 // openGroup is one open group on the path from the outermost level.
@@ -61,7 +62,7 @@ type emitter interface {
 	Emit(e *render.Event) error
 }
 
-func newBuilder(p *Program, out emitter, params map[string]any) *builder {
+func newBuilder(p *Program, out emitter, params map[string]any, aggWorkers int) *builder {
 	b := &builder{p: p, out: out, params: params}
 	b.ev = newEvaluator(p, params, allSlots(p))
 	b.bev = newEvaluator(p, params, nil)
@@ -73,6 +74,10 @@ func newBuilder(p *Program, out emitter, params map[string]any) *builder {
 			cfg.Levels = append(cfg.Levels, agg.Level{Name: lv.Name, MaxGroups: lv.MaxGroups, Specs: lv.Specs})
 		}
 		cfg.OnClose = func(g *agg.Group) error { return b.closeGroup(gi, g) }
+		if gi == 0 && aggWorkers > 1 {
+			b.par = newParAgg(aggWorkers, cfg)
+			cfg.OnEvent = b.par.event // limits re-applied by the merge fire here
+		}
 		b.engines = append(b.engines, agg.NewEngine(cfg))
 	}
 	if p.detail != nil {
@@ -121,6 +126,10 @@ func (b *builder) process(rec value.Record) error {
 	args := rec[p.argBase:p.width]
 	if err := b.global.Add(nil, args); err != nil {
 		return b.specError(-1, err)
+	}
+	if b.par != nil {
+		b.par.add(recordKeys(rec, p.groupings[0]), args)
+		return nil
 	}
 	depth := -1 // levels 0..depth are accepted for this record
 	for gi, gr := range p.groupings {
@@ -502,6 +511,19 @@ func (b *builder) finish() error {
 			}
 		}
 	}
+	if b.par != nil {
+		par := b.par
+		b.par = nil
+		exact, err := par.merge(b.engines[0])
+		if err != nil {
+			return b.specError(0, err)
+		}
+		if !exact {
+			return errInexact
+		}
+		levels := b.p.groupings[0].Levels
+		b.rejected = b.engines[0].Rejected(len(levels) - 1) // a record rejected at any level counts at the last
+	}
 	if err := b.global.Finish(); err != nil {
 		return err
 	}
@@ -570,3 +592,23 @@ func (b *builder) status() stream.AggregateStatus {
 	}
 	return st
 }
+
+// endBatch hands the records of a sink batch to the aggregation workers.
+func (b *builder) endBatch() {
+	if b.par != nil {
+		b.par.flush()
+	}
+}
+
+// close stops aggregation workers a failed run left running.
+func (b *builder) close() {
+	if b.par != nil {
+		b.par.stop()
+		b.par = nil
+	}
+}
+
+// errInexact reports that a parallel aggregation cannot reproduce one
+// worker's result (more than one level reached its group limit); Run then
+// starts over on one worker.
+var errInexact = errors.New("parallel aggregation would not be exact")

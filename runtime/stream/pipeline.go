@@ -32,6 +32,11 @@ type Pipeline[T any] struct {
 	// pipeline's Rejected counter and each new group-limit hit emits a
 	// [GroupLimitReached] event, as for a stage's AggregateStatus.
 	SinkStatus func() AggregateStatus
+	// SinkEnd, if set, is called once after the last batch reached the
+	// sink, before the pipeline completes: a sink that aggregates finishes
+	// its work there, so its errors fail the pipeline and its final status
+	// (SinkStatus is called again afterwards) reaches the registry.
+	SinkEnd func(ctx context.Context) error
 	// Options configure the run; the zero value is valid.
 	Options Options
 }

@@ -19,6 +19,18 @@ func (k *sinkDriver[T]) run(ctx context.Context) error {
 		select {
 		case b, ok := <-k.in.ch:
 			if !ok {
+				if k.r.p.SinkEnd != nil {
+					err := protect("sink", true, func() error { return k.r.p.SinkEnd(ctx) })
+					if err != nil {
+						if _, isPanic := err.(*PanicError); !isPanic {
+							err = &SinkError{Err: err}
+						}
+						return err
+					}
+					if k.r.p.SinkStatus != nil {
+						k.status(k.r.p.SinkStatus())
+					}
+				}
 				k.r.sinkDone.Store(true)
 				return nil
 			}

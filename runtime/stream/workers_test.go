@@ -131,3 +131,28 @@ func TestSinkStatus(t *testing.T) {
 		t.Errorf("group limit events = %+v, want one", events)
 	}
 }
+
+// SinkEnd runs after the last batch, before completion; its error fails the
+// pipeline and the status read afterwards reaches the counters.
+func TestSinkEnd(t *testing.T) {
+	var ended bool
+	var rejected int64
+	snap, err := Run(context.Background(), Pipeline[int]{
+		Source:     NewSliceSource(make([]int, 10)),
+		Sink:       func(context.Context, []int) error { return nil },
+		SinkEnd:    func(context.Context) error { ended, rejected = true, 4; return nil },
+		SinkStatus: func() AggregateStatus { return AggregateStatus{Rejected: rejected} },
+	})
+	if err != nil || !ended || snap.Counters.Rejected != 4 || snap.Status != StatusCompleted {
+		t.Errorf("err %v, ended %v, snapshot %+v", err, ended, snap)
+	}
+	_, err = Run(context.Background(), Pipeline[int]{
+		Source:  NewSliceSource(make([]int, 10)),
+		Sink:    func(context.Context, []int) error { return nil },
+		SinkEnd: func(context.Context) error { return errors.New("late failure") },
+	})
+	var se *SinkError
+	if !errors.As(err, &se) || se.Err.Error() != "late failure" {
+		t.Errorf("SinkEnd error: %v", err)
+	}
+}

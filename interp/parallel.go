@@ -1,0 +1,137 @@
+package interp
+
+import (
+	"sync"
+
+	"github.com/reportsh/reportsh/runtime/agg"
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// parAgg aggregates the records of a report's single hash grouping on
+// several goroutines: records are split by their level-0 key
+// (agg.Partition), so every group lives in one worker's engine, each record
+// carries its input sequence number (so FIRST, LAST and the group limits
+// follow input order), and at the end the workers' engines merge into the
+// report's engine. The merge is exact unless more than one level reaches
+// its group limit; the run then starts over on one worker (see Run).
+type parAgg struct {
+	workers []*aggWorker
+	seq     int64
+	mu      sync.Mutex
+	fired   map[int]bool // levels whose group limit was reached
+}
+
+type aggItem struct {
+	seq  int64
+	keys []any
+	args []any
+}
+
+type aggWorker struct {
+	eng     *agg.Engine
+	in      chan []aggItem
+	pending []aggItem
+	err     error
+	errSeq  int64
+	done    chan struct{}
+}
+
+// newParAgg starts n workers whose engines have cfg's shape.
+func newParAgg(n int, cfg agg.Config) *parAgg {
+	pa := &parAgg{fired: map[int]bool{}}
+	cfg.OnClose = nil
+	cfg.OnEvent = pa.event
+	for i := 0; i < n; i++ {
+		w := &aggWorker{eng: agg.NewEngine(cfg), in: make(chan []aggItem, 4), done: make(chan struct{})}
+		pa.workers = append(pa.workers, w)
+		go w.run()
+	}
+	return pa
+}
+
+func (pa *parAgg) event(ev agg.Event) {
+	if ev.Kind == agg.GroupLimitReached {
+		pa.mu.Lock()
+		pa.fired[ev.Level] = true
+		pa.mu.Unlock()
+	}
+}
+
+func (w *aggWorker) run() {
+	defer close(w.done)
+	for items := range w.in {
+		if w.err != nil {
+			continue // drain: the first error stands
+		}
+		for _, it := range items {
+			if err := w.eng.AddSeq(it.seq, it.keys, it.args); err != nil {
+				w.err, w.errSeq = err, it.seq
+				break
+			}
+		}
+	}
+}
+
+// add routes one record to the worker owning its level-0 key.
+func (pa *parAgg) add(keys, args []any) {
+	w := pa.workers[agg.Partition(keys, len(pa.workers))]
+	w.pending = append(w.pending, aggItem{seq: pa.seq, keys: keys, args: args})
+	pa.seq++
+}
+
+// flush hands every worker the records routed to it since the last flush.
+func (pa *parAgg) flush() {
+	for _, w := range pa.workers {
+		if len(w.pending) > 0 {
+			w.in <- w.pending
+			w.pending = nil
+		}
+	}
+}
+
+// merge stops the workers and merges their engines into into. exact is
+// false when more than one level reached its group limit.
+func (pa *parAgg) merge(into *agg.Engine) (exact bool, err error) {
+	pa.flush()
+	for _, w := range pa.workers {
+		close(w.in)
+	}
+	var first *aggWorker
+	for _, w := range pa.workers {
+		<-w.done
+		if w.err != nil && (first == nil || w.errSeq < first.errSeq) {
+			first = w
+		}
+	}
+	if first != nil {
+		return true, first.err // the error of the earliest record, as one worker would meet it
+	}
+	for _, w := range pa.workers {
+		if err := into.Merge(w.eng); err != nil {
+			return true, err
+		}
+	}
+	pa.mu.Lock()
+	defer pa.mu.Unlock()
+	return len(pa.fired) <= 1, nil
+}
+
+// stop ends the workers without merging (the run failed).
+func (pa *parAgg) stop() {
+	for _, w := range pa.workers {
+		close(w.in)
+	}
+	for _, w := range pa.workers {
+		<-w.done
+	}
+}
+
+// recordKeys copies a record's keys of grouping gr: the record's slots stay
+// valid, but the worker must not see a reused slice.
+func recordKeys(rec value.Record, gr *grouping) []any {
+	keys := make([]any, len(gr.Levels))
+	for i, lv := range gr.Levels {
+		keys[i] = rec[lv.KeySlot]
+	}
+	return keys
+}
