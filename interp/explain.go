@@ -226,6 +226,9 @@ type PlanParallelism struct {
 	Workers int `json:"workers"`
 	// Transform describes the parallel per-record stage.
 	Transform string `json:"transform"`
+	// Aggregation describes how the groups are aggregated: on the sink's
+	// goroutine, or split by level-0 key among the workers and merged.
+	Aggregation string `json:"aggregation"`
 }
 
 // Explain describes how the program would run with params (text values, as
@@ -288,7 +291,11 @@ func (p *Program) Explain(params map[string]string) (*Plan, error) {
 	pl.Bands = p.explainBands()
 	pl.Buffering = append(pl.Buffering, p.explainBuffering()...)
 	pl.Parallelism = PlanParallelism{Workers: 1,
-		Transform: "where, let, group keys and aggregate arguments on RunConfig.Workers goroutines per batch (--workers; default: one per CPU)"}
+		Transform:   "where, let, group keys and aggregate arguments on RunConfig.Workers goroutines per batch (--workers; default: one per CPU)",
+		Aggregation: "on the sink's goroutine"}
+	if p.parallelAggregation() {
+		pl.Parallelism.Aggregation = "split by the level-0 key among RunConfig.Workers goroutines, merged when the input ends (output rendered after the merge; starts over on one worker if more than one level reaches its group limit)"
+	}
 	return pl, nil
 }
 

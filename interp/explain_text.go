@@ -130,7 +130,7 @@ func (pl *Plan) WriteText(w io.Writer) error {
 			tw.printf("  %s: holds %s\n    cost: %s\n", b.What, b.Holds, b.Cost)
 		}
 	}
-	tw.printf("parallelism: grouping, aggregates and output on %d worker; %s\n", pl.Parallelism.Workers, pl.Parallelism.Transform)
+	tw.printf("parallelism: %s; aggregation %s\n", pl.Parallelism.Transform, pl.Parallelism.Aggregation)
 	return tw.err
 }
 

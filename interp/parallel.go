@@ -126,9 +126,14 @@ func (pa *parAgg) stop() {
 	}
 }
 
-// recordKeys copies a record's keys of grouping gr: the record's slots stay
-// valid, but the worker must not see a reused slice.
+// recordKeys returns a record's keys of grouping gr. The key slots of one
+// grouping are consecutive, so this is a view of the record (which is never
+// reused), not a copy; the copy is a fallback should the layout change.
 func recordKeys(rec value.Record, gr *grouping) []any {
+	first := gr.Levels[0].KeySlot
+	if gr.Levels[len(gr.Levels)-1].KeySlot == first+len(gr.Levels)-1 {
+		return rec[first : first+len(gr.Levels) : first+len(gr.Levels)]
+	}
 	keys := make([]any, len(gr.Levels))
 	for i, lv := range gr.Levels {
 		keys[i] = rec[lv.KeySlot]

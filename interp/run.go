@@ -97,8 +97,8 @@ const maxWarnings = 10
 
 // Run executes the report. It is safe to call concurrently on one Program.
 //
-// A report whose only grouping is hashed (input not sorted by its keys) and
-// that has no detail band aggregates on RunConfig.Workers goroutines, each
+// A report whose only grouping is hashed (input not sorted by its keys), has
+// at least two levels and no detail band aggregates on RunConfig.Workers goroutines, each
 // owning the groups of some level-0 keys, and merges their states at the
 // end; its output is collected and then rendered, identical to one
 // worker's. In the rare case that more than one level reaches its group
@@ -141,10 +141,13 @@ func workerCount(rc RunConfig) int {
 	return runtime.GOMAXPROCS(0)
 }
 
-// parallelAggregation reports whether the report's aggregation can be
-// split among workers: one hash grouping and no detail band.
+// parallelAggregation reports whether the report's aggregation is split
+// among workers: one hash grouping of at least two levels and no detail
+// band. A single level rarely has enough groups for the split to pay for
+// routing records between goroutines (measured: 8 territories ran 25%
+// slower on two cores, territory > customer with 100k groups 20% faster).
 func (p *Program) parallelAggregation() bool {
-	return len(p.groupings) == 1 && !p.groupings[0].Streaming && !p.needSort && p.detail == nil
+	return len(p.groupings) == 1 && len(p.groupings[0].Levels) >= 2 && !p.groupings[0].Streaming && !p.needSort && p.detail == nil
 }
 
 // replay renders the events a collecting run gathered; end says whether
