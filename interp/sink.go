@@ -197,7 +197,7 @@ func (b *builder) openPath(gi int, keys []any) error {
 		}
 		b.resetRunning(gi, l+1)
 		if lv.Header != nil && !og.hold {
-			e, err := b.bandEvent(lv.Header, keys[:l+1], nil, lv)
+			e, err := b.headerEvent(lv.Header, keys[:l+1])
 			if err != nil {
 				return err
 			}
@@ -254,7 +254,7 @@ func (b *builder) closeGroup(gi int, g *agg.Group) error {
 	b.opens[gi] = b.opens[gi][:g.Level]
 	pg := pendingGroup{level: lv, keys: append([]any(nil), g.Keys...), results: append([]any(nil), g.Results...), held: og.buf}
 	if lv.Having != nil || lv.OrderBy != nil || (og.hold && lv.Header != nil) {
-		env := b.groupEnv(pg, false)
+		env := b.groupEnv(pg)
 		if lv.Footer != nil && (lv.Having != nil || lv.OrderBy != nil) {
 			footer, err := b.evalBand(lv.Footer, pg.keys, b.bev)
 			if err != nil {
@@ -316,7 +316,7 @@ func (b *builder) emitGroup(gi, parent int, pg pendingGroup) error {
 	if lv.Footer == nil {
 		return nil
 	}
-	b.groupEnv(pg, true)
+	b.groupEnv(pg)
 	for _, a := range lv.Running {
 		cum := b.cum[gi][len(pg.keys)-1]
 		v, err := value.Arith(value.OpAdd, cumZero(cum[a.Slot]), cumZero(b.bev.env[a.Slot]))
@@ -365,7 +365,7 @@ func (b *builder) flushPending(gi, l, parent int) error {
 
 // groupEnv prepares the band environment of a closed group: params, keys
 // and aggregate results (running aggregates hold the group's own value).
-func (b *builder) groupEnv(pg pendingGroup, _ bool) map[string]any {
+func (b *builder) groupEnv(pg pendingGroup) map[string]any {
 	env := b.bev.env
 	clear(env)
 	for k, v := range b.params {
@@ -390,9 +390,9 @@ func cumZero(v any) any {
 	return v
 }
 
-// bandEvent evaluates a group header before its group completes: it sees
+// headerEvent evaluates a group header before its group completes: it sees
 // keys and params only.
-func (b *builder) bandEvent(bd *bandDef, keys []any, g *agg.Group, lv *level) (*render.Event, error) {
+func (b *builder) headerEvent(bd *bandDef, keys []any) (*render.Event, error) {
 	env := b.bev.env
 	clear(env)
 	for k, v := range b.params {
