@@ -61,6 +61,9 @@ type Expr struct {
 	Prog *vm.Program
 	Aggs []*aggRef
 	Refs []string // names read from the environment
+	// slot, when not -1, is the record slot a bare field name reads: the
+	// stage copies it instead of running the VM (set by plan; 0 before).
+	slot int
 }
 
 // exprCompiler compiles expressions and collects positioned errors.

@@ -2,6 +2,7 @@ package interp
 
 import (
 	"context"
+	"strings"
 
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/source"
@@ -18,6 +19,32 @@ func (c *compiler) plan() {
 	}
 	p.width = len(c.slots)
 	p.names = c.slots
+	// Group keys and aggregate arguments that are bare field names read
+	// their slot directly: no VM run per record for them.
+	direct := func(e *Expr) {
+		if e == nil {
+			return
+		}
+		e.slot = -1
+		name := strings.TrimSpace(e.Text)
+		if !isIdent(name) {
+			return
+		}
+		for i, n := range c.slots[:p.argBase] {
+			if n == name && c.kinds[i] != value.KindRecord {
+				e.slot = i
+				return
+			}
+		}
+	}
+	for _, a := range p.args {
+		direct(a)
+	}
+	for _, gr := range p.groupings {
+		for _, lv := range gr.Levels {
+			direct(lv.Key)
+		}
+	}
 	if len(p.groupings) == 1 {
 		gr := p.groupings[0]
 		var keys []string

@@ -68,6 +68,11 @@ func TestPlanCarriesAggregations(t *testing.T) {
 	if strings.Join(args, "|") != "revenue|amount|amount * quantity" {
 		t.Errorf("aggregate arguments = %q", args)
 	}
+	// Bare field names are read from their record slot, not by the VM.
+	if p.args[0].slot < 0 || p.args[1].slot < 0 || p.args[2].slot != -1 || outer.Key.slot < 0 {
+		t.Errorf("direct slots: revenue %d, amount %d, amount * quantity %d, territory %d",
+			p.args[0].slot, p.args[1].slot, p.args[2].slot, outer.Key.slot)
+	}
 	if outer.Specs[1].Arg != inner.Specs[1].Arg {
 		t.Errorf("SUM(revenue) arguments not shared: %d vs %d", outer.Specs[1].Arg, inner.Specs[1].Arg)
 	}

@@ -107,6 +107,11 @@ func (p *Program) transform(params map[string]any) func(value.Record) (value.Rec
 		k := 0
 		for _, gr := range p.groupings {
 			for _, lv := range gr.Levels {
+				if lv.Key.slot >= 0 {
+					rec[lv.KeySlot] = rec[lv.Key.slot]
+					k++
+					continue
+				}
 				v, err := ev.eval(lv.Key, keyLabel[k])
 				k++
 				if err != nil {
@@ -116,6 +121,10 @@ func (p *Program) transform(params map[string]any) func(value.Record) (value.Rec
 			}
 		}
 		for i, a := range p.args {
+			if a.slot >= 0 {
+				rec[p.argBase+i] = rec[a.slot]
+				continue
+			}
 			v, err := ev.eval(a, argLabel[i])
 			if err != nil {
 				return rec, false, err
