@@ -148,3 +148,49 @@ func TestMaxGroupsStatusAndSQLiteProgress(t *testing.T) {
 		t.Errorf("progress %d of %d (%v)", done, total, ok)
 	}
 }
+
+// The fast path (lets, where, keys and aggregate arguments made of fields,
+// constants, arithmetic and comparisons) agrees with the VM (detail
+// columns) on every value, nil included.
+func TestFastPathMatchesVM(t *testing.T) {
+	files := map[string]string{"r.csv": "n,d,e,s\n7,2.50,,abc\n0,-1.25,3,\n-4,0.00,,x\n"}
+	exprs := []string{"n * d", "d / 2", "n + e", "n - 1.5", "n % 3", "d > 0", "n <= e", "s == \"abc\"", "s != nil",
+		"n > 0 ? d : e", "n > 0 && d > 0", "n > 0 || e > 1", "-d", "!(n > 0)", "e == nil", "n * 2 - d * 3 + 1"}
+	var lets, cols []string
+	for i, e := range exprs {
+		lets = append(lets, "let l"+itoa(i)+" = "+e)
+		cols = append(cols, "f"+itoa(i)+": l"+itoa(i)+", v"+itoa(i)+": "+e)
+	}
+	script := "source csv(\"r.csv\") { e: int, d: decimal }\n" + strings.Join(lets, "\n") + "\ndetail { " + strings.Join(cols, ", ") + " }"
+	p, err := compileFS(t, script, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast := 0
+	for _, s := range p.steps {
+		if s.Let != nil && s.Let.fast != nil {
+			fast++
+		}
+	}
+	if fast != len(exprs) {
+		t.Errorf("%d of %d lets on the fast path", fast, len(exprs))
+	}
+	_, res := mustRun(t, script, files, &RunConfig{Collect: true})
+	for _, e := range res.Events {
+		for i := range exprs {
+			f, v := e.Values[2*i], e.Values[2*i+1]
+			if value.String(f) != value.String(v) || value.KindOf(f) != value.KindOf(v) {
+				t.Errorf("%s: fast %v (%T), VM %v (%T)", exprs[i], f, f, v, v)
+			}
+		}
+	}
+	// Errors are positioned like the VM's.
+	_, err = compileFS(t, "source csv(\"r.csv\")\nlet x = 10 / n\nsummary { s: SUM(x) }", files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ = compileFS(t, "source csv(\"r.csv\")\nlet x = 10 / n\nsummary { s: SUM(x) }", files)
+	if _, err := p.Run(context.Background(), nil); err == nil || err.Error() != "test.rpt:2:12: record 2: let x: division by zero" {
+		t.Errorf("fast error: %v", err)
+	}
+}

@@ -64,6 +64,10 @@ type Expr struct {
 	// slot, when not -1, is the record slot a bare field name reads: the
 	// stage copies it instead of running the VM (set by plan; 0 before).
 	slot int
+	// node is the checked, rewritten expression; plan builds fast from it.
+	node ast.Node
+	// fast, when set, evaluates the expression without the VM.
+	fast fastFn
 }
 
 // exprCompiler compiles expressions and collects positioned errors.
@@ -130,6 +134,7 @@ func (c *exprCompiler) finish(tree *parser.Tree, text string, pos lexer.Position
 		return nil
 	}
 	e.Prog = prog
+	e.node = tree.Node
 	return e
 }
 

@@ -45,6 +45,34 @@ func (c *compiler) plan() {
 			direct(lv.Key)
 		}
 	}
+	// Small expressions of fields and constants skip the VM altogether.
+	slotOf := func(name string) int {
+		for i, n := range c.slots[:p.argBase] {
+			if n == name && c.kinds[i] != value.KindRecord {
+				return i
+			}
+		}
+		return -1
+	}
+	fast := func(e *Expr) {
+		if e != nil && e.node != nil {
+			if f, ok := buildFast(e.node, slotOf); ok {
+				e.fast = f
+			}
+		}
+	}
+	for _, s := range p.steps {
+		fast(s.Where)
+		fast(s.Let)
+	}
+	for _, a := range p.args {
+		fast(a)
+	}
+	for _, gr := range p.groupings {
+		for _, lv := range gr.Levels {
+			fast(lv.Key)
+		}
+	}
 	if len(p.groupings) == 1 {
 		gr := p.groupings[0]
 		var keys []string

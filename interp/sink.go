@@ -124,8 +124,10 @@ func (b *builder) add(rec value.Record) error {
 func (b *builder) process(rec value.Record) error {
 	p := b.p
 	args := rec[p.argBase:p.width]
-	if err := b.global.Add(nil, args); err != nil {
-		return b.specError(-1, err)
+	if len(p.global) > 0 { // the report-wide aggregates, when a band shows any
+		if err := b.global.Add(nil, args); err != nil {
+			return b.specError(-1, err)
+		}
 	}
 	if b.par != nil {
 		b.par.add(recordKeys(rec, p.groupings[0]), args)

@@ -77,14 +77,48 @@ func (p *Program) transform(params map[string]any) func(value.Record) (value.Rec
 	for i, a := range p.args {
 		argLabel[i] = "aggregate argument " + a.Text
 	}
+	// The VM's environment is loaded only if some expression needs the VM.
+	needEnv := false
+	vmNeeded := func(e *Expr) {
+		if e != nil && e.fast == nil && e.slot < 0 {
+			needEnv = true
+		}
+	}
+	for _, s := range p.steps {
+		if s.Where != nil {
+			needEnv = needEnv || s.Where.fast == nil
+		} else {
+			needEnv = needEnv || s.Let.fast == nil
+		}
+	}
+	for _, gr := range p.groupings {
+		for _, lv := range gr.Levels {
+			vmNeeded(lv.Key)
+		}
+	}
+	for _, a := range p.args {
+		vmNeeded(a)
+	}
+	eval := func(e *Expr, label string, rec value.Record) (any, error) {
+		if e.fast != nil {
+			v, err := e.fast(rec)
+			if err != nil {
+				return nil, fastRunError(e, label, err)
+			}
+			return v, nil
+		}
+		return ev.eval(e, label)
+	}
 	transform := func(rec value.Record) (value.Record, bool, error) {
 		for len(rec) < width {
 			rec = append(rec, nil)
 		}
-		ev.loadRecord(rec)
+		if needEnv {
+			ev.loadRecord(rec)
+		}
 		for si, s := range p.steps {
 			if s.Where != nil {
-				v, err := ev.eval(s.Where, "where clause")
+				v, err := eval(s.Where, "where clause", rec)
 				if err != nil {
 					return rec, false, err
 				}
@@ -97,7 +131,7 @@ func (p *Program) transform(params map[string]any) func(value.Record) (value.Rec
 				}
 				continue
 			}
-			v, err := ev.eval(s.Let, letLabel[si])
+			v, err := eval(s.Let, letLabel[si], rec)
 			if err != nil {
 				return rec, false, err
 			}
@@ -112,7 +146,7 @@ func (p *Program) transform(params map[string]any) func(value.Record) (value.Rec
 					k++
 					continue
 				}
-				v, err := ev.eval(lv.Key, keyLabel[k])
+				v, err := eval(lv.Key, keyLabel[k], rec)
 				k++
 				if err != nil {
 					return rec, false, err
@@ -125,7 +159,7 @@ func (p *Program) transform(params map[string]any) func(value.Record) (value.Rec
 				rec[p.argBase+i] = rec[a.slot]
 				continue
 			}
-			v, err := ev.eval(a, argLabel[i])
+			v, err := eval(a, argLabel[i], rec)
 			if err != nil {
 				return rec, false, err
 			}
@@ -191,4 +225,12 @@ func (p *Program) loadSlotsFor(e *Expr) []int {
 		}
 	}
 	return out
+}
+
+// fastRunError positions an error of a fast expression like the VM's.
+func fastRunError(e *Expr, what string, err error) error {
+	if fe, ok := err.(*fastError); ok {
+		return &EvalError{Pos: posAt(e.Pos, e.Text, fe.from), What: what, Err: fe.err}
+	}
+	return &EvalError{Pos: e.Pos, What: what, Err: err}
 }

@@ -1,0 +1,166 @@
+package interp
+
+import (
+	"github.com/expr-lang/expr/ast"
+
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// fastFn evaluates a small expression directly over a record, without the
+// VM: field reads, constants, arithmetic and comparisons — the shape of
+// most where clauses, lets and aggregate arguments (amount * quantity).
+// It has the VM path's semantics exactly (the same value functions); an
+// error carries the rune offset of the failing operator for its position.
+type fastFn func(rec value.Record) (any, error)
+
+// fastError is an error of a fast expression at rune offset from.
+type fastError struct {
+	from int
+	err  error
+}
+
+func (e *fastError) Error() string { return e.err.Error() }
+
+var fastArith = map[string]value.Op{
+	"__add": value.OpAdd, "__sub": value.OpSub, "__mul": value.OpMul, "__div": value.OpDiv, "__mod": value.OpMod,
+}
+
+var fastCmp = map[string]func(int) bool{
+	"__lt": func(c int) bool { return c < 0 }, "__le": func(c int) bool { return c <= 0 },
+	"__gt": func(c int) bool { return c > 0 }, "__ge": func(c int) bool { return c >= 0 },
+}
+
+// buildFast compiles n to a fastFn, or reports false when n has a node the
+// fast path does not handle (it then runs on the VM). slot maps a field
+// name to its record slot, or -1.
+func buildFast(n ast.Node, slot func(string) int) (fastFn, bool) {
+	switch x := n.(type) {
+	case *ast.IdentifierNode:
+		i := slot(x.Value)
+		if i < 0 {
+			return nil, false
+		}
+		return func(rec value.Record) (any, error) { return rec[i], nil }, true
+	case *ast.ConstantNode:
+		v := value.Normalize(x.Value)
+		return func(value.Record) (any, error) { return v, nil }, true
+	case *ast.StringNode:
+		v := x.Value
+		return func(value.Record) (any, error) { return v, nil }, true
+	case *ast.BoolNode:
+		v := x.Value
+		return func(value.Record) (any, error) { return v, nil }, true
+	case *ast.NilNode:
+		return func(value.Record) (any, error) { return nil, nil }, true
+	case *ast.ConditionalNode:
+		c, ok1 := buildFast(x.Cond, slot)
+		a, ok2 := buildFast(x.Exp1, slot)
+		b, ok3 := buildFast(x.Exp2, slot)
+		if !ok1 || !ok2 || !ok3 {
+			return nil, false
+		}
+		return func(rec value.Record) (any, error) {
+			v, err := c(rec)
+			if err != nil {
+				return nil, err
+			}
+			if t, _ := v.(bool); t { // the condition is __truthy(…): a bool
+				return a(rec)
+			}
+			return b(rec)
+		}, true
+	case *ast.CallNode:
+		id, ok := x.Callee.(*ast.IdentifierNode)
+		if !ok {
+			return nil, false
+		}
+		args := make([]fastFn, len(x.Arguments))
+		for i, a := range x.Arguments {
+			if args[i], ok = buildFast(a, slot); !ok {
+				return nil, false
+			}
+		}
+		from := x.Location().From
+		if op, ok := fastArith[id.Value]; ok && len(args) == 2 {
+			l, r := args[0], args[1]
+			return func(rec value.Record) (any, error) {
+				a, err := l(rec)
+				if err != nil {
+					return nil, err
+				}
+				b, err := r(rec)
+				if err != nil {
+					return nil, err
+				}
+				v, err := value.Arith(op, a, b)
+				if err != nil {
+					return nil, &fastError{from, err}
+				}
+				return v, nil
+			}, true
+		}
+		if test, ok := fastCmp[id.Value]; ok && len(args) == 2 {
+			l, r := args[0], args[1]
+			return func(rec value.Record) (any, error) {
+				a, err := l(rec)
+				if err != nil {
+					return nil, err
+				}
+				b, err := r(rec)
+				if err != nil {
+					return nil, err
+				}
+				if a == nil || b == nil {
+					return nil, nil
+				}
+				c, err := value.Compare(a, b)
+				if err != nil {
+					return nil, &fastError{from, err}
+				}
+				return test(c), nil
+			}, true
+		}
+		if len(args) == 1 && (id.Value == "__truthy" || id.Value == "__not" || id.Value == "__neg") {
+			arg, name := args[0], id.Value
+			return func(rec value.Record) (any, error) {
+				v, err := arg(rec)
+				if err != nil {
+					return nil, err
+				}
+				var out any
+				switch name {
+				case "__truthy":
+					out, err = truthy(v)
+				case "__not":
+					if v == nil {
+						return nil, nil
+					}
+					var b bool
+					b, err = truthy(v)
+					out = !b
+				default:
+					out, err = value.Neg(v)
+				}
+				if err != nil {
+					return nil, &fastError{from, err}
+				}
+				return out, nil
+			}, true
+		}
+		if (id.Value == "__eq" || id.Value == "__ne") && len(args) == 2 {
+			l, r, eq := args[0], args[1], id.Value == "__eq"
+			return func(rec value.Record) (any, error) {
+				a, err := l(rec)
+				if err != nil {
+					return nil, err
+				}
+				b, err := r(rec)
+				if err != nil {
+					return nil, err
+				}
+				return value.Equal(a, b) == eq, nil
+			}, true
+		}
+	}
+	return nil, false
+}
