@@ -45,6 +45,47 @@ func (c *compiler) plan() {
 			direct(lv.Key)
 		}
 	}
+	// Source fields no expression reads are neither converted (CSV) nor
+	// selected (SQLite), unless the script declares their type: then bad
+	// values in them are still found.
+	used := map[string]bool{}
+	mark := func(e *Expr) {
+		if e != nil {
+			for _, r := range e.Refs {
+				used[r] = true
+			}
+		}
+	}
+	for _, s := range p.steps {
+		mark(s.Where)
+		mark(s.Let)
+	}
+	for _, a := range p.args {
+		mark(a)
+	}
+	for _, gr := range p.groupings {
+		for _, lv := range gr.Levels {
+			mark(lv.Key)
+		}
+	}
+	for _, ld := range p.lookups {
+		mark(ld.Left)
+	}
+	if p.detail != nil {
+		for _, col := range p.detail.Cols {
+			mark(col.Expr)
+		}
+		for _, part := range p.detail.Template {
+			mark(part.Expr)
+		}
+	}
+	p.unused = map[string]bool{}
+	for _, f := range p.source.Schema.Fields {
+		_, declared := p.source.Types[f.Name] // a declared type is always checked
+		if !used[f.Name] && !declared {
+			p.unused[f.Name] = true
+		}
+	}
 	// Small expressions of fields and constants skip the VM altogether.
 	slotOf := func(name string) int {
 		for i, n := range c.slots[:p.argBase] {

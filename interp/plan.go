@@ -145,9 +145,10 @@ type Program struct {
 	argIx      map[string]int
 	global     []agg.Spec
 	globalRefs []*aggRef
-	gslot      map[string]int // summary/report aggregate slot → index in global
-	needSort   bool           // buffer and sort records (detail over unsorted groups)
-	names      []string       // record slot names for the environment (index = slot)
+	gslot      map[string]int  // summary/report aggregate slot → index in global
+	needSort   bool            // buffer and sort records (detail over unsorted groups)
+	unused     map[string]bool // source fields no expression reads
+	names      []string        // record slot names for the environment (index = slot)
 	bands      []*render.Band
 	funcs      *funcTable
 }

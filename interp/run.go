@@ -235,7 +235,7 @@ func (p *Program) run(ctx context.Context, rc RunConfig) (res *Result, err error
 		}
 	}
 
-	src, cleanup, err := p.open(p.source, sourceOptions{params: params, extra: p.width - p.nSource, skip: skip,
+	src, cleanup, err := p.open(p.source, sourceOptions{params: params, extra: p.width - p.nSource, skip: skip, unused: p.unused,
 		onSkip: func(e *source.DataError) { noteSkip(p.dataError(e)) }})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", posString(p.source.Pos), err)

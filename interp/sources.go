@@ -281,6 +281,7 @@ func copyToTemp(fsys fs.FS, name string) (string, error) {
 
 // sourceOptions are the run-time settings of an opened source.
 type sourceOptions struct {
+	unused map[string]bool
 	params map[string]any
 	extra  int
 	skip   bool
@@ -297,7 +298,8 @@ func (p *Program) open(def *sourceDef, o sourceOptions) (recordSource, func(), e
 		return nil, nil, err
 	}
 	var src recordSource
-	base := source.Config{Types: def.Types, SampleRows: def.Sample, Extra: o.extra, SkipErrors: o.skip, OnSkip: o.onSkip}
+	base := source.Config{Types: def.Types, SampleRows: def.Sample, Extra: o.extra, SkipErrors: o.skip, OnSkip: o.onSkip,
+		Unused: o.unused}
 	switch def.Kind {
 	case "csv":
 		src, err = source.OpenCSV(r.fsys, r.name, source.CSVConfig{Config: base, Delimiter: def.Delimiter})

@@ -44,6 +44,12 @@ type Config struct {
 	// Extra is the number of spare slots each record gets beyond its schema
 	// fields (its capacity is len + Extra). Negative means zero.
 	Extra int
+
+	// Unused names columns the consumer never reads (matched exactly). A
+	// CSV source leaves them nil without converting them — their text is
+	// only checked to be valid UTF-8 — and a SQLite source does not select
+	// them (except those it orders by). The schema still lists them.
+	Unused map[string]bool
 }
 
 func (c Config) sampleRows() int {

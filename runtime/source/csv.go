@@ -35,8 +35,9 @@ type CSV struct {
 }
 
 type csvDecoder struct {
-	sc   csvScanner
-	cols []column
+	sc     csvScanner
+	cols   []column
+	unused []bool // columns left nil (Config.Unused)
 }
 
 // OpenCSV opens name in fsys, reads its header and infers the types of the
@@ -127,6 +128,12 @@ func (c *CSV) open(d *csvDecoder, delim byte) error {
 			fields[i].Scale = inf.scale[i]
 		}
 		d.cols[i] = column{name: n, kind: k, inferred: !declared[i]}
+		if c.cfg.Unused[n] {
+			if d.unused == nil {
+				d.unused = make([]bool, len(names))
+			}
+			d.unused[i] = true
+		}
 		switch k {
 		case value.KindString:
 			d.cols[i].strings = &interner{}
@@ -159,6 +166,13 @@ func (d *csvDecoder) decode(t *textSource, rec []any) error {
 			Err: fmt.Errorf("wrong number of fields: got %d, want %d", len(fields), len(d.cols))}
 	}
 	for i, f := range fields {
+		if d.unused != nil && d.unused[i] {
+			if !utf8.Valid(f) {
+				return &DataError{File: t.file, Line: d.sc.recLine, Record: t.record, Column: d.cols[i].name, Err: errInvalidUTF8}
+			}
+			rec[i] = nil
+			continue
+		}
 		v, err := d.cols[i].parseCell(f)
 		if err != nil {
 			return &DataError{File: t.file, Line: d.sc.recLine, Record: t.record, Column: d.cols[i].name, Err: err}

@@ -681,3 +681,25 @@ func TestCountersConcurrently(t *testing.T) {
 		t.Fatalf("skipped %d, ignored %v", c.Skipped(), j.IgnoredKeys())
 	}
 }
+
+func TestCSVUnusedColumns(t *testing.T) {
+	dir := writeFile(t, "u.csv", "a,b,c\n1,x,2024-01-01\n2,y,not a date\n3,\xff,2024-01-03\n")
+	c, err := OpenCSV(os.DirFS(dir), "u.csv", CSVConfig{Config: Config{Unused: map[string]bool{"b": true, "c": true},
+		Types: map[string]value.Kind{"c": value.KindDate}, SkipErrors: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ch, err := c.Fetch(context.Background(), stream.Position{}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Unused columns are nil and not converted (the bad date passes), but
+	// invalid UTF-8 is still a data error.
+	if len(ch.Records) != 2 || ch.Records[0][0] != int64(1) || ch.Records[0][1] != nil || ch.Records[1][2] != nil || c.Skipped() != 1 {
+		t.Errorf("records %v, skipped %d", ch.Records, c.Skipped())
+	}
+	if len(c.Schema().Fields) != 3 {
+		t.Errorf("schema %v", c.Schema())
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -126,10 +127,11 @@ func (s *SQLite) open(ctx context.Context, stamp string) error {
 		}
 		s.table, s.keyset = ti, ti.rowid != ""
 		columns, decls = ti.columns, ti.decls
-		s.selectList = selectList(columns)
+		full := selectList(columns)
+		s.selectList = s.projection(columns)
 		from := " FROM " + quoteIdent(ti.name)
 		sample = func(n int) (*sql.Rows, error) {
-			return s.db.QueryContext(ctx, "SELECT "+s.selectList+from+" LIMIT ?", n)
+			return s.db.QueryContext(ctx, "SELECT "+full+from+" LIMIT ?", n)
 		}
 		s.cursorSQL = "SELECT " + s.selectList + from
 		s.countSQL = "SELECT COUNT(*)" + from
@@ -419,6 +421,21 @@ func scanTargets(dst []any) []any {
 		ptrs[i] = &dst[i]
 	}
 	return ptrs
+}
+
+// projection is the select list of a table's fetches: columns the
+// consumer never reads (Config.Unused, unless ordered by) are NULL, so
+// SQLite neither reads nor converts them.
+func (s *SQLite) projection(columns []string) string {
+	parts := make([]string, len(columns))
+	for i, c := range columns {
+		if s.cfg.Unused[c] && !slices.Contains(s.cfg.OrderBy, c) {
+			parts[i] = "NULL"
+		} else {
+			parts[i] = "+" + quoteIdent(c)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 func selectList(columns []string) string {

@@ -633,3 +633,17 @@ func TestPositionEquality(t *testing.T) {
 		t.Error(e.Error())
 	}
 }
+
+func TestSQLiteUnusedColumnsNotSelected(t *testing.T) {
+	path := salesDB(t, 20)
+	s := openSQLite(t, path, SQLiteConfig{Table: "sales", OrderBy: []string{"territory"}, Config: Config{Unused: map[string]bool{"amount": true, "territory": true}}})
+	recs := fetchAll(t, s, 7)
+	ai, ti := s.Schema().Index("amount"), s.Schema().Index("territory")
+	last := recs[len(recs)-1] // NULL territories sort first
+	if len(recs) != 20 || last[ai] != nil || last[ti] == nil {
+		t.Errorf("unused amount must be nil, ordered territory kept: %v", last)
+	}
+	if q := s.QuerySQL(stream.Position{}); !strings.Contains(q, "NULL") || strings.Contains(q, `+"amount"`) {
+		t.Errorf("SQL selects an unused column: %s", q)
+	}
+}
