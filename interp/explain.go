@@ -312,7 +312,7 @@ func (p *Program) explainSource(params map[string]any) (PlanSource, error) {
 		return ps, nil
 	}
 	ps.Bound = queryBindings(def.Query, params)
-	src, cleanup, err := p.open(def, sourceOptions{params: params})
+	src, cleanup, err := p.open(def, sourceOptions{params: params, unused: p.unused})
 	if err != nil {
 		return ps, fmt.Errorf("%s: %w", posString(def.Pos), err)
 	}

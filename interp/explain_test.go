@@ -172,8 +172,8 @@ func TestExplainStrategies(t *testing.T) {
 			"group   territory: streaming, one open group, at most 10000 groups",
 			"        streaming: an index on sales(territory) serves ORDER BY territory, pushed down to SQLite",
 			"        order by pushed down: territory",
-			`        first chunk: SELECT rowid, +"id", +"territory", +"customer", +"amount", +"sale_date" FROM "sales" ORDER BY "territory", rowid LIMIT ?`,
-			`        next chunks: SELECT rowid, +"id", +"territory", +"customer", +"amount", +"sale_date" FROM "sales" WHERE ("territory", rowid) > (?, ?) ORDER BY "territory", rowid LIMIT ?`,
+			`        first chunk: SELECT rowid, NULL, +"territory", NULL, NULL, NULL FROM "sales" ORDER BY "territory", rowid LIMIT ?`,
+			`        next chunks: SELECT rowid, NULL, +"territory", NULL, NULL, NULL FROM "sales" WHERE ("territory", rowid) > (?, ?) ORDER BY "territory", rowid LIMIT ?`,
 			"buffering: none",
 		},
 		check: func(t *testing.T, p *Plan) {
@@ -191,7 +191,7 @@ func TestExplainStrategies(t *testing.T) {
 		text: []string{
 			"group   territory: hash, at most 10000 groups",
 			"        hash: no index on plain(territory) (CREATE INDEX … ON plain(territory) makes the report stream)",
-			`        next chunks: SELECT rowid, +"id", +"territory", +"customer", +"amount", +"sale_date" FROM "plain" WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+			`        next chunks: SELECT rowid, NULL, +"territory", NULL, NULL, NULL FROM "plain" WHERE rowid > ? ORDER BY rowid LIMIT ?`,
 		},
 		check: func(t *testing.T, p *Plan) {
 			if p.Source.OrderByPushedDown != nil {
