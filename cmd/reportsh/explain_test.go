@@ -17,7 +17,7 @@ func TestExplain(t *testing.T) {
 	for _, want := range []string{
 		"plan for " + script + ` ("Sales by territory")`,
 		"params  since: date = 2024-06-01 (set)",
-		`        next chunks: SELECT rowid, +"id", `,
+		`        next chunks: SELECT rowid, NULL, +"territory", `,
 		"lookup  cust: sqlite data/sales.db table customers on customer_id == id — one query per chunk",
 		"stage   where sale_date >= since && amount >= min_amount",
 		"group   territory: hash, at most 10000 groups",
