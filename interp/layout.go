@@ -19,6 +19,15 @@ func (c *compiler) plan() {
 	}
 	p.width = len(c.slots)
 	p.names = c.slots
+	// slotOf maps a field, lookup-free name to its record slot, or -1.
+	slotOf := func(name string) int {
+		for i, n := range c.slots[:p.argBase] {
+			if n == name && c.kinds[i] != value.KindRecord {
+				return i
+			}
+		}
+		return -1
+	}
 	// Group keys and aggregate arguments that are bare field names read
 	// their slot directly: no VM run per record for them.
 	direct := func(e *Expr) {
@@ -26,15 +35,8 @@ func (c *compiler) plan() {
 			return
 		}
 		e.slot = -1
-		name := strings.TrimSpace(e.Text)
-		if !isIdent(name) {
-			return
-		}
-		for i, n := range c.slots[:p.argBase] {
-			if n == name && c.kinds[i] != value.KindRecord {
-				e.slot = i
-				return
-			}
+		if name := strings.TrimSpace(e.Text); isIdent(name) {
+			e.slot = slotOf(name)
 		}
 	}
 	for _, a := range p.args {
@@ -87,14 +89,6 @@ func (c *compiler) plan() {
 		}
 	}
 	// Small expressions of fields and constants skip the VM altogether.
-	slotOf := func(name string) int {
-		for i, n := range c.slots[:p.argBase] {
-			if n == name && c.kinds[i] != value.KindRecord {
-				return i
-			}
-		}
-		return -1
-	}
 	fast := func(e *Expr) {
 		if e != nil && e.node != nil {
 			if f, ok := buildFast(e.node, slotOf); ok {
