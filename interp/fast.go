@@ -84,11 +84,7 @@ func buildFast(n ast.Node, slot func(string) int) (fastFn, bool) {
 		if op, ok := fastArith[id.Value]; ok && len(args) == 2 {
 			l, r := args[0], args[1]
 			return func(rec value.Record) (any, error) {
-				a, err := l(rec)
-				if err != nil {
-					return nil, err
-				}
-				b, err := r(rec)
+				a, b, err := both(l, r, rec)
 				if err != nil {
 					return nil, err
 				}
@@ -102,11 +98,7 @@ func buildFast(n ast.Node, slot func(string) int) (fastFn, bool) {
 		if test, ok := fastCmp[id.Value]; ok && len(args) == 2 {
 			l, r := args[0], args[1]
 			return func(rec value.Record) (any, error) {
-				a, err := l(rec)
-				if err != nil {
-					return nil, err
-				}
-				b, err := r(rec)
+				a, b, err := both(l, r, rec)
 				if err != nil {
 					return nil, err
 				}
@@ -150,11 +142,7 @@ func buildFast(n ast.Node, slot func(string) int) (fastFn, bool) {
 		if (id.Value == "__eq" || id.Value == "__ne") && len(args) == 2 {
 			l, r, eq := args[0], args[1], id.Value == "__eq"
 			return func(rec value.Record) (any, error) {
-				a, err := l(rec)
-				if err != nil {
-					return nil, err
-				}
-				b, err := r(rec)
+				a, b, err := both(l, r, rec)
 				if err != nil {
 					return nil, err
 				}
@@ -163,4 +151,17 @@ func buildFast(n ast.Node, slot func(string) int) (fastFn, bool) {
 		}
 	}
 	return nil, false
+}
+
+// both evaluates the operands of a binary operator, left first.
+func both(l, r fastFn, rec value.Record) (any, any, error) {
+	a, err := l(rec)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := r(rec)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, b, nil
 }

@@ -50,24 +50,12 @@ func (c *compiler) plan() {
 	// Source fields no expression reads are neither converted (CSV) nor
 	// selected (SQLite), unless the script declares their type: then bad
 	// values in them are still found.
-	used := map[string]bool{}
+	used := p.recordRefs()
 	mark := func(e *Expr) {
 		if e != nil {
 			for _, r := range e.Refs {
 				used[r] = true
 			}
-		}
-	}
-	for _, s := range p.steps {
-		mark(s.Where)
-		mark(s.Let)
-	}
-	for _, a := range p.args {
-		mark(a)
-	}
-	for _, gr := range p.groupings {
-		for _, lv := range gr.Levels {
-			mark(lv.Key)
 		}
 	}
 	for _, ld := range p.lookups {

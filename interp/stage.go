@@ -17,9 +17,9 @@ func posString(p lexer.Position) string {
 	return fmt.Sprintf("%s:%d:%d", p.Filename, p.Line, p.Column)
 }
 
-// loadSlots are the record slots (source fields and lookups) that the
-// per-record expressions read.
-func (p *Program) loadSlots() []int {
+// recordRefs returns the names the per-record expressions read: where,
+// let, group keys and aggregate arguments.
+func (p *Program) recordRefs() map[string]bool {
 	used := map[string]bool{}
 	mark := func(e *Expr) {
 		if e != nil {
@@ -40,6 +40,13 @@ func (p *Program) loadSlots() []int {
 	for _, a := range p.args {
 		mark(a)
 	}
+	return used
+}
+
+// loadSlots are the record slots (source fields and lookups) that the
+// per-record expressions read.
+func (p *Program) loadSlots() []int {
+	used := p.recordRefs()
 	var out []int
 	for i := 0; i < p.nSource+len(p.lookups); i++ {
 		if used[p.names[i]] {
