@@ -235,8 +235,13 @@ func (p *Program) run(ctx context.Context, rc RunConfig) (res *Result, err error
 		}
 	}
 
+	// A sink that keeps no record lets the source reuse their slots.
+	var recycle *source.Recycler
+	if !p.needSort && p.detail == nil && rc.aggWorkers <= 1 {
+		recycle = source.NewRecycler()
+	}
 	src, cleanup, err := p.open(p.source, sourceOptions{params: params, extra: p.width - p.nSource, skip: skip, unused: p.unused,
-		onSkip: func(e *source.DataError) { noteSkip(p.dataError(e)) }})
+		onSkip: func(e *source.DataError) { noteSkip(p.dataError(e)) }, recycle: recycle})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", posString(p.source.Pos), err)
 	}
@@ -308,12 +313,15 @@ func (p *Program) run(ctx context.Context, rc RunConfig) (res *Result, err error
 				}
 			}
 			b.endBatch()
+			if len(batch) > 0 {
+				recycle.Done(batch[len(batch)-1])
+			}
 			return nil
 		},
 		SinkStatus: b.status,
 		// Closing the groups is part of the pipeline, so its errors fail it
 		// and its final rejection counts reach the registry.
-		SinkEnd: func(context.Context) error { return b.finish() },
+		SinkEnd: func(context.Context) error { recycle.End(); return b.finish() },
 		Options: stream.Options{Name: p.title, ChunkSize: rc.ChunkSize, MemoryLimit: rc.MemoryLimit,
 			Registry: rc.Registry, Observer: stream.Observers(rc.Observer, stream.ObserverFunc(func(ev stream.Event) {
 				if cf, ok := ev.(stream.ChunkFetched); ok {

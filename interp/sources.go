@@ -286,6 +286,9 @@ type sourceOptions struct {
 	extra  int
 	skip   bool
 	onSkip func(*source.DataError)
+	// recycle, if not nil, lets the source reuse the slots of records the
+	// sink has finished with.
+	recycle *source.Recycler
 }
 
 // open opens a source for reading.
@@ -299,7 +302,7 @@ func (p *Program) open(def *sourceDef, o sourceOptions) (recordSource, func(), e
 	}
 	var src recordSource
 	base := source.Config{Types: def.Types, SampleRows: def.Sample, Extra: o.extra, SkipErrors: o.skip, OnSkip: o.onSkip,
-		Unused: o.unused}
+		Unused: o.unused, Recycle: o.recycle}
 	switch def.Kind {
 	case "csv":
 		src, err = source.OpenCSV(r.fsys, r.name, source.CSVConfig{Config: base, Delimiter: def.Delimiter})

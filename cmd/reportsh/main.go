@@ -87,6 +87,8 @@ Flags of run:
   --workers N              goroutines evaluating expressions (default: the number of CPUs)
   --stall-timeout D        fail a run that moves no record for D (default 30s)
   --stats                  print run statistics on stderr
+  --cpuprofile FILE        write a CPU profile (go tool pprof) of the run
+  --memprofile FILE        write a heap profile at the end of the run
   -q, --quiet              no warnings and no progress line on stderr
 
 On a terminal, a run that takes more than a second shows a progress line on

@@ -30,6 +30,8 @@ type runFlags struct {
 	quiet        bool
 	workers      int
 	stallTimeout time.Duration
+	cpuProfile   string
+	memProfile   string
 }
 
 func parseRunFlags(args []string) (*runFlags, error) {
@@ -126,6 +128,16 @@ func parseRunFlags(args []string) (*runFlags, error) {
 				return nil, fmt.Errorf("--stall-timeout needs a duration such as 30s, not %q", v)
 			}
 			f.stallTimeout = d
+		case "cpuprofile", "memprofile":
+			v, err := needVal()
+			if err != nil {
+				return nil, err
+			}
+			if strings.TrimLeft(name, "-") == "cpuprofile" {
+				f.cpuProfile = v
+			} else {
+				f.memProfile = v
+			}
 		case "stats":
 			f.stats = true
 		case "q", "quiet":
@@ -215,6 +227,16 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if format == "" && f.output != "" {
 		format = formatFromExt(f.output)
 	}
+	prof, err := startProfiles(f.cpuProfile, f.memProfile)
+	if err != nil {
+		fmt.Fprintf(stderr, "reportsh: %v\n", err)
+		return exitUsage
+	}
+	defer func() {
+		if err := prof.stop(); err != nil {
+			fmt.Fprintf(stderr, "reportsh: %v\n", err)
+		}
+	}()
 	start := time.Now()
 	// Every run is watched by a health monitor: a run that moves no record
 	// for --stall-timeout fails as stalled, and one over its memory limit

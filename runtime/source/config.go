@@ -50,6 +50,11 @@ type Config struct {
 	// only checked to be valid UTF-8 — and a SQLite source does not select
 	// them (except those it orders by). The schema still lists them.
 	Unused map[string]bool
+
+	// Recycle, if not nil, makes the source carve records from slabs it
+	// gets back through the Recycler once the consumer is done with them
+	// (see [Recycler]). Only a consumer that keeps no record may set it.
+	Recycle *Recycler
 }
 
 func (c Config) sampleRows() int {

@@ -50,8 +50,8 @@ func (s *SQLite) fetchCursor(ctx context.Context, after stream.Position, limit i
 		}
 	}()
 	cur.at = stream.Position{Offset: -1} // invalid until this fetch completes
-	recs := make([]value.Record, 0, min(limit, 1024))
-	slots := records{width: s.width, stride: s.stride}
+	slots := newRecords(s.cfg.Config, s.width, s.stride)
+	recs := slots.list(limit)
 	for {
 		ok, err := s.cursorRow(ctx)
 		if err != nil {

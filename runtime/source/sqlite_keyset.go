@@ -24,8 +24,8 @@ func (s *SQLite) fetchKeyset(ctx context.Context, after stream.Position, limit i
 	} else if key != nil && !s.validKey(key) {
 		return chunk, stream.Permanent(fmt.Errorf("%s: position %v was not returned by this source", s.file, after))
 	}
-	recs := make([]value.Record, 0, min(limit, 1024))
-	slots := records{width: s.width, stride: s.stride}
+	slots := newRecords(s.cfg.Config, s.width, s.stride)
+	recs := slots.list(limit)
 	raw := make([]any, 1+s.width)
 	ptrs := scanTargets(raw)
 	last := make([]any, len(s.orderI)+1) // the key of the last row read

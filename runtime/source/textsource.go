@@ -60,16 +60,27 @@ type textSource struct {
 	closed  bool
 }
 
-// records hands out record slots carved from small slabs.
+// records hands out record slots carved from small slabs, or, with a
+// Recycler, from one tagged slab per fetch.
 type records struct {
 	slab          []any
 	i             int
 	width, stride int
+	rc            *Recycler
+	tag           *slabTag
+}
+
+// newRecords returns the record maker of one fetch.
+func newRecords(cfg Config, width, stride int) records {
+	return records{width: width, stride: stride, rc: cfg.Recycle}
 }
 
 // next returns a record of width slots and stride capacity; remaining is
 // the number of records still wanted, to size a new slab.
 func (r *records) next(remaining int) []any {
+	if r.rc != nil {
+		return r.nextTagged(remaining)
+	}
 	if r.i+r.stride > len(r.slab) {
 		r.slab, r.i = make([]any, min(remaining, slabRecords)*r.stride), 0
 	}
@@ -78,8 +89,50 @@ func (r *records) next(remaining int) []any {
 	return rec
 }
 
+// nextTagged carves records of stride+1 slots from one slab for the whole
+// fetch (a second one if the first runs out), the last slot holding the
+// slab's tag, for the Recycler.
+func (r *records) nextTagged(remaining int) []any {
+	s := r.stride + 1
+	if r.i+s > len(r.slab) {
+		if r.tag != nil {
+			// The fetch's list of records outlives this slab's records
+			// (pipelines hold parts of it): it is not reused.
+			r.tag.recs = nil
+		}
+		r.tag = r.rc.get(min(remaining, maxTaggedRecords) * s)
+		r.slab, r.i = r.tag.slab, 0
+	}
+	rec := r.slab[r.i : r.i+r.width : r.i+s]
+	rec[:s][s-1] = r.tag
+	r.i += s
+	return rec
+}
+
+// list returns the slice a fetch of at most limit records collects them
+// in: with a Recycler, the first slab's, reused with it.
+func (r *records) list(limit int) []value.Record {
+	if r.rc == nil {
+		return make([]value.Record, 0, min(limit, 1024))
+	}
+	r.nextTagged(limit)
+	r.unget(r.slab[: r.width : r.stride+1])
+	if cap(r.tag.recs) < min(limit, maxTaggedRecords) {
+		r.tag.recs = make([]value.Record, 0, min(limit, maxTaggedRecords))
+	}
+	return r.tag.recs[:0]
+}
+
+// maxTaggedRecords bounds a recycled slab, whatever the fetch limit.
+const maxTaggedRecords = 4096
+
 // unget gives back the record next returned last, cleared.
 func (r *records) unget(rec []any) {
+	if r.rc != nil {
+		clear(rec[:cap(rec)-1])
+		r.i -= r.stride + 1
+		return
+	}
 	clear(rec)
 	r.i -= r.stride
 }
@@ -192,8 +245,8 @@ func (t *textSource) Fetch(ctx context.Context, after stream.Position, limit int
 	}
 	startByte := t.rd.pos()
 	t.atValid = false // until this fetch completes
-	recs := make([]value.Record, 0, min(limit, 1024))
-	slots := records{width: t.width, stride: t.stride}
+	slots := newRecords(t.cfg, t.width, t.stride)
+	recs := slots.list(limit)
 	done := false
 	for len(recs) < limit {
 		if len(recs)&255 == 0 {
