@@ -20,14 +20,15 @@ type column struct {
 // parseCell converts one CSV cell. Empty text is nil for every kind. The
 // common cases (strings, integers, plain decimals, ISO dates) are converted
 // from the bytes without building a string; everything else goes through
-// value.Parse, whose errors the fast paths never change.
-func (c *column) parseCell(b []byte) (any, error) {
+// value.Parse, whose errors the fast paths never change. valid says b is
+// known to be valid UTF-8.
+func (c *column) parseCell(b []byte, valid bool) (any, error) {
 	if len(b) == 0 {
 		return nil, nil
 	}
 	switch c.kind {
 	case value.KindString:
-		return c.strings.get(b)
+		return c.strings.get(b, valid)
 	case value.KindInt:
 		if i, ok := atoi(b); ok {
 			return i, nil
@@ -224,10 +225,11 @@ type internSlot struct {
 	box any
 }
 
-// get returns b as a boxed string, or errInvalidUTF8.
-func (in *interner) get(b []byte) (any, error) {
+// get returns b as a boxed string, or errInvalidUTF8 (unless valid says b
+// is known to be valid UTF-8).
+func (in *interner) get(b []byte, valid bool) (any, error) {
 	if in == nil || in.disabled || len(b) > internMaxLen {
-		if !utf8.Valid(b) {
+		if !valid && !utf8.Valid(b) {
 			return nil, errInvalidUTF8
 		}
 		return string(b), nil
@@ -246,7 +248,7 @@ func (in *interner) get(b []byte) (any, error) {
 			return e.box, nil
 		}
 	}
-	if !utf8.Valid(b) {
+	if !valid && !utf8.Valid(b) {
 		return nil, errInvalidUTF8
 	}
 	in.misses++

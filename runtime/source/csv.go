@@ -165,15 +165,16 @@ func (d *csvDecoder) decode(t *textSource, rec []any) error {
 		return &DataError{File: t.file, Line: d.sc.recLine, Record: t.record,
 			Err: fmt.Errorf("wrong number of fields: got %d, want %d", len(fields), len(d.cols))}
 	}
+	valid := d.sc.valid // the record's text is valid UTF-8
 	for i, f := range fields {
 		if d.unused != nil && d.unused[i] {
-			if !utf8.Valid(f) {
+			if !valid && !utf8.Valid(f) {
 				return &DataError{File: t.file, Line: d.sc.recLine, Record: t.record, Column: d.cols[i].name, Err: errInvalidUTF8}
 			}
 			rec[i] = nil
 			continue
 		}
-		v, err := d.cols[i].parseCell(f)
+		v, err := d.cols[i].parseCell(f, valid)
 		if err != nil {
 			return &DataError{File: t.file, Line: d.sc.recLine, Record: t.record, Column: d.cols[i].name, Err: err}
 		}

@@ -594,7 +594,7 @@ func TestFastParsers(t *testing.T) {
 func TestInterner(t *testing.T) {
 	var in interner
 	for i := range 2*internWays*internBuckets + 10 {
-		if _, err := in.get(fmt.Appendf(nil, "v%d", i)); err != nil {
+		if _, err := in.get(fmt.Appendf(nil, "v%d", i), false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -602,15 +602,15 @@ func TestInterner(t *testing.T) {
 		t.Error("interner kept going on unique values")
 	}
 	var rep interner
-	a, _ := rep.get([]byte("North"))
-	b, _ := rep.get([]byte("North"))
+	a, _ := rep.get([]byte("North"), false)
+	b, _ := rep.get([]byte("North"), false)
 	if a != b || rep.hits != 1 {
 		t.Error("repeat not shared")
 	}
-	if _, err := rep.get([]byte("\xff")); err != errInvalidUTF8 {
+	if _, err := rep.get([]byte("\xff"), false); err != errInvalidUTF8 {
 		t.Error("invalid UTF-8 accepted")
 	}
-	if v, _ := rep.get([]byte(strings.Repeat("y", 100))); v != strings.Repeat("y", 100) {
+	if v, _ := rep.get([]byte(strings.Repeat("y", 100)), false); v != strings.Repeat("y", 100) {
 		t.Error("long value")
 	}
 }

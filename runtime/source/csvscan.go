@@ -36,6 +36,7 @@ type csvScanner struct {
 	scratch []byte
 	ends    []int
 	recLine int64 // line where the last record returned starts
+	valid   bool  // the last record's text is known to be valid UTF-8
 }
 
 // next returns the fields of the next record and advances t.line past it.
@@ -57,19 +58,25 @@ func (s *csvScanner) next(t *textSource) ([][]byte, error) {
 			continue
 		}
 		s.recLine = t.line
-		if bytes.IndexByte(line, '"') >= 0 {
-			return s.quoted(t)
-		}
+		// Only a field that starts with a quote is quoted (elsewhere a
+		// quote is an ordinary character), so splitting at delimiters is
+		// right unless some field starts with one.
 		s.fields = s.fields[:0]
+		rest := line
 		for {
-			i := bytes.IndexByte(line, s.delim)
+			if len(rest) > 0 && rest[0] == '"' {
+				s.valid = false
+				return s.quoted(t)
+			}
+			i := bytes.IndexByte(rest, s.delim)
 			if i < 0 {
 				break
 			}
-			s.fields = append(s.fields, line[:i])
-			line = line[i+1:]
+			s.fields = append(s.fields, rest[:i])
+			rest = rest[i+1:]
 		}
-		s.fields = append(s.fields, line)
+		s.fields = append(s.fields, rest)
+		s.valid = rd.r+n <= rd.valid
 		rd.r += n
 		t.line++
 		return s.fields, nil

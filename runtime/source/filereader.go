@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 const (
@@ -29,10 +30,13 @@ type fileReader struct {
 	name string
 	f    fs.File
 	buf  []byte
-	r, w int   // unread data is buf[r:w]
-	off  int64 // file offset of buf[0]
-	eof  bool  // the file has no data after buf[w]
-	read *atomic.Int64
+	r, w int // unread data is buf[r:w]
+	// valid: buf[r:valid] is known to be valid UTF-8 (when valid > r), so
+	// the fields of records inside it need no check of their own.
+	valid int
+	off   int64 // file offset of buf[0]
+	eof   bool  // the file has no data after buf[w]
+	read  *atomic.Int64
 }
 
 // pos returns the file offset of the next unread byte.
@@ -80,7 +84,33 @@ func (fr *fileReader) seek(at int64) error {
 }
 
 func (fr *fileReader) reset(at int64) {
-	fr.r, fr.w, fr.off, fr.eof = 0, 0, at, false
+	fr.r, fr.w, fr.valid, fr.off, fr.eof = 0, 0, 0, at, false
+}
+
+// validate extends the valid prefix over the buffered data: one check of a
+// whole block instead of one per field. A rune cut by the end of the
+// buffer waits for the next fill; data that is not valid UTF-8 leaves the
+// prefix where it is, and its records are checked field by field.
+func (fr *fileReader) validate() {
+	from := max(fr.valid, fr.r)
+	data := fr.buf[from:fr.w]
+	end := len(data)
+	if !fr.eof {
+		// Back off from a rune the buffer's end cuts.
+		for i := 1; i < utf8.UTFMax && i <= end; i++ {
+			if c := data[end-i]; c < utf8.RuneSelf {
+				break
+			} else if utf8.RuneStart(c) {
+				if !utf8.FullRune(data[end-i:]) {
+					end -= i
+				}
+				break
+			}
+		}
+	}
+	if utf8.Valid(data[:end]) {
+		fr.valid = from + end
+	}
 }
 
 // fill reads more data after buf[w], keeping the unread data (which moves
@@ -93,6 +123,7 @@ func (fr *fileReader) fill() (bool, error) {
 	if fr.r > 0 {
 		n := copy(fr.buf, fr.buf[fr.r:fr.w])
 		fr.off += int64(fr.r)
+		fr.valid = max(fr.valid-fr.r, 0)
 		fr.r, fr.w = 0, n
 	}
 	if fr.w == len(fr.buf) {
@@ -109,12 +140,14 @@ func (fr *fileReader) fill() (bool, error) {
 		fr.read.Add(int64(n))
 		if errors.Is(err, io.EOF) {
 			fr.eof = true
+			fr.validate()
 			return n > 0, nil
 		}
 		if err != nil {
 			return n > 0, err
 		}
 		if n > 0 {
+			fr.validate()
 			return true, nil
 		}
 	}
