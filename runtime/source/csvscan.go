@@ -45,6 +45,26 @@ type csvScanner struct {
 func (s *csvScanner) next(t *textSource) ([][]byte, error) {
 	rd := &t.rd
 	for {
+		// The common case: a whole unquoted line in the buffer.
+		fields, n, st := splitLine(rd.buf[rd.r:rd.w], s.delim, s.fields)
+		s.fields = fields
+		switch {
+		case st == splitOK && len(fields) == 1 && len(fields[0]) == 0: // an empty line
+			rd.r += n
+			t.line++
+			continue
+		case st == splitOK:
+			s.recLine = t.line
+			s.valid = rd.r+n <= rd.valid
+			rd.r += n
+			t.line++
+			return fields, nil
+		case st == splitQuoted:
+			s.recLine = t.line
+			s.valid = false
+			return s.quoted(t)
+		}
+		// The line runs past the buffer: read more, or it is the last.
 		line, n, err := rd.peekLine()
 		if err != nil {
 			if errors.Is(err, errRecordTooLong) {
