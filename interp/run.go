@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -94,6 +95,9 @@ type Result struct {
 
 // maxWarnings bounds the skipped-record messages kept in the totals.
 const maxWarnings = 10
+
+// outputBuffer is the size of the buffer the report is written through.
+const outputBuffer = 64 << 10
 
 // Run executes the report. It is safe to call concurrently on one Program.
 //
@@ -266,8 +270,18 @@ func (p *Program) run(ctx context.Context, rc RunConfig) (res *Result, err error
 	}
 	res = &Result{Title: p.title}
 	var r render.Renderer
+	// The report is written through a buffer flushed after every batch of
+	// records and at the end: rows still appear as their records are read,
+	// with one write per batch rather than per row.
+	var bw *bufio.Writer
 	if rc.Output != nil {
-		r, err = render.New(formatOf(rc), rc.Output, render.Options{Color: rc.Color})
+		bw = bufio.NewWriterSize(rc.Output, outputBuffer)
+		defer func() {
+			if ferr := bw.Flush(); ferr != nil && err == nil {
+				err = &SinkError{Err: ferr}
+			}
+		}()
+		r, err = render.New(formatOf(rc), bw, render.Options{Color: rc.Color})
 		if err != nil {
 			src.Close()
 			return nil, err
@@ -313,6 +327,11 @@ func (p *Program) run(ctx context.Context, rc RunConfig) (res *Result, err error
 				}
 			}
 			b.endBatch()
+			if bw != nil && bw.Buffered() > 0 {
+				if err := bw.Flush(); err != nil {
+					return &SinkError{Err: err}
+				}
+			}
 			if len(batch) > 0 {
 				recycle.Done(batch[len(batch)-1])
 			}

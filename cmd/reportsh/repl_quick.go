@@ -167,6 +167,9 @@ func (s *Session) quick(ctx context.Context, input string, src *srcText, whereAt
 			band = e.Band
 		}
 	}
+	if q.mode == rowMode && len(rows) > 1 {
+		rows = rows[:1] // the run stops at its first batch of records, not its first row
+	}
 	if band == nil {
 		if q.mode == groupMode {
 			fmt.Fprintln(s.out, "no groups")
