@@ -12,24 +12,26 @@ package agg
 // results (not their states).
 func (e *Engine) close(g *gstate) error {
 	p := &e.levels[g.level]
+	level := int(g.level)
 	// One allocation for the keys and the results.
-	buf := make([]any, g.level+1+len(p.specs))
-	grp := &Group{Level: g.level, Keys: buf[: g.level+1 : g.level+1], Results: buf[g.level+1:], Count: g.count}
+	buf := make([]any, level+1+len(p.specs))
+	grp := &Group{Level: level, Keys: buf[: level+1 : level+1], Results: buf[level+1:], Count: g.count}
 	for s := g; s != nil && s.level >= 0; s = s.parent {
 		grp.Keys[s.level] = s.key
 	}
 	for i := range p.specs {
-		grp.Results[i] = g.acc(p, i).Result()
+		grp.Results[i] = g.result(p, i)
 	}
 	e.fillWaiting(g)
 	if len(p.pot) > 0 {
-		g.parent.waiting = append(g.parent.waiting, grp)
+		x := g.parent.extra()
+		x.waiting = append(x.waiting, grp)
 	}
-	if g.level >= e.hold {
+	if level >= e.hold {
 		e.pending = append(e.pending, grp)
 		return nil
 	}
-	if g.level == e.hold-1 {
+	if level == e.hold-1 {
 		if err := e.flush(); err != nil {
 			return err
 		}
@@ -40,7 +42,7 @@ func (e *Engine) close(g *gstate) error {
 // fillWaiting completes the PERCENT_OF_TOTAL shares of g's closed children
 // with g's totals.
 func (e *Engine) fillWaiting(g *gstate) {
-	if len(g.waiting) == 0 {
+	if g.x == nil || len(g.x.waiting) == 0 {
 		return
 	}
 	p := &e.gplan
@@ -51,13 +53,13 @@ func (e *Engine) fillWaiting(g *gstate) {
 	for j := range p.hidden {
 		totals[j] = g.hiddenTotal(p, j)
 	}
-	for _, c := range g.waiting {
+	for _, c := range g.x.waiting {
 		for _, r := range e.levels[c.Level].pot {
 			c.Results[r.spec] = PercentOf(c.Results[r.spec], totals[r.hidden])
 		}
 	}
-	clear(g.waiting)
-	g.waiting = g.waiting[:0]
+	clear(g.x.waiting)
+	g.x.waiting = g.x.waiting[:0]
 }
 
 // flush emits the held-back groups.

@@ -19,11 +19,14 @@ type plan struct {
 	seqd   []bool   // spec i is FIRST or LAST (fed through AddAt when sequenced)
 	hidden []int    // args of hidden SUMs the next level's PERCENT_OF_TOTAL divides by
 	pot    []potRef // this level's PERCENT_OF_TOTAL specs
-	// slots places the states of the specs, then of the hidden sums: i ≥ 0
-	// is cells[i], i < 0 is other[^i] (see gstate).
-	slots  []int
-	cellFs []Func // the function of each cell
-	nother int
+	// ops places the states of the specs, then of the hidden sums, in the
+	// columns of a group's block (see block.go and layout.go); feed are
+	// those with a state of their own, fed in this order; nwords, nsums,
+	// nvals and nother are the sizes of a group's runs of the columns.
+	ops                          []op
+	feed                         []op
+	nwords, nsums, nvals, nother int
+	blk                          *block // where the next groups are allocated
 }
 
 // potRef ties a PERCENT_OF_TOTAL spec to the parent's hidden total (index
@@ -49,36 +52,6 @@ type argCheck struct {
 	spec  int
 	name  string
 	f     Func
-}
-
-// gstate is the state of one group (or of the global scope, level -1).
-// The states of its aggregates live in cells (the hot functions, one
-// array) and other (the rest, behind the Accumulator interface), placed by
-// the plan's slots.
-type gstate struct {
-	level    int
-	key      any // interned first key seen
-	hk       any // groupKey(key)
-	parent   *gstate
-	cells    []cell
-	other    []Accumulator
-	count    int64
-	first    int64    // sequence number of the group's first record
-	children childMap // hash strategy
-	waiting  []*Group // closed children whose PERCENT_OF_TOTAL needs our totals
-}
-
-// acc returns the state of the plan's spec (or hidden sum) i.
-func (g *gstate) acc(p *plan, i int) Accumulator {
-	if s := p.slots[i]; s >= 0 {
-		return &g.cells[s]
-	}
-	return g.other[^p.slots[i]]
-}
-
-// hiddenTotal returns the value of the plan's hidden sum j.
-func (g *gstate) hiddenTotal(p *plan, j int) any {
-	return g.cells[p.slots[len(p.specs)+j]].Result()
 }
 
 // Engine computes the aggregates of one grouping configuration in one pass.
@@ -164,7 +137,7 @@ func NewEngine(cfg Config) *Engine {
 		e.levels[i].layout()
 		e.addChecks(&e.levels[i])
 	}
-	e.global = e.newState(&e.gplan, nil)
+	e.global = e.gplan.newState(nil)
 	if cfg.Sorted {
 		e.slots = make([]*gstate, n)
 		e.open = make([]bool, n)
@@ -182,25 +155,6 @@ func newPlan(level int, name string, max int, specs []Spec) plan {
 		p.seqd[i] = s.Func == First || s.Func == Last
 	}
 	return p
-}
-
-// layout assigns the states of the specs and hidden sums to cells or
-// other accumulators.
-func (p *plan) layout() {
-	p.slots = make([]int, 0, len(p.specs)+len(p.hidden))
-	for _, s := range p.specs {
-		if isCell(s.Func) {
-			p.slots = append(p.slots, len(p.cellFs))
-			p.cellFs = append(p.cellFs, s.Func)
-		} else {
-			p.slots = append(p.slots, ^p.nother)
-			p.nother++
-		}
-	}
-	for range p.hidden {
-		p.slots = append(p.slots, len(p.cellFs))
-		p.cellFs = append(p.cellFs, Sum)
-	}
 }
 
 func (e *Engine) addChecks(p *plan) {
@@ -224,33 +178,6 @@ func (e *Engine) addChecks(p *plan) {
 	for _, a := range p.hidden {
 		e.maxArg = max(e.maxArg, a)
 	}
-}
-
-func (e *Engine) newState(p *plan, parent *gstate) *gstate {
-	g := &gstate{level: p.level, parent: parent, cells: make([]cell, len(p.cellFs))}
-	for i, f := range p.cellFs {
-		g.cells[i].f = f
-	}
-	if p.nother > 0 {
-		g.other = make([]Accumulator, p.nother)
-		for i, s := range p.specs {
-			if slot := p.slots[i]; slot < 0 {
-				g.other[^slot] = New(s.Func, s.Param)
-			}
-		}
-	}
-	return g
-}
-
-// reset empties a state for reuse by the next group (streaming).
-func (g *gstate) reset() {
-	for i := range g.cells {
-		g.cells[i].Reset()
-	}
-	for _, a := range g.other {
-		a.Reset()
-	}
-	g.count = 0
 }
 
 // Add feeds one record: keys[i] is its key at level i, args the values of
@@ -321,31 +248,19 @@ func isSpecError(err error) bool {
 
 // feed adds a record's values to a group's accumulators.
 func (e *Engine) feed(g *gstate, p *plan, seq int64, args []any) error {
-	g.count++
-	for i := range p.specs {
-		v := present
-		if a := p.specs[i].Arg; a >= 0 {
-			v = args[a]
-		}
-		var err error
-		switch slot := p.slots[i]; {
-		case slot >= 0:
-			err = g.cells[slot].Add(v)
-		case e.sequenced && p.seqd[i]:
-			err = g.other[^slot].(Sequenced).AddAt(v, seq)
-		default:
-			err = g.other[^slot].Add(v)
-		}
-		if err != nil {
-			return &SpecError{Level: p.level, Name: p.name, Spec: i, Func: p.specs[i].Func, Err: err}
-		}
-	}
-	for j, a := range p.hidden {
-		if err := g.cells[p.slots[len(p.specs)+j]].Add(args[a]); err != nil {
-			return &SpecError{Level: p.level, Name: p.name, Spec: -1, Func: Sum, Err: err}
-		}
+	if i, err := g.feed(p, e.sequenced, seq, args); err != nil {
+		return specError(p, i, err)
 	}
 	return nil
+}
+
+// specError reports the failure of a plan's op i (a spec, or a hidden sum
+// after them).
+func specError(p *plan, i int, err error) error {
+	if i >= len(p.specs) {
+		return &SpecError{Level: p.level, Name: p.name, Spec: -1, Func: Sum, Err: err}
+	}
+	return &SpecError{Level: p.level, Name: p.name, Spec: i, Func: p.specs[i].Func, Err: err}
 }
 
 // reject counts a record rejected at level L and below, firing the
@@ -430,7 +345,7 @@ func (e *Engine) Current(level int, dst []any) ([]any, bool) {
 		}
 	}
 	for i := range p.specs {
-		dst = append(dst, g.acc(p, i).Result())
+		dst = append(dst, g.result(p, i))
 	}
 	for _, r := range p.pot {
 		num := dst[len(dst)-len(p.specs)+r.spec]
@@ -452,7 +367,7 @@ func (e *Engine) Current(level int, dst []any) ([]any, bool) {
 func (e *Engine) results(g *gstate, p *plan) []any {
 	res := make([]any, len(p.specs))
 	for i := range p.specs {
-		res[i] = g.acc(p, i).Result()
+		res[i] = g.result(p, i)
 	}
 	for _, r := range p.pot {
 		if r.hidden < 0 {

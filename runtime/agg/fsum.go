@@ -70,7 +70,11 @@ func (s *fsum) merge(o *fsum) {
 	s.overNeg = s.overNeg || o.overNeg
 }
 
+// reset empties the sum (a nil *fsum stays nil).
 func (s *fsum) reset() {
+	if s == nil {
+		return
+	}
 	s.partials = s.partials[:0]
 	s.nan, s.posInf, s.negInf, s.overflowPos, s.overNeg = false, false, false, false, false
 }

@@ -12,8 +12,8 @@ func (e *Engine) addHash(seq int64, keys, args []any) error {
 		k := keys[L]
 		hk := groupKey(k)
 		g := e.last[L]
-		if g == nil || g.parent != parent || g.hk != hk { // not the previous record's group
-			g = parent.children.get(hk)
+		if g == nil || g.parent != parent || g.hkey() != hk { // not the previous record's group
+			g = parent.kids().get(hk)
 		}
 		if g == nil {
 			p := &e.levels[L]
@@ -21,9 +21,10 @@ func (e *Engine) addHash(seq int64, keys, args []any) error {
 				e.reject(L, keys)
 				return nil
 			}
-			g = e.newState(p, parent)
-			g.key, g.hk, g.first = internKey(k), hk, seq
-			parent.children.put(hk, g)
+			g = p.newState(parent)
+			g.setKey(internKey(k), hk)
+			g.first = seq
+			parent.childMap().put(g.hkey(), g) // the interned key: the map pins no record
 			e.ngroups[L]++
 		}
 		if err := e.feed(g, &e.levels[L], seq, args); err != nil {
@@ -39,9 +40,13 @@ func (e *Engine) addHash(seq int64, keys, args []any) error {
 // each group's children before the group, as the streaming strategy does
 // over sorted input.
 func (e *Engine) emitChildren(p *gstate) error {
-	kids := make([]*gstate, 0, p.children.len())
-	p.children.each(func(c *gstate) { kids = append(kids, c) })
-	p.children = childMap{}
+	m := p.kids()
+	if m == nil {
+		return nil
+	}
+	kids := make([]*gstate, 0, m.len())
+	m.each(func(c *gstate) { kids = append(kids, c) })
+	*m = childMap{}
 	slices.SortFunc(kids, func(a, b *gstate) int { return canonCmp(a.key, b.key) })
 	for i, c := range kids {
 		if err := e.emitChildren(c); err != nil {
@@ -55,8 +60,20 @@ func (e *Engine) emitChildren(p *gstate) error {
 	return nil
 }
 
+// kids returns g's subgroups (nil: none).
+func (g *gstate) kids() *childMap {
+	if g.x == nil {
+		return nil
+	}
+	return &g.x.kids
+}
+
+// childMap returns g's subgroups, made if needed.
+func (g *gstate) childMap() *childMap { return &g.extra().kids }
+
 // childMap maps group keys to subgroups, with maps specialised for the
-// common key kinds (no interface hashing for int and string keys).
+// common key kinds (no interface hashing for int and string keys). get,
+// del and each take a nil *childMap as empty.
 type childMap struct {
 	ints  map[int64]*gstate
 	strs  map[string]*gstate
@@ -64,6 +81,9 @@ type childMap struct {
 }
 
 func (m *childMap) get(hk any) *gstate {
+	if m == nil {
+		return nil
+	}
 	switch k := hk.(type) {
 	case int64:
 		return m.ints[k]
@@ -108,6 +128,9 @@ func (m *childMap) len() int { return len(m.ints) + len(m.strs) + len(m.other) }
 
 // each calls f for every subgroup, in no particular order.
 func (m *childMap) each(f func(*gstate)) {
+	if m == nil {
+		return
+	}
 	for _, g := range m.ints {
 		f(g)
 	}

@@ -92,10 +92,8 @@ func sameShape(e, o *Engine) bool {
 }
 
 func mergeAccs(g, o *gstate, p *plan) error {
-	for i := range p.slots {
-		if err := g.acc(p, i).Merge(o.acc(p, i)); err != nil {
-			return fmt.Errorf("agg: merging: %w", err)
-		}
+	if err := g.merge(o, p); err != nil {
+		return fmt.Errorf("agg: merging: %w", err)
 	}
 	return nil
 }
@@ -104,13 +102,13 @@ func mergeAccs(g, o *gstate, p *plan) error {
 // the others move over.
 func (e *Engine) mergeChildren(g, o *gstate, shift int64) error {
 	var err error
-	o.children.each(func(oc *gstate) {
+	o.kids().each(func(oc *gstate) {
 		if err != nil {
 			return
 		}
-		gc := g.children.get(oc.hk)
+		gc := g.kids().get(oc.hkey())
 		if gc == nil {
-			g.children.put(oc.hk, oc)
+			g.childMap().put(oc.hkey(), oc)
 			e.adopt(oc, g, shift)
 			return
 		}
@@ -123,7 +121,9 @@ func (e *Engine) mergeChildren(g, o *gstate, shift int64) error {
 		}
 		err = e.mergeChildren(gc, oc, shift)
 	})
-	o.children = childMap{}
+	if m := o.kids(); m != nil {
+		*m = childMap{}
+	}
 	return err
 }
 
@@ -132,7 +132,7 @@ func (e *Engine) adopt(g, parent *gstate, shift int64) {
 	g.parent = parent
 	g.first += shift
 	e.ngroups[g.level]++
-	g.children.each(func(c *gstate) { e.adopt(c, g, shift) })
+	g.kids().each(func(c *gstate) { e.adopt(c, g, shift) })
 }
 
 // enforceLimits drops, level by level, the groups past each limit in order
@@ -147,7 +147,7 @@ func (e *Engine) enforceLimits() {
 		e.collect(e.global, L, &gs)
 		slices.SortFunc(gs, func(a, b *gstate) int { return cmp.Compare(a.first, b.first) })
 		for _, g := range gs[limit:] {
-			g.parent.children.del(g.hk)
+			g.parent.kids().del(g.hkey())
 			e.drop(g)
 		}
 		if !e.fired[L] {
@@ -157,8 +157,8 @@ func (e *Engine) enforceLimits() {
 }
 
 func (e *Engine) collect(g *gstate, L int, out *[]*gstate) {
-	g.children.each(func(c *gstate) {
-		if c.level == L {
+	g.kids().each(func(c *gstate) {
+		if int(c.level) == L {
 			*out = append(*out, c)
 		} else {
 			e.collect(c, L, out)
@@ -171,5 +171,5 @@ func (e *Engine) collect(g *gstate, L int, out *[]*gstate) {
 func (e *Engine) drop(g *gstate) {
 	e.rejected[g.level] += g.count
 	e.ngroups[g.level]--
-	g.children.each(e.drop)
+	g.kids().each(e.drop)
 }

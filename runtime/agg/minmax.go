@@ -87,33 +87,34 @@ func canonCmp(a, b any) int {
 	return strings.Compare(fmt.Sprintf("%T:%s", a, value.String(a)), fmt.Sprintf("%T:%s", b, value.String(b)))
 }
 
-// addMinMax is MIN and MAX over numbers, strings, bools, dates and
-// timestamps (value.Compare's order). Among equal values of different
-// representations (1 and 1.0) the canonical first one wins, so the result
-// does not depend on input order.
-func (c *cell) addMinMax(v any) error {
+// addMinMax folds v into *cur, the extreme so far (nil: none), for f Min
+// or Max: MIN and MAX over numbers, strings, bools, dates and timestamps
+// (value.Compare's order). Among equal values of different representations
+// (1 and 1.0) the canonical first one wins, so the result does not depend
+// on input order.
+func addMinMax(f Func, cur *any, v any) error {
 	if v == nil {
 		return nil
 	}
-	if c.cur == nil {
-		if err := checkKind(c.f, v); err != nil {
+	if *cur == nil {
+		if err := checkKind(f, v); err != nil {
 			return err
 		}
-		c.cur = v
+		*cur = v
 		return nil
 	}
-	r, err := compareValues(v, c.cur)
+	r, err := compareValues(v, *cur)
 	if err != nil {
-		if err := checkKind(c.f, v); err != nil {
+		if err := checkKind(f, v); err != nil {
 			return err
 		}
-		return fmt.Errorf("%s: %w", c.f, err)
+		return fmt.Errorf("%s: %w", f, err)
 	}
-	if c.f == Max {
+	if f == Max {
 		r = -r
 	}
-	if r < 0 || (r == 0 && tieMatters(v, c.cur) && canonCmp(v, c.cur) < 0) {
-		c.cur = v
+	if r < 0 || (r == 0 && tieMatters(v, *cur) && canonCmp(v, *cur) < 0) {
+		*cur = v
 	}
 	return nil
 }

@@ -47,12 +47,13 @@ func (e *Engine) addSorted(seq int64, keys, args []any) error {
 		e.dead[L] = false
 		g := e.slots[L]
 		if g == nil {
-			g = e.newState(p, parent)
+			g = p.newState(parent)
 			e.slots[L] = g
 		} else {
-			g.reset()
+			g.reset(p)
 		}
-		g.key, g.hk, g.first, g.parent = e.lastKey[L], hk, seq, parent
+		g.setKey(e.lastKey[L], hk)
+		g.first, g.parent = seq, parent
 		e.open[L] = true
 		e.ngroups[L]++
 		if err := e.feed(g, p, seq, args); err != nil {

@@ -13,19 +13,34 @@ import (
 //     into dec and restarts, so an int total never wraps;
 //   - decimals add into dec, exactly (value.Decimal moves from its int64
 //     coefficient to big.Int by itself when needed);
-//   - floats add into an exact Shewchuk sum.
+//   - floats add into an exact Shewchuk sum, an [fsum] that the owner of
+//     the state keeps apart (made by the first float) and passes to the
+//     methods that need it: an Engine keeps its groups' float parts in a
+//     column of their block that exists only once a float arrives, so the
+//     state of the common int and decimal sums is 40 bytes.
 //
 // The result's kind is that of the widest family seen: int (an integral
 // Decimal when the total leaves int64), decimal (scale = the largest scale
 // added), or float (the exact total of everything, rounded once).
 type sumState struct {
-	i        int64
-	dec      value.Decimal
-	fs       *fsum // allocated by the first float
-	n        int64 // non-nil values added
-	hasDec   bool
-	hasFloat bool
+	i   int64
+	dec value.Decimal
+	n   uint64 // non-nil values added × sumOne, | sumHasDec | sumHasFloat
 }
+
+// The flags and the unit of sumState.n.
+const (
+	sumHasDec   uint64 = 1 << iota // a decimal was added
+	sumHasFloat                    // a float was added
+	sumOne                         // one value
+	sumFlags    = sumOne - 1
+)
+
+// count returns the number of non-nil values added.
+func (s *sumState) count() int64 { return int64(s.n / sumOne) }
+
+func (s *sumState) hasDec() bool   { return s.n&sumHasDec != 0 }
+func (s *sumState) hasFloat() bool { return s.n&sumHasFloat != 0 }
 
 func (s *sumState) addInt(x int64) {
 	r := s.i + x
@@ -34,26 +49,23 @@ func (s *sumState) addInt(x int64) {
 		r = x
 	}
 	s.i = r
-	s.n++
+	s.n += sumOne
 }
 
 func (s *sumState) addDec(x value.Decimal) {
 	s.dec = s.dec.Add(x)
-	s.hasDec = true
-	s.n++
+	s.n = (s.n + sumOne) | sumHasDec
 }
 
-func (s *sumState) addFloat(x float64) {
-	if s.fs == nil {
-		s.fs = new(fsum)
-	}
-	s.fs.add(x)
-	s.hasFloat = true
-	s.n++
+// addFloat adds x to the float part fs.
+func (s *sumState) addFloat(fs *fsum, x float64) {
+	fs.add(x)
+	s.n = (s.n + sumOne) | sumHasFloat
 }
 
-// add adds a number; other kinds are a KindError for f.
-func (s *sumState) add(f Func, v any) error {
+// add adds a number, a float to *fs (made if nil); nil is skipped and
+// other kinds are a KindError for f.
+func (s *sumState) add(f Func, v any, fs **fsum) error {
 	switch x := v.(type) {
 	case nil:
 	case int64:
@@ -61,13 +73,18 @@ func (s *sumState) add(f Func, v any) error {
 	case value.Decimal:
 		s.addDec(x)
 	case float64:
-		s.addFloat(x)
+		if *fs == nil {
+			*fs = new(fsum)
+		}
+		s.addFloat(*fs, x)
 	default:
 		return checkKind(f, v)
 	}
 	return nil
 }
 
+// merge adds o's int and decimal parts, count and flags; the caller merges
+// the float parts.
 func (s *sumState) merge(o *sumState) {
 	if o.i != 0 {
 		n := s.n
@@ -75,23 +92,8 @@ func (s *sumState) merge(o *sumState) {
 		s.n = n
 	}
 	s.dec = s.dec.Add(o.dec)
-	if o.fs != nil {
-		if s.fs == nil {
-			s.fs = new(fsum)
-		}
-		s.fs.merge(o.fs)
-	}
-	s.n += o.n
-	s.hasDec = s.hasDec || o.hasDec
-	s.hasFloat = s.hasFloat || o.hasFloat
-}
-
-func (s *sumState) reset() {
-	fs := s.fs
-	if fs != nil {
-		fs.reset()
-	}
-	*s = sumState{fs: fs}
+	s.n += o.n &^ sumFlags
+	s.n |= o.n & sumFlags
 }
 
 // exact returns the int and decimal part of the total.
@@ -103,30 +105,31 @@ func (s *sumState) exact() value.Decimal {
 }
 
 // rat returns the exact finite total as a rational.
-func (s *sumState) rat() *big.Rat {
-	r := s.fs.rat()
+func (s *sumState) rat(fs *fsum) *big.Rat {
+	r := fs.rat()
 	return r.Add(r, decimalRat(s.exact()))
 }
 
 // float returns the total rounded once to float64.
-func (s *sumState) float() float64 {
-	if f, ok := s.fs.special(); ok {
+func (s *sumState) float(fs *fsum) float64 {
+	if f, ok := fs.special(); ok {
 		return f
 	}
 	if s.i == 0 && s.dec.IsZero() {
-		return s.fs.value()
+		return fs.value()
 	}
-	return ratFloat(s.rat())
+	return ratFloat(s.rat(fs))
 }
 
-// result returns the total, or nil when nothing was added.
-func (s *sumState) result() any {
+// result returns the total, or nil when nothing was added; fs is the
+// float part (nil: none).
+func (s *sumState) result(fs *fsum) any {
 	switch {
 	case s.n == 0:
 		return nil
-	case s.hasFloat:
-		return s.float()
-	case s.hasDec:
+	case s.hasFloat():
+		return s.float(fs)
+	case s.hasDec():
 		return s.exact()
 	case s.dec.IsZero():
 		return s.i
@@ -152,25 +155,26 @@ func ratFloat(r *big.Rat) float64 {
 	return f
 }
 
-// avg returns the mean of a sum state: for ints and decimals the exact
+// avg returns the mean of a sum state (fs is its float part): for ints and decimals the exact
 // total over the count as a Decimal rounded half away from zero to the
 // largest input scale plus value.DivScale digits, trailing zeros removed;
 // for floats the exact total rounded once, divided by the count.
-func (s *sumState) avg() any {
+func (s *sumState) avg(fs *fsum) any {
 	switch {
 	case s.n == 0:
 		return nil
-	case s.hasFloat:
-		if f, ok := s.fs.special(); ok {
+	case s.hasFloat():
+		if f, ok := fs.special(); ok {
 			return f
 		}
+		n := s.count()
 		if s.i == 0 && s.dec.IsZero() {
-			return s.fs.value() / float64(s.n)
+			return fs.value() / float64(n)
 		}
-		r := s.rat()
-		return ratFloat(r.Quo(r, new(big.Rat).SetInt64(s.n)))
+		r := s.rat(fs)
+		return ratFloat(r.Quo(r, new(big.Rat).SetInt64(n)))
 	}
-	return decimalAvg(s.exact(), s.n)
+	return decimalAvg(s.exact(), s.count())
 }
 
 // decimalAvg returns t / n rounded half away from zero to t's scale plus

@@ -24,8 +24,9 @@ import (
 // The result is a float64; the sample forms need two values (else nil),
 // the population forms one.
 type varAcc struct {
-	f      Func
-	s1, s2 sumState
+	f        Func
+	s1, s2   sumState
+	fs1, fs2 *fsum // the float parts of s1 and s2
 }
 
 func (a *varAcc) Add(v any) error {
@@ -43,11 +44,14 @@ func (a *varAcc) Add(v any) error {
 		a.s1.addDec(x)
 		a.s2.addDec(x.Mul(x))
 	case float64:
-		a.s1.addFloat(x)
+		if a.fs1 == nil {
+			a.fs1, a.fs2 = new(fsum), new(fsum)
+		}
+		a.s1.addFloat(a.fs1, x)
 		hi := x * x
-		a.s2.addFloat(hi)
+		a.s2.addFloat(a.fs2, hi)
 		if !math.IsInf(hi, 0) && !math.IsNaN(hi) {
-			a.s2.fs.add(math.FMA(x, x, -hi))
+			a.fs2.add(math.FMA(x, x, -hi))
 		}
 	default:
 		return checkKind(a.f, v)
@@ -67,8 +71,9 @@ func mulInt64(a, b int64) (int64, bool) {
 }
 
 func (a *varAcc) Reset() {
-	a.s1.reset()
-	a.s2.reset()
+	a.s1, a.s2 = sumState{}, sumState{}
+	a.fs1.reset()
+	a.fs2.reset()
 }
 
 func (a *varAcc) Merge(o Accumulator) error {
@@ -78,24 +83,26 @@ func (a *varAcc) Merge(o Accumulator) error {
 	}
 	a.s1.merge(&b.s1)
 	a.s2.merge(&b.s2)
+	mergeFloats(&a.fs1, b.fs1)
+	mergeFloats(&a.fs2, b.fs2)
 	return nil
 }
 
 func (a *varAcc) Result() any {
-	n := a.s1.n
+	n := a.s1.count()
 	pop := a.f == VarPop || a.f == StddevPop
 	if n == 0 || (!pop && n < 2) {
 		return nil
 	}
-	if _, ok := a.s1.fs.special(); ok {
+	if _, ok := a.fs1.special(); ok {
 		return math.NaN()
 	}
-	if _, ok := a.s2.fs.special(); ok {
+	if _, ok := a.fs2.special(); ok {
 		return math.NaN() // a square overflowed: the variance is not finite
 	}
 	bn := new(big.Rat).SetInt64(n)
-	s1 := a.s1.rat()
-	num := new(big.Rat).Mul(bn, a.s2.rat())
+	s1 := a.s1.rat(a.fs1)
+	num := new(big.Rat).Mul(bn, a.s2.rat(a.fs2))
 	num.Sub(num, s1.Mul(s1, s1))
 	den := new(big.Rat).SetInt64(n)
 	if pop {
