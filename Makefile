@@ -2,7 +2,7 @@
 GO ?= go
 STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: test race check bench fmt tidy-check cover conformance-update
+.PHONY: test race check bench bench-peers fmt tidy-check cover conformance-update
 
 test:
 	$(GO) test -race -timeout 10m ./...
@@ -27,6 +27,13 @@ tidy-check:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Peer comparison (bench/peers/README.md). ROWS and REPS can be overridden:
+# make bench-peers ROWS=10000000 REPS=3
+ROWS ?= 1000000
+REPS ?= 5
+bench-peers:
+	bash bench/peers/run.sh $(ROWS) $(REPS)
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
