@@ -46,18 +46,24 @@ func splitLine(data []byte, delim byte, fields [][]byte) ([][]byte, int, splitSt
 	start, i := 0, 0
 	for ; i+8 <= len(data); i += 8 {
 		w := binary.LittleEndian.Uint64(data[i:])
-		m := swarEq(w, cd) | swarEq(w, cn)
+		m := swarEq(w, cd)
+		end := 8 // the newline's byte in the word, if any
+		if n := swarEq(w, cn); n != 0 {
+			end = bits.TrailingZeros64(n) >> 3
+			m &= n - 1 // the delimiters before it
+		}
 		for m != 0 {
 			j := i + bits.TrailingZeros64(m)>>3
 			m &= m - 1
-			if data[j] == '\n' {
-				return append(fields, trimCR(data[start:j])), j + 1, splitOK
-			}
 			fields = append(fields, data[start:j])
 			start = j + 1
 			if start < len(data) && data[start] == '"' {
 				return fields[:0], 0, splitQuoted
 			}
+		}
+		if end < 8 {
+			j := i + end
+			return append(fields, trimCR(data[start:j])), j + 1, splitOK
 		}
 	}
 	for ; i < len(data); i++ {
