@@ -87,6 +87,9 @@ type PlanSource struct {
 	WherePushedDown []string `json:"where_pushed_down,omitempty"`
 	// DeclaredSorted are the fields of the script's `sorted by`.
 	DeclaredSorted []string `json:"declared_sorted,omitempty"`
+	// AggregationPushedDown says whether SQLite computes the aggregates,
+	// with the statement sent, or why not (SQLite sources only).
+	AggregationPushedDown *PlanPushdown `json:"aggregation_pushed_down,omitempty"`
 	// Schema are the fields of the records.
 	Schema []PlanField `json:"schema"`
 }
@@ -251,6 +254,7 @@ func (p *Program) Explain(params map[string]string) (*Plan, error) {
 	if pl.Source, err = p.explainSource(bound); err != nil {
 		return nil, err
 	}
+	pl.Source.AggregationPushedDown = p.explainPushdown(bound)
 	for _, ld := range p.lookups {
 		lk, err := p.explainLookup(ld, bound)
 		if err != nil {

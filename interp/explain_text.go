@@ -52,6 +52,7 @@ func (pl *Plan) WriteText(w io.Writer) error {
 	if len(s.OrderByPushedDown) > 0 {
 		tw.section(false, "", "order by pushed down: %s", strings.Join(s.OrderByPushedDown, ", "))
 	}
+	s.AggregationPushedDown.writeText(tw)
 	if len(s.WherePushedDown) > 0 {
 		tw.section(false, "", "where pushed down: %s", strings.Join(s.WherePushedDown, " AND "))
 	} else if s.Kind == "sqlite" && hasWhere {

@@ -71,6 +71,10 @@ type RunConfig struct {
 	// aggWorkers > 1 splits the aggregation among that many goroutines
 	// (set by Run for the collecting pass).
 	aggWorkers int
+	// noPushdown keeps the aggregation out of SQLite (tests compare the
+	// two); pushNote says why a push-down fell back (see runPushdown).
+	noPushdown bool
+	pushNote   string
 	// SortBuffer bounds the records held in memory when a detail band needs
 	// input sorted by its group keys and the source is not (default
 	// 1,000,000). Past it the run fails with a *LimitError that says how to
@@ -91,6 +95,11 @@ type Result struct {
 	Totals render.Totals
 	// Snapshot is the pipeline's final registry snapshot.
 	Snapshot stream.Snapshot
+	// Pushdown says how the aggregation ran when it was pushed down into
+	// SQLite ("pushed down: " and the statement sent per rowid range), or
+	// why a push-down fell back to reading the rows ("fell back: " and the
+	// reason); empty when none was attempted (see Program.Explain).
+	Pushdown string
 }
 
 // maxWarnings bounds the skipped-record messages kept in the totals.
@@ -116,6 +125,12 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 	var rc RunConfig
 	if cfg != nil {
 		rc = *cfg
+	}
+	if !rc.noPushdown {
+		if res, handled, err := p.runPushdown(ctx, &rc); handled {
+			return res, err
+		}
+		defer notePushdown(&res, rc.pushNote)
 	}
 	if w := workerCount(rc); w > 1 && p.parallelAggregation() {
 		pc := rc

@@ -291,6 +291,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			t.RecordsRead, el.Round(time.Millisecond), rate, c.RecordsOut, t.Skipped, t.Rejected)
 		fmt.Fprintf(stderr, "stats: %d chunks (size %d), %d retries, %d cache hits, %d restarts\n",
 			c.Chunks, snap.ChunkSize, c.Retries, c.CacheHits, c.Restarts)
+		if res.Pushdown != "" {
+			fmt.Fprintf(stderr, "stats: aggregation %s\n", res.Pushdown)
+		}
 		fmt.Fprintf(stderr, "stats: peak RSS %.1f MiB", float64(peakRSS())/(1<<20))
 		if snap.MemoryLimit > 0 {
 			fmt.Fprintf(stderr, " of %.1f MiB limit", float64(snap.MemoryLimit)/(1<<20))

@@ -1,0 +1,583 @@
+package interp
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/reportsh/reportsh/render"
+	"github.com/reportsh/reportsh/runtime/agg"
+	"github.com/reportsh/reportsh/runtime/source"
+	"github.com/reportsh/reportsh/runtime/stream"
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// runPushdown runs the report with its aggregation pushed down into SQLite
+// when that is possible. handled is false when the run must read the rows
+// instead: the report or its table does not allow the push-down (nothing
+// was done), or a value did not conform (rc.pushNote says which; nothing
+// was written, and rc.Timeout is what remains of it).
+func (p *Program) runPushdown(ctx context.Context, rc *RunConfig) (res *Result, handled bool, err error) {
+	if p.pushStatic() != "" {
+		return nil, false, nil
+	}
+	var deadline time.Time
+	if rc.Timeout > 0 {
+		deadline = time.Now().Add(rc.Timeout)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline)
+		defer cancel()
+	}
+	params, err := p.bindParams(*rc)
+	if err != nil || (rc.OnError != "" && rc.OnError != "skip" && rc.OnError != "fail") {
+		return nil, false, nil // the normal run reports it
+	}
+	pd, err := p.openPushdown(params)
+	if err != nil || pd == nil {
+		return nil, false, nil
+	}
+	res, note, err := pd.run(ctx, *rc, params)
+	if note == "" {
+		return res, true, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, true, err
+	}
+	rc.pushNote = "fell back: " + note
+	if !deadline.IsZero() {
+		rc.Timeout = max(time.Until(deadline), time.Nanosecond)
+	}
+	return nil, false, nil
+}
+
+// notePushdown records in the result of a run that read the rows why the
+// push-down it tried fell back.
+func notePushdown(res **Result, note string) {
+	if *res != nil && note != "" {
+		(*res).Pushdown = note
+	}
+}
+
+// pdRun is one run of a pushed-down aggregation.
+type pdRun struct {
+	p    *Program
+	pp   *pushPlan
+	src  *source.SQLite
+	done func() // closes src and removes a temporary copy
+}
+
+// openPushdown opens the source and plans the push-down over its table; nil
+// when the aggregation stays in Go.
+func (p *Program) openPushdown(params map[string]any) (*pdRun, error) {
+	unused := map[string]bool{}
+	for _, f := range p.source.Schema.Fields {
+		unused[f.Name] = true // nothing is fetched: nothing to convert
+	}
+	rs, cleanup, err := p.open(p.source, sourceOptions{params: params, unused: unused})
+	if err != nil {
+		return nil, err
+	}
+	done := func() { rs.Close(); cleanup() }
+	s, ok := rs.(*source.SQLite)
+	if !ok {
+		done()
+		return nil, nil
+	}
+	tbl, isTable := s.Table()
+	pp := p.planPushdown(tbl, isTable, s.Schema())
+	if pp.reason != "" {
+		done()
+		return nil, nil
+	}
+	return &pdRun{p: p, pp: pp, src: s, done: done}, nil
+}
+
+// bounds returns the table's lowest and highest rowids; split is false
+// when the table is read in one statement: it has no rowid, is empty
+// (then lo > hi), or its rowids are too far apart to split safely.
+func (pd *pdRun) bounds(ctx context.Context) (lo, hi int64, split bool, err error) {
+	rowid := pd.pp.table.RowID
+	if rowid == "" {
+		return 0, 0, false, nil
+	}
+	// Two subqueries: each is one step down the b-tree, where MIN and MAX
+	// together would scan the table.
+	from := " FROM " + quoteSQL(pd.pp.table.Name) + ")"
+	rows, err := pd.src.QueryContext(ctx, "SELECT (SELECT MIN("+rowid+")"+from+", (SELECT MAX("+rowid+")"+from)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	defer rows.Close()
+	var l, h sql.NullInt64
+	if rows.Next() {
+		if err := rows.Scan(&l, &h); err != nil {
+			return 0, 0, false, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, 0, false, err
+	}
+	const far = 1 << 61
+	switch {
+	case !l.Valid:
+		return 1, 0, false, nil
+	case l.Int64 < -far || h.Int64 > far:
+		return 0, 0, false, nil
+	}
+	return l.Int64, h.Int64, true, nil
+}
+
+// run aggregates in SQLite and renders the report. A non-empty note means
+// the run fell back: nothing was written.
+func (pd *pdRun) run(ctx context.Context, rc RunConfig, params map[string]any) (res *Result, note string, err error) {
+	p := pd.p
+	start := time.Now()
+	lo, hi, split, err := pd.bounds(ctx)
+	if err != nil {
+		pd.done()
+		if ctx.Err() != nil {
+			return nil, "", ctx.Err()
+		}
+		return nil, "SQLite: " + err.Error(), nil
+	}
+	var rows atomic.Int64 // source rows aggregated, for progress
+	if rc.Progress != nil {
+		read, stop := p.progressFunc(ctx, pd.src, &rows)
+		defer stop()
+		rc.Progress(read)
+	}
+	src := &pdSource{run: pd, workers: max(workerCount(rc), 1), rows: &rows,
+		split: split, next: lo - 1, hi: hi, span: max(pdRangeRows/4, 1), target: pdRangeRows, empty: lo > hi}
+	src.ctx, src.cancel = context.WithCancel(context.Background())
+
+	res = &Result{Title: p.title}
+	out := &output{res: res, collect: rc.Collect}
+	b := newBuilder(p, out, params, 0)
+	defer b.close()
+	nk := len(pd.pp.keyCols)
+	if len(p.groupings) == 1 {
+		gr := p.groupings[0]
+		cfg := agg.Config{}
+		for l, lv := range gr.Levels {
+			cfg.Levels = append(cfg.Levels, agg.Level{Name: lv.Name, MaxGroups: lv.MaxGroups, Specs: pd.pp.levels[l].carriers})
+		}
+		cfg.OnClose = func(g *agg.Group) error {
+			results := pd.pp.levels[g.Level].translate(g.Results)
+			return b.closeGroup(0, &agg.Group{Level: g.Level, Keys: g.Keys, Results: results, Count: g.Count})
+		}
+		b.engines[0] = agg.NewEngine(cfg)
+	}
+	b.global = agg.NewEngine(agg.Config{Global: pd.pp.global.carriers})
+	rejected := func() bool {
+		for l := range nk {
+			if b.engines[0].Rejected(l) > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	pl := stream.Pipeline[value.Record]{
+		Source: src,
+		Sink: func(ctx context.Context, batch []value.Record) error {
+			for _, rec := range batch {
+				args := rec[nk:]
+				if nk > 0 {
+					if err := b.engines[0].Add(rec[:nk], args); err != nil {
+						return err
+					}
+				}
+				if len(pd.pp.global.carriers) > 0 {
+					if err := b.global.Add(nil, args); err != nil {
+						return err
+					}
+				}
+			}
+			if nk > 0 && rejected() {
+				// The groups a limit keeps are the first ones met in the
+				// input, which SQLite's partial states do not tell.
+				src.stop("a group level reached its max_groups")
+			}
+			return nil
+		},
+		SinkStatus: b.status,
+		Options: stream.Options{Name: p.title, ChunkSize: rc.ChunkSize, MemoryLimit: rc.MemoryLimit,
+			Registry: rc.Registry, Observer: rc.Observer},
+	}
+	snap, err := runPipeline(ctx, pl, rc.OnStart)
+	res.Snapshot = snap
+	if n := src.note(); n != "" {
+		return nil, n, nil
+	}
+	if err != nil {
+		return res, "", p.runError(err)
+	}
+
+	// Every value conformed: render, as run does once its pipeline is done,
+	// through a buffer.
+	var r render.Renderer
+	if rc.Output != nil {
+		bw := bufio.NewWriterSize(rc.Output, outputBuffer)
+		defer func() {
+			if ferr := bw.Flush(); ferr != nil && err == nil {
+				err = &SinkError{Err: ferr}
+			}
+		}()
+		if r, err = render.New(formatOf(rc), bw, render.Options{Color: rc.Color}); err != nil {
+			return nil, "", err
+		}
+		out.r = r
+		if err := r.Begin(p.meta(params)); err != nil {
+			return nil, "", &SinkError{Err: err}
+		}
+	}
+	if p.repHeader != nil && len(p.repHeader.Aggs) > 0 {
+		out.hold = true
+	}
+	if p.repHeader != nil && len(p.repHeader.Aggs) == 0 {
+		if err := b.emitGlobal(p.repHeader, pd.pp, out.Emit); err != nil {
+			return res, "", err
+		}
+	}
+	if err := b.finish(); err != nil {
+		return res, "", p.runError(err)
+	}
+	if p.repHeader != nil && len(p.repHeader.Aggs) > 0 {
+		if err := b.emitGlobal(p.repHeader, pd.pp, out.release); err != nil {
+			return res, "", err
+		}
+	}
+	for _, bd := range []*bandDef{p.summary, p.repFooter} {
+		if bd != nil {
+			if err := b.emitGlobal(bd, pd.pp, out.Emit); err != nil {
+				return res, "", err
+			}
+		}
+	}
+	t := &res.Totals
+	t.RecordsRead = rows.Load()
+	t.Elapsed = time.Since(start)
+	res.Pushdown = "pushed down: " + pd.pp.sql
+	if r != nil {
+		if err := r.End(t); err != nil {
+			return res, "", &SinkError{Err: err}
+		}
+	}
+	return res, "", nil
+}
+
+// emitGlobal evaluates a report-level band over the pushed-down report-wide
+// aggregates and hands it to emit.
+func (b *builder) emitGlobal(bd *bandDef, pp *pushPlan, emit func(*render.Event) error) error {
+	env := b.bev.env
+	clear(env)
+	for k, v := range b.params {
+		env[k] = v
+	}
+	res := pp.global.translate(b.global.Global())
+	for _, a := range bd.Aggs {
+		env[a.Slot] = res[b.p.gslot[a.Slot]]
+	}
+	e, err := b.evalBand(bd, nil, b.bev)
+	if err != nil {
+		return err
+	}
+	return emit(e)
+}
+
+// pdSource is the pipeline's source of a pushed-down run: its records are
+// the result rows of the aggregate statement, range of rowids after range
+// (keys, then the aggregate columns), its positions (range, row) pairs,
+// and its offsets the source rows aggregated. Ranges aim at pdRangeRows
+// rows each: each range's width follows the density of rows seen so far,
+// so a sparse table needs few statements. The first range is a quarter of
+// that, run alone: if it holds too many groups the run reads the rows
+// instead, having spent little. Then the statements of the next ranges run
+// ahead, on up to workers connections.
+type pdSource struct {
+	run     *pdRun
+	workers int
+	rows    *atomic.Int64
+
+	split  bool  // ranges of rowids; else one statement over the table
+	empty  bool  // the table has no row
+	next   int64 // the rowid the next range starts after
+	hi     int64 // the table's highest rowid
+	span   int64 // the width of the next range
+	target int64 // the rows a range aims at
+
+	ctx     context.Context // of the statements run ahead; ended by Close
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	ranges  [][]any        // the bounds of the ranges started so far: (after, upto]
+	results []chan pdRange // per range started, until taken
+	all     bool           // every range is started
+	counted int            // the ranges whose rows are counted in rows
+
+	cur     int // the range whose result is buf
+	buf     []value.Record
+	curRows int64 // the source rows of range cur
+
+	mu       sync.Mutex
+	fallback string
+}
+
+// pdRange is the result of one range's statement.
+type pdRange struct {
+	recs []value.Record
+	rows int64 // source rows aggregated
+	note string
+	err  error
+}
+
+func (s *pdSource) stop(note string) {
+	s.mu.Lock()
+	if s.fallback == "" {
+		s.fallback = note
+	}
+	s.mu.Unlock()
+}
+
+func (s *pdSource) note() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fallback
+}
+
+// Fetch returns up to limit result rows after the position after.
+func (s *pdSource) Fetch(ctx context.Context, after stream.Position, limit int) (stream.Chunk[value.Record], error) {
+	done := stream.Chunk[value.Record]{Next: after, Done: true}
+	if s.note() != "" || s.empty {
+		return done, nil
+	}
+	ri, pos := 0, 0
+	if after.Key != nil {
+		var ok bool
+		if ri, pos, ok = pdPosition(after.Key); !ok || ri > len(s.ranges) {
+			return done, stream.Permanent(fmt.Errorf("position %v was not returned by this source", after))
+		}
+		if ri == len(s.ranges) && s.all {
+			return done, nil
+		}
+	}
+	if s.buf == nil || s.cur != ri {
+		r, err := s.result(ctx, ri)
+		if err != nil {
+			return stream.Chunk[value.Record]{}, err
+		}
+		if r.note != "" {
+			s.stop(r.note)
+			return done, nil
+		}
+		if ri == s.counted {
+			if s.split && r.rows >= pdJudgeRows && int64(len(r.recs))*2 > r.rows {
+				// Each result row costs more than a row read: with more
+				// than one group per two rows, reading the rows is faster.
+				s.stop(fmt.Sprintf("%d groups in %d rows: too many groups for SQLite's GROUP BY to pay", len(r.recs), r.rows))
+				return done, nil
+			}
+			s.counted++
+			s.rows.Add(r.rows)
+			s.adapt(ri, r.rows, len(r.recs))
+		}
+		s.cur, s.buf, s.curRows = ri, r.recs, r.rows
+		if s.buf == nil {
+			s.buf = []value.Record{}
+		}
+	}
+	if pos > len(s.buf) {
+		return done, stream.Permanent(fmt.Errorf("position %v was not returned by this source", after))
+	}
+	end := min(pos+limit, len(s.buf))
+	chunk := stream.Chunk[value.Record]{Records: s.buf[pos:end:end], Next: stream.Position{Offset: after.Offset, Key: []any{int64(ri), int64(end)}}}
+	if end == len(s.buf) {
+		chunk.Next.Key = []any{int64(ri + 1), int64(0)}
+		chunk.Next.Offset = after.Offset + s.curRows
+		chunk.Done = ri+1 == len(s.ranges) && s.all
+	}
+	return chunk, nil
+}
+
+// adapt sets the width of the ranges still to start from the rows and the
+// result rows range ri held: about target rows each (target grows
+// fourfold while a range holds more than one group per eight rows, so
+// that bigger ranges merge more rows per group), the width growing or
+// shrinking at most sixteenfold at a time.
+func (s *pdSource) adapt(ri int, rows int64, results int) {
+	if !s.split {
+		return
+	}
+	if rows >= pdJudgeRows && int64(results)*8 > rows {
+		s.target = min(s.target*4, 1<<24)
+	}
+	width := s.ranges[ri][1].(int64) - s.ranges[ri][0].(int64)
+	switch {
+	case rows == 0:
+		s.span = width * 16
+	default:
+		s.span = min(max(width*s.target/rows, width/16, 1), width*16)
+	}
+	s.span = min(s.span, 1<<40)
+}
+
+// pdPosition decodes a position's key: (range, row).
+func pdPosition(key []any) (ri, pos int, ok bool) {
+	if len(key) != 2 {
+		return 0, 0, false
+	}
+	k0, ok0 := key[0].(int64)
+	k1, ok1 := key[1].(int64)
+	if !ok0 || !ok1 || k0 < 0 || k1 < 0 {
+		return 0, 0, false
+	}
+	return int(k0), int(k1), true
+}
+
+// start starts the statement of the next range.
+func (s *pdSource) start() {
+	var bounds []any
+	if s.split {
+		upto := s.hi
+		if s.span < s.hi-s.next {
+			upto = s.next + s.span
+		}
+		bounds = []any{s.next, upto}
+		s.next = upto
+		s.all = upto >= s.hi
+	} else {
+		s.all = true
+	}
+	ch := make(chan pdRange, 1)
+	s.ranges = append(s.ranges, bounds)
+	s.results = append(s.results, ch)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		ch <- s.query(s.ctx, bounds)
+	}()
+}
+
+// result returns the result of range ri, started ahead or run now.
+func (s *pdSource) result(ctx context.Context, ri int) (pdRange, error) {
+	ahead := ri + s.workers
+	if s.counted == 0 {
+		ahead = 1 // the first range, smaller, says whether to go on
+	}
+	for !s.all && len(s.ranges) < ahead {
+		s.start()
+	}
+	ch := s.results[ri]
+	if ch == nil { // taken before: a restart
+		r := s.query(ctx, s.ranges[ri])
+		return r, r.err
+	}
+	select {
+	case r := <-ch:
+		s.results[ri] = nil
+		return r, r.err
+	case <-ctx.Done():
+		return pdRange{}, ctx.Err()
+	}
+}
+
+// query runs the statement over the range bounds (nil: the whole table)
+// and converts its rows into
+// records: keys read as the source reads them, sums, minima and maxima of
+// decimals back from scaled integers. A value that does not conform, or an
+// overflow, gives a note instead.
+func (s *pdSource) query(ctx context.Context, bounds []any) pdRange {
+	pp := s.run.pp
+	stmt, args := pp.sql, bounds
+	if args == nil {
+		stmt = pp.sqlAll
+	}
+	rows, err := s.run.src.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return queryFailure(ctx, err)
+	}
+	defer rows.Close()
+	nk := len(pp.keyCols)
+	raw := make([]any, nk+len(pp.cols))
+	ptrs := make([]any, len(raw))
+	for i := range raw {
+		ptrs[i] = &raw[i]
+	}
+	var out pdRange
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return queryFailure(ctx, err)
+		}
+		rec := make(value.Record, len(raw))
+		for l, i := range pp.keyCols {
+			v, err := s.run.src.Cell(i, raw[l])
+			if err != nil {
+				return pdRange{note: fmt.Sprintf("a value of group key %s cannot be read: %v", pp.keyNames[l], err)}
+			}
+			rec[l] = v
+		}
+		for j, c := range pp.cols {
+			if note := pdValue(c, raw[nk+j], &rec[nk+j]); note != "" {
+				return pdRange{note: s.nonConforming(raw[nk:], note)}
+			}
+		}
+		out.rows += rec[nk].(int64)
+		out.recs = append(out.recs, rec)
+	}
+	if err := rows.Err(); err != nil {
+		return queryFailure(ctx, err)
+	}
+	return out
+}
+
+// pdValue converts one aggregate result into dst; it returns a note when
+// the value shows SQLite left exact integer arithmetic.
+func pdValue(c pdCol, v any, dst *any) string {
+	switch x := v.(type) {
+	case nil:
+		*dst = nil
+	case int64:
+		*dst = x
+		if c.dec {
+			*dst = value.NewDecimal(x, c.scale)
+		}
+	default:
+		return c.sql()
+	}
+	return ""
+}
+
+// nonConforming says why a result row shows a non-conforming value: the
+// first field whose SUM is not an integer, else the expression's.
+func (s *pdSource) nonConforming(raw []any, first string) string {
+	for j, c := range s.run.pp.cols {
+		if _, isInt := raw[j].(int64); c.field != "" && raw[j] != nil && !isInt {
+			return fmt.Sprintf("a value of %s is not %s", c.field, c.what)
+		}
+	}
+	return first + " is not an exact integer in SQLite (an overflow)"
+}
+
+// queryFailure classifies a failed statement: the context's end is an
+// error; anything else (an overflowing SUM, a busy or damaged file) makes
+// the run fall back, and reading the rows reports what there is to report.
+func queryFailure(ctx context.Context, err error) pdRange {
+	if ctx.Err() != nil {
+		return pdRange{err: ctx.Err()}
+	}
+	if strings.Contains(err.Error(), "integer overflow") {
+		return pdRange{note: "a sum overflows SQLite's 64-bit integers"}
+	}
+	return pdRange{note: "SQLite: " + err.Error()}
+}
+
+// Close ends the statements run ahead and closes the database.
+func (s *pdSource) Close() error {
+	s.cancel()
+	s.wg.Wait()
+	s.run.done()
+	return nil
+}

@@ -1,0 +1,62 @@
+package source
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// SQLiteTable describes the table a [SQLite] source reads, for callers that
+// push work down into SQLite with statements of their own (the
+// interpreter's aggregation push-down).
+type SQLiteTable struct {
+	// Name is the table's name as the schema spells it.
+	Name string
+	// RowID is a rowid alias usable in SQL (rowid, _rowid_ or oid); empty
+	// for a WITHOUT ROWID table.
+	RowID string
+	// Columns are the table's columns in record order, and Decls their
+	// declared types ("" when none).
+	Columns []string
+	Decls   []string
+	// Rescale holds, per column, the scale s of a DECIMAL(p,s) column whose
+	// values Fetch widens to s fraction digits (10.5 → 10.50), else 0.
+	Rescale []int32
+}
+
+// Table describes the table the source reads; ok is false when it reads a
+// query or a view.
+func (s *SQLite) Table() (t SQLiteTable, ok bool) {
+	if s.table == nil || s.table.view {
+		return SQLiteTable{}, false
+	}
+	t = SQLiteTable{Name: s.table.name, RowID: s.table.rowid, Columns: s.table.columns, Decls: s.table.decls,
+		Rescale: make([]int32, len(s.table.columns))}
+	copy(t.Rescale, s.rescale)
+	return t, true
+}
+
+// QueryContext runs a statement of the caller's on the source's read-only
+// database. It is safe for concurrent use, with itself and with Fetch.
+func (s *SQLite) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.db.QueryContext(ctx, query, args...)
+}
+
+// Cell converts a value scanned from column i exactly as Fetch converts it
+// into a record; the error is the cause of the [*DataError] Fetch would
+// report.
+func (s *SQLite) Cell(i int, v any) (any, error) {
+	c, err := sqlCell(v, s.kinds[i])
+	if err != nil {
+		return nil, err
+	}
+	if s.rescale != nil && s.rescale[i] > 0 {
+		// A DECIMAL(p,s) column stored as REAL comes back as 10.5;
+		// give it the declared scale, as the column promises: 10.50.
+		if d, ok := c.(value.Decimal); ok && s.rescale[i] > d.Scale() {
+			c = d.Rescale(s.rescale[i])
+		}
+	}
+	return c, nil
+}
