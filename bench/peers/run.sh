@@ -148,7 +148,10 @@ for q in $QUERIES; do
   if want reportsh; then
     add "$q" reportsh-csv-w1 "./reportsh run $q.rpt -f csv --workers 1" "$rs"
     add "$q" reportsh-csv-w2 "./reportsh run $q.rpt -f csv --workers 2" "$rs"
-    if [ "$q" = q1 ]; then add q1 reportsh-sqlite-w1 "./reportsh run q1_sqlite.rpt -f csv --workers 1" "$rs"; fi
+    if [ "$q" = q1 ]; then
+      add q1 reportsh-sqlite-w1 "./reportsh run q1_sqlite.rpt -f csv --workers 1" "$rs"
+      add q1 reportsh-sqlite-w2 "./reportsh run q1_sqlite.rpt -f csv --workers 2" "$rs"
+    fi
   fi
   if want handgo; then add "$q" handgo "./handgo -q ${q#q} sales.csv" ", 1 $(seqcols 1 $((k + 5))) 1"; fi
   if [ -n "$goawk" ]; then add "$q" goawk "$(printf %q "$goawk") -f $q.awk sales.csv" ", 0 $(seqcols 1 $((k + 5))) 0"; fi
@@ -200,10 +203,10 @@ done
 
 for s in "${notes[@]}"; do echo "note: $s"; done
 # Versions of what ran, for the record.
-v=("$(./reportsh version 2>&1 | head -1)" "$(go version | awk '{print $3}')")
-if [ -n "$goawk" ]; then v+=("goawk $("$goawk" -version 2>&1 | head -1)"); fi
+v=("$(./reportsh version 2>&1 | sed -n 1p)" "$(go version | awk '{print $3}')")
+if [ -n "$goawk" ]; then v+=("goawk $("$goawk" -version 2>&1 | sed -n 1p)"); fi
 for a in mawk gawk; do
-  if [[ " ${names[*]} " == *":$a "* ]]; then v+=("$($a -W version 2>&1 | head -1 | awk '{print $1, $2, $3}' | sed 's/,$//')"); fi
+  if [[ " ${names[*]} " == *":$a "* ]]; then v+=("$($a -W version 2>&1 | sed -n 1p | awk '{print $1, $2, $3}' | sed 's/,$//')"); fi
 done
 if [[ " ${names[*]} " == *":sqlite3 "* ]]; then v+=("sqlite3 $(sqlite3 --version | awk '{print $1}')"); fi
 if [[ " ${names[*]} " == *":mlr "* ]]; then v+=("$(mlr --version)"); fi
