@@ -63,3 +63,39 @@ func TestOutputIsBufferedPerBatch(t *testing.T) {
 		t.Errorf("first write after all %d chunks were fetched: not streaming", chunks)
 	}
 }
+
+// A report that streams detail rows starts with a small fetch, so its first
+// rows are out sooner; an aggregate report, which writes nothing until the
+// end, fetches whole chunks from the start.
+func TestFirstChunkForStreamingReports(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,v\n")
+	for i := range 3000 {
+		fmt.Fprintf(&b, "%d,%d\n", i, i%7)
+	}
+	files := map[string]string{"s.csv": b.String()}
+	for _, tc := range []struct {
+		script string
+		first  int
+	}{
+		{"source csv(\"s.csv\")\ndetail { id, v }", streamFirstChunk},
+		{"source csv(\"s.csv\")\ngroup v { footer { v, n: COUNT() } }", 1000},
+	} {
+		p, err := compileFS(t, tc.script, files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var limits []int
+		obs := stream.ObserverFunc(func(ev stream.Event) {
+			if cf, ok := ev.(stream.ChunkFetched); ok {
+				limits = append(limits, cf.Limit) // the producer's goroutine only
+			}
+		})
+		if _, err := p.Run(context.Background(), &RunConfig{Observer: obs}); err != nil {
+			t.Fatal(err)
+		}
+		if len(limits) < 2 || limits[0] != tc.first || limits[len(limits)-1] != 1000 {
+			t.Errorf("%q: fetch limits %v, want %d first and 1000 last", tc.script, limits, tc.first)
+		}
+	}
+}

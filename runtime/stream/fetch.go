@@ -16,6 +16,10 @@ var errNoProgress = errors.New("source returned an empty chunk without advancing
 func (p *producer[T]) fetch(ctx context.Context) error {
 	cfg := &p.r.cfg
 	limit := p.chunk
+	if p.ramp > 0 && p.ramp < limit { // slow start: FirstChunk, doubling
+		limit = p.ramp
+		p.ramp *= 2
+	}
 	for attempt := 1; ; attempt++ {
 		start := cfg.Clock.Now()
 		ch, cached, err := p.fetchOnce(ctx, limit)

@@ -40,6 +40,12 @@ type Options struct {
 	// ChunkSize is how many records one source fetch asks for; records
 	// beyond current demand are kept for later demand. Default 1000.
 	ChunkSize int
+	// FirstChunk, if positive and smaller than ChunkSize, is the size of
+	// the first fetch; each later fetch doubles it until it reaches
+	// ChunkSize. The first records then reach the sink sooner — the first
+	// rows of a report that streams its output — for the cost of a few
+	// more fetches. Default 0: every fetch asks for ChunkSize.
+	FirstChunk int
 	// MaxRetries is how many times a failing fetch is retried before the
 	// pipeline fails with a [*FetchError]. Default 3; negative: no retries.
 	MaxRetries int

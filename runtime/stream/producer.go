@@ -21,12 +21,13 @@ type producer[T any] struct {
 	next     Position // where the next fetch starts
 	done     bool     // the source has nothing after next
 	chunk    int      // chunk size in force
+	ramp     int      // the next fetch's size while it is below chunk (Options.FirstChunk)
 	degraded bool
 	ident    string // cache identity; "" when not cached
 }
 
 func newProducer[T any](r *run[T], out *link[T]) *producer[T] {
-	p := &producer[T]{r: r, e: r.e, out: out, chunk: r.cfg.ChunkSize}
+	p := &producer[T]{r: r, e: r.e, out: out, chunk: r.cfg.ChunkSize, ramp: r.cfg.FirstChunk}
 	if r.cfg.Cache != nil {
 		p.ident, _ = identity(r.p.Source)
 	}

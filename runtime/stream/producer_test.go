@@ -3,6 +3,7 @@ package stream
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -397,6 +398,36 @@ func TestProducerCache(t *testing.T) {
 		}
 		if n := src.NCalls(); n != wantCalls || sums != wantHits {
 			t.Errorf("cache=%v: %d source calls and hits %v, want %d and %v", cached, n, sums, wantCalls, wantHits)
+		}
+	}
+}
+
+// FirstChunk starts small and doubles up to ChunkSize: the first records
+// reach the sink after a small fetch.
+func TestProducerFirstChunk(t *testing.T) {
+	for _, tc := range []struct {
+		first, size int
+		limits      []int
+	}{
+		{first: 10, size: 100, limits: []int{10, 20, 40, 80, 100, 100}},
+		{first: 100, size: 100, limits: []int{100, 100, 100, 100}},
+		{first: 0, size: 100, limits: []int{100, 100, 100, 100}},
+	} {
+		src := newFaultSource(350)
+		obs := newEvents()
+		col := &collector{}
+		if _, err := Run(context.Background(), Pipeline[rec]{Source: src, Sink: col.sink,
+			Options: Options{ChunkSize: tc.size, FirstChunk: tc.first, Observer: obs}}); err != nil {
+			t.Fatal(err)
+		}
+		var limits []int
+		total := 0
+		for _, c := range eventsOf[ChunkFetched](obs) {
+			limits = append(limits, c.Limit)
+			total += c.Records
+		}
+		if fmt.Sprint(limits) != fmt.Sprint(tc.limits) || total != 350 || col.len() != 350 {
+			t.Errorf("first %d, size %d: fetch limits %v (%d records, %d sunk), want %v", tc.first, tc.size, limits, total, col.len(), tc.limits)
 		}
 	}
 }
