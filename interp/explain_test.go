@@ -172,8 +172,8 @@ func TestExplainStrategies(t *testing.T) {
 			"group   territory: streaming, one open group, at most 10000 groups",
 			"        streaming: an index on sales(territory) serves ORDER BY territory, pushed down to SQLite",
 			"        order by pushed down: territory",
-			`        first chunk: SELECT rowid, NULL, +"territory", NULL, NULL, NULL FROM "sales" ORDER BY "territory", rowid LIMIT ?`,
-			`        next chunks: SELECT rowid, NULL, +"territory", NULL, NULL, NULL FROM "sales" WHERE ("territory", rowid) > (?, ?) ORDER BY "territory", rowid LIMIT ?`,
+			`        first chunk: SELECT rowid, NULL, +"territory", NULL, NULL, NULL FROM "sales" ORDER BY "territory" COLLATE BINARY, rowid LIMIT ?`,
+			`        next chunks: SELECT rowid, NULL, +"territory", NULL, NULL, NULL FROM "sales" WHERE ("territory" COLLATE BINARY, rowid) > (?, ?) ORDER BY "territory" COLLATE BINARY, rowid LIMIT ?`,
 			"buffering: none",
 		},
 		check: func(t *testing.T, p *Plan) {

@@ -137,7 +137,7 @@ func ExampleOpenSQLite() {
 		pos = chunk.Next
 	}
 	// Output:
-	// SELECT rowid, +"id", +"territory", +"amount" FROM "sales" WHERE ("territory", rowid) > (?, ?) ORDER BY "territory", rowid LIMIT ?
+	// SELECT rowid, +"id", +"territory", +"amount" FROM "sales" WHERE ("territory" COLLATE BINARY, rowid) > (?, ?) ORDER BY "territory" COLLATE BINARY, rowid LIMIT ?
 	// 1 North 10.50
 	// 3 North 0.25
 	// 2 South 3.00

@@ -186,11 +186,11 @@ func (s *SQLite) open(ctx context.Context, stamp string) error {
 	case s.table != nil && s.table.rowid != "" && len(s.order) > 0:
 		// The rowid makes the order total, so re-running the statement
 		// skips exactly the rows delivered before.
-		s.cursorSQL += " ORDER BY " + identList(s.order) + ", " + s.table.rowid
+		s.cursorSQL += " ORDER BY " + orderList(s.order) + ", " + s.table.rowid
 	case s.table != nil && len(s.order) > 0:
-		s.cursorSQL += " ORDER BY " + identList(s.order)
+		s.cursorSQL += " ORDER BY " + orderList(s.order)
 	case len(s.order) > 0:
-		s.cursorSQL = "SELECT * FROM (" + s.cursorSQL + ") ORDER BY " + identList(s.order)
+		s.cursorSQL = "SELECT * FROM (" + s.cursorSQL + ") ORDER BY " + orderList(s.order)
 	}
 	if err := s.buildSchema(columns, decls, sample); err != nil {
 		return err
@@ -442,6 +442,23 @@ func selectList(columns []string) string {
 	parts := make([]string, len(columns))
 	for i, c := range columns {
 		parts[i] = "+" + quoteIdent(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// orderTerm is how an ordering column is written in ORDER BY and in the
+// keyset comparisons: with the BINARY collation, which orders text by its
+// bytes as reportsh's group keys are; a column declared with another
+// collation (COLLATE NOCASE) would otherwise be ordered by that one, and
+// grouping that expects sorted input would fail. An index of another
+// collation then does not serve the order, and SQLite sorts.
+func orderTerm(column string) string { return quoteIdent(column) + " COLLATE BINARY" }
+
+// orderList joins the ordering columns' terms.
+func orderList(columns []string) string {
+	parts := make([]string, len(columns))
+	for i, c := range columns {
+		parts[i] = orderTerm(c)
 	}
 	return strings.Join(parts, ", ")
 }

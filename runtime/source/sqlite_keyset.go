@@ -215,7 +215,7 @@ func (s *SQLite) pageSQL(key []any) (string, []any) {
 		b.WriteString(" WHERE ")
 		cols := make([]string, 0, len(s.order)+1)
 		for _, o := range s.order {
-			cols = append(cols, quoteIdent(o))
+			cols = append(cols, orderTerm(o))
 		}
 		cols = append(cols, rowid)
 		hasNull := false
@@ -235,7 +235,7 @@ func (s *SQLite) pageSQL(key []any) (string, []any) {
 	}
 	b.WriteString(" ORDER BY ")
 	for _, o := range s.order {
-		b.WriteString(quoteIdent(o))
+		b.WriteString(orderTerm(o))
 		b.WriteString(", ")
 	}
 	b.WriteString(rowid)

@@ -167,19 +167,19 @@ func TestSQLiteKeysetSQL(t *testing.T) {
 	o := openSQLite(t, path, SQLiteConfig{Table: "sales", OrderBy: []string{"territory", "sale_date"}})
 	tests = append(tests,
 		struct{ name, got, want string }{"ordered first page", o.QuerySQL(stream.Position{}),
-			`SELECT rowid, ` + cols + ` FROM "sales" ORDER BY "territory", "sale_date", rowid LIMIT ?`},
+			`SELECT rowid, ` + cols + ` FROM "sales" ORDER BY "territory" COLLATE BINARY, "sale_date" COLLATE BINARY, rowid LIMIT ?`},
 		struct{ name, got, want string }{"ordered next page", o.QuerySQL(stream.Position{Key: []any{"East", "2024-01-01", int64(3)}}),
-			`SELECT rowid, ` + cols + ` FROM "sales" WHERE ("territory", "sale_date", rowid) > (?, ?, ?) ORDER BY "territory", "sale_date", rowid LIMIT ?`},
+			`SELECT rowid, ` + cols + ` FROM "sales" WHERE ("territory" COLLATE BINARY, "sale_date" COLLATE BINARY, rowid) > (?, ?, ?) ORDER BY "territory" COLLATE BINARY, "sale_date" COLLATE BINARY, rowid LIMIT ?`},
 		struct{ name, got, want string }{"ordered after a NULL", o.QuerySQL(stream.Position{Key: []any{nil, "2024-01-01", int64(3)}}),
-			`SELECT rowid, ` + cols + ` FROM "sales" WHERE ("territory" IS NOT NULL OR ("territory" IS ? AND ("sale_date" > ? OR ("sale_date" IS ? AND (rowid > ?))))) ORDER BY "territory", "sale_date", rowid LIMIT ?`},
+			`SELECT rowid, ` + cols + ` FROM "sales" WHERE ("territory" COLLATE BINARY IS NOT NULL OR ("territory" COLLATE BINARY IS ? AND ("sale_date" COLLATE BINARY > ? OR ("sale_date" COLLATE BINARY IS ? AND (rowid > ?))))) ORDER BY "territory" COLLATE BINARY, "sale_date" COLLATE BINARY, rowid LIMIT ?`},
 		struct{ name, got, want string }{"plan", o.Plan(),
-			`sqlite table sales: keyset pagination on (territory, sale_date, rowid): SELECT rowid, ` + cols + ` FROM "sales" WHERE ("territory", "sale_date", rowid) > (?, ?, ?) ORDER BY "territory", "sale_date", rowid LIMIT ?`},
+			`sqlite table sales: keyset pagination on (territory, sale_date, rowid): SELECT rowid, ` + cols + ` FROM "sales" WHERE ("territory" COLLATE BINARY, "sale_date" COLLATE BINARY, rowid) > (?, ?, ?) ORDER BY "territory" COLLATE BINARY, "sale_date" COLLATE BINARY, rowid LIMIT ?`},
 	)
 	// Without an index for the order, every page would sort the table:
 	// one sorted cursor instead.
 	u := openSQLite(t, path, SQLiteConfig{Table: "sales", OrderBy: []string{"amount"}})
 	tests = append(tests, struct{ name, got, want string }{"unindexed order", u.Plan(),
-		`sqlite table sales (no index serves the order): one cursor across fetches (a restart re-runs it and skips): SELECT ` + cols + ` FROM "sales" ORDER BY "amount", rowid`})
+		`sqlite table sales (no index serves the order): one cursor across fetches (a restart re-runs it and skips): SELECT ` + cols + ` FROM "sales" ORDER BY "amount" COLLATE BINARY, rowid`})
 	for _, tt := range tests {
 		if tt.got != tt.want {
 			t.Errorf("%s:\n got %s\nwant %s", tt.name, tt.got, tt.want)
@@ -261,7 +261,7 @@ func TestSQLiteQuery(t *testing.T) {
 	ordered := cfg
 	ordered.OrderBy = []string{"revenue"}
 	o := openSQLite(t, path, ordered)
-	if got := o.QuerySQL(stream.Position{}); !strings.HasSuffix(got, `) ORDER BY "revenue"`) {
+	if got := o.QuerySQL(stream.Position{}); !strings.HasSuffix(got, `) ORDER BY "revenue" COLLATE BINARY`) {
 		t.Errorf("ordered query %s", got)
 	}
 	got := fetchAll(t, o, 7)
