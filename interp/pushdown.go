@@ -124,21 +124,14 @@ func (s *pdSpecs) translate(carried []any) []any {
 	return out
 }
 
-// avgOf is AVG from an exact total of n values: the total divided by n,
-// rounded half away from zero to the total's scale plus value.DivScale
-// digits, trailing zeros removed — agg's AVG of ints and decimals (a test
-// checks that the two agree).
+// avgOf is AVG from an exact total of n values (an int or decimal sum), as
+// the engine computes it: agg.DecimalAvg.
 func avgOf(total any, n int64) any {
 	t, ok := value.ToDecimal(total)
 	if !ok || n == 0 {
 		return nil
 	}
-	scale := min(max(t.Scale(), 0)+value.DivScale, value.MaxScale)
-	q, err := t.Quo(value.DecimalFromInt(n), scale)
-	if err != nil {
-		return nil
-	}
-	return q.Reduced()
+	return agg.DecimalAvg(t, n)
 }
 
 // pushStatic returns why the report's shape keeps its aggregation out of

@@ -174,13 +174,15 @@ func (s *sumState) avg(fs *fsum) any {
 		r := s.rat(fs)
 		return ratFloat(r.Quo(r, new(big.Rat).SetInt64(n)))
 	}
-	return decimalAvg(s.exact(), s.count())
+	return DecimalAvg(s.exact(), s.count())
 }
 
-// decimalAvg returns t / n rounded half away from zero to t's scale plus
-// value.DivScale digits, trailing zeros removed. The common case — the
+// DecimalAvg is AVG of n exact values whose total is t: t / n rounded half
+// away from zero to t's scale plus value.DivScale digits, trailing zeros
+// removed. It is exported for callers that obtain exact totals elsewhere
+// (a SQLite statement) and must average them as the engine does. The common case — the
 // scaled total fits in an int64 — is computed without big.Int.
-func decimalAvg(t value.Decimal, n int64) value.Decimal {
+func DecimalAvg(t value.Decimal, n int64) value.Decimal {
 	scale := min(max(t.Scale(), 0)+value.DivScale, value.MaxScale)
 	if scale < int32(len(pow10)) {
 		// t × 10^scale is the integer coefficient of t at scale+t.Scale();

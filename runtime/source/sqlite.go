@@ -398,16 +398,9 @@ func corrupt(err error) bool {
 // fault.
 func (s *SQLite) convert(raw, rec []any) (string, error) {
 	for i, v := range raw {
-		c, err := sqlCell(v, s.kinds[i])
+		c, err := s.Cell(i, v)
 		if err != nil {
 			return s.schema.Fields[i].Name, err
-		}
-		if s.rescale != nil && s.rescale[i] > 0 {
-			// A DECIMAL(p,s) column stored as REAL comes back as 10.5;
-			// give it the declared scale, as the column promises: 10.50.
-			if d, ok := c.(value.Decimal); ok && s.rescale[i] > d.Scale() {
-				c = d.Rescale(s.rescale[i])
-			}
 		}
 		rec[i] = c
 	}

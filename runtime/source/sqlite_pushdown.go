@@ -43,9 +43,8 @@ func (s *SQLite) QueryContext(ctx context.Context, query string, args ...any) (*
 	return s.db.QueryContext(ctx, query, args...)
 }
 
-// Cell converts a value scanned from column i exactly as Fetch converts it
-// into a record; the error is the cause of the [*DataError] Fetch would
-// report.
+// Cell converts a value scanned from column i into a record's value, as
+// Fetch does; the error is the cause of the [*DataError] Fetch reports.
 func (s *SQLite) Cell(i int, v any) (any, error) {
 	c, err := sqlCell(v, s.kinds[i])
 	if err != nil {
