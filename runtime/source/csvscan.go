@@ -46,7 +46,7 @@ func (s *csvScanner) next(t *textSource) ([][]byte, error) {
 	rd := &t.rd
 	for {
 		// The common case: a whole unquoted line in the buffer.
-		fields, n, st := splitLine(rd.buf[rd.r:rd.w], s.delim, s.fields)
+		fields, n, st := splitLine(rd.buf[rd.r:rd.w], s.delim, s.fields, rd.eof)
 		s.fields = fields
 		switch {
 		case st == splitOK && len(fields) == 1 && len(fields[0]) == 0: // an empty line
@@ -64,42 +64,13 @@ func (s *csvScanner) next(t *textSource) ([][]byte, error) {
 			s.valid = false
 			return s.quoted(t)
 		}
-		// The line runs past the buffer: read more, or it is the last.
-		line, n, err := rd.peekLine()
-		if err != nil {
+		// The line runs past the buffer: read up to its end, then split it.
+		if _, _, err := rd.peekLine(); err != nil {
 			if errors.Is(err, errRecordTooLong) {
 				return nil, s.resync(t, -1, err)
 			}
 			return nil, err
 		}
-		if len(line) == 0 {
-			rd.r += n
-			t.line++
-			continue
-		}
-		s.recLine = t.line
-		// Only a field that starts with a quote is quoted (elsewhere a
-		// quote is an ordinary character), so splitting at delimiters is
-		// right unless some field starts with one.
-		s.fields = s.fields[:0]
-		rest := line
-		for {
-			if len(rest) > 0 && rest[0] == '"' {
-				s.valid = false
-				return s.quoted(t)
-			}
-			i := bytes.IndexByte(rest, s.delim)
-			if i < 0 {
-				break
-			}
-			s.fields = append(s.fields, rest[:i])
-			rest = rest[i+1:]
-		}
-		s.fields = append(s.fields, rest)
-		s.valid = rd.r+n <= rd.valid
-		rd.r += n
-		t.line++
-		return s.fields, nil
 	}
 }
 

@@ -36,8 +36,9 @@ const (
 
 // splitLine splits the line at the start of data into fields (appended to
 // fields[:0], slices of data, a trailing "\r" trimmed off the last) and
-// returns them with the bytes consumed, newline included.
-func splitLine(data []byte, delim byte, fields [][]byte) ([][]byte, int, splitStatus) {
+// returns them with the bytes consumed, newline included. At the end of
+// the file (eof) the data's end also ends a line.
+func splitLine(data []byte, delim byte, fields [][]byte, eof bool) ([][]byte, int, splitStatus) {
 	fields = fields[:0]
 	if len(data) > 0 && data[0] == '"' {
 		return fields, 0, splitQuoted
@@ -77,6 +78,9 @@ func splitLine(data []byte, delim byte, fields [][]byte) ([][]byte, int, splitSt
 				return fields[:0], 0, splitQuoted
 			}
 		}
+	}
+	if eof && len(data) > 0 {
+		return append(fields, trimCR(data[start:])), len(data), splitOK
 	}
 	return fields[:0], 0, splitShort
 }

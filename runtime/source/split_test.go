@@ -2,6 +2,7 @@ package source
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -32,7 +33,7 @@ func splitRef(data []byte, delim byte, fields [][]byte) ([][]byte, int, splitSta
 
 func checkSplit(t *testing.T, data []byte, delim byte) {
 	t.Helper()
-	got, n, st := splitLine(data, delim, nil)
+	got, n, st := splitLine(data, delim, nil, false)
 	want, wn, wst := splitRef(data, delim, nil)
 	if wst == splitShort && st == splitQuoted {
 		return // a quoted field started before the data ran out: either way the quoted parser takes it
@@ -51,6 +52,19 @@ func TestSplitLine(t *testing.T) {
 	} {
 		checkSplit(t, []byte(s), ',')
 		checkSplit(t, []byte(s), '\t')
+	}
+	// At the end of the file the data's end ends the last line.
+	for _, tc := range []struct {
+		data string
+		want []string
+	}{{"a,b", []string{"a", "b"}}, {"a,b\r", []string{"a", "b"}}, {"x", []string{"x"}}, {"0123456789,abcdefgh,z", []string{"0123456789", "abcdefgh", "z"}}} {
+		got, n, st := splitLine([]byte(tc.data), ',', nil, true)
+		if st != splitOK || n != len(tc.data) || fmt.Sprintf("%q", got) != fmt.Sprintf("%q", tc.want) {
+			t.Errorf("at EOF %q: %q %d %d", tc.data, got, n, st)
+		}
+	}
+	if _, _, st := splitLine(nil, ',', nil, true); st != splitShort {
+		t.Errorf("no data at EOF: %d", st)
 	}
 	// The mask finds exactly the bytes equal to c, whatever their
 	// neighbours (the classic trick flags a 0x01 after a match).
@@ -83,7 +97,7 @@ func BenchmarkSplitLine(b *testing.B) {
 	fields := make([][]byte, 0, 8)
 	b.Run("swar", func(b *testing.B) {
 		for b.Loop() {
-			fields, _, _ = splitLine(line, ',', fields)
+			fields, _, _ = splitLine(line, ',', fields, false)
 		}
 	})
 	b.Run("indexbyte", func(b *testing.B) {
