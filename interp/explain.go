@@ -90,6 +90,9 @@ type PlanSource struct {
 	// AggregationPushedDown says whether SQLite computes the aggregates,
 	// with the statement sent, or why not (SQLite sources only).
 	AggregationPushedDown *PlanPushdown `json:"aggregation_pushed_down,omitempty"`
+	// AggregationInScanner says whether the CSV scanner computes the
+	// aggregates from the cells' bytes, or why not (CSV sources only).
+	AggregationInScanner *PlanScan `json:"aggregation_in_scanner,omitempty"`
 	// Schema are the fields of the records.
 	Schema []PlanField `json:"schema"`
 }
@@ -255,6 +258,7 @@ func (p *Program) Explain(params map[string]string) (*Plan, error) {
 		return nil, err
 	}
 	pl.Source.AggregationPushedDown = p.explainPushdown(bound)
+	pl.Source.AggregationInScanner = p.explainScan(bound)
 	for _, ld := range p.lookups {
 		lk, err := p.explainLookup(ld, bound)
 		if err != nil {

@@ -53,6 +53,7 @@ func (pl *Plan) WriteText(w io.Writer) error {
 		tw.section(false, "", "order by pushed down: %s", strings.Join(s.OrderByPushedDown, ", "))
 	}
 	s.AggregationPushedDown.writeText(tw)
+	s.AggregationInScanner.writeText(tw)
 	if len(s.WherePushedDown) > 0 {
 		tw.section(false, "", "where pushed down: %s", strings.Join(s.WherePushedDown, " AND "))
 	} else if s.Kind == "sqlite" && hasWhere {

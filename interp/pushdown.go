@@ -82,6 +82,7 @@ type pdCol struct {
 	// means a value of that field does not conform.
 	field string
 	what  string // how that field's values must be, for the fall back's reason
+	k     *kexpr // the argument, for the CSV scanner; nil for COUNT(*)
 }
 
 func (c pdCol) sql() string { return c.fn + "(" + c.arg + ")" }
@@ -143,13 +144,22 @@ func (p *Program) pushStatic() string {
 		return "the source is not SQLite"
 	case src.Query != "":
 		return "the source is a query: its rows are read as the query returns them"
+	}
+	return p.carrierShape("SQLite does not join")
+}
+
+// carrierShape returns why the report's shape needs its records one by one
+// (so that its aggregation cannot be computed as partial states by SQLite
+// or the CSV scanner); "" when it does not. noJoin ends the lookup reason.
+func (p *Program) carrierShape(noJoin string) string {
+	switch {
 	case len(p.lookups) > 0:
-		return "the report has a lookup, which SQLite does not join"
+		return "the report has a lookup, which " + noJoin
 	case p.detail != nil:
 		return "the report has a detail band, which prints every record"
 	case len(p.groupings) > 1:
 		return fmt.Sprintf("the report has %d top-level groupings", len(p.groupings))
-	case len(src.SortedBy) > 0:
+	case len(p.source.SortedBy) > 0:
 		return "the source declares `sorted by`, which is checked on every record"
 	}
 	if len(p.steps) > 0 {
@@ -173,42 +183,50 @@ func (p *Program) planPushdown(tbl source.SQLiteTable, isTable bool, schema *val
 		pp.reason = "the source is a view"
 		return pp
 	}
-	a := &pdAnalyzer{p: p, pp: pp, schema: schema, alias: map[int]string{}, colIx: map[string]int{}}
+	a := &pdAnalyzer{p: p, pp: pp, schema: schema, back: sqliteBackend{}, alias: map[int]string{}, colIx: map[string]int{}}
+	if pp.reason = a.analyze(); pp.reason == "" {
+		a.build()
+	}
+	return pp
+}
+
+// analyze translates the keys and the aggregates of every level into
+// result columns and carriers; it returns why it cannot.
+func (a *pdAnalyzer) analyze() string {
+	p, pp := a.p, a.pp
 	a.col(pdCol{fn: "COUNT", arg: "*"})
 	if len(p.groupings) == 1 {
 		levels := p.groupings[0].Levels
 		for _, lv := range levels {
-			if pp.reason = a.key(lv); pp.reason != "" {
-				return pp
+			if why := a.key(lv); why != "" {
+				return why
 			}
 		}
 		for _, lv := range levels {
 			specs, why := a.specs(lv.Specs, "group "+lv.Name)
 			if why != "" {
-				pp.reason = why
-				return pp
+				return why
 			}
 			pp.levels = append(pp.levels, specs)
 		}
 	}
 	specs, why := a.specs(p.global, "the report")
 	if why != "" {
-		pp.reason = why
-		return pp
+		return why
 	}
 	pp.global = specs
 	for _, name := range sortedKinds(p.source.Types) {
-		i := schema.Index(name)
+		i := a.schema.Index(name)
 		if i < 0 {
 			continue
 		}
 		if _, ok := a.alias[i]; !ok && !containsInt(pp.keyCols, i) {
-			pp.reason = fmt.Sprintf("field %s is declared, so every record's value is checked, but no aggregate reads it", name)
-			return pp
+			if why := a.back.declared(a, i); why != "" {
+				return why
+			}
 		}
 	}
-	a.build()
-	return pp
+	return ""
 }
 
 func sortedKinds(m map[string]value.Kind) []string {
@@ -231,12 +249,14 @@ func containsInt(list []int, x int) bool {
 
 // pdAnalyzer translates keys and aggregate arguments into SQL.
 type pdAnalyzer struct {
-	p      *Program
-	pp     *pushPlan
-	schema *value.Schema
-	inner  []string       // the inner statement's select list
-	alias  map[int]string // schema index → alias of its checked value
-	colIx  map[string]int // pdCol.sql() → index in pp.cols
+	p       *Program
+	pp      *pushPlan
+	schema  *value.Schema
+	back    pdBackend
+	inner   []string       // the inner statement's select list
+	alias   map[int]string // schema index → alias of its checked value (SQLite), or name (CSV)
+	checked []int          // declared fields only checked (CSV)
+	colIx   map[string]int // pdCol.sql() → index in pp.cols
 }
 
 // col adds a result column (once) and returns its index.
@@ -269,8 +289,20 @@ func affinity(decl string) string {
 	return "NUMERIC"
 }
 
-// key checks a group level's key: a field whose every distinct stored value
-// SQLite's GROUP BY tells apart as reportsh does.
+// pdBackend is what differs between computing partial states in SQLite and
+// in the CSV scanner: which fields can be keys and values, and how.
+type pdBackend interface {
+	// key checks that field i can be the key of level lv: "" or why not.
+	key(a *pdAnalyzer, i int, lv *level) string
+	// field returns field i as an aggregate's operand, or why it cannot be.
+	field(a *pdAnalyzer, i int) (pdExpr, string)
+	// declared checks the values of field i, declared but not read: "" or
+	// why that cannot be done.
+	declared(a *pdAnalyzer, i int) string
+}
+
+// key checks a group level's key: a field whose every distinct value the
+// backend tells apart as reportsh does.
 func (a *pdAnalyzer) key(lv *level) string {
 	name := ""
 	if lv.Key != nil {
@@ -283,6 +315,24 @@ func (a *pdAnalyzer) key(lv *level) string {
 	if i < 0 {
 		return fmt.Sprintf("the key of group %s is not a field of the source", lv.Name)
 	}
+	if why := a.back.key(a, i, lv); why != "" {
+		return why
+	}
+	a.pp.keyCols = append(a.pp.keyCols, i)
+	a.pp.keyNames = append(a.pp.keyNames, lv.Name)
+	return ""
+}
+
+// sqliteBackend computes the partial states in SQL.
+type sqliteBackend struct{}
+
+func (sqliteBackend) declared(a *pdAnalyzer, i int) string {
+	return fmt.Sprintf("field %s is declared, so every record's value is checked, but no aggregate reads it", a.schema.Fields[i].Name)
+}
+
+// key accepts a field whose every distinct stored value SQLite's GROUP BY
+// tells apart as reportsh does.
+func (sqliteBackend) key(a *pdAnalyzer, i int, lv *level) string {
 	f := a.schema.Fields[i]
 	switch f.Kind {
 	case value.KindString, value.KindInt, value.KindDate, value.KindBool:
@@ -296,9 +346,7 @@ func (a *pdAnalyzer) key(lv *level) string {
 		// for SQLite and two for reportsh.
 		return fmt.Sprintf("the key of group %s has no declared SQLite type", lv.Name)
 	}
-	a.pp.keyCols = append(a.pp.keyCols, i)
-	a.pp.keyNames = append(a.pp.keyNames, lv.Name)
-	a.inner = append(a.inner, quoteSQL(a.pp.table.Columns[i])+" AS k"+strconv.Itoa(len(a.pp.keyCols)-1))
+	a.inner = append(a.inner, quoteSQL(a.pp.table.Columns[i])+" AS k"+strconv.Itoa(len(a.pp.keyCols)))
 	return ""
 }
 
@@ -319,24 +367,26 @@ func (a *pdAnalyzer) specs(specs []agg.Spec, where string) (pdSpecs, string) {
 			if arg, why = a.expr(e.node); why != "" {
 				return out, call + " in " + where + ": " + why
 			}
-			a.col(pdCol{fn: "SUM", arg: arg.sql, scale: arg.scale, dec: arg.dec}) // an overflow shows as a REAL
+			if _, ok := a.back.(sqliteBackend); ok {
+				a.col(pdCol{fn: "SUM", arg: arg.sql, scale: arg.scale, dec: arg.dec, k: arg.k}) // an overflow shows as a REAL
+			}
 		}
-		sum := func() int { return a.col(pdCol{fn: "SUM", arg: arg.sql, scale: arg.scale, dec: arg.dec}) }
+		sum := func() int { return a.col(pdCol{fn: "SUM", arg: arg.sql, scale: arg.scale, dec: arg.dec, k: arg.k}) }
 		switch s.Func {
 		case agg.Sum, agg.RunningSum, agg.PercentOfTotal:
 			out.results = append(out.results, pdResult{how: pdSame, i: carrier(s.Func, sum())})
 		case agg.Count, agg.CountStar, agg.RunningCount:
 			col := 0 // COUNT(*)
 			if s.Arg >= 0 {
-				col = a.col(pdCol{fn: "COUNT", arg: arg.sql})
+				col = a.col(pdCol{fn: "COUNT", arg: arg.sql, k: arg.k})
 			}
 			out.results = append(out.results, pdResult{how: pdCount, i: carrier(agg.Sum, col)})
 		case agg.Avg:
 			i := carrier(agg.Sum, sum())
-			j := carrier(agg.Sum, a.col(pdCol{fn: "COUNT", arg: arg.sql}))
+			j := carrier(agg.Sum, a.col(pdCol{fn: "COUNT", arg: arg.sql, k: arg.k}))
 			out.results = append(out.results, pdResult{how: pdAvg, i: i, j: j})
 		case agg.Min, agg.Max:
-			col := a.col(pdCol{fn: strings.ToUpper(s.Func.String()), arg: arg.sql, scale: arg.scale, dec: arg.dec})
+			col := a.col(pdCol{fn: strings.ToUpper(s.Func.String()), arg: arg.sql, scale: arg.scale, dec: arg.dec, k: arg.k})
 			out.results = append(out.results, pdResult{how: pdSame, i: carrier(s.Func, col)})
 		default:
 			return out, call + " in " + where + " is not computed in SQLite"
@@ -351,6 +401,7 @@ type pdExpr struct {
 	sql   string
 	scale int32
 	dec   bool
+	k     *kexpr // the same, for the CSV scanner
 }
 
 // maxPushScale bounds the scale of a pushed expression: 10^18 is the
@@ -367,17 +418,17 @@ func (a *pdAnalyzer) expr(n ast.Node) (pdExpr, string) {
 		if i < 0 {
 			return pdExpr{}, x.Value + " is not a field of the source"
 		}
-		return a.field(i)
+		return a.back.field(a, i)
 	case *ast.ConstantNode:
 		switch v := x.Value.(type) {
 		case int64:
-			return pdExpr{sql: "(" + strconv.FormatInt(v, 10) + ")"}, ""
+			return pdExpr{sql: "(" + strconv.FormatInt(v, 10) + ")", k: &kexpr{op: kConst, c: v}}, ""
 		case value.Decimal:
 			c, scale := v.Big()
 			if !c.IsInt64() || scale > maxPushScale {
-				return pdExpr{}, "the literal " + v.String() + " is too long for SQLite's integers"
+				return pdExpr{}, "the literal " + v.String() + " is too long for 64-bit integers"
 			}
-			return pdExpr{sql: "(" + c.String() + ")", scale: scale, dec: true}, ""
+			return pdExpr{sql: "(" + c.String() + ")", scale: scale, dec: true, k: &kexpr{op: kConst, c: c.Int64(), scale: scale}}, ""
 		}
 		return pdExpr{}, only
 	case *ast.CallNode:
@@ -388,6 +439,7 @@ func (a *pdAnalyzer) expr(n ast.Node) (pdExpr, string) {
 		if id.Value == "__neg" && len(x.Arguments) == 1 {
 			e, why := a.expr(x.Arguments[0])
 			e.sql = "(-" + e.sql + ")"
+			e.k = &kexpr{op: kNeg, l: e.k, scale: e.scale}
 			return e, why
 		}
 		op := map[string]string{"__add": "+", "__sub": "-", "__mul": "*"}[id.Value]
@@ -402,7 +454,7 @@ func (a *pdAnalyzer) expr(n ast.Node) (pdExpr, string) {
 		if why != "" {
 			return r, why
 		}
-		out := pdExpr{dec: l.dec || r.dec}
+		out := pdExpr{dec: l.dec || r.dec, k: &kexpr{op: kOps[op], l: l.k, r: r.k}}
 		if op == "*" {
 			out.scale = l.scale + r.scale
 			out.sql = "(" + l.sql + " * " + r.sql + ")"
@@ -411,8 +463,9 @@ func (a *pdAnalyzer) expr(n ast.Node) (pdExpr, string) {
 			out.sql = "(" + scaleUp(l, out.scale) + " " + op + " " + scaleUp(r, out.scale) + ")"
 		}
 		if out.scale > maxPushScale {
-			return pdExpr{}, "its scale is too large for SQLite's integers"
+			return pdExpr{}, "its scale is too large for 64-bit integers"
 		}
+		out.k.scale = out.scale
 		return out, ""
 	}
 	return pdExpr{}, only
@@ -428,11 +481,11 @@ func scaleUp(e pdExpr, scale int32) string {
 
 // field returns the checked value of field i, adding its conversion to the
 // inner statement and the SUM that reveals a non-conforming value.
-func (a *pdAnalyzer) field(i int) (pdExpr, string) {
+func (sqliteBackend) field(a *pdAnalyzer, i int) (pdExpr, string) {
 	f := a.schema.Fields[i]
 	col := quoteSQL(a.pp.table.Columns[i])
 	aff := affinity(a.pp.table.Decls[i])
-	e := pdExpr{sql: "c" + strconv.Itoa(i)}
+	e := pdExpr{sql: "c" + strconv.Itoa(i), k: &kexpr{op: kField, field: i}}
 	var conv, what string
 	switch {
 	case f.Kind == value.KindInt && aff == "INTEGER":
@@ -457,7 +510,7 @@ func (a *pdAnalyzer) field(i int) (pdExpr, string) {
 		a.inner = append(a.inner, conv+" AS "+e.sql)
 		a.pp.checked = append(a.pp.checked, f.Name+" ("+what+")")
 	}
-	a.col(pdCol{fn: "SUM", arg: e.sql, scale: e.scale, dec: e.dec, field: f.Name, what: what})
+	a.col(pdCol{fn: "SUM", arg: e.sql, scale: e.scale, dec: e.dec, field: f.Name, what: what, k: e.k})
 	return e, ""
 }
 

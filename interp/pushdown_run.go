@@ -26,6 +26,22 @@ func (p *Program) runPushdown(ctx context.Context, rc *RunConfig) (res *Result, 
 	if p.pushStatic() != "" {
 		return nil, false, nil
 	}
+	return p.tryCarriers(ctx, rc, func(ctx context.Context, params map[string]any) (*Result, string, bool, error) {
+		pd, err := p.openPushdown(params)
+		if err != nil || pd == nil {
+			return nil, "", false, nil
+		}
+		res, note, err := pd.run(ctx, *rc, params)
+		return res, note, true, err
+	})
+}
+
+// tryCarriers runs a report from partial states (see runCarriers) with
+// run, under rc.Timeout. run reports tried false when it did nothing (the
+// records are read as usual); a note when it fell back, having written
+// nothing: then rc.pushNote says why and rc.Timeout is what remains of it.
+func (p *Program) tryCarriers(ctx context.Context, rc *RunConfig,
+	run func(ctx context.Context, params map[string]any) (res *Result, note string, tried bool, err error)) (*Result, bool, error) {
 	var deadline time.Time
 	if rc.Timeout > 0 {
 		deadline = time.Now().Add(rc.Timeout)
@@ -37,11 +53,10 @@ func (p *Program) runPushdown(ctx context.Context, rc *RunConfig) (res *Result, 
 	if err != nil || (rc.OnError != "" && rc.OnError != "skip" && rc.OnError != "fail") {
 		return nil, false, nil // the normal run reports it
 	}
-	pd, err := p.openPushdown(params)
-	if err != nil || pd == nil {
+	res, note, tried, err := run(ctx, params)
+	if !tried {
 		return nil, false, nil
 	}
-	res, note, err := pd.run(ctx, *rc, params)
 	if note == "" {
 		return res, true, err
 	}
@@ -155,24 +170,45 @@ func (pd *pdRun) run(ctx context.Context, rc RunConfig, params map[string]any) (
 		split: split, next: lo - 1, hi: hi, span: max(pdRangeRows/4, 1), target: pdRangeRows, empty: lo > hi}
 	src.ctx, src.cancel = context.WithCancel(context.Background())
 
+	return p.runCarriers(ctx, rc, params, pd.pp, src, func(t *render.Totals) {
+		t.RecordsRead = rows.Load()
+		t.Elapsed = time.Since(start)
+	}, "pushed down: "+pd.pp.sql)
+}
+
+// carrierSource is the source of a run whose records are partial aggregate
+// states (keys, then pushPlan.cols): SQLite's or the CSV scanner's. A
+// non-empty note says the states cannot be trusted, and why: the run must
+// read the records instead.
+type carrierSource interface {
+	stream.Source[value.Record]
+	stop(note string)
+	note() string
+}
+
+// runCarriers aggregates the partial states src returns, with engines
+// whose specs are pp's carriers, and renders the report; totals completes
+// the totals. A non-empty note means it fell back: nothing was written.
+func (p *Program) runCarriers(ctx context.Context, rc RunConfig, params map[string]any, pp *pushPlan, src carrierSource,
+	totals func(*render.Totals), label string) (res *Result, note string, err error) {
 	res = &Result{Title: p.title}
 	out := &output{res: res, collect: rc.Collect}
 	b := newBuilder(p, out, params, 0)
 	defer b.close()
-	nk := len(pd.pp.keyCols)
+	nk := len(pp.keyCols)
 	if len(p.groupings) == 1 {
 		gr := p.groupings[0]
 		cfg := agg.Config{}
 		for l, lv := range gr.Levels {
-			cfg.Levels = append(cfg.Levels, agg.Level{Name: lv.Name, MaxGroups: lv.MaxGroups, Specs: pd.pp.levels[l].carriers})
+			cfg.Levels = append(cfg.Levels, agg.Level{Name: lv.Name, MaxGroups: lv.MaxGroups, Specs: pp.levels[l].carriers})
 		}
 		cfg.OnClose = func(g *agg.Group) error {
-			results := pd.pp.levels[g.Level].translate(g.Results)
+			results := pp.levels[g.Level].translate(g.Results)
 			return b.closeGroup(0, &agg.Group{Level: g.Level, Keys: g.Keys, Results: results, Count: g.Count})
 		}
 		b.engines[0] = agg.NewEngine(cfg)
 	}
-	b.global = agg.NewEngine(agg.Config{Global: pd.pp.global.carriers})
+	b.global = agg.NewEngine(agg.Config{Global: pp.global.carriers})
 	rejected := func() bool {
 		for l := range nk {
 			if b.engines[0].Rejected(l) > 0 {
@@ -191,7 +227,7 @@ func (pd *pdRun) run(ctx context.Context, rc RunConfig, params map[string]any) (
 						return err
 					}
 				}
-				if len(pd.pp.global.carriers) > 0 {
+				if len(pp.global.carriers) > 0 {
 					if err := b.global.Add(nil, args); err != nil {
 						return err
 					}
@@ -199,7 +235,7 @@ func (pd *pdRun) run(ctx context.Context, rc RunConfig, params map[string]any) (
 			}
 			if nk > 0 && rejected() {
 				// The groups a limit keeps are the first ones met in the
-				// input, which SQLite's partial states do not tell.
+				// input, which partial states do not tell.
 				src.stop("a group level reached its max_groups")
 			}
 			return nil
@@ -239,7 +275,7 @@ func (pd *pdRun) run(ctx context.Context, rc RunConfig, params map[string]any) (
 		out.hold = true
 	}
 	if p.repHeader != nil && len(p.repHeader.Aggs) == 0 {
-		if err := b.emitGlobal(p.repHeader, pd.pp, out.Emit); err != nil {
+		if err := b.emitGlobal(p.repHeader, pp, out.Emit); err != nil {
 			return res, "", err
 		}
 	}
@@ -247,23 +283,21 @@ func (pd *pdRun) run(ctx context.Context, rc RunConfig, params map[string]any) (
 		return res, "", p.runError(err)
 	}
 	if p.repHeader != nil && len(p.repHeader.Aggs) > 0 {
-		if err := b.emitGlobal(p.repHeader, pd.pp, out.release); err != nil {
+		if err := b.emitGlobal(p.repHeader, pp, out.release); err != nil {
 			return res, "", err
 		}
 	}
 	for _, bd := range []*bandDef{p.summary, p.repFooter} {
 		if bd != nil {
-			if err := b.emitGlobal(bd, pd.pp, out.Emit); err != nil {
+			if err := b.emitGlobal(bd, pp, out.Emit); err != nil {
 				return res, "", err
 			}
 		}
 	}
-	t := &res.Totals
-	t.RecordsRead = rows.Load()
-	t.Elapsed = time.Since(start)
-	res.Pushdown = "pushed down: " + pd.pp.sql
+	totals(&res.Totals)
+	res.Pushdown = label
 	if r != nil {
-		if err := r.End(t); err != nil {
+		if err := r.End(&res.Totals); err != nil {
 			return res, "", &SinkError{Err: err}
 		}
 	}

@@ -453,7 +453,7 @@ func TestPushdownExplain(t *testing.T) {
 		{src + "summary { m: SUM(weight) }", "SUM(weight) in the report: weight is a float field"},
 		{src + "summary { m: COUNT(customer) }", "customer is a string field"},
 		{"param k: int = 2\n" + src + "summary { m: SUM(quantity * k) }", "k is not a field of the source"},
-		{src + "summary { m: SUM(amount * 1.0000000000000000001) }", "too long for SQLite's integers"},
+		{src + "summary { m: SUM(amount * 1.0000000000000000001) }", "too long for 64-bit integers"},
 		{src + "summary { m: SUM(amount * amount * amount * amount * amount * amount * amount * amount * amount * amount) }", "its scale is too large"},
 		{src + "group weight { footer { weight } }", "the key of group weight is a float field"},
 		{src + "group upper(territory) as t { footer { t } }", "the key of group t is not a field of the source"},

@@ -71,8 +71,9 @@ type RunConfig struct {
 	// aggWorkers > 1 splits the aggregation among that many goroutines
 	// (set by Run for the collecting pass).
 	aggWorkers int
-	// noPushdown keeps the aggregation out of SQLite (tests compare the
-	// two); pushNote says why a push-down fell back (see runPushdown).
+	// noPushdown keeps the aggregation out of SQLite and the CSV scanner
+	// (tests compare the ways); pushNote says why a push-down or a scan
+	// aggregation fell back (see runPushdown, runScan).
 	noPushdown bool
 	pushNote   string
 	// SortBuffer bounds the records held in memory when a detail band needs
@@ -104,6 +105,39 @@ type Result struct {
 
 // maxWarnings bounds the skipped-record messages kept in the totals.
 const maxWarnings = 10
+
+// skipLog counts the records a run skips and keeps the first maxWarnings
+// messages. It is safe for concurrent use.
+type skipLog struct {
+	mu       sync.Mutex
+	warnings []string
+	n        atomic.Int64
+	onSkip   func(error) // RunConfig.OnSkip
+}
+
+// note records a skipped record.
+func (l *skipLog) note(err error) {
+	l.n.Add(1)
+	l.mu.Lock()
+	if len(l.warnings) < maxWarnings {
+		l.warnings = append(l.warnings, "skipped: "+err.Error())
+	}
+	l.mu.Unlock()
+	if l.onSkip != nil {
+		l.onSkip(err)
+	}
+}
+
+// total sets the totals' skip count and appends the warnings.
+func (l *skipLog) total(t *render.Totals) {
+	t.Skipped = l.n.Load()
+	l.mu.Lock()
+	t.Warnings = append(t.Warnings, l.warnings...)
+	l.mu.Unlock()
+	if t.Skipped > maxWarnings {
+		t.Warnings = append(t.Warnings, fmt.Sprintf("… and %d more skipped records", t.Skipped-maxWarnings))
+	}
+}
 
 // streamFirstChunk is the first fetch of a report whose rows stream out as
 // their records are read: its first rows are out after that many records
@@ -143,6 +177,9 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 	}
 	if !rc.noPushdown {
 		if res, handled, err := p.runPushdown(ctx, &rc); handled {
+			return res, err
+		}
+		if res, handled, err := p.runScan(ctx, &rc); handled {
 			return res, err
 		}
 		defer notePushdown(&res, rc.pushNote)
@@ -254,20 +291,8 @@ func (p *Program) run(ctx context.Context, rc RunConfig) (res *Result, err error
 	skip := onError == "skip"
 	start := time.Now()
 
-	var mu sync.Mutex
-	var warnings []string
-	var skipped atomic.Int64
-	noteSkip := func(err error) {
-		skipped.Add(1)
-		mu.Lock()
-		if len(warnings) < maxWarnings {
-			warnings = append(warnings, "skipped: "+err.Error())
-		}
-		mu.Unlock()
-		if rc.OnSkip != nil {
-			rc.OnSkip(err)
-		}
-	}
+	skips := &skipLog{onSkip: rc.OnSkip}
+	noteSkip := skips.note
 
 	// A sink that keeps no record lets the source reuse their slots.
 	var recycle *source.Recycler
@@ -413,7 +438,6 @@ func (p *Program) run(ctx context.Context, rc RunConfig) (res *Result, err error
 	}
 	t := &res.Totals
 	t.RecordsRead = snap.Counters.RecordsIn + skippedBySource(src)
-	t.Skipped = skipped.Load()
 	t.Rejected = b.rejected
 	if len(p.groupings) > 0 {
 		for l, lv := range p.groupings[0].Levels {
@@ -423,12 +447,7 @@ func (p *Program) run(ctx context.Context, rc RunConfig) (res *Result, err error
 			}
 		}
 	}
-	mu.Lock()
-	t.Warnings = append(t.Warnings, warnings...)
-	mu.Unlock()
-	if t.Skipped > maxWarnings {
-		t.Warnings = append(t.Warnings, fmt.Sprintf("… and %d more skipped records", t.Skipped-maxWarnings))
-	}
+	skips.total(t)
 	t.Elapsed = time.Since(start)
 	if r != nil {
 		if err := r.End(t); err != nil {

@@ -95,6 +95,21 @@ func atoi(b []byte) (int64, bool) {
 // atod parses an optionally signed decimal with at most 18 digits and no
 // exponent, keeping the number of fraction digits written as the scale.
 func atod(b []byte) (value.Decimal, bool) {
+	n, scale, ok := ParseDecimal(b)
+	if !ok {
+		return value.Decimal{}, false
+	}
+	return value.NewDecimal(n, scale), true
+}
+
+// ParseDecimal parses b as a decimal cell's fast path does: an optionally
+// signed decimal of at most 18 digits and no exponent, returned as its
+// coefficient and scale (the fraction digits written). ok is false for
+// anything else, which the cell's full conversion may still accept.
+func ParseDecimal(b []byte) (coef int64, scale int32, ok bool) {
+	if len(b) == 0 {
+		return 0, 0, false
+	}
 	neg := false
 	switch b[0] {
 	case '-':
@@ -104,7 +119,7 @@ func atod(b []byte) (value.Decimal, bool) {
 		b = b[1:]
 	}
 	var n int64
-	digits, scale, dot := 0, int32(0), false
+	digits, dot := 0, false
 	for _, c := range b {
 		switch {
 		case c >= '0' && c <= '9':
@@ -116,16 +131,25 @@ func atod(b []byte) (value.Decimal, bool) {
 		case c == '.' && !dot:
 			dot = true
 		default:
-			return value.Decimal{}, false
+			return 0, 0, false
 		}
 	}
 	if digits == 0 || digits > 18 {
-		return value.Decimal{}, false
+		return 0, 0, false
 	}
 	if neg {
 		n = -n
 	}
-	return value.NewDecimal(n, scale), true
+	return n, scale, true
+}
+
+// ParseInt parses b as an int cell's fast path does: an optionally signed
+// decimal integer of at most 18 digits; ok is false for anything else.
+func ParseInt(b []byte) (int64, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	return atoi(b)
 }
 
 // atodate parses YYYY-MM-DD.

@@ -147,24 +147,39 @@ func (c *CSV) open(d *csvDecoder, delim byte) error {
 func (d *csvDecoder) blank(line []byte) bool { return len(line) == 0 }
 
 func (d *csvDecoder) decode(t *textSource, rec []any) error {
+	fields, err := d.split(t)
+	if err != nil {
+		return err
+	}
+	return d.convert(t, fields, rec)
+}
+
+// split reads the next record's fields: io.EOF at the end, a *DataError
+// for a record that cannot be split or has the wrong number of fields.
+func (d *csvDecoder) split(t *textSource) ([][]byte, error) {
 	fields, err := d.sc.next(t)
 	if err != nil {
 		var se *scanError
 		if !errors.As(err, &se) {
-			return err
+			return nil, err
 		}
 		t.record++
 		de := &DataError{File: t.file, Line: se.line, Record: t.record, Err: se.err}
 		if se.field >= 0 && se.field < len(d.cols) {
 			de.Column = d.cols[se.field].name
 		}
-		return de
+		return nil, de
 	}
 	t.record++
 	if len(fields) != len(d.cols) {
-		return &DataError{File: t.file, Line: d.sc.recLine, Record: t.record,
+		return nil, &DataError{File: t.file, Line: d.sc.recLine, Record: t.record,
 			Err: fmt.Errorf("wrong number of fields: got %d, want %d", len(fields), len(d.cols))}
 	}
+	return fields, nil
+}
+
+// convert converts the fields split returned last into rec.
+func (d *csvDecoder) convert(t *textSource, fields [][]byte, rec []any) error {
 	valid := d.sc.valid // the record's text is valid UTF-8
 	for i, f := range fields {
 		if d.unused != nil && d.unused[i] {

@@ -227,67 +227,110 @@ func (t *textSource) Close() error {
 func (t *textSource) Fetch(ctx context.Context, after stream.Position, limit int) (stream.Chunk[value.Record], error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var chunk stream.Chunk[value.Record]
+	var slots records
+	var recs []value.Record
+	r, err := t.readRecords(ctx, after, limit, func() (func(int) error, error) {
+		slots = newRecords(t.cfg, t.width, t.stride)
+		recs = slots.list(limit)
+		return func(remaining int) error {
+			rec := slots.next(remaining)
+			if err := t.dec.decode(t, rec); err != nil {
+				slots.unget(rec)
+				return err
+			}
+			recs = append(recs, rec)
+			return nil
+		}, nil
+	})
+	if err != nil {
+		return stream.Chunk[value.Record]{}, err
+	}
+	return stream.Chunk[value.Record]{Records: recs, Next: r.next, Done: r.done, Bytes: r.bytes}, nil
+}
+
+// readResult is how far a read came.
+type readResult struct {
+	next  stream.Position
+	n     int // records read and kept
+	done  bool
+	bytes int64
+}
+
+// readRecords reads up to limit records after the position after (see Fetch),
+// with t.mu held. start, called once the reader stands at after, returns
+// step, which reads one record (remaining is the number still wanted)
+// and returns nil when it keeps it, io.EOF at the end of the data, a
+// *DataError for a bad record (which it has consumed: skipped or
+// returned, as Config.SkipErrors says), or another error, which stops the
+// read.
+func (t *textSource) readRecords(ctx context.Context, after stream.Position, limit int, start func() (func(remaining int) error, error)) (readResult, error) {
+	var r readResult
 	if t.closed {
-		return chunk, ErrClosed
+		return r, ErrClosed
 	}
 	if limit < 1 {
-		return chunk, fmt.Errorf("%s: fetch limit %d, want at least 1", t.file, limit)
+		return r, fmt.Errorf("%s: fetch limit %d, want at least 1", t.file, limit)
 	}
 	if err := ctx.Err(); err != nil {
-		return chunk, err
+		return r, err
 	}
 	if !t.atValid || !samePosition(after, t.at) {
 		t.atValid = false
 		if err := t.seekTo(ctx, after); err != nil {
-			return chunk, err
+			return r, err
 		}
 	}
 	startByte := t.rd.pos()
-	t.atValid = false // until this fetch completes
-	slots := newRecords(t.cfg, t.width, t.stride)
-	recs := slots.list(limit)
-	done := false
-	for len(recs) < limit {
-		if len(recs)&255 == 0 {
+	t.atValid = false // until this read completes
+	step, err := start()
+	if err != nil {
+		return r, err
+	}
+	for r.n < limit {
+		if r.n&255 == 0 {
 			if err := ctx.Err(); err != nil {
-				return chunk, err
+				return r, err
 			}
 		}
-		rec := slots.next(limit - len(recs))
-		err := t.dec.decode(t, rec)
+		err := step(limit - r.n)
 		if err == io.EOF {
-			done = true
+			r.done = true
 			break
 		}
 		if de, ok := err.(*DataError); ok {
 			if err := t.skip.handle(de, de.Record); err != nil {
-				return chunk, err
+				return r, err
 			}
-			slots.unget(rec)
 			continue
 		}
 		if err != nil {
-			return chunk, fmt.Errorf("%s: %w", t.file, err)
+			var se *stopError
+			if errors.As(err, &se) {
+				return r, se.err
+			}
+			return r, fmt.Errorf("%s: %w", t.file, err)
 		}
-		recs = append(recs, rec)
+		r.n++
 	}
-	if !done {
+	if !r.done {
 		var err error
-		if done, err = t.atEnd(); err != nil {
-			return chunk, fmt.Errorf("%s: %w", t.file, err)
+		if r.done, err = t.atEnd(); err != nil {
+			return r, fmt.Errorf("%s: %w", t.file, err)
 		}
 	}
-	chunk.Records = recs
-	chunk.Bytes = t.rd.pos() - startByte
+	r.bytes = t.rd.pos() - startByte
 	if end := t.rd.pos(); end > t.furthest.Load() {
-		t.furthest.Store(end) // single writer: fetches hold t.mu
+		t.furthest.Store(end) // single writer: reads hold t.mu
 	}
-	chunk.Next = stream.Position{Offset: after.Offset + int64(len(recs)), Key: []any{t.rd.pos(), t.line, t.record}}
-	chunk.Done = done
-	t.at, t.atValid = chunk.Next, true
-	return chunk, nil
+	r.next = stream.Position{Offset: after.Offset + int64(r.n), Key: []any{t.rd.pos(), t.line, t.record}}
+	t.at, t.atValid = r.next, true
+	return r, nil
 }
+
+// stopError is an error of a Scan callback, returned as it is.
+type stopError struct{ err error }
+
+func (e *stopError) Error() string { return e.err.Error() }
 
 // atEnd consumes blank lines and reports whether any data is left.
 func (t *textSource) atEnd() (bool, error) {

@@ -479,6 +479,10 @@ func (d Decimal) String() string {
 // MarshalJSON renders d as a JSON number, exactly.
 func (d Decimal) MarshalJSON() ([]byte, error) { return []byte(d.String()), nil }
 
+// Coef returns the coefficient (d is coef × 10^-Scale) when it fits an
+// int64.
+func (d Decimal) Coef() (int64, bool) { return d.coef, d.big == nil }
+
 // Big returns the coefficient as a new big.Int and the scale.
 func (d Decimal) Big() (*big.Int, int32) { return new(big.Int).Set(d.bigCoef()), d.scale }
 
@@ -510,4 +514,15 @@ func mulInt64(a, b int64) (int64, bool) {
 		return c, false
 	}
 	return c, true
+}
+
+// AddInt64 returns a+b and whether it did not overflow.
+func AddInt64(a, b int64) (int64, bool) { return addInt64(a, b) }
+
+// MulInt64 returns a×b and whether it did not overflow.
+func MulInt64(a, b int64) (int64, bool) {
+	if uint64(a)+1<<31 < 1<<32 && uint64(b)+1<<31 < 1<<32 {
+		return a * b, true // both within ±2^31
+	}
+	return mulInt64(a, b)
 }

@@ -30,3 +30,24 @@ func TestDecimalBasics(t *testing.T) {
 		t.Errorf("10/3 = %s", q)
 	}
 }
+
+func TestCheckedInt64(t *testing.T) {
+	const big = 1 << 62
+	for _, tc := range []struct {
+		a, b      int64
+		sum, prod bool
+	}{{3, 4, true, true}, {big, big, false, false}, {-big, -big, true, false}, {1 << 31, 1 << 31, true, true}, {-1, -(1 << 63), false, false}, {0, -(1 << 63), true, true}} {
+		if s, ok := AddInt64(tc.a, tc.b); ok != tc.sum || (ok && s != tc.a+tc.b) {
+			t.Errorf("AddInt64(%d, %d) = %d, %v", tc.a, tc.b, s, ok)
+		}
+		if p, ok := MulInt64(tc.a, tc.b); ok != tc.prod || (ok && p != tc.a*tc.b) {
+			t.Errorf("MulInt64(%d, %d) = %d, %v", tc.a, tc.b, p, ok)
+		}
+	}
+	if c, ok := NewDecimal(-125, 2).Coef(); c != -125 || !ok {
+		t.Errorf("Coef %d %v", c, ok)
+	}
+	if _, ok := MustDecimal("123456789012345678901234567890").Coef(); ok {
+		t.Error("a big coefficient fits an int64")
+	}
+}

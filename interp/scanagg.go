@@ -1,0 +1,552 @@
+package interp
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/reportsh/reportsh/runtime/source"
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// Scan aggregation: a report over a CSV file whose aggregates are sums,
+// counts, averages and extremes of + - * over int and decimal fields,
+// grouped by string or int fields, has the CSV scanner's raw cells
+// aggregated directly: each cell it needs is parsed from its bytes into a
+// 64-bit integer (a decimal as its coefficient at a fixed scale), the
+// group is found by the key cells' bytes, and the group's partial states
+// are plain integers. No record is built and no value boxed. At the end
+// the states are the records of a run like the SQLite push-down's (keys,
+// then the result columns of pushPlan.cols), fed to engines whose specs are
+// carriers, so everything after the aggregation is the usual code.
+//
+// It is exact, or it does not run: a value the fast parsers do not take is
+// converted as Fetch would convert it (so its errors, skips and counts are
+// Fetch's); a decimal with more fraction digits than the field's fixed
+// scale, an overflow, or a bad record when on_error is fail stops it, and
+// the run reads the records instead, from the start, having written
+// nothing.
+
+// The operations of a kexpr.
+const (
+	kField = iota // a field's value
+	kConst        // c at scale
+	kNeg
+	kAdd
+	kSub
+	kMul
+)
+
+var kOps = map[string]uint8{"+": kAdd, "-": kSub, "*": kMul}
+
+// kexpr is an aggregate argument as the scanner computes it: its values are
+// integers at the fixed scale scale (10^scale per unit).
+type kexpr struct {
+	op    uint8
+	field int   // kField: the schema index
+	c     int64 // kConst
+	scale int32
+	l, r  *kexpr
+}
+
+// kval is a value in the scanner: c × 10^-scale of the expression, and the
+// scale the value would have in a record (the fraction digits written, for
+// a decimal field; what value.Decimal's arithmetic makes of them above).
+// ok is false for nil.
+type kval struct {
+	c  int64
+	s  int32
+	ok bool
+}
+
+// pow10 holds 10^0 … 10^18.
+var pow10 = func() (p [19]int64) {
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * 10
+	}
+	return p
+}()
+
+// errScanStop stops a scan aggregation: the run reads the records instead.
+type errScanStop struct{ why string }
+
+func (e *errScanStop) Error() string { return e.why }
+
+// eval computes e over the fields' values; an overflow stops the scan.
+func (e *kexpr) eval(vals []kval) (kval, error) {
+	switch e.op {
+	case kField:
+		return vals[e.field], nil
+	case kConst:
+		return kval{c: e.c, s: e.scale, ok: true}, nil
+	case kNeg:
+		v, err := e.l.eval(vals)
+		if err != nil || !v.ok {
+			return v, err
+		}
+		if v.c == math.MinInt64 {
+			return v, errOverflow
+		}
+		v.c = -v.c
+		return v, nil
+	}
+	l, err := e.l.eval(vals)
+	if err != nil || !l.ok {
+		return l, err
+	}
+	r, err := e.r.eval(vals)
+	if err != nil || !r.ok {
+		return r, err
+	}
+	if e.op == kMul {
+		c, ok := value.MulInt64(l.c, r.c)
+		if !ok {
+			return l, errOverflow
+		}
+		return kval{c: c, s: l.s + r.s, ok: true}, nil
+	}
+	a, ok1 := value.MulInt64(l.c, pow10[e.scale-e.l.scale])
+	b, ok2 := value.MulInt64(r.c, pow10[e.scale-e.r.scale])
+	if e.op == kSub {
+		if b == math.MinInt64 {
+			ok2 = false
+		}
+		b = -b
+	}
+	c, ok3 := value.AddInt64(a, b)
+	if !ok1 || !ok2 || !ok3 {
+		return l, errOverflow
+	}
+	return kval{c: c, s: max(l.s, r.s), ok: true}, nil
+}
+
+var errOverflow = &errScanStop{"an aggregate's argument overflowed 64-bit integers"}
+
+// csvBackend computes the partial states in the CSV scanner.
+type csvBackend struct{}
+
+// key accepts string and int fields: two records are in one group exactly
+// when their cells' bytes (strings) or parsed values (ints) are equal.
+func (csvBackend) key(a *pdAnalyzer, i int, lv *level) string {
+	switch k := a.schema.Fields[i].Kind; k {
+	case value.KindString, value.KindInt:
+		return ""
+	default:
+		return fmt.Sprintf("the key of group %s is a %s field", lv.Name, k)
+	}
+}
+
+// scanMinScale is the least fixed scale of a decimal field: values with up
+// to this many fraction digits are taken even when the first records had
+// fewer.
+const scanMinScale = 2
+
+// field takes int and decimal fields; a decimal field's values are held at
+// a fixed scale, the most fraction digits of the first records (at least
+// scanMinScale).
+func (csvBackend) field(a *pdAnalyzer, i int) (pdExpr, string) {
+	f := a.schema.Fields[i]
+	e := pdExpr{sql: "c" + fmt.Sprint(i), k: &kexpr{op: kField, field: i}}
+	switch f.Kind {
+	case value.KindInt:
+	case value.KindDecimal:
+		e.scale, e.dec = max(f.Scale, scanMinScale), true
+		if e.scale > maxPushScale {
+			return e, fmt.Sprintf("decimal field %s has %d fraction digits, too many for 64-bit integers", f.Name, f.Scale)
+		}
+		e.k.scale = e.scale
+	default:
+		return e, fmt.Sprintf("%s is a %s field", f.Name, f.Kind)
+	}
+	a.alias[i] = e.sql
+	return e, ""
+}
+
+// declared has the scanner check the cells of a declared field that no
+// aggregate reads, as Fetch would convert them: int and decimal cells must
+// parse; string cells are checked for UTF-8 with the record.
+func (csvBackend) declared(a *pdAnalyzer, i int) string {
+	switch f := a.schema.Fields[i]; f.Kind {
+	case value.KindInt, value.KindDecimal, value.KindString:
+		a.checked = append(a.checked, i)
+		return ""
+	default:
+		return fmt.Sprintf("field %s is declared %s, so every record's value is checked, but no aggregate reads it", f.Name, f.Kind)
+	}
+}
+
+// scanStatic returns why the report's aggregation is not computed in the
+// CSV scanner, whatever the file; "" when the file's columns decide.
+func (p *Program) scanStatic() string {
+	if src := p.source; src == nil || src.Kind != "csv" {
+		return "the source is not CSV"
+	}
+	return p.carrierShape("the scanner does not join")
+}
+
+// planScan decides whether the report's aggregation runs in the scanner of a
+// CSV file whose records have schema.
+func (p *Program) planScan(schema *value.Schema) (*pushPlan, *scanPlan) {
+	pp := &pushPlan{}
+	if pp.reason = p.scanStatic(); pp.reason != "" {
+		return pp, nil
+	}
+	a := &pdAnalyzer{p: p, pp: pp, schema: schema, back: csvBackend{}, alias: map[int]string{}, colIx: map[string]int{}}
+	if pp.reason = a.analyze(); pp.reason != "" {
+		return pp, nil
+	}
+	sp := &scanPlan{width: len(schema.Fields)}
+	for _, i := range pp.keyCols {
+		sp.keys = append(sp.keys, scanKey{field: i, isInt: schema.Fields[i].Kind == value.KindInt})
+	}
+	for i, f := range schema.Fields {
+		_, read := a.alias[i]
+		check := containsInt(a.checked, i) && f.Kind != value.KindString
+		if read || check {
+			scale := int32(0)
+			if f.Kind == value.KindDecimal {
+				scale = max(f.Scale, scanMinScale)
+			}
+			sp.fields = append(sp.fields, scanField{field: i, dec: f.Kind == value.KindDecimal, scale: scale, check: check})
+		}
+	}
+	exprs := map[string]int{}
+	for _, c := range pp.cols {
+		sc := scanCol{op: scanOps[c.fn], off: sp.stride, dec: c.dec, scale: c.scale}
+		if c.k != nil {
+			x, ok := exprs[c.arg]
+			if !ok {
+				x = len(sp.exprs)
+				exprs[c.arg] = x
+				sp.exprs = append(sp.exprs, c.k)
+			}
+			sc.expr = x
+		} else {
+			sc.op = scanCountStar
+		}
+		sp.stride += sc.words()
+		sp.cols = append(sp.cols, sc)
+	}
+	if len(p.groupings) == 1 {
+		levels := p.groupings[0].Levels
+		sp.maxGroups = levels[len(levels)-1].MaxGroups
+	}
+	return pp, sp
+}
+
+// scanPlan is how the scanner aggregates a report.
+type scanPlan struct {
+	width     int // fields per record
+	keys      []scanKey
+	fields    []scanField // the fields the arguments read
+	exprs     []*kexpr    // the distinct arguments
+	cols      []scanCol   // per pushPlan.cols
+	stride    int         // state words per group
+	maxGroups int         // the innermost level's limit; 0: none
+}
+
+type scanKey struct {
+	field int
+	isInt bool
+}
+
+type scanField struct {
+	field int
+	dec   bool
+	scale int32
+	check bool // only checked: no aggregate reads it
+}
+
+// The operations of a scanCol.
+const (
+	scanCountStar = iota
+	scanCount
+	scanSum
+	scanMin
+	scanMax
+)
+
+var scanOps = map[string]uint8{"COUNT": scanCount, "SUM": scanSum, "MIN": scanMin, "MAX": scanMax}
+
+// scanCol is one result column: its state is words at off in a group's
+// state; sums and extremes keep a second word, 0 when no value was seen,
+// else the value's scale plus one (the largest, for a sum; the value's,
+// for an extreme).
+type scanCol struct {
+	op    uint8
+	expr  int
+	off   int
+	dec   bool
+	scale int32 // the expression's fixed scale
+}
+
+func (c scanCol) words() int {
+	if c.op == scanCount || c.op == scanCountStar {
+		return 1
+	}
+	return 2
+}
+
+// result converts a column's state to the value a record run computes.
+func (c scanCol) result(st []int64) any {
+	switch c.op {
+	case scanCount, scanCountStar:
+		return st[c.off]
+	}
+	meta := st[c.off+1]
+	if meta == 0 {
+		return nil
+	}
+	v := st[c.off]
+	if !c.dec {
+		return v
+	}
+	s := int32(meta - 1)
+	return value.NewDecimal(v/pow10[c.scale-s], s)
+}
+
+// scanTable is the scanner's aggregation state: the groups, in the order
+// first met, and their integer states.
+type scanTable struct {
+	sp     *scanPlan
+	index  map[string]int32 // encoded keys → group
+	keys   [][]any          // each group's key values
+	state  []int64          // stride words per group
+	vals   []kval           // per schema index: the record's values
+	evals  []kval           // per distinct argument
+	keyBuf []byte
+	rec    []any // a record, for cells converted as Fetch would
+	rows   int64 // records aggregated
+}
+
+func newScanTable(sp *scanPlan) *scanTable {
+	return &scanTable{sp: sp, index: map[string]int32{}, vals: make([]kval, sp.width),
+		evals: make([]kval, len(sp.exprs)), rec: make([]any, sp.width)}
+}
+
+// add aggregates one record. A *source.DataError is the record's (Fetch's
+// error for it); an *errScanStop stops the scan.
+func (t *scanTable) add(r *source.RawRecord) error {
+	sp := t.sp
+	fast := r.Valid
+	if fast {
+		for _, f := range sp.fields {
+			b := r.Fields[f.field]
+			if len(b) == 0 {
+				t.vals[f.field] = kval{}
+				continue
+			}
+			var v kval
+			if f.dec {
+				c, s, ok := source.ParseDecimal(b)
+				if !ok {
+					fast = false
+					break
+				}
+				if f.check {
+					continue
+				}
+				if v, ok = scaleTo(c, s, f.scale); !ok {
+					return &errScanStop{fmt.Sprintf("record %d: a decimal (%s) has more fraction digits than %d, or too many digits", r.Record, b, f.scale)}
+				}
+			} else {
+				c, ok := source.ParseInt(b)
+				if !ok {
+					fast = false
+					break
+				}
+				v = kval{c: c, ok: true}
+			}
+			t.vals[f.field] = v
+		}
+	}
+	var g int32
+	var err error
+	if fast {
+		g, fast, err = t.groupOf(r.Fields, nil)
+	}
+	if !fast && err == nil {
+		g, err = t.slow(r)
+	}
+	if err != nil {
+		return err
+	}
+	for i, e := range sp.exprs {
+		if t.evals[i], err = e.eval(t.vals); err != nil {
+			return err
+		}
+	}
+	st := t.state[int(g)*sp.stride : int(g+1)*sp.stride]
+	for _, c := range sp.cols {
+		if c.op == scanCountStar {
+			st[c.off]++
+			continue
+		}
+		v := t.evals[c.expr]
+		if !v.ok {
+			continue
+		}
+		switch c.op {
+		case scanCount:
+			st[c.off]++
+		case scanSum:
+			s, ok := value.AddInt64(st[c.off], v.c)
+			if !ok {
+				return errOverflow
+			}
+			st[c.off] = s
+			st[c.off+1] = max(st[c.off+1], int64(v.s)+1)
+		case scanMin, scanMax:
+			cur, meta := st[c.off], st[c.off+1]
+			better := meta == 0
+			if !better {
+				if c.op == scanMin {
+					better = v.c < cur
+				} else {
+					better = v.c > cur
+				}
+				// Among equal values the one with more fraction digits is
+				// canonical (agg's canonCmp): 1.50 before 1.5.
+				better = better || (v.c == cur && int64(v.s)+1 > meta)
+			}
+			if better {
+				st[c.off], st[c.off+1] = v.c, int64(v.s)+1
+			}
+		}
+	}
+	t.rows++
+	return nil
+}
+
+// scaleTo returns coef × 10^-s at the fixed scale fixed.
+func scaleTo(coef int64, s, fixed int32) (kval, bool) {
+	if s > fixed {
+		return kval{}, false
+	}
+	c, ok := value.MulInt64(coef, pow10[fixed-s])
+	return kval{c: c, s: s, ok: true}, ok
+}
+
+// slow converts the record's cells as Fetch does and takes the values and
+// keys from them.
+func (t *scanTable) slow(r *source.RawRecord) (int32, error) {
+	if err := r.Convert(t.rec); err != nil {
+		return 0, err
+	}
+	for _, f := range t.sp.fields {
+		if f.check {
+			continue // Convert checked it
+		}
+		switch x := t.rec[f.field].(type) {
+		case nil:
+			t.vals[f.field] = kval{}
+		case int64:
+			t.vals[f.field] = kval{c: x, ok: true}
+		case value.Decimal:
+			c, ok := x.Coef()
+			var v kval
+			if ok {
+				v, ok = scaleTo(c, x.Scale(), f.scale)
+			}
+			if !ok {
+				return 0, &errScanStop{fmt.Sprintf("record %d: a decimal (%s) has more fraction digits than %d, or too many digits", r.Record, x, f.scale)}
+			}
+			t.vals[f.field] = v
+		default:
+			return 0, &errScanStop{fmt.Sprintf("record %d: a value of kind %s", r.Record, value.KindOf(x))}
+		}
+	}
+	g, _, err := t.groupOf(nil, t.rec)
+	return g, err
+}
+
+// groupOf returns the group of the record whose key cells are cells (fast)
+// or whose converted values are rec, creating it when new. ok is false when
+// an int key's cell needs the full conversion.
+func (t *scanTable) groupOf(cells [][]byte, rec []any) (g int32, ok bool, err error) {
+	sp := t.sp
+	kb := t.keyBuf[:0]
+	for _, k := range sp.keys {
+		if cells != nil {
+			b := cells[k.field]
+			switch {
+			case len(b) == 0:
+				kb = append(kb, 0)
+			case k.isInt:
+				c, ok := source.ParseInt(b)
+				if !ok {
+					return 0, false, nil
+				}
+				kb = appendInt(append(kb, 2), c)
+			default:
+				kb = append(appendUvarint(append(kb, 1), uint64(len(b))), b...)
+			}
+			continue
+		}
+		switch x := rec[k.field].(type) {
+		case nil:
+			kb = append(kb, 0)
+		case int64:
+			kb = appendInt(append(kb, 2), x)
+		case string:
+			kb = append(appendUvarint(append(kb, 1), uint64(len(x))), x...)
+		}
+	}
+	t.keyBuf = kb
+	if g, ok := t.index[string(kb)]; ok {
+		return g, true, nil
+	}
+	if sp.maxGroups > 0 && len(t.keys) >= sp.maxGroups {
+		return 0, true, &errScanStop{fmt.Sprintf("more than %d groups (max_groups)", sp.maxGroups)}
+	}
+	g = int32(len(t.keys))
+	t.index[string(kb)] = g
+	kv := make([]any, len(sp.keys))
+	for i, k := range sp.keys {
+		if rec != nil {
+			kv[i] = rec[k.field]
+			continue
+		}
+		b := cells[k.field]
+		switch {
+		case len(b) == 0:
+		case k.isInt:
+			kv[i], _ = source.ParseInt(b)
+		default:
+			kv[i] = string(b)
+		}
+	}
+	t.keys = append(t.keys, kv)
+	t.state = append(t.state, make([]int64, sp.stride)...)
+	return g, true, nil
+}
+
+func appendInt(b []byte, c int64) []byte {
+	u := uint64(c)
+	return append(b, byte(u), byte(u>>8), byte(u>>16), byte(u>>24), byte(u>>32), byte(u>>40), byte(u>>48), byte(u>>56))
+}
+
+func appendUvarint(b []byte, x uint64) []byte {
+	for x >= 0x80 {
+		b = append(b, byte(x)|0x80)
+		x >>= 7
+	}
+	return append(b, byte(x))
+}
+
+// results returns the records of the run: one per group, its keys and then
+// the result columns.
+func (t *scanTable) results() []value.Record {
+	sp := t.sp
+	out := make([]value.Record, len(t.keys))
+	for g, kv := range t.keys {
+		rec := make(value.Record, 0, len(kv)+len(sp.cols))
+		rec = append(rec, kv...)
+		st := t.state[g*sp.stride : (g+1)*sp.stride]
+		for _, c := range sp.cols {
+			rec = append(rec, c.result(st))
+		}
+		out[g] = rec
+	}
+	return out
+}

@@ -1,0 +1,442 @@
+package interp
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/reportsh/reportsh/runtime/source"
+	"github.com/reportsh/reportsh/runtime/stream"
+)
+
+// The scan aggregation must be invisible but for speed: as for the SQLite
+// push-down, every test runs a script with and without it (sameOutput) and
+// wants the same bytes in every format, the same totals and the same error.
+
+// scanCSV writes dir/t.csv with a header and rows and returns dir.
+func scanCSV(t *testing.T, header string, rows ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	data := header + "\n" + strings.Join(rows, "\n") + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "t.csv"), []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// scanSales is a sales file of n pseudo-random rows with what CSV files
+// hold: amounts with 0, 1 or 2 fraction digits, negative, signed, quoted or
+// empty; quantities with signs and leading zeros, some empty; territories
+// differing in case, empty, quoted with a comma or a quote, non-ASCII.
+func scanSales(n int) []string {
+	r := rand.New(rand.NewPCG(5, 6))
+	territories := []string{"North", "north", "South", "East", "", "Zoë", `"A, B"`, `"say ""hi"""`}
+	var rows []string
+	for i := 1; i <= n; i++ {
+		amount := fmt.Sprintf("%d.%02d", r.IntN(2000)-300, r.IntN(100))
+		switch r.IntN(30) {
+		case 0:
+			amount = ""
+		case 1:
+			amount = "-0.05"
+		case 2:
+			amount = fmt.Sprintf("%d.%d", r.IntN(50), r.IntN(10)) // one fraction digit
+		case 3:
+			amount = fmt.Sprint(r.IntN(50)) // none
+		case 4:
+			amount = fmt.Sprintf(`"%d.50"`, r.IntN(9))
+		case 5:
+			amount = "+3.10"
+		case 6:
+			amount = ".5"
+		}
+		quantity := fmt.Sprint(r.IntN(20) - 2)
+		switch r.IntN(25) {
+		case 0:
+			quantity = ""
+		case 1:
+			quantity = "+4"
+		case 2:
+			quantity = "007"
+		}
+		rows = append(rows, fmt.Sprintf("%d,%s,C%d,%s,%s,2024-%02d-%02d,%t,%d.5",
+			i, territories[r.IntN(len(territories))], r.IntN(9), amount, quantity, r.IntN(12)+1, r.IntN(28)+1, r.IntN(2) == 0, r.IntN(9)))
+	}
+	return rows
+}
+
+const scanHeader = "id,territory,customer,amount,quantity,day,flag,weight"
+
+func wantScanned(t *testing.T, note string) {
+	t.Helper()
+	if note != "in the CSV scanner" {
+		t.Errorf("not aggregated in the scanner: %q", note)
+	}
+}
+
+// Q1 of the benchmark, and many more shapes.
+func TestScanSameOutput(t *testing.T) {
+	rows := 900
+	if raceEnabled {
+		rows = 300
+	}
+	dir := scanCSV(t, scanHeader, scanSales(rows)...)
+	const src = `source csv("t.csv") { amount: decimal, quantity: int }` + "\n"
+	for _, tc := range []struct{ name, script string }{
+		{"Q1", `group territory {
+  footer { territory, revenue: SUM(amount * quantity), orders: COUNT(), avg: AVG(amount), low: MIN(amount), high: MAX(amount) }
+}`},
+		{"two levels and a summary", `group territory {
+  group customer {
+    footer { customer, n: COUNT(), q: SUM(quantity), avg_q: AVG(quantity), lo: MIN(quantity), hi: MAX(quantity) }
+  }
+  footer { territory, n: COUNT(amount), total: SUM(amount), avg: AVG(amount) }
+}
+summary { n: COUNT(), amounts: COUNT(amount), total: SUM(amount * quantity), avg: AVG(amount), lo: MIN(amount), hi: MAX(amount) }`},
+		{"summary only", `summary { n: COUNT(), revenue: SUM(amount * quantity), avg: AVG(amount * quantity), q: AVG(quantity) }`},
+		{"expressions", `group customer {
+  footer { customer, a: SUM(amount * quantity + 1), b: SUM(amount - 2.5), c: MIN(-amount), d: MAX(quantity * quantity),
+           e: SUM(amount * amount), f: AVG(amount * 1.5 - quantity), g: COUNT(amount * quantity), h: MAX(-(amount - 1.25)) }
+}`},
+		{"having, order by, limit", `group customer having SUM(amount) > 1000 order by SUM(amount) desc limit 3 {
+  footer { customer, total: SUM(amount) }
+}`},
+		{"nested order and limit", `group territory order by COUNT() desc {
+  group customer order by SUM(amount) limit 2 {
+    footer { customer, total: SUM(amount) }
+  }
+  footer { territory, n: COUNT() }
+}`},
+		{"shares and running totals", `group territory {
+  group customer {
+    footer { customer, share: PERCENT_OF_TOTAL(amount), running: RUNNING_SUM(amount), k: RUNNING_COUNT() }
+  }
+  footer { territory, share: PERCENT_OF_TOTAL(amount * quantity) }
+}
+summary { share: PERCENT_OF_TOTAL(amount) }`},
+		{"headers with totals", `header "{COUNT()} sales, {SUM(amount)} in all"
+group territory {
+  header "{territory}: {COUNT()} sales"
+  footer { territory, total: SUM(amount) format "#,##0.00" }
+}
+footer "lowest {MIN(amount)}"`},
+		{"integer key", `group quantity {
+  footer { quantity, n: COUNT(), total: SUM(amount), lo: MIN(amount) }
+}`},
+		{"keys only", `source csv("t.csv")
+group territory {
+  header "{territory}"
+}`},
+		{"inferred decimal", `source csv("t.csv")
+summary { w: SUM(weight), lo: MIN(weight), n: COUNT(weight) }`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			script := tc.script
+			if !strings.HasPrefix(script, "source") {
+				script = src + script
+			}
+			wantScanned(t, sameOutput(t, dir, script, RunConfig{}, RunConfig{Workers: 3, ChunkSize: 2}))
+		})
+	}
+}
+
+// Among equal extremes the one written with more fraction digits wins, as
+// in the engine, whatever the order.
+func TestScanExtremesTies(t *testing.T) {
+	for _, rows := range [][]string{{"a,1.5", "a,1.50", "a,1", "a,-2", "a,-2.0"}, {"a,-2.0", "a,1.50", "a,1.5", "a,-2", "a,1"}} {
+		dir := scanCSV(t, "k,x", rows...)
+		wantScanned(t, sameOutput(t, dir, `source csv("t.csv") { x: decimal }
+group k { footer { k, lo: MIN(x), hi: MAX(x), s: SUM(x), a: AVG(x), p: MAX(x * x) } }`))
+	}
+}
+
+// Records the fast parsers do not take are converted as Fetch converts them;
+// bad ones are skipped and counted, or reported, as when reading records.
+func TestScanBadRecords(t *testing.T) {
+	rows := []string{"1,a,1.50,2", "2,b, 2.00,1", "3,a,n/a,1", "4,b,1.00", "5,a,1.2e1,3", "6,\xff,1.00,1", "7,a,2.00,x", "8,b,3.00,1,9", `9,"a,1.00,1`}
+	dir := scanCSV(t, "id,k,amount,q", rows...)
+	script := `source csv("t.csv") { amount: decimal, q: int }
+group k { footer { k, n: COUNT(), s: SUM(amount * q), lo: MIN(amount) } }`
+	wantScanned(t, sameOutput(t, dir, script, RunConfig{OnError: "skip"}))
+	wantFellBack(t, sameOutput(t, dir, script), "a bad record")
+	// Declared fields no aggregate reads are checked all the same.
+	script = `source csv("t.csv") { amount: decimal, q: int }
+group k { footer { k, n: COUNT() } }`
+	wantScanned(t, sameOutput(t, dir, script, RunConfig{OnError: "skip"}))
+	wantFellBack(t, sameOutput(t, dir, script), "a bad record")
+
+	// Invalid UTF-8 in a column no expression reads is still an error.
+	dir = scanCSV(t, "id,k,amount,note", "1,a,1.00,ok", "2,a,2.00,\xfe", "3,b,3.00,ok")
+	script = `source csv("t.csv") { amount: decimal }
+group k { footer { k, s: SUM(amount) } }`
+	wantScanned(t, sameOutput(t, dir, script, RunConfig{OnError: "skip"}))
+	wantFellBack(t, sameOutput(t, dir, script), "invalid UTF-8")
+}
+
+// What the scanner cannot compute exactly makes the run read the records.
+func TestScanFallsBack(t *testing.T) {
+	for _, tc := range []struct {
+		name, header, rows, script, why string
+	}{
+		{"more fraction digits than the sample's", "k,x", "a,1.50|a,1.505", "SUM(x)", "more fraction digits than 2"},
+		{"too many digits", "k,x", "a,1.50|a,12345678901234567890.5", "MAX(x)", "too many digits"},
+		{"an overflowing sum", "k,n", "a,900000000000000000|a,900000000000000000|a,900000000000000000|a,900000000000000000|a,900000000000000000|a,900000000000000000|a,900000000000000000|a,900000000000000000|a,900000000000000000|a,900000000000000000|a,900000000000000000", "SUM(n)", "overflow"},
+		{"an overflowing product", "k,n", "a,4611686018427387904|a,3", "MAX(n * 4)", "overflow"},
+		{"an overflowing sum of products", "k,x", "a,5000000000000.00|a,1.00|a,5000000000000.00", "SUM(x * 10000)", "overflow"},
+		{"an overflowing negation", "k,n", "a,1|a,-9223372036854775808", "MIN(-n)", "overflow"},
+		{"an overflowing difference", "k,n", "a,1|a,-9000000000000000000", "MIN(n - 9000000000000000000)", "overflow"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := scanCSV(t, tc.header, strings.Split(tc.rows, "|")...)
+			col := strings.Split(tc.header, ",")[1]
+			decl := " { " + col + ": decimal }"
+			if col == "n" {
+				decl = " { n: int }"
+			}
+			script := `source csv("t.csv", sample: 1)` + decl + "\n" +
+				"group k { footer { k, x: " + tc.script + " } }\n"
+			for _, onError := range []string{"", "skip"} {
+				wantFellBack(t, sameOutput(t, dir, script, RunConfig{OnError: onError}), tc.why)
+			}
+		})
+	}
+}
+
+// A level that reaches max_groups keeps the first groups met in the input:
+// the records are read.
+func TestScanMaxGroups(t *testing.T) {
+	dir := scanCSV(t, scanHeader, scanSales(200)...)
+	for _, tc := range []struct{ script, why string }{
+		{`group customer max_groups 4 { footer { customer, n: COUNT(), total: SUM(amount) } }
+summary { n: COUNT() }`, "more than 4 groups"},
+		{`group territory max_groups 2 { group customer { footer { customer, n: COUNT(), s: SUM(amount) } } }`, "max_groups"},
+	} {
+		wantFellBack(t, sameOutput(t, dir, `source csv("t.csv") { amount: decimal }`+"\n"+tc.script), tc.why)
+	}
+	wantScanned(t, sameOutput(t, dir, `source csv("t.csv") { amount: decimal }
+group customer max_groups 9 { footer { customer, n: COUNT(), total: SUM(amount) } }`))
+}
+
+// Empty files and files of blank lines.
+func TestScanEmpty(t *testing.T) {
+	for _, rows := range [][]string{nil, {"", ""}} {
+		dir := scanCSV(t, "k,x", rows...)
+		for _, script := range []string{"group k { footer { k, s: SUM(x) } }", "summary { n: COUNT(), s: SUM(x), a: AVG(x), lo: MIN(x) }"} {
+			wantScanned(t, sameOutput(t, dir, `source csv("t.csv") { x: decimal }`+"\n"+script))
+		}
+	}
+}
+
+// Reports the scanner leaves to the records, and why, as explain says.
+func TestScanExplain(t *testing.T) {
+	dir := scanCSV(t, scanHeader, scanSales(50)...)
+	for _, tc := range []struct{ script, want string }{
+		{`group territory { footer { territory, s: SUM(amount * quantity) } }`,
+			"aggregation in the scanner: yes, from the bytes of territory (key, string), amount (decimal, up to 2 fraction digits), quantity (int)"},
+		{`group day { footer { day, n: COUNT() } }`, "aggregation in the scanner: no, the key of group day is a date field"},
+		{`summary { w: SUM(weight) }`, "yes, from the bytes of amount (decimal, checked only), quantity (int, checked only), weight (decimal, up to 2 fraction digits)"},
+		{`where quantity > 1
+summary { n: COUNT() }`, "no, the report has a where"},
+		{`summary { d: MAX(day) }`, "no, MAX(day) in the report: day is a date field"},
+		{`summary { n: COUNT(), f: MAX(flag) }`, "no, MAX(flag) in the report: flag is a bool field"},
+		{`summary { n: SUM(amount / 2) }`, "only +, - and * of int and decimal fields and literals"},
+		{`group customer { footer { customer, n: COUNT() } }
+summary { s: STDDEV(quantity) }`, "STDDEV(quantity) in the report is not computed"},
+	} {
+		prog, err := Compile("t.rpt", []byte(`source csv("t.csv") { amount: decimal, quantity: int }`+"\n"+tc.script), &Options{Dir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pl, err := prog.Explain(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := pl.WriteText(&out); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), tc.want) {
+			t.Errorf("%s:\n%s\nwant %q", tc.script, out.String(), tc.want)
+		}
+		// The run agrees with the plan.
+		res, err := prog.Run(context.Background(), &RunConfig{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.Pushdown == "in the CSV scanner"; got != strings.Contains(tc.want, "yes") {
+			t.Errorf("%s: ran %q", tc.script, res.Pushdown)
+		}
+	}
+	// Other sources have no scanner section.
+	prog, err := Compile("t.rpt", []byte(`source jsonl("t.jsonl")
+summary { n: COUNT() }`), &Options{Dir: t.TempDir(), FS: nil})
+	if err == nil {
+		if pl, err := prog.Explain(nil); err == nil && pl.Source.AggregationInScanner != nil {
+			t.Errorf("jsonl: %+v", pl.Source.AggregationInScanner)
+		}
+	}
+}
+
+// The run is a pipeline like any: registered, observed, with progress,
+// cancellation and timeouts.
+func TestScanPipeline(t *testing.T) {
+	n := 3000
+	dir := scanCSV(t, scanHeader, scanSales(n)...)
+	prog, err := Compile("t.rpt", []byte(`source csv("t.csv") { amount: decimal }
+group territory { footer { territory, total: SUM(amount) } }`), &Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := scanBatch
+	scanBatch = 256 // many fetches
+	t.Cleanup(func() { scanBatch = old })
+	reg := stream.NewRegistry(stream.RegistryOptions{})
+	var started atomic.Int32
+	var read func() (int64, int64, bool)
+	var chunks atomic.Int64
+	res, err := prog.Run(context.Background(), &RunConfig{Registry: reg, ChunkSize: 3,
+		OnStart:  func(h *stream.Handle) { started.Add(1) },
+		Progress: func(f func() (int64, int64, bool)) { read = f },
+		Observer: stream.ObserverFunc(func(ev stream.Event) {
+			if _, ok := ev.(stream.ChunkFetched); ok {
+				chunks.Add(1)
+			}
+		})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantScanned(t, res.Pushdown)
+	if started.Load() != 1 || res.Snapshot.Status != stream.StatusCompleted || chunks.Load() < int64(n/256) {
+		t.Errorf("started %d, status %v, %d chunks", started.Load(), res.Snapshot.Status, chunks.Load())
+	}
+	if res.Totals.RecordsRead != int64(n) {
+		t.Errorf("records read %d", res.Totals.RecordsRead)
+	}
+	if done, total, ok := read(); !ok || done != total {
+		t.Errorf("progress: %d of %d bytes", done, total)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := prog.Run(ctx, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+	_, err = prog.Run(context.Background(), &RunConfig{Timeout: time.Nanosecond})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("timeout: %v", err)
+	}
+	// OnSkip is called as records are skipped, which a scan that falls back
+	// would do twice: the records are read.
+	res, err = prog.Run(context.Background(), &RunConfig{OnSkip: func(error) {}})
+	if err != nil || res.Pushdown != "" {
+		t.Errorf("with OnSkip: %v, %q", err, res.Pushdown)
+	}
+}
+
+// The source returns the partial states from any position it returned
+// once the file is scanned; a restart while scanning makes the run read the
+// records; other positions are refused.
+func TestScanSourcePositions(t *testing.T) {
+	dir := scanCSV(t, scanHeader, scanSales(300)...)
+	prog, err := Compile("t.rpt", []byte(`source csv("t.csv") { amount: decimal }
+group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := scanBatch
+	scanBatch = 100
+	t.Cleanup(func() { scanBatch = old })
+	open := func() *scanSource {
+		rs, cleanup, err := prog.open(prog.source, sourceOptions{unused: prog.unused})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { rs.Close(); cleanup() })
+		_, sp := prog.planScan(rs.Schema())
+		return &scanSource{csv: rs.(*source.CSV), table: newScanTable(sp), rows: new(atomic.Int64)}
+	}
+	ctx := context.Background()
+	src := open()
+	var scanning, results []stream.Position
+	var recs []string
+	after := stream.Position{}
+	for {
+		ch, err := src.Fetch(ctx, after, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.Key == nil || after.Key[0] == int64(0) {
+			scanning = append(scanning, after)
+		} else {
+			results = append(results, after)
+		}
+		for _, r := range ch.Records {
+			recs = append(recs, fmt.Sprint(r))
+		}
+		after = ch.Next
+		if ch.Done {
+			break
+		}
+	}
+	if after.Offset != 300 || len(scanning) != 3 || len(recs) != 9 {
+		t.Fatalf("offset at the end %d, %d scanning fetches, %d partial states", after.Offset, len(scanning), len(recs))
+	}
+	// Restart from every position of the results, in reverse order.
+	for i := len(results) - 1; i >= 0; i-- {
+		ch, err := src.Fetch(ctx, results[i], 4)
+		if err != nil || len(ch.Records) == 0 {
+			t.Fatal(err, ch)
+		}
+		if got := fmt.Sprint(ch.Records[0]); got != recs[4*i] {
+			t.Errorf("restart at %v: %v, want %v", results[i], got, recs[4*i])
+		}
+	}
+	for _, bad := range []stream.Position{{Key: []any{int64(9), int64(0)}}, {Key: []any{"x", int64(0)}}, {Key: []any{int64(1), int64(999)}}, {Key: []any{int64(0), int64(0)}}} {
+		if _, err := src.Fetch(ctx, bad, 4); !stream.IsPermanent(err) {
+			t.Errorf("position %v: %v", bad, err)
+		}
+	}
+	// A restart while scanning stops the scan.
+	src = open()
+	ch, err := src.Fetch(ctx, stream.Position{}, 4)
+	if err != nil || ch.Done {
+		t.Fatal(err, ch)
+	}
+	if ch, err = src.Fetch(ctx, stream.Position{}, 4); err != nil || !ch.Done || !strings.Contains(src.note(), "restarted") {
+		t.Errorf("restart while scanning: %v %v %q", ch, err, src.note())
+	}
+	if ch, err = src.Fetch(ctx, ch.Next, 4); err != nil || !ch.Done {
+		t.Errorf("after a stop: %v %v", ch, err)
+	}
+}
+
+// Any file: the scanner and the records agree (go test -fuzz FuzzScan).
+func FuzzScan(f *testing.F) {
+	f.Add([]byte("k,x,n\na,1.50,2\nb,-0.5,\n,7,+3\n\"a\",\"2.25\",007\n"))
+	f.Add([]byte("k,x,n\na,1.505,2\na,1e3,1\nb,x,1\n"))
+	f.Add([]byte("k,x,n\na,9999999999999999.99,9\na,1,9223372036854775807\n"))
+	f.Add([]byte("k,x,n\n\xff,1,2\na,1\n"))
+	const script = `source csv("t.csv", sample: 2) { x: decimal }
+group k { footer { k, c: COUNT(), s: SUM(x * n), a: AVG(x), lo: MIN(x), hi: MAX(x - n) } }
+summary { n: COUNT(n), s: SUM(n) }`
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "t.csv"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Compile("t.rpt", []byte(script), &Options{Dir: dir}); err != nil {
+			t.Skip() // a header without k, x or n
+		}
+		for _, onError := range []string{"", "skip"} {
+			sameOutput(t, dir, script, RunConfig{OnError: onError})
+		}
+	})
+}
