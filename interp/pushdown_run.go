@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -173,7 +174,7 @@ func (pd *pdRun) run(ctx context.Context, rc RunConfig, params map[string]any) (
 	return p.runCarriers(ctx, rc, params, pd.pp, src, func(t *render.Totals) {
 		t.RecordsRead = rows.Load()
 		t.Elapsed = time.Since(start)
-	}, "pushed down: "+pd.pp.sql)
+	}, "pushed down: "+pd.pp.sql, false)
 }
 
 // carrierSource is the source of a run whose records are partial aggregate
@@ -188,17 +189,57 @@ type carrierSource interface {
 
 // runCarriers aggregates the partial states src returns, with engines
 // whose specs are pp's carriers, and renders the report; totals completes
-// the totals. A non-empty note means it fell back: nothing was written.
+// the totals. sorted says that src returns the groups in the engine's order
+// of keys, one partial state each: the engine then closes each group as the
+// next begins, holding none. A non-empty note means it fell back: nothing
+// was written.
 func (p *Program) runCarriers(ctx context.Context, rc RunConfig, params map[string]any, pp *pushPlan, src carrierSource,
-	totals func(*render.Totals), label string) (res *Result, note string, err error) {
+	totals func(*render.Totals), label string, sorted bool) (res *Result, note string, err error) {
 	res = &Result{Title: p.title}
 	out := &output{res: res, collect: rc.Collect}
 	b := newBuilder(p, out, params, 0)
 	defer b.close()
+	var r render.Renderer
+	var bw *bufio.Writer
+	if rc.Output != nil {
+		bw = bufio.NewWriterSize(rc.Output, outputBuffer)
+		defer func() {
+			if ferr := bw.Flush(); ferr != nil && err == nil {
+				err = &SinkError{Err: ferr}
+			}
+		}()
+	}
+	// The report begins once every value conformed: when the pipeline is
+	// done, or, with sorted partial states, when the first arrives (they
+	// come after the whole input was aggregated).
+	begun := false
+	begin := func() error {
+		if begun {
+			return nil
+		}
+		begun = true
+		if bw != nil {
+			var err error
+			if r, err = render.New(formatOf(rc), bw, render.Options{Color: rc.Color}); err != nil {
+				return err
+			}
+			out.r = r
+			if err := r.Begin(p.meta(params)); err != nil {
+				return &SinkError{Err: err}
+			}
+		}
+		if p.repHeader != nil && len(p.repHeader.Aggs) > 0 {
+			out.hold = true
+		}
+		if p.repHeader != nil && len(p.repHeader.Aggs) == 0 {
+			return b.emitGlobal(p.repHeader, pp, out.Emit)
+		}
+		return nil
+	}
 	nk := len(pp.keyCols)
 	if len(p.groupings) == 1 {
 		gr := p.groupings[0]
-		cfg := agg.Config{}
+		cfg := agg.Config{Sorted: sorted}
 		for l, lv := range gr.Levels {
 			cfg.Levels = append(cfg.Levels, agg.Level{Name: lv.Name, MaxGroups: lv.MaxGroups, Specs: pp.levels[l].carriers})
 		}
@@ -220,6 +261,11 @@ func (p *Program) runCarriers(ctx context.Context, rc RunConfig, params map[stri
 	pl := stream.Pipeline[value.Record]{
 		Source: src,
 		Sink: func(ctx context.Context, batch []value.Record) error {
+			if sorted && len(batch) > 0 {
+				if err := begin(); err != nil {
+					return err
+				}
+			}
 			for _, rec := range batch {
 				args := rec[nk:]
 				if nk > 0 {
@@ -234,6 +280,9 @@ func (p *Program) runCarriers(ctx context.Context, rc RunConfig, params map[stri
 				}
 			}
 			if nk > 0 && rejected() {
+				if begun {
+					return errors.New("a group level reached its max_groups after the report began")
+				}
 				// The groups a limit keeps are the first ones met in the
 				// input, which partial states do not tell.
 				src.stop("a group level reached its max_groups")
@@ -246,38 +295,14 @@ func (p *Program) runCarriers(ctx context.Context, rc RunConfig, params map[stri
 	}
 	snap, err := runPipeline(ctx, pl, rc.OnStart)
 	res.Snapshot = snap
-	if n := src.note(); n != "" {
+	if n := src.note(); n != "" && !begun {
 		return nil, n, nil
 	}
 	if err != nil {
 		return res, "", p.runError(err)
 	}
-
-	// Every value conformed: render, as run does once its pipeline is done,
-	// through a buffer.
-	var r render.Renderer
-	if rc.Output != nil {
-		bw := bufio.NewWriterSize(rc.Output, outputBuffer)
-		defer func() {
-			if ferr := bw.Flush(); ferr != nil && err == nil {
-				err = &SinkError{Err: ferr}
-			}
-		}()
-		if r, err = render.New(formatOf(rc), bw, render.Options{Color: rc.Color}); err != nil {
-			return nil, "", err
-		}
-		out.r = r
-		if err := r.Begin(p.meta(params)); err != nil {
-			return nil, "", &SinkError{Err: err}
-		}
-	}
-	if p.repHeader != nil && len(p.repHeader.Aggs) > 0 {
-		out.hold = true
-	}
-	if p.repHeader != nil && len(p.repHeader.Aggs) == 0 {
-		if err := b.emitGlobal(p.repHeader, pp, out.Emit); err != nil {
-			return res, "", err
-		}
+	if err := begin(); err != nil {
+		return res, "", err
 	}
 	if err := b.finish(); err != nil {
 		return res, "", p.runError(err)

@@ -3,6 +3,7 @@ package interp
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/value"
@@ -224,11 +225,27 @@ func (p *Program) planScan(schema *value.Schema) (*pushPlan, *scanPlan) {
 		} else {
 			sc.op = scanCountStar
 		}
+		u := scanUpd{expr: int32(sc.expr), off: int32(sc.off)}
+		switch sc.op {
+		case scanCountStar:
+			sp.countStar = append(sp.countStar, u.off)
+		case scanCount:
+			sp.counts = append(sp.counts, u)
+		case scanSum:
+			sp.sums = append(sp.sums, u)
+		case scanMin:
+			sp.mins = append(sp.mins, u)
+		case scanMax:
+			sp.maxs = append(sp.maxs, u)
+		}
 		sp.stride += sc.words()
 		sp.cols = append(sp.cols, sc)
 	}
 	if len(p.groupings) == 1 {
 		levels := p.groupings[0].Levels
+		for _, lv := range levels {
+			sp.levels = append(sp.levels, scanLevel{name: lv.Name, max: lv.MaxGroups})
+		}
 		sp.maxGroups = levels[len(levels)-1].MaxGroups
 	}
 	return pp, sp
@@ -236,14 +253,27 @@ func (p *Program) planScan(schema *value.Schema) (*pushPlan, *scanPlan) {
 
 // scanPlan is how the scanner aggregates a report.
 type scanPlan struct {
-	width     int // fields per record
-	keys      []scanKey
-	fields    []scanField // the fields the arguments read
-	exprs     []*kexpr    // the distinct arguments
-	cols      []scanCol   // per pushPlan.cols
-	stride    int         // state words per group
-	maxGroups int         // the innermost level's limit; 0: none
+	width  int // fields per record
+	keys   []scanKey
+	fields []scanField // the fields the arguments read
+	exprs  []*kexpr    // the distinct arguments
+	cols   []scanCol   // per pushPlan.cols
+	// The columns' updates, by operation.
+	countStar                []int32
+	counts, sums, mins, maxs []scanUpd
+	stride                   int // state words per group
+	maxGroups                int // the innermost level's limit; 0: none
+	levels                   []scanLevel
 }
+
+// scanLevel is a group level's name and limit (0: none).
+type scanLevel struct {
+	name string
+	max  int
+}
+
+// scanUpd is a column's update: the argument's index and the state's offset.
+type scanUpd struct{ expr, off int32 }
 
 type scanKey struct {
 	field int
@@ -309,18 +339,18 @@ func (c scanCol) result(st []int64) any {
 // first met, and their integer states.
 type scanTable struct {
 	sp     *scanPlan
-	index  map[string]int32 // encoded keys → group
-	keys   [][]any          // each group's key values
-	state  []int64          // stride words per group
-	vals   []kval           // per schema index: the record's values
-	evals  []kval           // per distinct argument
+	index  *groupIndex
+	order  []int32   // the groups sorted by key, once the file is scanned
+	state  [][]int64 // per block of blockGroups groups: stride words per group
+	vals   []kval    // per schema index: the record's values
+	evals  []kval    // per distinct argument
 	keyBuf []byte
 	rec    []any // a record, for cells converted as Fetch would
 	rows   int64 // records aggregated
 }
 
 func newScanTable(sp *scanPlan) *scanTable {
-	return &scanTable{sp: sp, index: map[string]int32{}, vals: make([]kval, sp.width),
+	return &scanTable{sp: sp, index: newGroupIndex(), vals: make([]kval, sp.width),
 		evals: make([]kval, len(sp.exprs)), rec: make([]any, sp.width)}
 }
 
@@ -376,41 +406,40 @@ func (t *scanTable) add(r *source.RawRecord) error {
 			return err
 		}
 	}
-	st := t.state[int(g)*sp.stride : int(g+1)*sp.stride]
-	for _, c := range sp.cols {
-		if c.op == scanCountStar {
-			st[c.off]++
-			continue
+	st := t.stateOf(int(g))
+	for _, off := range sp.countStar {
+		st[off]++
+	}
+	for _, u := range sp.counts {
+		if t.evals[u.expr].ok {
+			st[u.off]++
 		}
-		v := t.evals[c.expr]
-		if !v.ok {
-			continue
-		}
-		switch c.op {
-		case scanCount:
-			st[c.off]++
-		case scanSum:
-			s, ok := value.AddInt64(st[c.off], v.c)
+	}
+	for _, u := range sp.sums {
+		if v := t.evals[u.expr]; v.ok {
+			s, ok := value.AddInt64(st[u.off], v.c)
 			if !ok {
 				return errOverflow
 			}
-			st[c.off] = s
-			st[c.off+1] = max(st[c.off+1], int64(v.s)+1)
-		case scanMin, scanMax:
-			cur, meta := st[c.off], st[c.off+1]
-			better := meta == 0
-			if !better {
-				if c.op == scanMin {
-					better = v.c < cur
-				} else {
-					better = v.c > cur
-				}
-				// Among equal values the one with more fraction digits is
-				// canonical (agg's canonCmp): 1.50 before 1.5.
-				better = better || (v.c == cur && int64(v.s)+1 > meta)
+			st[u.off] = s
+			st[u.off+1] = max(st[u.off+1], int64(v.s)+1)
+		}
+	}
+	// Among equal extremes the one with more fraction digits is canonical
+	// (agg's canonCmp): 1.50 before 1.5. meta is 0 while there is none.
+	for _, u := range sp.mins {
+		if v := t.evals[u.expr]; v.ok {
+			cur, meta := st[u.off], st[u.off+1]
+			if meta == 0 || v.c < cur || (v.c == cur && int64(v.s)+1 > meta) {
+				st[u.off], st[u.off+1] = v.c, int64(v.s)+1
 			}
-			if better {
-				st[c.off], st[c.off+1] = v.c, int64(v.s)+1
+		}
+	}
+	for _, u := range sp.maxs {
+		if v := t.evals[u.expr]; v.ok {
+			cur, meta := st[u.off], st[u.off+1]
+			if meta == 0 || v.c > cur || (v.c == cur && int64(v.s)+1 > meta) {
+				st[u.off], st[u.off+1] = v.c, int64(v.s)+1
 			}
 		}
 	}
@@ -471,82 +500,103 @@ func (t *scanTable) groupOf(cells [][]byte, rec []any) (g int32, ok bool, err er
 			b := cells[k.field]
 			switch {
 			case len(b) == 0:
-				kb = append(kb, 0)
+				kb = appendNilKey(kb)
 			case k.isInt:
 				c, ok := source.ParseInt(b)
 				if !ok {
 					return 0, false, nil
 				}
-				kb = appendInt(append(kb, 2), c)
+				kb = appendIntKey(kb, c)
 			default:
-				kb = append(appendUvarint(append(kb, 1), uint64(len(b))), b...)
+				kb = appendStringKey(kb, b)
 			}
 			continue
 		}
 		switch x := rec[k.field].(type) {
 		case nil:
-			kb = append(kb, 0)
+			kb = appendNilKey(kb)
 		case int64:
-			kb = appendInt(append(kb, 2), x)
+			kb = appendIntKey(kb, x)
 		case string:
-			kb = append(appendUvarint(append(kb, 1), uint64(len(x))), x...)
+			kb = appendStringKey(kb, []byte(x))
 		}
 	}
 	t.keyBuf = kb
-	if g, ok := t.index[string(kb)]; ok {
-		return g, true, nil
+	i, h := t.index.find(kb)
+	if i >= 0 {
+		return int32(i), true, nil
 	}
-	if sp.maxGroups > 0 && len(t.keys) >= sp.maxGroups {
+	if sp.maxGroups > 0 && t.index.len() >= sp.maxGroups {
 		return 0, true, &errScanStop{fmt.Sprintf("more than %d groups (max_groups)", sp.maxGroups)}
 	}
-	g = int32(len(t.keys))
-	t.index[string(kb)] = g
-	kv := make([]any, len(sp.keys))
-	for i, k := range sp.keys {
-		if rec != nil {
-			kv[i] = rec[k.field]
-			continue
-		}
-		b := cells[k.field]
-		switch {
-		case len(b) == 0:
-		case k.isInt:
-			kv[i], _ = source.ParseInt(b)
-		default:
-			kv[i] = string(b)
-		}
+	g = int32(t.index.add(kb, h))
+	if int(g)%blockGroups == 0 {
+		t.state = append(t.state, make([]int64, blockGroups*sp.stride))
 	}
-	t.keys = append(t.keys, kv)
-	t.state = append(t.state, make([]int64, sp.stride)...)
 	return g, true, nil
 }
 
-func appendInt(b []byte, c int64) []byte {
-	u := uint64(c)
-	return append(b, byte(u), byte(u>>8), byte(u>>16), byte(u>>24), byte(u>>32), byte(u>>40), byte(u>>48), byte(u>>56))
+// blockGroups is the number of groups whose states are allocated together,
+// so that the states grow without copying.
+const blockGroups = 1024
+
+// stateOf returns group g's state.
+func (t *scanTable) stateOf(g int) []int64 {
+	b, i := g/blockGroups, g%blockGroups*t.sp.stride
+	return t.state[b][i : i+t.sp.stride]
 }
 
-func appendUvarint(b []byte, x uint64) []byte {
-	for x >= 0x80 {
-		b = append(b, byte(x)|0x80)
-		x >>= 7
+// groups returns the number of groups.
+func (t *scanTable) groups() int { return t.index.len() }
+
+// sort orders the groups by their keys, level after level, as the engine
+// orders the groups of a level (agg's canonCmp: nil first, then strings
+// byte by byte, ints by value), so that the partial states can be fed to
+// an engine that groups sorted input: one that closes each group as the
+// next begins instead of holding them all.
+func (t *scanTable) sort() {
+	t.order = make([]int32, t.index.len())
+	for i := range t.order {
+		t.order[i] = int32(i)
 	}
-	return append(b, byte(x))
+	slices.SortFunc(t.order, func(a, b int32) int { return compareKeys(t.index.key(int(a)), t.index.key(int(b))) })
 }
 
-// results returns the records of the run: one per group, its keys and then
-// the result columns.
-func (t *scanTable) results() []value.Record {
+// overLimit returns why a level has more groups than its max_groups, once
+// sorted: the engine would reject some, and which ones depends on the
+// order of the input, which only reading the records tells. "" when none.
+func (t *scanTable) overLimit() string {
+	n := make([]int, len(t.sp.levels))
+	for i, g := range t.order {
+		from := 0
+		if i > 0 {
+			_, from = compareLevels(t.index.key(int(t.order[i-1])), t.index.key(int(g)))
+		}
+		for l := from; l < len(n); l++ {
+			n[l]++
+		}
+	}
+	for l, lv := range t.sp.levels {
+		if lv.max > 0 && n[l] > lv.max {
+			return fmt.Sprintf("group %s has more than %d groups (max_groups)", lv.name, lv.max)
+		}
+	}
+	return ""
+}
+
+// results returns the records of the groups at positions [from, to) of the
+// sorted order: each group's keys and then its result columns.
+func (t *scanTable) results(from, to int) []value.Record {
 	sp := t.sp
-	out := make([]value.Record, len(t.keys))
-	for g, kv := range t.keys {
-		rec := make(value.Record, 0, len(kv)+len(sp.cols))
-		rec = append(rec, kv...)
-		st := t.state[g*sp.stride : (g+1)*sp.stride]
+	out := make([]value.Record, 0, to-from)
+	for _, g := range t.order[from:to] {
+		rec := make(value.Record, 0, len(sp.keys)+len(sp.cols))
+		rec = decodeKeys(rec, t.index.key(int(g)))
+		st := t.stateOf(int(g))
 		for _, c := range sp.cols {
 			rec = append(rec, c.result(st))
 		}
-		out[g] = rec
+		out = append(out, rec)
 	}
 	return out
 }

@@ -57,7 +57,7 @@ func (p *Program) runScan(ctx context.Context, rc *RunConfig) (res *Result, hand
 			t.RecordsRead = rows.Load() + csv.Skipped()
 			skips.total(t)
 			t.Elapsed = time.Since(start)
-		}, "in the CSV scanner")
+		}, "in the CSV scanner", true)
 		return res, note, true, err
 	})
 }
@@ -70,7 +70,7 @@ var scanBatch = 1 << 16
 // scanSource is the pipeline's source of a scan aggregation. Its first
 // fetches aggregate the file, scanBatch records at a time, and return no
 // record; then it returns the groups' partial states. Its positions are
-// (0, records aggregated) while scanning, then (1, results returned); its
+// (0, records aggregated) while scanning, then (1, groups returned); its
 // offsets count the records aggregated. It cannot go back: the table holds
 // what the records before its position made of it.
 type scanSource struct {
@@ -78,7 +78,7 @@ type scanSource struct {
 	table *scanTable
 	rows  *atomic.Int64 // records aggregated, for progress and the totals
 	at    stream.Position
-	out   []value.Record // the partial states, once the file is scanned
+	done  bool // the file is scanned: the table's partial states are returned
 
 	mu       sync.Mutex
 	fallback string
@@ -112,7 +112,7 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 		}
 	}
 	aggregated := s.table.rows
-	if s.out == nil {
+	if !s.done {
 		if phase != 0 || int64(pos) != aggregated {
 			// A restart: the table holds the records before the position
 			// it stands at, and no other.
@@ -141,17 +141,23 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 		chunk := stream.Chunk[value.Record]{Bytes: n,
 			Next: stream.Position{Offset: s.table.rows, Key: []any{int64(0), s.table.rows}}}
 		if eof {
-			s.out = s.table.results()
+			s.done = true
+			s.table.sort()
+			if why := s.table.overLimit(); why != "" {
+				s.stop(why)
+				return done, nil
+			}
 			chunk.Next.Key = []any{int64(1), int64(0)}
-			chunk.Done = len(s.out) == 0
+			chunk.Done = s.table.groups() == 0
 		}
 		return chunk, nil
 	}
-	if phase != 1 || pos > len(s.out) {
+	n := s.table.groups()
+	if phase != 1 || pos > n {
 		return done, stream.Permanent(fmt.Errorf("position %v was not returned by this source", after))
 	}
-	end := min(pos+limit, len(s.out))
-	return stream.Chunk[value.Record]{Records: s.out[pos:end:end], Done: end == len(s.out),
+	end := min(pos+limit, n)
+	return stream.Chunk[value.Record]{Records: s.table.results(pos, end), Done: end == n,
 		Next: stream.Position{Offset: after.Offset, Key: []any{int64(1), int64(end)}}}, nil
 }
 

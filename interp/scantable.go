@@ -1,0 +1,164 @@
+package interp
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/binary"
+	"hash/maphash"
+)
+
+// groupIndex maps encoded group keys to group numbers (0, 1, … in the
+// order first met). It holds no pointer but its slices, so the collector
+// never scans its entries, and each key's bytes lie in one arena: a
+// hundred thousand groups cost a few megabytes and no per-key allocation.
+type groupIndex struct {
+	seed  maphash.Seed
+	slots []uint64 // 0: empty; else hash's high 32 bits << 32 | group+1
+	arena []byte   // the keys, one after the other
+	ends  []uint32 // group g's key is arena[ends[g-1]:ends[g]]
+}
+
+func newGroupIndex() *groupIndex {
+	return &groupIndex{seed: maphash.MakeSeed(), slots: make([]uint64, 16)}
+}
+
+// len returns the number of groups.
+func (x *groupIndex) len() int { return len(x.ends) }
+
+// key returns group g's encoded key.
+func (x *groupIndex) key(g int) []byte {
+	start := uint32(0)
+	if g > 0 {
+		start = x.ends[g-1]
+	}
+	return x.arena[start:x.ends[g]]
+}
+
+// smallGroups is the number of groups up to which find compares the key
+// with each group's instead of hashing it: cheaper for a handful.
+const smallGroups = 8
+
+// find returns the group of key k, or -1 and the hash to add it with.
+func (x *groupIndex) find(k []byte) (int, uint64) {
+	if len(x.ends) <= smallGroups {
+		start := uint32(0)
+		for g, end := range x.ends {
+			if string(x.arena[start:end]) == string(k) {
+				return g, 0
+			}
+			start = end
+		}
+	}
+	h := maphash.Bytes(x.seed, k)
+	tag := h >> 32
+	mask := uint64(len(x.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		e := x.slots[i]
+		if e == 0 {
+			return -1, h
+		}
+		if e>>32 == tag {
+			if g := int(uint32(e)) - 1; bytes.Equal(x.key(g), k) {
+				return g, h
+			}
+		}
+	}
+}
+
+// add adds key k, whose hash find returned, as a new group and returns
+// its number.
+func (x *groupIndex) add(k []byte, h uint64) int {
+	g := len(x.ends)
+	x.arena = append(x.arena, k...)
+	x.ends = append(x.ends, uint32(len(x.arena)))
+	if 2*(g+1) > len(x.slots) { // at most half full
+		x.grow()
+	}
+	x.insert(h, g)
+	return g
+}
+
+func (x *groupIndex) insert(h uint64, g int) {
+	mask := uint64(len(x.slots) - 1)
+	i := h & mask
+	for x.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	x.slots[i] = h>>32<<32 | uint64(g+1)
+}
+
+func (x *groupIndex) grow() {
+	x.slots = make([]uint64, 2*len(x.slots))
+	for g := range x.ends {
+		x.insert(maphash.Bytes(x.seed, x.key(g)), g)
+	}
+}
+
+// Group keys are encoded one level after the other: 0 for nil; 1, the
+// length as a uvarint and the bytes for a string; 2 and 8 bytes for an int.
+
+func appendNilKey(b []byte) []byte { return append(b, 0) }
+
+func appendStringKey(b, s []byte) []byte {
+	return append(binary.AppendUvarint(append(b, 1), uint64(len(s))), s...)
+}
+
+func appendIntKey(b []byte, c int64) []byte {
+	return binary.LittleEndian.AppendUint64(append(b, 2), uint64(c))
+}
+
+// decodeKeys appends the values of an encoded key to dst.
+func decodeKeys(dst []any, k []byte) []any {
+	for len(k) > 0 {
+		switch k[0] {
+		case 0:
+			dst = append(dst, nil)
+			k = k[1:]
+		case 1:
+			n, w := binary.Uvarint(k[1:])
+			start := 1 + w
+			dst = append(dst, string(k[start:start+int(n)]))
+			k = k[start+int(n):]
+		default:
+			dst = append(dst, int64(binary.LittleEndian.Uint64(k[1:9])))
+			k = k[9:]
+		}
+	}
+	return dst
+}
+
+// compareKeys orders two encoded keys of the same levels: level by level,
+// nil first, strings byte by byte, ints by value.
+func compareKeys(a, b []byte) int {
+	c, _ := compareLevels(a, b)
+	return c
+}
+
+// compareLevels is compareKeys, and the first level where a and b differ
+// (their number of levels when they are equal).
+func compareLevels(a, b []byte) (c, level int) {
+	for ; len(a) > 0 && len(b) > 0; level++ {
+		if c := cmp.Compare(a[0], b[0]); c != 0 {
+			return c, level // nil (0) first; a level's values are all strings or all ints
+		}
+		switch a[0] {
+		case 0:
+			a, b = a[1:], b[1:]
+		case 1:
+			na, wa := binary.Uvarint(a[1:])
+			nb, wb := binary.Uvarint(b[1:])
+			sa, sb := a[1+wa:1+wa+int(na)], b[1+wb:1+wb+int(nb)]
+			if c := bytes.Compare(sa, sb); c != 0 {
+				return c, level
+			}
+			a, b = a[1+wa+int(na):], b[1+wb+int(nb):]
+		default:
+			x, y := int64(binary.LittleEndian.Uint64(a[1:9])), int64(binary.LittleEndian.Uint64(b[1:9]))
+			if c := cmp.Compare(x, y); c != 0 {
+				return c, level
+			}
+			a, b = a[9:], b[9:]
+		}
+	}
+	return 0, level
+}
