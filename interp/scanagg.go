@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync/atomic"
 
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/value"
@@ -357,6 +358,16 @@ func newScanTable(sp *scanPlan) *scanTable {
 // add aggregates one record. A *source.DataError is the record's (Fetch's
 // error for it); an *errScanStop stops the scan.
 func (t *scanTable) add(r *source.RawRecord) error {
+	if err := t.parse(r); err != nil {
+		return err
+	}
+	return t.update(t.keyBuf)
+}
+
+// parse sets t.vals to the values of the fields the arguments read, and
+// t.keyBuf to the record's encoded key: from the bytes, or, for cells the
+// fast parsers do not take, as Fetch converts them.
+func (t *scanTable) parse(r *source.RawRecord) error {
 	sp := t.sp
 	fast := r.Valid
 	if fast {
@@ -390,14 +401,20 @@ func (t *scanTable) add(r *source.RawRecord) error {
 			t.vals[f.field] = v
 		}
 	}
-	var g int32
-	var err error
 	if fast {
-		g, fast, err = t.groupOf(r.Fields, nil)
+		fast = t.keyOf(r.Fields, nil)
 	}
-	if !fast && err == nil {
-		g, err = t.slow(r)
+	if !fast {
+		return t.slow(r)
 	}
+	return nil
+}
+
+// update aggregates the record whose values are in t.vals and whose
+// encoded key is kb. An *errScanStop stops the scan.
+func (t *scanTable) update(kb []byte) error {
+	sp := t.sp
+	g, err := t.groupOf(kb)
 	if err != nil {
 		return err
 	}
@@ -457,10 +474,10 @@ func scaleTo(coef int64, s, fixed int32) (kval, bool) {
 }
 
 // slow converts the record's cells as Fetch does and takes the values and
-// keys from them.
-func (t *scanTable) slow(r *source.RawRecord) (int32, error) {
+// key from them.
+func (t *scanTable) slow(r *source.RawRecord) error {
 	if err := r.Convert(t.rec); err != nil {
-		return 0, err
+		return err
 	}
 	for _, f := range t.sp.fields {
 		if f.check {
@@ -478,24 +495,23 @@ func (t *scanTable) slow(r *source.RawRecord) (int32, error) {
 				v, ok = scaleTo(c, x.Scale(), f.scale)
 			}
 			if !ok {
-				return 0, &errScanStop{fmt.Sprintf("record %d: a decimal (%s) has more fraction digits than %d, or too many digits", r.Record, x, f.scale)}
+				return &errScanStop{fmt.Sprintf("record %d: a decimal (%s) has more fraction digits than %d, or too many digits", r.Record, x, f.scale)}
 			}
 			t.vals[f.field] = v
 		default:
-			return 0, &errScanStop{fmt.Sprintf("record %d: a value of kind %s", r.Record, value.KindOf(x))}
+			return &errScanStop{fmt.Sprintf("record %d: a value of kind %s", r.Record, value.KindOf(x))}
 		}
 	}
-	g, _, err := t.groupOf(nil, t.rec)
-	return g, err
+	t.keyOf(nil, t.rec)
+	return nil
 }
 
-// groupOf returns the group of the record whose key cells are cells (fast)
-// or whose converted values are rec, creating it when new. ok is false when
-// an int key's cell needs the full conversion.
-func (t *scanTable) groupOf(cells [][]byte, rec []any) (g int32, ok bool, err error) {
-	sp := t.sp
+// keyOf sets t.keyBuf to the encoded key of the record whose key cells are
+// cells (fast) or whose converted values are rec. It reports false when an
+// int key's cell needs the full conversion.
+func (t *scanTable) keyOf(cells [][]byte, rec []any) bool {
 	kb := t.keyBuf[:0]
-	for _, k := range sp.keys {
+	for _, k := range t.sp.keys {
 		if cells != nil {
 			b := cells[k.field]
 			switch {
@@ -504,7 +520,7 @@ func (t *scanTable) groupOf(cells [][]byte, rec []any) (g int32, ok bool, err er
 			case k.isInt:
 				c, ok := source.ParseInt(b)
 				if !ok {
-					return 0, false, nil
+					return false
 				}
 				kb = appendIntKey(kb, c)
 			default:
@@ -522,18 +538,24 @@ func (t *scanTable) groupOf(cells [][]byte, rec []any) (g int32, ok bool, err er
 		}
 	}
 	t.keyBuf = kb
+	return true
+}
+
+// groupOf returns the group of encoded key kb, creating it when new.
+func (t *scanTable) groupOf(kb []byte) (int32, error) {
+	sp := t.sp
 	i, h := t.index.find(kb)
 	if i >= 0 {
-		return int32(i), true, nil
+		return int32(i), nil
 	}
 	if sp.maxGroups > 0 && t.index.len() >= sp.maxGroups {
-		return 0, true, &errScanStop{fmt.Sprintf("more than %d groups (max_groups)", sp.maxGroups)}
+		return 0, &errScanStop{fmt.Sprintf("more than %d groups (max_groups)", sp.maxGroups)}
 	}
-	g = int32(t.index.add(kb, h))
-	if int(g)%blockGroups == 0 {
+	g := t.index.add(kb, h)
+	if g%blockGroups == 0 {
 		t.state = append(t.state, make([]int64, blockGroups*sp.stride))
 	}
-	return g, true, nil
+	return int32(g), nil
 }
 
 // blockGroups is the number of groups whose states are allocated together,
@@ -599,4 +621,109 @@ func (t *scanTable) results(from, to int) []value.Record {
 		out = append(out, rec)
 	}
 	return out
+}
+
+// scanPar aggregates on a second goroutine: the scanner's goroutine splits
+// and parses each record (parser) and hands its encoded key and values over
+// in batches to the aggregator, which finds the groups and updates them
+// (table): two cores share the work of one scan.
+type scanPar struct {
+	sp         *scanPlan
+	parser     *scanTable // parses only
+	table      *scanTable // the aggregator's
+	work, free chan *handoff
+	cur        *handoff
+	done       chan struct{}
+	failed     atomic.Bool // the aggregator stopped: err says why
+	err        error       // the aggregator's, read after done
+	finished   bool
+}
+
+// handoff is records handed to the aggregator: their encoded keys one
+// after the other and the values of the fields the arguments read.
+type handoff struct {
+	keys []byte
+	ends []int
+	vals []kval // len(sp.fields) per record
+}
+
+// parBatch is the number of records in a handoff.
+const parBatch = 1024
+
+func newScanPar(sp *scanPlan, table *scanTable) *scanPar {
+	p := &scanPar{sp: sp, parser: newScanTable(sp), table: table,
+		work: make(chan *handoff, 2), free: make(chan *handoff, 3), done: make(chan struct{})}
+	for range 2 {
+		p.free <- &handoff{}
+	}
+	p.cur = &handoff{}
+	go p.aggregate()
+	return p
+}
+
+func (p *scanPar) aggregate() {
+	defer close(p.done)
+	for b := range p.work {
+		if p.err == nil {
+			if p.err = p.table.updateBatch(b); p.err != nil {
+				p.failed.Store(true)
+			}
+		}
+		p.free <- b
+	}
+}
+
+// errAggregatorStopped ends a scan whose aggregator stopped.
+var errAggregatorStopped = &errScanStop{"the aggregator stopped"}
+
+// add parses one record and queues it for the aggregator.
+func (p *scanPar) add(r *source.RawRecord) error {
+	if err := p.parser.parse(r); err != nil {
+		return err
+	}
+	b := p.cur
+	b.keys = append(b.keys, p.parser.keyBuf...)
+	b.ends = append(b.ends, len(b.keys))
+	for _, f := range p.sp.fields {
+		b.vals = append(b.vals, p.parser.vals[f.field])
+	}
+	if len(b.ends) == parBatch {
+		if p.failed.Load() {
+			return errAggregatorStopped
+		}
+		p.work <- b
+		p.cur = <-p.free
+		p.cur.keys, p.cur.ends, p.cur.vals = p.cur.keys[:0], p.cur.ends[:0], p.cur.vals[:0]
+	}
+	return nil
+}
+
+// finish hands over the last records, waits for the aggregator and returns
+// its error. It may be called more than once.
+func (p *scanPar) finish() error {
+	if !p.finished {
+		p.finished = true
+		if len(p.cur.ends) > 0 {
+			p.work <- p.cur
+		}
+		close(p.work)
+		<-p.done
+	}
+	return p.err
+}
+
+// updateBatch aggregates the records of b.
+func (t *scanTable) updateBatch(b *handoff) error {
+	nf := len(t.sp.fields)
+	start := 0
+	for i, end := range b.ends {
+		for j, f := range t.sp.fields {
+			t.vals[f.field] = b.vals[i*nf+j]
+		}
+		if err := t.update(b.keys[start:end]); err != nil {
+			return err
+		}
+		start = end
+	}
+	return nil
 }

@@ -53,6 +53,10 @@ func (p *Program) runScan(ctx context.Context, rc *RunConfig) (res *Result, hand
 			rc.Progress(read)
 		}
 		src := &scanSource{csv: csv, table: newScanTable(sp), rows: &rows}
+		if workerCount(*rc) > 1 {
+			src.par = newScanPar(sp, src.table)
+		}
+		defer src.close()
 		res, note, err := p.runCarriers(ctx, *rc, params, pp, src, func(t *render.Totals) {
 			t.RecordsRead = rows.Load() + csv.Skipped()
 			skips.total(t)
@@ -78,7 +82,9 @@ type scanSource struct {
 	table *scanTable
 	rows  *atomic.Int64 // records aggregated, for progress and the totals
 	at    stream.Position
-	done  bool // the file is scanned: the table's partial states are returned
+	done  bool     // the file is scanned: the table's partial states are returned
+	par   *scanPar // aggregating on a second goroutine, or nil
+	n     int64    // records scanned (and not skipped)
 
 	mu       sync.Mutex
 	fallback string
@@ -98,6 +104,13 @@ func (s *scanSource) note() string {
 	return s.fallback
 }
 
+// close stops the aggregator of a scan that did not end.
+func (s *scanSource) close() {
+	if s.par != nil {
+		s.par.finish()
+	}
+}
+
 // Fetch aggregates the next records, or returns partial states.
 func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int) (stream.Chunk[value.Record], error) {
 	done := stream.Chunk[value.Record]{Next: after, Done: true}
@@ -111,18 +124,27 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 			return done, stream.Permanent(fmt.Errorf("position %v was not returned by this source", after))
 		}
 	}
-	aggregated := s.table.rows
 	if !s.done {
-		if phase != 0 || int64(pos) != aggregated {
+		if phase != 0 || int64(pos) != s.n {
 			// A restart: the table holds the records before the position
 			// it stands at, and no other.
 			s.stop(fmt.Sprintf("the pipeline restarted at %v, where the scanner cannot go back", after))
 			return done, nil
 		}
-		next, _, eof, n, err := s.csv.Scan(ctx, s.at, scanBatch, s.table.add)
+		add := s.table.add
+		if s.par != nil {
+			add = s.par.add
+		}
+		next, n, eof, bytes, err := s.csv.Scan(ctx, s.at, scanBatch, add)
+		if err == nil && eof && s.par != nil {
+			err = s.par.finish()
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return stream.Chunk[value.Record]{}, ctx.Err()
+			}
+			if errors.Is(err, errAggregatorStopped) {
+				err = s.par.finish()
 			}
 			var stop *errScanStop
 			var de *source.DataError
@@ -137,9 +159,10 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 			return done, nil
 		}
 		s.at = next
-		s.rows.Store(s.table.rows)
-		chunk := stream.Chunk[value.Record]{Bytes: n,
-			Next: stream.Position{Offset: s.table.rows, Key: []any{int64(0), s.table.rows}}}
+		s.n += int64(n)
+		s.rows.Store(s.n)
+		chunk := stream.Chunk[value.Record]{Bytes: bytes,
+			Next: stream.Position{Offset: s.n, Key: []any{int64(0), s.n}}}
 		if eof {
 			s.done = true
 			s.table.sort()

@@ -143,7 +143,7 @@ summary { w: SUM(weight), lo: MIN(weight), n: COUNT(weight) }`},
 			if !strings.HasPrefix(script, "source") {
 				script = src + script
 			}
-			wantScanned(t, sameOutput(t, dir, script, RunConfig{}, RunConfig{Workers: 3, ChunkSize: 2}))
+			wantScanned(t, sameOutput(t, dir, script, RunConfig{Workers: 2}, RunConfig{Workers: 3, ChunkSize: 2}, RunConfig{Workers: 1}))
 		})
 	}
 }
@@ -165,8 +165,9 @@ func TestScanBadRecords(t *testing.T) {
 	dir := scanCSV(t, "id,k,amount,q", rows...)
 	script := `source csv("t.csv") { amount: decimal, q: int }
 group k { footer { k, n: COUNT(), s: SUM(amount * q), lo: MIN(amount) } }`
-	wantScanned(t, sameOutput(t, dir, script, RunConfig{OnError: "skip"}))
-	wantFellBack(t, sameOutput(t, dir, script), "a bad record")
+	wantScanned(t, sameOutput(t, dir, script, RunConfig{OnError: "skip", Workers: 1}, RunConfig{OnError: "skip", Workers: 2}))
+	wantFellBack(t, sameOutput(t, dir, script, RunConfig{Workers: 1}), "a bad record")
+	wantFellBack(t, sameOutput(t, dir, script, RunConfig{Workers: 2}), "a bad record")
 	// Declared fields no aggregate reads are checked all the same.
 	script = `source csv("t.csv") { amount: decimal, q: int }
 group k { footer { k, n: COUNT() } }`
@@ -204,7 +205,9 @@ func TestScanFallsBack(t *testing.T) {
 			script := `source csv("t.csv", sample: 1)` + decl + "\n" +
 				"group k { footer { k, x: " + tc.script + " } }\n"
 			for _, onError := range []string{"", "skip"} {
-				wantFellBack(t, sameOutput(t, dir, script, RunConfig{OnError: onError}), tc.why)
+				for _, w := range []int{1, 2} {
+					wantFellBack(t, sameOutput(t, dir, script, RunConfig{OnError: onError, Workers: w}), tc.why)
+				}
 			}
 		})
 	}
@@ -439,4 +442,20 @@ summary { n: COUNT(n), s: SUM(n) }`
 			sameOutput(t, dir, script, RunConfig{OnError: onError})
 		}
 	})
+}
+
+// An aggregator that stops (here: too many groups) ends the scan early on
+// two goroutines too.
+func TestScanParallelStops(t *testing.T) {
+	var rows []string
+	for i := range 5000 {
+		rows = append(rows, fmt.Sprintf("k%d,%d.25", i, i))
+	}
+	dir := scanCSV(t, "k,x", rows...)
+	script := `source csv("t.csv") { x: decimal }
+group k max_groups 10 { footer { k, s: SUM(x) } }`
+	wantFellBack(t, sameOutput(t, dir, script, RunConfig{Workers: 2}), "more than 10 groups")
+	wantScanned(t, sameOutput(t, dir, `source csv("t.csv") { x: decimal }
+max_groups 6000
+group k { footer { k, s: SUM(x), lo: MIN(x) } }`, RunConfig{Workers: 2}))
 }
