@@ -145,12 +145,22 @@ func (p *Program) pushStatic() string {
 	case src.Query != "":
 		return "the source is a query: its rows are read as the query returns them"
 	}
-	return p.carrierShape("SQLite does not join")
+	if why := p.carrierShape("SQLite does not join"); why != "" {
+		return why
+	}
+	if len(p.steps) > 0 {
+		if s := p.steps[0]; s.Let != nil {
+			return "the report has a let (let " + s.Name + "), which runs on each record read"
+		}
+		return "the report has a where, which runs on each record read"
+	}
+	return ""
 }
 
 // carrierShape returns why the report's shape needs its records one by one
 // (so that its aggregation cannot be computed as partial states by SQLite
 // or the CSV scanner); "" when it does not. noJoin ends the lookup reason.
+// Where clauses and lets are the caller's to judge.
 func (p *Program) carrierShape(noJoin string) string {
 	switch {
 	case len(p.lookups) > 0:
@@ -161,12 +171,6 @@ func (p *Program) carrierShape(noJoin string) string {
 		return fmt.Sprintf("the report has %d top-level groupings", len(p.groupings))
 	case len(p.source.SortedBy) > 0:
 		return "the source declares `sorted by`, which is checked on every record"
-	}
-	if len(p.steps) > 0 {
-		if s := p.steps[0]; s.Let != nil {
-			return "the report has a let (let " + s.Name + "), which runs on each record read"
-		}
-		return "the report has a where, which runs on each record read"
 	}
 	return ""
 }
@@ -220,7 +224,7 @@ func (a *pdAnalyzer) analyze() string {
 		if i < 0 {
 			continue
 		}
-		if _, ok := a.alias[i]; !ok && !containsInt(pp.keyCols, i) {
+		if _, ok := a.alias[i]; !ok && !containsInt(pp.keyCols, i) && !containsInt(a.strs, i) {
 			if why := a.back.declared(a, i); why != "" {
 				return why
 			}
@@ -257,6 +261,12 @@ type pdAnalyzer struct {
 	alias   map[int]string // schema index → alias of its checked value (SQLite), or name (CSV)
 	checked []int          // declared fields only checked (CSV)
 	colIx   map[string]int // pdCol.sql() → index in pp.cols
+	// For the CSV scanner: the lets translated so far, the bound
+	// parameters, the steps, and the string fields the where clauses read.
+	lets   map[string]pdExpr
+	params map[string]any
+	ksteps []kstep
+	strs   []int
 }
 
 // col adds a result column (once) and returns its index.
@@ -416,7 +426,7 @@ func (a *pdAnalyzer) expr(n ast.Node) (pdExpr, string) {
 	case *ast.IdentifierNode:
 		i := a.schema.Index(x.Value)
 		if i < 0 {
-			return pdExpr{}, x.Value + " is not a field of the source"
+			return a.ident(x.Value)
 		}
 		return a.back.field(a, i)
 	case *ast.ConstantNode:

@@ -188,16 +188,20 @@ func (p *Program) scanStatic() string {
 
 // planScan decides whether the report's aggregation runs in the scanner of a
 // CSV file whose records have schema.
-func (p *Program) planScan(schema *value.Schema) (*pushPlan, *scanPlan) {
+func (p *Program) planScan(schema *value.Schema, params map[string]any) (*pushPlan, *scanPlan) {
 	pp := &pushPlan{}
 	if pp.reason = p.scanStatic(); pp.reason != "" {
 		return pp, nil
 	}
-	a := &pdAnalyzer{p: p, pp: pp, schema: schema, back: csvBackend{}, alias: map[int]string{}, colIx: map[string]int{}}
+	a := &pdAnalyzer{p: p, pp: pp, schema: schema, back: csvBackend{}, alias: map[int]string{}, colIx: map[string]int{},
+		lets: map[string]pdExpr{}, params: params}
+	if pp.reason = a.steps(); pp.reason != "" {
+		return pp, nil
+	}
 	if pp.reason = a.analyze(); pp.reason != "" {
 		return pp, nil
 	}
-	sp := &scanPlan{width: len(schema.Fields)}
+	sp := &scanPlan{width: len(schema.Fields), steps: a.ksteps, strs: a.strs}
 	for _, i := range pp.keyCols {
 		sp.keys = append(sp.keys, scanKey{field: i, isInt: schema.Fields[i].Kind == value.KindInt})
 	}
@@ -265,6 +269,8 @@ type scanPlan struct {
 	stride                   int // state words per group
 	maxGroups                int // the innermost level's limit; 0: none
 	levels                   []scanLevel
+	steps                    []kstep // the where clauses and lets, in order
+	strs                     []int   // the string fields the where clauses read
 }
 
 // scanLevel is a group level's name and limit (0: none).
@@ -346,19 +352,22 @@ type scanTable struct {
 	vals   []kval    // per schema index: the record's values
 	evals  []kval    // per distinct argument
 	keyBuf []byte
-	rec    []any // a record, for cells converted as Fetch would
-	rows   int64 // records aggregated
+	strs   [][]byte // per schema index: the string fields the where clauses read
+	strOK  []bool   // … and whether they are not nil
+	rec    []any    // a record, for cells converted as Fetch would
+	rows   int64    // records aggregated
 }
 
 func newScanTable(sp *scanPlan) *scanTable {
 	return &scanTable{sp: sp, index: newGroupIndex(), vals: make([]kval, sp.width),
-		evals: make([]kval, len(sp.exprs)), rec: make([]any, sp.width)}
+		evals: make([]kval, len(sp.exprs)), rec: make([]any, sp.width),
+		strs: make([][]byte, sp.width), strOK: make([]bool, sp.width)}
 }
 
 // add aggregates one record. A *source.DataError is the record's (Fetch's
 // error for it); an *errScanStop stops the scan.
 func (t *scanTable) add(r *source.RawRecord) error {
-	if err := t.parse(r); err != nil {
+	if keep, err := t.parse(r); !keep || err != nil {
 		return err
 	}
 	return t.update(t.keyBuf)
@@ -366,8 +375,28 @@ func (t *scanTable) add(r *source.RawRecord) error {
 
 // parse sets t.vals to the values of the fields the arguments read, and
 // t.keyBuf to the record's encoded key: from the bytes, or, for cells the
-// fast parsers do not take, as Fetch converts them.
-func (t *scanTable) parse(r *source.RawRecord) error {
+// fast parsers do not take, as Fetch converts them. It runs the where
+// clauses and lets: keep is false when a where leaves the record out.
+func (t *scanTable) parse(r *source.RawRecord) (keep bool, err error) {
+	if err := t.parseCells(r); err != nil {
+		return false, err
+	}
+	for _, s := range t.sp.steps {
+		if s.let != nil {
+			if _, err := s.let.eval(t.vals); err != nil {
+				return false, err
+			}
+			continue
+		}
+		v, err := s.where.eval(t)
+		if err != nil || v != tTrue {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+func (t *scanTable) parseCells(r *source.RawRecord) error {
 	sp := t.sp
 	fast := r.Valid
 	if fast {
@@ -406,6 +435,10 @@ func (t *scanTable) parse(r *source.RawRecord) error {
 	}
 	if !fast {
 		return t.slow(r)
+	}
+	for _, i := range sp.strs {
+		b := r.Fields[i]
+		t.strs[i], t.strOK[i] = b, len(b) > 0
 	}
 	return nil
 }
@@ -501,6 +534,10 @@ func (t *scanTable) slow(r *source.RawRecord) error {
 		default:
 			return &errScanStop{fmt.Sprintf("record %d: a value of kind %s", r.Record, value.KindOf(x))}
 		}
+	}
+	for _, i := range t.sp.strs {
+		str, ok := t.rec[i].(string)
+		t.strs[i], t.strOK[i] = []byte(str), ok
 	}
 	t.keyOf(nil, t.rec)
 	return nil
@@ -678,7 +715,7 @@ var errAggregatorStopped = &errScanStop{"the aggregator stopped"}
 
 // add parses one record and queues it for the aggregator.
 func (p *scanPar) add(r *source.RawRecord) error {
-	if err := p.parser.parse(r); err != nil {
+	if keep, err := p.parser.parse(r); !keep || err != nil {
 		return err
 	}
 	b := p.cur

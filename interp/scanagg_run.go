@@ -42,7 +42,7 @@ func (p *Program) runScan(ctx context.Context, rc *RunConfig) (res *Result, hand
 		if !ok {
 			return nil, "", false, nil
 		}
-		pp, sp := p.planScan(csv.Schema())
+		pp, sp := p.planScan(csv.Schema(), params)
 		if sp == nil {
 			return nil, "", false, nil
 		}
@@ -210,7 +210,7 @@ func (p *Program) explainScan(params map[string]any) *PlanScan {
 	defer cleanup()
 	defer rs.Close()
 	schema := rs.Schema()
-	pp, sp := p.planScan(schema)
+	pp, sp := p.planScan(schema, params)
 	if sp == nil {
 		return &PlanScan{Reason: pp.reason}
 	}

@@ -247,7 +247,13 @@ func TestScanExplain(t *testing.T) {
 		{`group day { footer { day, n: COUNT() } }`, "aggregation in the scanner: no, the key of group day is a date field"},
 		{`summary { w: SUM(weight) }`, "yes, from the bytes of amount (decimal, checked only), quantity (int, checked only), weight (decimal, up to 2 fraction digits)"},
 		{`where quantity > 1
-summary { n: COUNT() }`, "no, the report has a where"},
+summary { n: COUNT() }`, "yes, from the bytes of amount (decimal, checked only), quantity (int)"},
+		{`where customer contains "1"
+summary { n: COUNT() }`, "no, where customer contains \"1\": only comparisons"},
+		{`where day > date("2024-02-01")
+summary { n: COUNT() }`, "no, where day > date(\"2024-02-01\"): day is a date field"},
+		{`let m = format_date(day, "%Y-%m")
+summary { n: COUNT() }`, "no, let m: only +, - and *"},
 		{`summary { d: MAX(day) }`, "no, MAX(day) in the report: day is a date field"},
 		{`summary { n: COUNT(), f: MAX(flag) }`, "no, MAX(flag) in the report: flag is a bool field"},
 		{`summary { n: SUM(amount / 2) }`, "only +, - and * of int and decimal fields and literals"},
@@ -363,7 +369,7 @@ group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{D
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { rs.Close(); cleanup() })
-		_, sp := prog.planScan(rs.Schema())
+		_, sp := prog.planScan(rs.Schema(), nil)
 		return &scanSource{csv: rs.(*source.CSV), table: newScanTable(sp), rows: new(atomic.Int64)}
 	}
 	ctx := context.Background()
@@ -427,19 +433,24 @@ func FuzzScan(f *testing.F) {
 	f.Add([]byte("k,x,n\na,1.505,2\na,1e3,1\nb,x,1\n"))
 	f.Add([]byte("k,x,n\na,9999999999999999.99,9\na,1,9223372036854775807\n"))
 	f.Add([]byte("k,x,n\n\xff,1,2\na,1\n"))
-	const script = `source csv("t.csv", sample: 2) { x: decimal }
+	scripts := []string{`source csv("t.csv", sample: 2) { x: decimal }
 group k { footer { k, c: COUNT(), s: SUM(x * n), a: AVG(x), lo: MIN(x), hi: MAX(x - n) } }
-summary { n: COUNT(n), s: SUM(n) }`
+summary { n: COUNT(n), s: SUM(n) }`, `source csv("t.csv", sample: 2) { x: decimal, n: int }
+let v = x * n - 1
+where (k != "a" || v > 2.5) && !(x < n)
+group k { footer { k, c: COUNT(), s: SUM(v), lo: MIN(v) } }`}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "t.csv"), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Compile("t.rpt", []byte(script), &Options{Dir: dir}); err != nil {
-			t.Skip() // a header without k, x or n
-		}
-		for _, onError := range []string{"", "skip"} {
-			sameOutput(t, dir, script, RunConfig{OnError: onError})
+		for _, script := range scripts {
+			if _, err := Compile("t.rpt", []byte(script), &Options{Dir: dir}); err != nil {
+				continue // a header without k, x or n
+			}
+			for _, onError := range []string{"", "skip"} {
+				sameOutput(t, dir, script, RunConfig{OnError: onError})
+			}
 		}
 	})
 }
@@ -458,4 +469,57 @@ group k max_groups 10 { footer { k, s: SUM(x) } }`
 	wantScanned(t, sameOutput(t, dir, `source csv("t.csv") { x: decimal }
 max_groups 6000
 group k { footer { k, s: SUM(x), lo: MIN(x) } }`, RunConfig{Workers: 2}))
+}
+
+// Where clauses and lets run in the scanner, with the language's
+// three-valued logic.
+func TestScanWhereLet(t *testing.T) {
+	rows := 600
+	if raceEnabled {
+		rows = 250
+	}
+	dir := scanCSV(t, scanHeader, scanSales(rows)...)
+	const src = `source csv("t.csv") { amount: decimal, quantity: int }` + "\n"
+	for _, script := range []string{
+		`where amount != nil
+let revenue = amount * quantity
+group territory { footer { territory, r: SUM(revenue), n: COUNT(), lo: MIN(revenue) } }`,
+		`where territory == "North" || territory == nil
+summary { n: COUNT(), s: SUM(amount) }`,
+		`where !(amount > 100) && quantity >= 2
+group customer { footer { customer, n: COUNT(), s: SUM(amount) } }`,
+		`where amount * quantity > 500.5 || quantity == nil
+summary { n: COUNT(), s: SUM(amount * quantity) }`,
+		`where territory < "N" && territory != "East"
+group territory { footer { territory, n: COUNT() } }`,
+		`where quantity == 5.00 || amount == 12
+summary { n: COUNT(), q: SUM(quantity) }`,
+		`where !(quantity < nil) && nil != amount && "South" != territory
+summary { n: COUNT() }`,
+		`let a = amount * 2
+let b = a - quantity
+where b > 0
+summary { s: SUM(b), m: MAX(a), n: COUNT() }`,
+		`param min: decimal = 10.5
+param t: string = "South"
+where amount >= min && territory != t
+group territory { footer { territory, n: COUNT(), s: SUM(amount - min) } }`,
+		`where true && !false
+summary { n: COUNT() }`,
+	} {
+		wantScanned(t, sameOutput(t, dir, src+script, RunConfig{Workers: 1}, RunConfig{Workers: 2}))
+	}
+	// A let's overflow fails its record (or makes it skipped) even when no
+	// aggregate reads it: the records are read.
+	dir = scanCSV(t, "k,n", "a,1", "a,4611686018427387904", "b,2")
+	for _, onError := range []string{"", "skip"} {
+		wantFellBack(t, sameOutput(t, dir, `source csv("t.csv")
+let big = n * 4
+group k { footer { k, c: COUNT() } }`, RunConfig{OnError: onError}), "overflow")
+	}
+	// Comparisons at different scales.
+	dir = scanCSV(t, "k,x,y", "a,1.5,1.50", "a,2.25,2.2", "b,,3", "b,3.1,3.10")
+	wantScanned(t, sameOutput(t, dir, `source csv("t.csv") { x: decimal, y: decimal }
+where x == y || x > y * 1.001
+group k { footer { k, n: COUNT(), s: SUM(x) } }`))
 }
