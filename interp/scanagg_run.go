@@ -52,11 +52,20 @@ func (p *Program) runScan(ctx context.Context, rc *RunConfig) (res *Result, hand
 			defer stop()
 			rc.Progress(read)
 		}
-		src := &scanSource{csv: csv, table: newScanTable(sp), rows: &rows}
-		if workerCount(*rc) > 1 {
-			src.par = newScanPar(sp, src.table)
-		}
+		src := &scanSource{csv: csv, table: newScanTable(sp), rows: &rows, until: -1}
 		defer src.close()
+		if err := src.split(workerCount(*rc), func() (*source.CSV, error) {
+			// Another reader of the same file, which stops at a bad record
+			// (the main reader reads its range again then).
+			rs, cleanup, err := p.open(p.source, sourceOptions{params: params, unused: p.unused})
+			if err != nil {
+				return nil, err
+			}
+			src.closers = append(src.closers, func() { rs.Close(); cleanup() })
+			return rs.(*source.CSV), nil
+		}); err != nil {
+			return nil, "", false, nil
+		}
 		res, note, err := p.runCarriers(ctx, *rc, params, pp, src, func(t *render.Totals) {
 			t.RecordsRead = rows.Load() + csv.Skipped()
 			skips.total(t)
@@ -82,9 +91,17 @@ type scanSource struct {
 	table *scanTable
 	rows  *atomic.Int64 // records aggregated, for progress and the totals
 	at    stream.Position
-	done  bool     // the file is scanned: the table's partial states are returned
-	par   *scanPar // aggregating on a second goroutine, or nil
-	n     int64    // records scanned (and not skipped)
+	done  bool // the file is scanned: the table's partial states are returned
+	// until is where the main reader stops, the start of ranges[0] (-1:
+	// the end of the file); the ranges are read on goroutines of their own.
+	until    int64
+	ranges   []*scanRange
+	mainDone bool
+	n        int64        // records read, in every range (for positions)
+	read     int64        // records read by the main reader and the ranges stitched (for the totals)
+	parts    []*scanTable // the main table and the ranges' stitched
+	groups   *scanGroups  // once the file is read
+	closers  []func()
 
 	mu       sync.Mutex
 	fallback string
@@ -104,11 +121,138 @@ func (s *scanSource) note() string {
 	return s.fallback
 }
 
-// close stops the aggregator of a scan that did not end.
+// close ends the ranges' goroutines and closes their readers.
 func (s *scanSource) close() {
-	if s.par != nil {
-		s.par.finish()
+	for _, r := range s.ranges {
+		if r.token != nil {
+			close(r.token)
+			<-r.exited
+			r.token = nil
+		}
 	}
+	for _, c := range s.closers {
+		c()
+	}
+	s.closers = nil
+}
+
+// minRange is the least number of bytes worth a reader of its own. (A
+// variable for the tests.)
+var minRange int64 = 4 << 20
+
+// split divides the file among workers readers when it is large enough:
+// the main one reads from the start to the first range; each range, from a
+// line start to the next range's (a guess: a newline inside a quoted field
+// starts no record, which stitch finds out), on a goroutine of its own.
+func (s *scanSource) split(workers int, open func() (*source.CSV, error)) error {
+	_, size := s.csv.Progress()
+	parts := min(int64(workers), size/minRange)
+	var begins []int64
+	for i := int64(1); i < parts; i++ {
+		b, err := s.csv.LineStart(size * i / parts)
+		if err != nil {
+			return err
+		}
+		if b < size && (len(begins) == 0 || b > begins[len(begins)-1]) {
+			begins = append(begins, b)
+		}
+	}
+	for i, b := range begins {
+		c, err := open()
+		if err != nil {
+			return err
+		}
+		r := &scanRange{csv: c, table: newScanTable(s.table.sp), begin: b, until: -1,
+			token: make(chan context.Context), done: make(chan struct{}), exited: make(chan struct{})}
+		if i+1 < len(begins) {
+			r.until = begins[i+1]
+		}
+		r.start = c.At(b)
+		r.at = r.start
+		s.ranges = append(s.ranges, r)
+		go r.run()
+	}
+	if len(begins) > 0 {
+		s.until = begins[0]
+	}
+	return nil
+}
+
+// scanRange is a part of the file read by a reader and a table of its own.
+type scanRange struct {
+	csv          *source.CSV
+	table        *scanTable
+	begin, until int64           // the records that start in [begin, until); until -1: to the end
+	start, at    stream.Position // At(begin), and where the reader stands
+	n            int64           // records read (skipped ones aside)
+	eof          bool
+	err          error // a bad record or a stop: the main reader reads the range again
+	token        chan context.Context
+	done, exited chan struct{}
+}
+
+// run reads one batch per token.
+func (r *scanRange) run() {
+	defer close(r.exited)
+	for ctx := range r.token {
+		if !r.finished() {
+			next, n, eof, _, err := r.csv.ScanRange(ctx, r.at, scanBatch, r.until, r.table.add)
+			r.at, r.n, r.eof, r.err = next, r.n+int64(n), eof, err
+		}
+		r.done <- struct{}{}
+	}
+}
+
+func (r *scanRange) finished() bool { return r.eof || r.err != nil }
+
+// scanFailed turns the error of a read into the note of a scan that must
+// fall back; a context's error is returned instead.
+func (s *scanSource) scanFailed(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var stop *errScanStop
+	var de *source.DataError
+	switch {
+	case errors.As(err, &stop):
+		s.stop(stop.why)
+	case errors.As(err, &de):
+		s.stop("a bad record (" + de.Error() + "): the records are read to report it")
+	default:
+		s.stop(err.Error())
+	}
+	return nil
+}
+
+// stitch adds the ranges' tables to the main one, in file order, once every
+// reader is done. A range whose start the main reading did not end exactly
+// at (its first record was not one: a quoted field ran across it), or
+// whose reader stopped, is read again by the main reader instead.
+func (s *scanSource) stitch(ctx context.Context) error {
+	cur := s.at
+	s.parts = []*scanTable{s.table}
+	for i, r := range s.ranges {
+		if off, _ := source.Offset(cur); off == r.begin && r.err == nil {
+			s.parts = append(s.parts, r.table)
+			cur, _ = source.Advance(cur, r.start, r.at)
+			s.read += r.n
+			continue
+		}
+		until := int64(-1)
+		if i+1 < len(s.ranges) {
+			until = s.ranges[i+1].begin
+		}
+		for eof := false; !eof; {
+			var err error
+			var n int
+			if cur, n, eof, _, err = s.csv.ScanRange(ctx, cur, scanBatch, until, s.table.add); err != nil {
+				return err
+			}
+			s.read += int64(n)
+		}
+	}
+	s.at = cur
+	return nil
 }
 
 // Fetch aggregates the next records, or returns partial states.
@@ -131,56 +275,67 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 			s.stop(fmt.Sprintf("the pipeline restarted at %v, where the scanner cannot go back", after))
 			return done, nil
 		}
-		add := s.table.add
-		if s.par != nil {
-			add = s.par.add
+		// One batch of every reader still reading, at once.
+		var running []*scanRange
+		var before int64 // the records the ranges had read
+		for _, r := range s.ranges {
+			if !r.finished() {
+				before += r.n
+				r.token <- ctx
+				running = append(running, r)
+			}
 		}
-		next, n, eof, bytes, err := s.csv.Scan(ctx, s.at, scanBatch, add)
-		if err == nil && eof && s.par != nil {
-			err = s.par.finish()
+		var bytes int64
+		var err error
+		read := int64(0)
+		if !s.mainDone {
+			var next stream.Position
+			var n int
+			next, n, s.mainDone, bytes, err = s.csv.ScanRange(ctx, s.at, scanBatch, s.until, s.table.add)
+			if err == nil {
+				s.at, s.read, read = next, s.read+int64(n), int64(n)
+			}
+		}
+		read -= before
+		for _, r := range running {
+			<-r.done
+			read += r.n
 		}
 		if err != nil {
-			if ctx.Err() != nil {
-				return stream.Chunk[value.Record]{}, ctx.Err()
-			}
-			if errors.Is(err, errAggregatorStopped) {
-				err = s.par.finish()
-			}
-			var stop *errScanStop
-			var de *source.DataError
-			switch {
-			case errors.As(err, &stop):
-				s.stop(stop.why)
-			case errors.As(err, &de):
-				s.stop("a bad record (" + de.Error() + "): the records are read to report it")
-			default:
-				s.stop(err.Error())
-			}
+			return stream.Chunk[value.Record]{}, s.scanFailed(ctx, err)
+		}
+		s.n += read
+		s.rows.Store(s.n)
+		chunk := stream.Chunk[value.Record]{Bytes: bytes, Next: stream.Position{Offset: s.n, Key: []any{int64(0), s.n}}}
+		finished := s.mainDone
+		for _, r := range s.ranges {
+			finished = finished && r.finished()
+		}
+		if !finished {
+			return chunk, nil
+		}
+		if err := s.stitch(ctx); err != nil {
+			return stream.Chunk[value.Record]{}, s.scanFailed(ctx, err)
+		}
+		s.rows.Store(s.read)
+		s.done = true
+		if s.groups, err = sortGroups(s.table.sp, s.parts); err != nil {
+			return stream.Chunk[value.Record]{}, s.scanFailed(ctx, err)
+		}
+		if why := s.groups.overLimit(); why != "" {
+			s.stop(why)
 			return done, nil
 		}
-		s.at = next
-		s.n += int64(n)
-		s.rows.Store(s.n)
-		chunk := stream.Chunk[value.Record]{Bytes: bytes,
-			Next: stream.Position{Offset: s.n, Key: []any{int64(0), s.n}}}
-		if eof {
-			s.done = true
-			s.table.sort()
-			if why := s.table.overLimit(); why != "" {
-				s.stop(why)
-				return done, nil
-			}
-			chunk.Next.Key = []any{int64(1), int64(0)}
-			chunk.Done = s.table.groups() == 0
-		}
+		chunk.Next.Key = []any{int64(1), int64(0)}
+		chunk.Done = s.groups.len() == 0
 		return chunk, nil
 	}
-	n := s.table.groups()
+	n := s.groups.len()
 	if phase != 1 || pos > n {
 		return done, stream.Permanent(fmt.Errorf("position %v was not returned by this source", after))
 	}
 	end := min(pos+limit, n)
-	return stream.Chunk[value.Record]{Records: s.table.results(pos, end), Done: end == n,
+	return stream.Chunk[value.Record]{Records: s.groups.results(pos, end), Done: end == n,
 		Next: stream.Position{Offset: after.Offset, Key: []any{int64(1), int64(end)}}}, nil
 }
 

@@ -370,7 +370,7 @@ group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{D
 		}
 		t.Cleanup(func() { rs.Close(); cleanup() })
 		_, sp := prog.planScan(rs.Schema(), nil)
-		return &scanSource{csv: rs.(*source.CSV), table: newScanTable(sp), rows: new(atomic.Int64)}
+		return &scanSource{csv: rs.(*source.CSV), table: newScanTable(sp), rows: new(atomic.Int64), until: -1}
 	}
 	ctx := context.Background()
 	src := open()
@@ -522,4 +522,68 @@ group k { footer { k, c: COUNT() } }`, RunConfig{OnError: onError}), "overflow")
 	wantScanned(t, sameOutput(t, dir, `source csv("t.csv") { x: decimal, y: decimal }
 where x == y || x > y * 1.001
 group k { footer { k, n: COUNT(), s: SUM(x) } }`))
+}
+
+// Large files are read in ranges, one reader each, stitched in file order;
+// a range whose first line is inside a quoted field, or that holds a bad
+// record, is read again by the main reader. Here every file is large.
+func TestScanRanges(t *testing.T) {
+	old := minRange
+	minRange = 1
+	t.Cleanup(func() { minRange = old })
+	oldBatch := scanBatch
+	scanBatch = 7
+	t.Cleanup(func() { scanBatch = oldBatch })
+
+	rows := scanSales(400)
+	// Multi-line quoted notes: some guessed range starts fall inside them.
+	var noted []string
+	for i, r := range rows {
+		note := fmt.Sprintf("n%d", i)
+		if i%3 == 0 {
+			note = fmt.Sprintf("\"line one\nline, two %d\n\nthree\"", i)
+		}
+		noted = append(noted, r+","+note)
+	}
+	bad := append([]string(nil), noted...)
+	bad[150] = "151,North,C1,n/a,1,2024-01-01,true,1.5,x"
+	bad[320] = "321,North,C1,1.00"
+	for _, tc := range []struct {
+		name string
+		rows []string
+	}{{"plain", rows}, {"quoted newlines", noted}, {"bad records", bad}} {
+		header := scanHeader
+		if len(tc.rows[0]) != len(rows[0]) {
+			header += ",note"
+		}
+		dir := scanCSV(t, header, tc.rows...)
+		for _, script := range []string{
+			`group territory { group customer { footer { customer, n: COUNT(), s: SUM(amount * quantity), lo: MIN(amount), hi: MAX(amount) } } }
+summary { n: COUNT(), a: AVG(amount) }`,
+			`where quantity > 3 || amount == nil
+summary { n: COUNT(), s: SUM(amount) }`,
+		} {
+			script = `source csv("t.csv") { amount: decimal, quantity: int }` + "\n" + script
+			var rcs []RunConfig
+			for _, w := range []int{2, 3, 7} {
+				rcs = append(rcs, RunConfig{Workers: w, OnError: "skip"})
+			}
+			wantScanned(t, sameOutput(t, dir, script, rcs...))
+			if tc.name == "bad records" {
+				wantFellBack(t, sameOutput(t, dir, script, RunConfig{Workers: 3}), "a bad record")
+			}
+		}
+	}
+	// An overflow in a range stops the scan all the same.
+	var big []string
+	for i := range 300 {
+		n := "1"
+		if i == 250 {
+			n = "9223372036854775807"
+		}
+		big = append(big, "a,"+n)
+	}
+	dir := scanCSV(t, "k,n", big...)
+	wantFellBack(t, sameOutput(t, dir, `source csv("t.csv") { n: int }
+group k { footer { k, s: SUM(n + 1) } }`, RunConfig{Workers: 3}), "overflow")
 }

@@ -2,6 +2,8 @@ package source
 
 import (
 	"context"
+	"errors"
+	"io"
 
 	"github.com/reportsh/reportsh/runtime/stream"
 )
@@ -45,12 +47,24 @@ func (r *RawRecord) Convert(rec []any) error {
 // Scan to continue from), the number of records handed to fn and not
 // rejected, whether the file has no record after them, and the bytes read.
 func (c *CSV) Scan(ctx context.Context, after stream.Position, limit int, fn func(*RawRecord) error) (next stream.Position, n int, done bool, bytes int64, err error) {
+	return c.ScanRange(ctx, after, limit, -1, fn)
+}
+
+// ScanRange is Scan over the records that start before the byte offset
+// until (all of them when until is negative): done is set once the next
+// record would start at or after it, and next then says where the reader
+// stands (Offset returns the byte offset; when it is past until, the
+// record before it ran across until).
+func (c *CSV) ScanRange(ctx context.Context, after stream.Position, limit int, until int64, fn func(*RawRecord) error) (next stream.Position, n int, done bool, bytes int64, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	d := c.dec.(*csvDecoder)
 	raw := &RawRecord{c: c}
 	r, err := c.readRecords(ctx, after, limit, func() (func(int) error, error) {
 		return func(int) error {
+			if until >= 0 && c.rd.pos() >= until {
+				return io.EOF
+			}
 			fields, err := d.split(&c.textSource)
 			if err != nil {
 				return err
@@ -66,4 +80,56 @@ func (c *CSV) Scan(ctx context.Context, after stream.Position, limit int, fn fun
 		}, nil
 	})
 	return r.next, r.n, r.done, r.bytes, err
+}
+
+// Offset returns the byte offset of a position returned by Scan, Fetch or
+// At; false for another.
+func Offset(pos stream.Position) (int64, bool) {
+	off, _, _, ok := textKey(pos.Key)
+	return off, ok
+}
+
+// At returns a position at byte offset off, which must be the start of a
+// line, for Scan and ScanRange to read from: lines and records are counted
+// from there, so the numbers in its errors are relative (see Advance).
+func (c *CSV) At(off int64) stream.Position {
+	return stream.Position{Key: []any{off, c.dataLine, int64(0)}}
+}
+
+// Advance returns base moved by what was read from start (a position of
+// At) to end (where that read stopped): the position, with absolute line
+// and record numbers, of end's byte offset for a read that had reached
+// base where start begins.
+func Advance(base, start, end stream.Position) (stream.Position, bool) {
+	_, bl, br, ok1 := textKey(base.Key)
+	_, sl, sr, ok2 := textKey(start.Key)
+	eo, el, er, ok3 := textKey(end.Key)
+	if !ok1 || !ok2 || !ok3 {
+		return stream.Position{}, false
+	}
+	return stream.Position{Offset: base.Offset + end.Offset - start.Offset, Key: []any{eo, bl + el - sl, br + er - sr}}, true
+}
+
+// LineStart returns the byte offset of the first line that starts at or
+// after off, past the header: off itself when a line starts there, else
+// the byte after the next newline; the size of the file when there is none.
+// (Inside a quoted field a newline starts no record: Scan from the offset
+// tells.)
+func (c *CSV) LineStart(off int64) (int64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return 0, ErrClosed
+	}
+	c.atValid = false
+	if off <= c.dataStart {
+		return c.dataStart, nil
+	}
+	if err := c.rd.seek(off - 1); err != nil {
+		return 0, err
+	}
+	if err := c.rd.discardLine(); err != nil && !errors.Is(err, io.EOF) {
+		return 0, err
+	}
+	return c.rd.pos(), nil
 }
