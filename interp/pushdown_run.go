@@ -291,7 +291,7 @@ func (p *Program) runCarriers(ctx context.Context, rc RunConfig, params map[stri
 		},
 		SinkStatus: b.status,
 		Options: stream.Options{Name: p.title, ChunkSize: rc.ChunkSize, MemoryLimit: rc.MemoryLimit,
-			Registry: rc.Registry, Observer: rc.Observer},
+			Registry: rc.Registry, Observer: rc.Observer, Summarizing: true},
 	}
 	snap, err := runPipeline(ctx, pl, rc.OnStart)
 	res.Snapshot = snap
@@ -423,6 +423,7 @@ func (s *pdSource) Fetch(ctx context.Context, after stream.Position, limit int) 
 			return done, nil
 		}
 	}
+	var read int64 // source rows aggregated by a range met for the first time
 	if s.buf == nil || s.cur != ri {
 		r, err := s.result(ctx, ri)
 		if err != nil {
@@ -441,6 +442,7 @@ func (s *pdSource) Fetch(ctx context.Context, after stream.Position, limit int) 
 			}
 			s.counted++
 			s.rows.Add(r.rows)
+			read = r.rows
 			s.adapt(ri, r.rows, len(r.recs))
 		}
 		s.cur, s.buf, s.curRows = ri, r.recs, r.rows
@@ -452,7 +454,8 @@ func (s *pdSource) Fetch(ctx context.Context, after stream.Position, limit int) 
 		return done, stream.Permanent(fmt.Errorf("position %v was not returned by this source", after))
 	}
 	end := min(pos+limit, len(s.buf))
-	chunk := stream.Chunk[value.Record]{Records: s.buf[pos:end:end], Next: stream.Position{Offset: after.Offset, Key: []any{int64(ri), int64(end)}}}
+	chunk := stream.Chunk[value.Record]{Records: s.buf[pos:end:end], Next: stream.Position{Offset: after.Offset, Key: []any{int64(ri), int64(end)}},
+		Read: read, Kept: read}
 	if end == len(s.buf) {
 		chunk.Next.Key = []any{int64(ri + 1), int64(0)}
 		chunk.Next.Offset = after.Offset + s.curRows

@@ -75,13 +75,13 @@ func (p *Program) runScan(ctx context.Context, rc *RunConfig) (res *Result, hand
 	})
 }
 
-// scanBatch is the number of records one Fetch of a scanSource aggregates:
-// progress and the pipeline's controls (pause, cancel) act between fetches.
-// (A variable for the tests.)
-var scanBatch = 1 << 16
+// rescanBatch is the number of records read at a time when the main reader
+// reads a range again.
+const rescanBatch = 1 << 16
 
 // scanSource is the pipeline's source of a scan aggregation. Its first
-// fetches aggregate the file, scanBatch records at a time, and return no
+// fetches aggregate the file, as many records at a time as the fetch's
+// limit (per reader), and return no
 // record; then it returns the groups' partial states. Its positions are
 // (0, records aggregated) while scanning, then (1, groups returned); its
 // offsets count the records aggregated. It cannot go back: the table holds
@@ -100,6 +100,7 @@ type scanSource struct {
 	n        int64        // records read, in every range (for positions)
 	read     int64        // records read by the main reader and the ranges stitched (for the totals)
 	parts    []*scanTable // the main table and the ranges' stitched
+	reported [2]int64     // the records read and kept that chunks counted
 	groups   *scanGroups  // once the file is read
 	closers  []func()
 
@@ -119,6 +120,21 @@ func (s *scanSource) note() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.fallback
+}
+
+// account sets the chunk's Read and Kept to the records read and kept
+// since the last chunk: the main reader's, and the ranges' once stitched
+// (a range read again counts once).
+func (s *scanSource) account(ch *stream.Chunk[value.Record]) {
+	kept := s.table.rows
+	if s.parts != nil {
+		kept = 0
+		for _, t := range s.parts {
+			kept += t.rows
+		}
+	}
+	ch.Read, ch.Kept = s.read-s.reported[0], kept-s.reported[1]
+	s.reported = [2]int64{s.read, kept}
 }
 
 // close ends the ranges' goroutines and closes their readers.
@@ -163,7 +179,7 @@ func (s *scanSource) split(workers int, open func() (*source.CSV, error)) error 
 			return err
 		}
 		r := &scanRange{csv: c, table: newScanTable(s.table.sp), begin: b, until: -1,
-			token: make(chan context.Context), done: make(chan struct{}), exited: make(chan struct{})}
+			token: make(chan scanToken), done: make(chan struct{}), exited: make(chan struct{})}
 		if i+1 < len(begins) {
 			r.until = begins[i+1]
 		}
@@ -187,16 +203,22 @@ type scanRange struct {
 	n            int64           // records read (skipped ones aside)
 	eof          bool
 	err          error // a bad record or a stop: the main reader reads the range again
-	token        chan context.Context
+	token        chan scanToken
 	done, exited chan struct{}
+}
+
+// scanToken lets a range's reader read up to limit records.
+type scanToken struct {
+	ctx   context.Context
+	limit int
 }
 
 // run reads one batch per token.
 func (r *scanRange) run() {
 	defer close(r.exited)
-	for ctx := range r.token {
+	for tok := range r.token {
 		if !r.finished() {
-			next, n, eof, _, err := r.csv.ScanRange(ctx, r.at, scanBatch, r.until, r.table.add)
+			next, n, eof, _, err := r.csv.ScanRange(tok.ctx, r.at, tok.limit, r.until, r.table.add)
 			r.at, r.n, r.eof, r.err = next, r.n+int64(n), eof, err
 		}
 		r.done <- struct{}{}
@@ -245,7 +267,7 @@ func (s *scanSource) stitch(ctx context.Context) error {
 		for eof := false; !eof; {
 			var err error
 			var n int
-			if cur, n, eof, _, err = s.csv.ScanRange(ctx, cur, scanBatch, until, s.table.add); err != nil {
+			if cur, n, eof, _, err = s.csv.ScanRange(ctx, cur, rescanBatch, until, s.table.add); err != nil {
 				return err
 			}
 			s.read += int64(n)
@@ -281,7 +303,7 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 		for _, r := range s.ranges {
 			if !r.finished() {
 				before += r.n
-				r.token <- ctx
+				r.token <- scanToken{ctx, limit}
 				running = append(running, r)
 			}
 		}
@@ -291,7 +313,7 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 		if !s.mainDone {
 			var next stream.Position
 			var n int
-			next, n, s.mainDone, bytes, err = s.csv.ScanRange(ctx, s.at, scanBatch, s.until, s.table.add)
+			next, n, s.mainDone, bytes, err = s.csv.ScanRange(ctx, s.at, limit, s.until, s.table.add)
 			if err == nil {
 				s.at, s.read, read = next, s.read+int64(n), int64(n)
 			}
@@ -312,6 +334,7 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 			finished = finished && r.finished()
 		}
 		if !finished {
+			s.account(&chunk)
 			return chunk, nil
 		}
 		if err := s.stitch(ctx); err != nil {
@@ -328,6 +351,7 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 		}
 		chunk.Next.Key = []any{int64(1), int64(0)}
 		chunk.Done = s.groups.len() == 0
+		s.account(&chunk)
 		return chunk, nil
 	}
 	n := s.groups.len()

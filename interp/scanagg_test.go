@@ -304,9 +304,6 @@ group territory { footer { territory, total: SUM(amount) } }`), &Options{Dir: di
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := scanBatch
-	scanBatch = 256 // many fetches
-	t.Cleanup(func() { scanBatch = old })
 	reg := stream.NewRegistry(stream.RegistryOptions{})
 	var started atomic.Int32
 	var read func() (int64, int64, bool)
@@ -323,7 +320,10 @@ group territory { footer { territory, total: SUM(amount) } }`), &Options{Dir: di
 		t.Fatal(err)
 	}
 	wantScanned(t, res.Pushdown)
-	if started.Load() != 1 || res.Snapshot.Status != stream.StatusCompleted || chunks.Load() < int64(n/256) {
+	if c := res.Snapshot.Counters; c.RecordsIn != int64(n) || c.RecordsOut != int64(n) || c.Chunks < int64(n/3) {
+		t.Errorf("counters %+v: want %d records in and out, in chunks of 3", c, n)
+	}
+	if started.Load() != 1 || res.Snapshot.Status != stream.StatusCompleted || chunks.Load() < int64(n/3) {
 		t.Errorf("started %d, status %v, %d chunks", started.Load(), res.Snapshot.Status, chunks.Load())
 	}
 	if res.Totals.RecordsRead != int64(n) {
@@ -360,9 +360,6 @@ group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{D
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := scanBatch
-	scanBatch = 100
-	t.Cleanup(func() { scanBatch = old })
 	open := func() *scanSource {
 		rs, cleanup, err := prog.open(prog.source, sourceOptions{unused: prog.unused})
 		if err != nil {
@@ -378,7 +375,11 @@ group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{D
 	var recs []string
 	after := stream.Position{}
 	for {
-		ch, err := src.Fetch(ctx, after, 4)
+		limit := 4
+		if after.Key == nil || after.Key[0] == int64(0) {
+			limit = 100 // records to read while scanning
+		}
+		ch, err := src.Fetch(ctx, after, limit)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -531,9 +532,6 @@ func TestScanRanges(t *testing.T) {
 	old := minRange
 	minRange = 1
 	t.Cleanup(func() { minRange = old })
-	oldBatch := scanBatch
-	scanBatch = 7
-	t.Cleanup(func() { scanBatch = oldBatch })
 
 	rows := scanSales(400)
 	// Multi-line quoted notes: some guessed range starts fall inside them.
@@ -566,7 +564,7 @@ summary { n: COUNT(), s: SUM(amount) }`,
 			script = `source csv("t.csv") { amount: decimal, quantity: int }` + "\n" + script
 			var rcs []RunConfig
 			for _, w := range []int{2, 3, 7} {
-				rcs = append(rcs, RunConfig{Workers: w, OnError: "skip"})
+				rcs = append(rcs, RunConfig{Workers: w, OnError: "skip", ChunkSize: 7})
 			}
 			wantScanned(t, sameOutput(t, dir, script, rcs...))
 			if tc.name == "bad records" {

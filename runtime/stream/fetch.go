@@ -107,7 +107,15 @@ func (p *producer[T]) accept(ch Chunk[T], limit int, cached bool, took time.Dura
 	}
 	p.next, p.done = ch.Next, ch.Done
 	e := p.e
-	e.in.Add(int64(n))
+	if p.r.cfg.Summarizing {
+		e.in.Add(ch.Read)
+		e.out.Add(ch.Kept)
+		if ch.Read > 0 || ch.Next.String() != after.String() {
+			e.progress() // the source read something
+		}
+	} else {
+		e.in.Add(int64(n))
+	}
 	e.chunks.Add(1)
 	e.bytes.Add(ch.Bytes)
 	if cached {

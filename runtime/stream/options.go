@@ -40,6 +40,14 @@ type Options struct {
 	// ChunkSize is how many records one source fetch asks for; records
 	// beyond current demand are kept for later demand. Default 1000.
 	ChunkSize int
+	// Summarizing says that the source's records stand for others: partial
+	// aggregates it computes while reading (a database's GROUP BY, a
+	// scanner that aggregates as it parses). The counters then count what
+	// the source read: RecordsIn sums the chunks' [Chunk.Read] and
+	// RecordsOut their [Chunk.Kept], not the records; and a fetch that read
+	// something (or moved its position) is progress, for the stall
+	// detector, even when it returns no record yet.
+	Summarizing bool
 	// FirstChunk, if positive and smaller than ChunkSize, is the size of
 	// the first fetch; each later fetch doubles it until it reaches
 	// ChunkSize. The first records then reach the sink sooner — the first

@@ -45,7 +45,9 @@ func (k *sinkDriver[T]) run(ctx context.Context) error {
 				k.status(k.r.p.SinkStatus())
 			}
 			n := int64(len(b.recs))
-			e.out.Add(n)
+			if !k.r.cfg.Summarizing {
+				e.out.Add(n)
+			}
 			e.inflight.Add(-n)
 			e.progress()
 			k.in.demand.grant(n)

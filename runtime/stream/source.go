@@ -44,6 +44,10 @@ type Chunk[T any] struct {
 	// the registry's byte counter, the cache's byte limit and the memory
 	// breaker's attribution.
 	Bytes int64
+	// Read and Kept, for a pipeline whose Options.Summarizing is set, are
+	// the records the source read for this chunk and those of them its
+	// records summarise (not filtered out).
+	Read, Kept int64
 }
 
 // Source is where a pipeline's records come from. Implementations must honour
