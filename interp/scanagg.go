@@ -450,7 +450,9 @@ func (t *scanTable) update(kb []byte) error {
 		return err
 	}
 	for i, e := range sp.exprs {
-		if t.evals[i], err = e.eval(t.vals); err != nil {
+		if e.op == kField { // a bare field, the most common argument
+			t.evals[i] = t.vals[e.field]
+		} else if t.evals[i], err = e.eval(t.vals); err != nil {
 			return err
 		}
 	}
@@ -497,8 +499,8 @@ func (t *scanTable) update(kb []byte) error {
 
 // scaleTo returns coef × 10^-s at the fixed scale fixed.
 func scaleTo(coef int64, s, fixed int32) (kval, bool) {
-	if s > fixed {
-		return kval{}, false
+	if s >= fixed {
+		return kval{c: coef, s: s, ok: true}, s == fixed
 	}
 	c, ok := value.MulInt64(coef, pow10[fixed-s])
 	return kval{c: c, s: s, ok: true}, ok
