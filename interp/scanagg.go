@@ -350,16 +350,19 @@ type scanTable struct {
 	vals   []kval    // per schema index: the record's values
 	evals  []kval    // per distinct argument
 	keyBuf []byte
-	strs   [][]byte // per schema index: the string fields the where clauses read
-	strOK  []bool   // … and whether they are not nil
-	rec    []any    // a record, for cells converted as Fetch would
-	rows   int64    // records aggregated
+	strs   [][]byte                      // per schema index: the string fields the where clauses read
+	strOK  []bool                        // … and whether they are not nil
+	rec    []any                         // a record, for cells converted as Fetch would
+	rows   int64                         // records aggregated
+	addFn  func(*source.RawRecord) error // add, made once for every scan
 }
 
 func newScanTable(sp *scanPlan) *scanTable {
-	return &scanTable{sp: sp, index: newGroupIndex(), vals: make([]kval, sp.width),
+	t := &scanTable{sp: sp, index: newGroupIndex(), vals: make([]kval, sp.width),
 		evals: make([]kval, len(sp.exprs)), rec: make([]any, sp.width),
 		strs: make([][]byte, sp.width), strOK: make([]bool, sp.width)}
+	t.addFn = t.add
+	return t
 }
 
 // add aggregates one record. A *source.DataError is the record's (Fetch's

@@ -83,7 +83,7 @@ const rescanBatch = 1 << 16
 // fetches aggregate the file, as many records at a time as the fetch's
 // limit (per reader), and return no
 // record; then it returns the groups' partial states. Its positions are
-// (0, records aggregated) while scanning, then (1, groups returned); its
+// the records read while scanning, then (1, groups returned); its
 // offsets count the records aggregated. It cannot go back: the table holds
 // what the records before its position made of it.
 type scanSource struct {
@@ -218,7 +218,7 @@ func (r *scanRange) run() {
 	defer close(r.exited)
 	for tok := range r.token {
 		if !r.finished() {
-			next, n, eof, _, err := r.csv.ScanRange(tok.ctx, r.at, tok.limit, r.until, r.table.add)
+			next, n, eof, _, err := r.csv.ScanRange(tok.ctx, r.at, tok.limit, r.until, r.table.addFn)
 			r.at, r.n, r.eof, r.err = next, r.n+int64(n), eof, err
 		}
 		r.done <- struct{}{}
@@ -267,7 +267,7 @@ func (s *scanSource) stitch(ctx context.Context) error {
 		for eof := false; !eof; {
 			var err error
 			var n int
-			if cur, n, eof, _, err = s.csv.ScanRange(ctx, cur, rescanBatch, until, s.table.add); err != nil {
+			if cur, n, eof, _, err = s.csv.ScanRange(ctx, cur, rescanBatch, until, s.table.addFn); err != nil {
 				return err
 			}
 			s.read += int64(n)
@@ -283,7 +283,9 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 	if s.note() != "" {
 		return done, nil
 	}
-	phase, pos := 0, 0
+	// While scanning a position is its offset alone (no key to allocate
+	// per fetch); then (1, groups returned).
+	phase, pos := 0, int(after.Offset)
 	if after.Key != nil {
 		var ok bool
 		if phase, pos, ok = pdPosition(after.Key); !ok || phase > 1 {
@@ -313,7 +315,7 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 		if !s.mainDone {
 			var next stream.Position
 			var n int
-			next, n, s.mainDone, bytes, err = s.csv.ScanRange(ctx, s.at, limit, s.until, s.table.add)
+			next, n, s.mainDone, bytes, err = s.csv.ScanRange(ctx, s.at, limit, s.until, s.table.addFn)
 			if err == nil {
 				s.at, s.read, read = next, s.read+int64(n), int64(n)
 			}
@@ -328,7 +330,7 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 		}
 		s.n += read
 		s.rows.Store(s.n)
-		chunk := stream.Chunk[value.Record]{Bytes: bytes, Next: stream.Position{Offset: s.n, Key: []any{int64(0), s.n}}}
+		chunk := stream.Chunk[value.Record]{Bytes: bytes, Next: stream.Position{Offset: s.n}}
 		finished := s.mainDone
 		for _, r := range s.ranges {
 			finished = finished && r.finished()

@@ -32,6 +32,7 @@ type CSVConfig struct {
 // A CSV is safe for concurrent use; calls are serialized.
 type CSV struct {
 	textSource
+	scan scanStep // the state of a Scan
 }
 
 type csvDecoder struct {

@@ -58,28 +58,43 @@ func (c *CSV) Scan(ctx context.Context, after stream.Position, limit int, fn fun
 func (c *CSV) ScanRange(ctx context.Context, after stream.Position, limit int, until int64, fn func(*RawRecord) error) (next stream.Position, n int, done bool, bytes int64, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	d := c.dec.(*csvDecoder)
-	raw := &RawRecord{c: c}
-	r, err := c.readRecords(ctx, after, limit, func() (func(int) error, error) {
-		return func(int) error {
-			if until >= 0 && c.rd.pos() >= until {
-				return io.EOF
-			}
-			fields, err := d.split(&c.textSource)
-			if err != nil {
-				return err
-			}
-			raw.Fields, raw.Valid, raw.Line, raw.Record = fields, d.sc.valid, d.sc.recLine, c.record
-			if err := fn(raw); err != nil {
-				if _, ok := err.(*DataError); ok {
-					return err
-				}
-				return &stopError{err}
-			}
-			return nil
-		}, nil
-	})
+	c.scan = scanStep{c: c, until: until, fn: fn}
+	c.scan.raw.c = c
+	r, err := c.readRecords(ctx, after, limit, &c.scan)
+	c.scan.fn = nil
 	return r.next, r.n, r.done, r.bytes, err
+}
+
+// scanStep hands the records of a ScanRange to its function. It lives in
+// the CSV, so that a scan allocates nothing per call but its position.
+type scanStep struct {
+	c     *CSV
+	until int64
+	fn    func(*RawRecord) error
+	raw   RawRecord
+}
+
+func (s *scanStep) start() {}
+
+func (s *scanStep) step(int) error {
+	c := s.c
+	if s.until >= 0 && c.rd.pos() >= s.until {
+		return io.EOF
+	}
+	d := c.dec.(*csvDecoder)
+	fields, err := d.split(&c.textSource)
+	if err != nil {
+		return err
+	}
+	raw := &s.raw
+	raw.Fields, raw.Valid, raw.Line, raw.Record = fields, d.sc.valid, d.sc.recLine, c.record
+	if err := s.fn(raw); err != nil {
+		if _, ok := err.(*DataError); ok {
+			return err
+		}
+		return &stopError{err}
+	}
+	return nil
 }
 
 // Offset returns the byte offset of a position returned by Scan, Fetch or

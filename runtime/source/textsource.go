@@ -227,25 +227,46 @@ func (t *textSource) Close() error {
 func (t *textSource) Fetch(ctx context.Context, after stream.Position, limit int) (stream.Chunk[value.Record], error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var slots records
-	var recs []value.Record
-	r, err := t.readRecords(ctx, after, limit, func() (func(int) error, error) {
-		slots = newRecords(t.cfg, t.width, t.stride)
-		recs = slots.list(limit)
-		return func(remaining int) error {
-			rec := slots.next(remaining)
-			if err := t.dec.decode(t, rec); err != nil {
-				slots.unget(rec)
-				return err
-			}
-			recs = append(recs, rec)
-			return nil
-		}, nil
-	})
+	f := &fetchStep{t: t, limit: limit}
+	r, err := t.readRecords(ctx, after, limit, f)
 	if err != nil {
 		return stream.Chunk[value.Record]{}, err
 	}
-	return stream.Chunk[value.Record]{Records: recs, Next: r.next, Done: r.done, Bytes: r.bytes}, nil
+	return stream.Chunk[value.Record]{Records: f.recs, Next: r.next, Done: r.done, Bytes: r.bytes}, nil
+}
+
+// stepper reads records one at a time for readRecords.
+type stepper interface {
+	// start is called once the reader stands where the read begins.
+	start()
+	// step reads one record (remaining is the number still wanted) and
+	// returns nil when it keeps it, io.EOF at the end of the data, a
+	// *DataError for a bad record (which it has consumed), or another
+	// error, which stops the read.
+	step(remaining int) error
+}
+
+// fetchStep decodes the records of a Fetch.
+type fetchStep struct {
+	t     *textSource
+	limit int
+	slots records
+	recs  []value.Record
+}
+
+func (f *fetchStep) start() {
+	f.slots = newRecords(f.t.cfg, f.t.width, f.t.stride)
+	f.recs = f.slots.list(f.limit)
+}
+
+func (f *fetchStep) step(remaining int) error {
+	rec := f.slots.next(remaining)
+	if err := f.t.dec.decode(f.t, rec); err != nil {
+		f.slots.unget(rec)
+		return err
+	}
+	f.recs = append(f.recs, rec)
+	return nil
 }
 
 // readResult is how far a read came.
@@ -256,14 +277,10 @@ type readResult struct {
 	bytes int64
 }
 
-// readRecords reads up to limit records after the position after (see Fetch),
-// with t.mu held. start, called once the reader stands at after, returns
-// step, which reads one record (remaining is the number still wanted)
-// and returns nil when it keeps it, io.EOF at the end of the data, a
-// *DataError for a bad record (which it has consumed: skipped or
-// returned, as Config.SkipErrors says), or another error, which stops the
-// read.
-func (t *textSource) readRecords(ctx context.Context, after stream.Position, limit int, start func() (func(remaining int) error, error)) (readResult, error) {
+// readRecords reads up to limit records after the position after (see
+// Fetch), with t.mu held, with s: a bad record is skipped or returned, as
+// Config.SkipErrors says.
+func (t *textSource) readRecords(ctx context.Context, after stream.Position, limit int, s stepper) (readResult, error) {
 	var r readResult
 	if t.closed {
 		return r, ErrClosed
@@ -282,17 +299,14 @@ func (t *textSource) readRecords(ctx context.Context, after stream.Position, lim
 	}
 	startByte := t.rd.pos()
 	t.atValid = false // until this read completes
-	step, err := start()
-	if err != nil {
-		return r, err
-	}
+	s.start()
 	for r.n < limit {
 		if r.n&255 == 0 {
 			if err := ctx.Err(); err != nil {
 				return r, err
 			}
 		}
-		err := step(limit - r.n)
+		err := s.step(limit - r.n)
 		if err == io.EOF {
 			r.done = true
 			break

@@ -83,7 +83,7 @@ func (p *producer[T]) load(ctx context.Context, limit int) (Chunk[T], bool, erro
 		if len(ch.Records) > limit {
 			return Chunk[T]{}, false, Permanent(fmt.Errorf("source returned %d records for a limit of %d", len(ch.Records), limit))
 		}
-		if len(ch.Records) == 0 && !ch.Done && ch.Next.String() == p.next.String() {
+		if len(ch.Records) == 0 && !ch.Done && samePosition(ch.Next, p.next) {
 			return Chunk[T]{}, false, Permanent(errNoProgress)
 		}
 		if p.ident != "" {
@@ -110,7 +110,7 @@ func (p *producer[T]) accept(ch Chunk[T], limit int, cached bool, took time.Dura
 	if p.r.cfg.Summarizing {
 		e.in.Add(ch.Read)
 		e.out.Add(ch.Kept)
-		if ch.Read > 0 || ch.Next.String() != after.String() {
+		if ch.Read > 0 || !samePosition(ch.Next, after) {
 			e.progress() // the source read something
 		}
 	} else {

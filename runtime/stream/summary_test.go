@@ -41,3 +41,23 @@ func TestSummarizingCounters(t *testing.T) {
 		t.Errorf("counters %+v: want the 2 records in and out", c)
 	}
 }
+
+func TestSamePosition(t *testing.T) {
+	type odd struct{ n int }
+	for _, tc := range []struct {
+		a, b Position
+		same bool
+	}{
+		{Position{Offset: 1}, Position{Offset: 1}, true},
+		{Position{Offset: 1}, Position{Offset: 2}, false},
+		{Position{Key: []any{int64(3), "x"}}, Position{Key: []any{int64(3), "x"}}, true},
+		{Position{Key: []any{int64(3)}}, Position{Key: []any{3}}, false},
+		{Position{Key: []any{int64(3)}}, Position{Key: []any{int64(3), int64(4)}}, false},
+		{Position{Key: []any{odd{1}}}, Position{Key: []any{odd{1}}}, true},
+		{Position{Key: []any{[]byte("a")}}, Position{Key: []any{[]byte("b")}}, false},
+	} {
+		if got := samePosition(tc.a, tc.b); got != tc.same || got != (tc.a.String() == tc.b.String()) {
+			t.Errorf("samePosition(%v, %v) = %v", tc.a, tc.b, got)
+		}
+	}
+}
