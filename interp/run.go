@@ -97,9 +97,10 @@ type Result struct {
 	// Snapshot is the pipeline's final registry snapshot.
 	Snapshot stream.Snapshot
 	// Pushdown says how the aggregation ran when it was pushed down into
-	// SQLite ("pushed down: " and the statement sent per rowid range), or
-	// why a push-down fell back to reading the rows ("fell back: " and the
-	// reason); empty when none was attempted (see Program.Explain).
+	// SQLite ("pushed down: " and the statement sent per rowid range) or
+	// computed in the CSV scanner ("in the CSV scanner"), or why either fell
+	// back to reading the records ("fell back: " and the reason); empty
+	// when none was attempted (see Program.Explain).
 	Pushdown string
 }
 

@@ -90,13 +90,24 @@ func (e *kexpr) eval(vals []kval) (kval, error) {
 		v.c = -v.c
 		return v, nil
 	}
-	l, err := e.l.eval(vals)
-	if err != nil || !l.ok {
+	var l, r kval
+	var err error
+	// Operands that are fields are read in place (amount * quantity).
+	if e.l.op == kField {
+		l = vals[e.l.field]
+	} else if l, err = e.l.eval(vals); err != nil {
 		return l, err
 	}
-	r, err := e.r.eval(vals)
-	if err != nil || !r.ok {
+	if !l.ok {
+		return l, nil
+	}
+	if e.r.op == kField {
+		r = vals[e.r.field]
+	} else if r, err = e.r.eval(vals); err != nil {
 		return r, err
+	}
+	if !r.ok {
+		return r, nil
 	}
 	if e.op == kMul {
 		c, ok := value.MulInt64(l.c, r.c)
