@@ -448,6 +448,9 @@ func (a *pdAnalyzer) expr(n ast.Node) (pdExpr, string) {
 		}
 		if id.Value == "__neg" && len(x.Arguments) == 1 {
 			e, why := a.expr(x.Arguments[0])
+			if why == "" && e.k.date {
+				return pdExpr{}, "date arithmetic is not computed in the scanner"
+			}
 			e.sql = "(-" + e.sql + ")"
 			e.k = &kexpr{op: kNeg, l: e.k, scale: e.scale}
 			return e, why
@@ -463,6 +466,9 @@ func (a *pdAnalyzer) expr(n ast.Node) (pdExpr, string) {
 		r, why := a.expr(x.Arguments[1])
 		if why != "" {
 			return r, why
+		}
+		if l.k.date || r.k.date {
+			return pdExpr{}, "date arithmetic is not computed in the scanner"
 		}
 		out := pdExpr{dec: l.dec || r.dec, k: &kexpr{op: kOps[op], l: l.k, r: r.k}}
 		if op == "*" {

@@ -45,6 +45,7 @@ type kexpr struct {
 	field int   // kField: the schema index
 	c     int64 // kConst
 	scale int32
+	date  bool // a date's day number (a field or a parameter)
 	l, r  *kexpr
 }
 
@@ -140,7 +141,7 @@ type csvBackend struct{}
 // when their cells' bytes (strings) or parsed values (ints) are equal.
 func (csvBackend) key(a *pdAnalyzer, i int, lv *level) string {
 	switch k := a.schema.Fields[i].Kind; k {
-	case value.KindString, value.KindInt:
+	case value.KindString, value.KindInt, value.KindDate:
 		return ""
 	default:
 		return fmt.Sprintf("the key of group %s is a %s field", lv.Name, k)
@@ -160,6 +161,8 @@ func (csvBackend) field(a *pdAnalyzer, i int) (pdExpr, string) {
 	e := pdExpr{sql: "c" + fmt.Sprint(i), k: &kexpr{op: kField, field: i}}
 	switch f.Kind {
 	case value.KindInt:
+	case value.KindDate:
+		e.k.date = true // its day number
 	case value.KindDecimal:
 		e.scale, e.dec = max(f.Scale, scanMinScale), true
 		if e.scale > maxPushScale {
@@ -178,7 +181,7 @@ func (csvBackend) field(a *pdAnalyzer, i int) (pdExpr, string) {
 // parse; string cells are checked for UTF-8 with the record.
 func (csvBackend) declared(a *pdAnalyzer, i int) string {
 	switch f := a.schema.Fields[i]; f.Kind {
-	case value.KindInt, value.KindDecimal, value.KindString:
+	case value.KindInt, value.KindDecimal, value.KindString, value.KindDate:
 		a.checked = append(a.checked, i)
 		return ""
 	default:
@@ -212,7 +215,7 @@ func (p *Program) planScan(schema *value.Schema, params map[string]any) (*pushPl
 	}
 	sp := &scanPlan{width: len(schema.Fields), steps: a.ksteps, strs: a.strs}
 	for _, i := range pp.keyCols {
-		sp.keys = append(sp.keys, scanKey{field: i, isInt: schema.Fields[i].Kind == value.KindInt})
+		sp.keys = append(sp.keys, scanKey{field: i, kind: schema.Fields[i].Kind})
 	}
 	for i, f := range schema.Fields {
 		_, read := a.alias[i]
@@ -222,12 +225,12 @@ func (p *Program) planScan(schema *value.Schema, params map[string]any) (*pushPl
 			if f.Kind == value.KindDecimal {
 				scale = max(f.Scale, scanMinScale)
 			}
-			sp.fields = append(sp.fields, scanField{field: i, dec: f.Kind == value.KindDecimal, scale: scale, check: check})
+			sp.fields = append(sp.fields, scanField{field: i, dec: f.Kind == value.KindDecimal, date: f.Kind == value.KindDate, scale: scale, check: check})
 		}
 	}
 	exprs := map[string]int{}
 	for _, c := range pp.cols {
-		sc := scanCol{op: scanOps[c.fn], off: sp.stride, dec: c.dec, scale: c.scale}
+		sc := scanCol{op: scanOps[c.fn], off: sp.stride, dec: c.dec, scale: c.scale, date: c.k != nil && c.k.date}
 		if c.k != nil {
 			x, ok := exprs[c.arg]
 			if !ok {
@@ -293,12 +296,13 @@ type scanUpd struct{ expr, off int32 }
 
 type scanKey struct {
 	field int
-	isInt bool
+	kind  value.Kind // string, int or date
 }
 
 type scanField struct {
 	field int
 	dec   bool
+	date  bool
 	scale int32
 	check bool // only checked: no aggregate reads it
 }
@@ -323,6 +327,7 @@ type scanCol struct {
 	expr  int
 	off   int
 	dec   bool
+	date  bool  // the values are dates' day numbers (MIN and MAX of a date field)
 	scale int32 // the expression's fixed scale
 }
 
@@ -344,7 +349,10 @@ func (c scanCol) result(st []int64) any {
 		return nil
 	}
 	v := st[c.off]
-	if !c.dec {
+	switch {
+	case c.date:
+		return value.Date(v)
+	case !c.dec:
 		return v
 	}
 	s := int32(meta - 1)
@@ -431,6 +439,13 @@ func (t *scanTable) parseCells(r *source.RawRecord) error {
 				if v, ok = scaleTo(c, s, f.scale); !ok {
 					return &errScanStop{fmt.Sprintf("record %d: a decimal (%s) has more fraction digits than %d, or too many digits", r.Record, b, f.scale)}
 				}
+			} else if f.date {
+				d, ok := source.ParseDate(b)
+				if !ok {
+					fast = false
+					break
+				}
+				v = kval{c: int64(d), ok: true}
 			} else {
 				c, ok := source.ParseInt(b)
 				if !ok {
@@ -535,6 +550,8 @@ func (t *scanTable) slow(r *source.RawRecord) error {
 			t.vals[f.field] = kval{}
 		case int64:
 			t.vals[f.field] = kval{c: x, ok: true}
+		case value.Date:
+			t.vals[f.field] = kval{c: int64(x), ok: true}
 		case value.Decimal:
 			c, ok := x.Coef()
 			var v kval
@@ -568,12 +585,18 @@ func (t *scanTable) keyOf(cells [][]byte, rec []any) bool {
 			switch {
 			case len(b) == 0:
 				kb = appendNilKey(kb)
-			case k.isInt:
+			case k.kind == value.KindInt:
 				c, ok := source.ParseInt(b)
 				if !ok {
 					return false
 				}
 				kb = appendIntKey(kb, c)
+			case k.kind == value.KindDate:
+				d, ok := source.ParseDate(b)
+				if !ok {
+					return false
+				}
+				kb = appendDateKey(kb, d)
 			default:
 				kb = appendStringKey(kb, b)
 			}
@@ -584,6 +607,8 @@ func (t *scanTable) keyOf(cells [][]byte, rec []any) bool {
 			kb = appendNilKey(kb)
 		case int64:
 			kb = appendIntKey(kb, x)
+		case value.Date:
+			kb = appendDateKey(kb, x)
 		case string:
 			kb = appendStringKey(kb, []byte(x))
 		}

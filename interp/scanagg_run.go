@@ -405,9 +405,12 @@ func (p *Program) explainScan(params map[string]any) *PlanScan {
 			out.Read = append(out.Read, fmt.Sprintf("%s (%s, checked only)", name, schema.Fields[f.field].Kind))
 			continue
 		}
-		if f.dec {
+		switch {
+		case f.dec:
 			out.Read = append(out.Read, fmt.Sprintf("%s (decimal, up to %s)", name, fractionDigits(f.scale)))
-		} else {
+		case f.date:
+			out.Read = append(out.Read, name+" (date)")
+		default:
 			out.Read = append(out.Read, name+" (int)")
 		}
 	}

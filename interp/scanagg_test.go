@@ -244,17 +244,17 @@ func TestScanExplain(t *testing.T) {
 	for _, tc := range []struct{ script, want string }{
 		{`group territory { footer { territory, s: SUM(amount * quantity) } }`,
 			"aggregation in the scanner: yes, from the bytes of territory (key, string), amount (decimal, up to 2 fraction digits), quantity (int)"},
-		{`group day { footer { day, n: COUNT() } }`, "aggregation in the scanner: no, the key of group day is a date field"},
+		{`group flag { footer { flag, n: COUNT() } }`, "aggregation in the scanner: no, the key of group flag is a bool field"},
 		{`summary { w: SUM(weight) }`, "yes, from the bytes of amount (decimal, checked only), quantity (int, checked only), weight (decimal, up to 2 fraction digits)"},
 		{`where quantity > 1
 summary { n: COUNT() }`, "yes, from the bytes of amount (decimal, checked only), quantity (int)"},
 		{`where customer contains "1"
 summary { n: COUNT() }`, "no, where customer contains \"1\": only comparisons"},
 		{`where day > date("2024-02-01")
-summary { n: COUNT() }`, "no, where day > date(\"2024-02-01\"): day is a date field"},
+summary { n: COUNT() }`, "no, where day > date(\"2024-02-01\"): only +, - and *"},
 		{`let m = format_date(day, "%Y-%m")
 summary { n: COUNT() }`, "no, let m: only +, - and *"},
-		{`summary { d: MAX(day) }`, "no, MAX(day) in the report: day is a date field"},
+		{`summary { d: MAX(day) }`, "yes, from the bytes of amount (decimal, checked only), quantity (int, checked only), day (date)"},
 		{`summary { n: COUNT(), f: MAX(flag) }`, "no, MAX(flag) in the report: flag is a bool field"},
 		{`summary { n: SUM(amount / 2) }`, "only +, - and * of int and decimal fields and literals"},
 		{`group customer { footer { customer, n: COUNT() } }
@@ -584,4 +584,28 @@ summary { n: COUNT(), s: SUM(amount) }`,
 	dir := scanCSV(t, "k,n", big...)
 	wantFellBack(t, sameOutput(t, dir, `source csv("t.csv") { n: int }
 group k { footer { k, s: SUM(n + 1) } }`, RunConfig{Workers: 3}), "overflow")
+}
+
+// Dates are day numbers in the scanner: keys, extremes, counts and
+// comparisons with date parameters; other spellings and bad dates are
+// converted, skipped or reported as when the records are read.
+func TestScanDates(t *testing.T) {
+	rows := scanSales(300)
+	rows = append(rows, "901,North,C1,1.00,1,2024-1-5,true,1.5", "902,North,C1,1.00,1,2024-02-30,true,1.5",
+		"903,South,C2,2.00,2,,false,1.5", "904,South,C2,2.00,2,1969-12-31,false,1.5")
+	dir := scanCSV(t, scanHeader, rows...)
+	for _, script := range []string{
+		`group day { footer { day, n: COUNT(), s: SUM(amount) } }`,
+		`group territory {
+  group day { footer { day, n: COUNT() } }
+  footer { territory, first: MIN(day), last: MAX(day), n: COUNT(day) }
+}`,
+		`param since: date = "2024-06-01"
+where day >= since || day == nil
+summary { n: COUNT(), first: MIN(day), last: MAX(day) }`,
+	} {
+		script = `source csv("t.csv") { amount: decimal, day: date }` + "\n" + script
+		wantScanned(t, sameOutput(t, dir, script, RunConfig{OnError: "skip", Workers: 1}, RunConfig{OnError: "skip", Workers: 2}))
+		wantFellBack(t, sameOutput(t, dir, script, RunConfig{Workers: 1}), "a bad record")
+	}
 }

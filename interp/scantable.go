@@ -5,6 +5,8 @@ import (
 	"cmp"
 	"encoding/binary"
 	"hash/maphash"
+
+	"github.com/reportsh/reportsh/runtime/value"
 )
 
 // groupIndex maps encoded group keys to group numbers (0, 1, … in the
@@ -95,7 +97,8 @@ func (x *groupIndex) grow() {
 }
 
 // Group keys are encoded one level after the other: 0 for nil; 1, the
-// length as a uvarint and the bytes for a string; 2 and 8 bytes for an int.
+// length as a uvarint and the bytes for a string; 2 and 8 bytes for an int;
+// 3 and 8 bytes for a date (its day number).
 
 func appendNilKey(b []byte) []byte { return append(b, 0) }
 
@@ -105,6 +108,10 @@ func appendStringKey(b, s []byte) []byte {
 
 func appendIntKey(b []byte, c int64) []byte {
 	return binary.LittleEndian.AppendUint64(append(b, 2), uint64(c))
+}
+
+func appendDateKey(b []byte, d value.Date) []byte {
+	return binary.LittleEndian.AppendUint64(append(b, 3), uint64(d))
 }
 
 // decodeKeys appends the values of an encoded key to dst.
@@ -119,8 +126,11 @@ func decodeKeys(dst []any, k []byte) []any {
 			start := 1 + w
 			dst = append(dst, string(k[start:start+int(n)]))
 			k = k[start+int(n):]
-		default:
+		case 2:
 			dst = append(dst, int64(binary.LittleEndian.Uint64(k[1:9])))
+			k = k[9:]
+		default:
+			dst = append(dst, value.Date(binary.LittleEndian.Uint64(k[1:9])))
 			k = k[9:]
 		}
 	}
@@ -139,7 +149,7 @@ func compareKeys(a, b []byte) int {
 func compareLevels(a, b []byte) (c, level int) {
 	for ; len(a) > 0 && len(b) > 0; level++ {
 		if c := cmp.Compare(a[0], b[0]); c != 0 {
-			return c, level // nil (0) first; a level's values are all strings or all ints
+			return c, level // nil (0) first; a level's values are all strings, ints or dates
 		}
 		switch a[0] {
 		case 0:

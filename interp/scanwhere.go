@@ -311,6 +311,8 @@ func (a *pdAnalyzer) ident(name string) (pdExpr, string) {
 		switch v := v.(type) {
 		case int64:
 			return pdExpr{sql: "(" + fmt.Sprint(v) + ")", k: &kexpr{op: kConst, c: v}}, ""
+		case value.Date:
+			return pdExpr{sql: "(" + v.String() + ")", k: &kexpr{op: kConst, c: int64(v), date: true}}, ""
 		case value.Decimal:
 			c, ok := v.Coef()
 			if !ok || v.Scale() > maxPushScale {

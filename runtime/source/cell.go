@@ -143,6 +143,11 @@ func ParseDecimal(b []byte) (coef int64, scale int32, ok bool) {
 	return n, scale, true
 }
 
+// ParseDate parses b as a date cell's fast path does: YYYY-MM-DD, as the
+// number of days since 1970-01-01 (a value.Date); ok is false for anything
+// else, which the cell's full conversion may still accept.
+func ParseDate(b []byte) (value.Date, bool) { return atodate(b) }
+
 // ParseInt parses b as an int cell's fast path does: an optionally signed
 // decimal integer of at most 18 digits; ok is false for anything else.
 func ParseInt(b []byte) (int64, bool) {
