@@ -434,12 +434,16 @@ func FuzzScan(f *testing.F) {
 	f.Add([]byte("k,x,n\na,1.505,2\na,1e3,1\nb,x,1\n"))
 	f.Add([]byte("k,x,n\na,9999999999999999.99,9\na,1,9223372036854775807\n"))
 	f.Add([]byte("k,x,n\n\xff,1,2\na,1\n"))
+	f.Add([]byte("k,x,n,d\na,1.5,2,2024-02-29\nb,,3,2023-02-29\na,2,1,1999-12-31\n,3,4,\n"))
 	scripts := []string{`source csv("t.csv", sample: 2) { x: decimal }
 group k { footer { k, c: COUNT(), s: SUM(x * n), a: AVG(x), lo: MIN(x), hi: MAX(x - n) } }
 summary { n: COUNT(n), s: SUM(n) }`, `source csv("t.csv", sample: 2) { x: decimal, n: int }
 let v = x * n - 1
 where (k != "a" || v > 2.5) && !(x < n)
-group k { footer { k, c: COUNT(), s: SUM(v), lo: MIN(v) } }`}
+group k { footer { k, c: COUNT(), s: SUM(v), lo: MIN(v) } }`, `source csv("t.csv", sample: 2) { x: decimal, d: date }
+where d != nil || x > 1
+group d { footer { d, c: COUNT(), s: SUM(x * n) } }
+summary { first: MIN(d), last: MAX(d), n: COUNT(d) }`}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "t.csv"), data, 0o644); err != nil {
