@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
@@ -533,6 +535,7 @@ group k { footer { k, n: COUNT(), s: SUM(x) } }`))
 // a range whose first line is inside a quoted field, or that holds a bad
 // record, is read again by the main reader. Here every file is large.
 func TestScanRanges(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent()) // the readers' goroutines end with the run
 	old := minRange
 	minRange = 1
 	t.Cleanup(func() { minRange = old })
@@ -588,6 +591,18 @@ summary { n: COUNT(), s: SUM(amount) }`,
 	dir := scanCSV(t, "k,n", big...)
 	wantFellBack(t, sameOutput(t, dir, `source csv("t.csv") { n: int }
 group k { footer { k, s: SUM(n + 1) } }`, RunConfig{Workers: 3}), "overflow")
+
+	// A cancelled run ends its readers too.
+	prog, err := Compile("t.rpt", []byte(`source csv("t.csv") { n: int }
+group k { footer { k, s: SUM(n) } }`), &Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err = prog.Run(ctx, &RunConfig{Workers: 3, ChunkSize: 5, Progress: func(func() (int64, int64, bool)) { cancel() }})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
 }
 
 // Dates are day numbers in the scanner: keys, extremes, counts and
