@@ -381,8 +381,7 @@ type pdSource struct {
 	buf     []value.Record
 	curRows int64 // the source rows of range cur
 
-	mu       sync.Mutex
-	fallback string
+	fallback
 }
 
 // pdRange is the result of one range's statement.
@@ -393,18 +392,25 @@ type pdRange struct {
 	err  error
 }
 
-func (s *pdSource) stop(note string) {
-	s.mu.Lock()
-	if s.fallback == "" {
-		s.fallback = note
-	}
-	s.mu.Unlock()
+// fallback is why a source's partial states cannot be trusted, the first
+// reason given: the run must read the records instead.
+type fallback struct {
+	mu  sync.Mutex
+	why string
 }
 
-func (s *pdSource) note() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.fallback
+func (f *fallback) stop(note string) {
+	f.mu.Lock()
+	if f.why == "" {
+		f.why = note
+	}
+	f.mu.Unlock()
+}
+
+func (f *fallback) note() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.why
 }
 
 // Fetch returns up to limit result rows after the position after.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -104,22 +103,7 @@ type scanSource struct {
 	groups   *scanGroups  // once the file is read
 	closers  []func()
 
-	mu       sync.Mutex
-	fallback string
-}
-
-func (s *scanSource) stop(note string) {
-	s.mu.Lock()
-	if s.fallback == "" {
-		s.fallback = note
-	}
-	s.mu.Unlock()
-}
-
-func (s *scanSource) note() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.fallback
+	fallback
 }
 
 // account sets the chunk's Read and Kept to the records read and kept

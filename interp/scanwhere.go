@@ -2,6 +2,7 @@ package interp
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 
 	"github.com/expr-lang/expr/ast"
@@ -115,17 +116,7 @@ func (k *kcond) eval(t *scanTable) (uint8, error) {
 		}
 		a.c, b.c = x, y
 	}
-	return compared(k.test, a.ok, b.ok, func() int { return cmpInt(a.c, b.c) }), nil
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return compared(k.test, a.ok, b.ok, func() int { return cmp.Compare(a.c, b.c) }), nil
 }
 
 // compared applies test to two operands, either of which may be nil (not
