@@ -46,11 +46,6 @@ func (p *Program) runScan(ctx context.Context, rc *RunConfig) (res *Result, hand
 			return nil, "", false, nil
 		}
 		var rows atomic.Int64
-		if rc.Progress != nil {
-			read, stop := p.progressFunc(ctx, rs, &rows)
-			defer stop()
-			rc.Progress(read)
-		}
 		src := &scanSource{csv: csv, table: newScanTable(sp), rows: &rows, until: -1}
 		defer src.close()
 		if err := src.split(workerCount(*rc), func() (*source.CSV, error) {
@@ -64,6 +59,11 @@ func (p *Program) runScan(ctx context.Context, rc *RunConfig) (res *Result, hand
 			return rs.(*source.CSV), nil
 		}); err != nil {
 			return nil, "", false, nil
+		}
+		if rc.Progress != nil {
+			read, stop := p.progressFunc(ctx, scanProgress{rs, src}, &rows)
+			defer stop()
+			rc.Progress(read)
 		}
 		res, note, err := p.runCarriers(ctx, *rc, params, pp, src, func(t *render.Totals) {
 			t.RecordsRead = rows.Load() + csv.Skipped()
@@ -119,6 +119,24 @@ func (s *scanSource) account(ch *stream.Chunk[value.Record]) {
 	}
 	ch.Read, ch.Kept = s.read-s.reported[0], kept-s.reported[1]
 	s.reported = [2]int64{s.read, kept}
+}
+
+// scanProgress reports the bytes every reader of a scan has read.
+type scanProgress struct {
+	recordSource
+	s *scanSource
+}
+
+// Progress returns the bytes read by the main reader (from the start of the
+// file) and by each range's (from its start), and the file's size.
+func (p scanProgress) Progress() (read, size int64) {
+	read, size = p.s.csv.Progress()
+	for _, r := range p.s.ranges {
+		if n, _ := r.csv.Progress(); n > r.begin {
+			read += n - r.begin
+		}
+	}
+	return min(read, size), size
 }
 
 // close ends the ranges' goroutines and closes their readers.

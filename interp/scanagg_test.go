@@ -569,6 +569,23 @@ group k { footer { k, s: SUM(n) } }`), &Options{Dir: dir})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
+	// Progress counts every reader's bytes: the whole file at the end.
+	var ones []string
+	for i := range 300 {
+		ones = append(ones, fmt.Sprintf("k%d,1", i%7))
+	}
+	if prog, err = Compile("t.rpt", []byte(`source csv("t.csv") { n: int }
+group k { footer { k, s: SUM(n) } }`), &Options{Dir: scanCSV(t, "k,n", ones...)}); err != nil {
+		t.Fatal(err)
+	}
+	var read func() (int64, int64, bool)
+	res, err := prog.Run(context.Background(), &RunConfig{Workers: 3, ChunkSize: 5, Progress: func(f func() (int64, int64, bool)) { read = f }})
+	if err != nil || res.Pushdown != "in the CSV scanner" {
+		t.Fatal(err, res.Pushdown)
+	}
+	if done, total, ok := read(); !ok || done != total {
+		t.Errorf("progress at the end: %d of %d bytes", done, total)
+	}
 }
 
 // Dates are day numbers in the scanner: keys, extremes, counts and
