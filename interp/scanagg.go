@@ -9,8 +9,9 @@ import (
 )
 
 // Scan aggregation: a report over a CSV file whose aggregates are sums,
-// counts, averages and extremes of + - * over int and decimal fields,
-// grouped by string or int fields, has the CSV scanner's raw cells
+// counts, averages and extremes of + - * over int and decimal fields (and
+// extremes of dates), grouped by string, int or date fields, filtered by
+// simple where clauses (scanwhere.go), has the CSV scanner's raw cells
 // aggregated directly: each cell it needs is parsed from its bytes into a
 // 64-bit integer (a decimal as its coefficient at a fixed scale), the
 // group is found by the key cells' bytes, and the group's partial states
@@ -24,7 +25,8 @@ import (
 // Fetch's); a decimal with more fraction digits than the field's fixed
 // scale, an overflow, or a bad record when on_error is fail stops it, and
 // the run reads the records instead, from the start, having written
-// nothing.
+// nothing. With several workers a large file is read in ranges, a reader
+// and a table each (scanagg_run.go), merged in key order (scangroups.go).
 
 // The operations of a kexpr.
 const (
