@@ -102,6 +102,7 @@ type scanSource struct {
 	reported [2]int64     // the records read and kept that chunks counted
 	groups   *scanGroups  // once the file is read
 	closers  []func()
+	judged   bool // whether ranges pay was decided
 
 	fallback
 }
@@ -139,8 +140,20 @@ func (p scanProgress) Progress() (read, size int64) {
 	return min(read, size), size
 }
 
-// close ends the ranges' goroutines and closes their readers.
-func (s *scanSource) close() {
+// rangeJudge is the number of records the main reader reads before the
+// scan decides whether ranges pay (see Fetch). (A variable for the tests.)
+var rangeJudge int64 = 1 << 16
+
+// dropRanges ends the ranges' readers and discards their tables: the main
+// reader reads to the end of the file.
+func (s *scanSource) dropRanges() {
+	s.endRanges()
+	s.ranges, s.until = nil, -1
+	s.mainDone = false
+}
+
+// endRanges ends the ranges' goroutines.
+func (s *scanSource) endRanges() {
 	for _, r := range s.ranges {
 		if r.token != nil {
 			close(r.token)
@@ -148,6 +161,11 @@ func (s *scanSource) close() {
 			r.token = nil
 		}
 	}
+}
+
+// close ends the ranges' goroutines and closes their readers.
+func (s *scanSource) close() {
+	s.endRanges()
 	for _, c := range s.closers {
 		c()
 	}
@@ -326,6 +344,15 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 		for _, r := range running {
 			<-r.done
 			read += r.n
+		}
+		if len(s.ranges) > 0 && !s.judged && (s.read >= rangeJudge || s.mainDone) {
+			s.judged = true
+			if int64(s.table.index.len())*8 > s.read {
+				// More than a group per eight records: every range's
+				// table would hold most of the groups, which costs more
+				// than reading alone saves. The main reader reads on.
+				s.dropRanges()
+			}
 		}
 		if err != nil {
 			return stream.Chunk[value.Record]{}, s.scanFailed(ctx, err)

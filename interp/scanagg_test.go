@@ -558,6 +558,22 @@ summary { n: COUNT(), s: SUM(amount) }`,
 	wantFellBack(t, sameOutput(t, dir, `source csv("t.csv") { n: int }
 group k { footer { k, s: SUM(n + 1) } }`, RunConfig{Workers: 3}), "overflow")
 
+	// With more than a group per eight records the ranges are dropped and
+	// the main reader reads on; with few groups they stay.
+	oldJudge := rangeJudge
+	rangeJudge = 20
+	t.Cleanup(func() { rangeJudge = oldJudge })
+	var many []string
+	for i := range 400 {
+		many = append(many, fmt.Sprintf("k%d,%d,x%d", i, i, i%3))
+	}
+	dir = scanCSV(t, "k,n,c", many...)
+	for _, script := range []string{`group k { footer { k, s: SUM(n) } }`, `group c { footer { c, s: SUM(n), lo: MIN(n), hi: MAX(n), a: AVG(n) } }`} {
+		wantScanned(t, sameOutput(t, dir, `source csv("t.csv") { n: int }
+max_groups 1000
+`+script, RunConfig{Workers: 3, ChunkSize: 9}))
+	}
+
 	// A cancelled run ends its readers too.
 	prog, err := Compile("t.rpt", []byte(`source csv("t.csv") { n: int }
 group k { footer { k, s: SUM(n) } }`), &Options{Dir: dir})
