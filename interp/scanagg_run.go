@@ -365,6 +365,11 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 			finished = finished && r.finished()
 		}
 		if !finished {
+			if read == 0 {
+				// The main reader stood at the end of its range and the
+				// ranges were dropped: it reads on now (a chunk must move).
+				return s.Fetch(ctx, after, limit)
+			}
 			s.account(&chunk)
 			return chunk, nil
 		}

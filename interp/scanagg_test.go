@@ -574,6 +574,17 @@ max_groups 1000
 `+script, RunConfig{Workers: 3, ChunkSize: 9}))
 	}
 
+	// The main reader ends its range exactly at a fetch's end, the other
+	// range is done, and then the ranges are dropped: the next fetch must
+	// still move on (a chunk that moves nothing fails the pipeline).
+	rangeJudge = 1 << 16 // judged when the main reader is done
+	var even []string
+	for i := range 100 {
+		even = append(even, fmt.Sprintf("k%03d,1", i)) // 7 bytes a line: the cut falls after 50 records
+	}
+	wantScanned(t, sameOutput(t, scanCSV(t, "k,n", even...), `source csv("t.csv") { n: int }
+group k { footer { k, s: SUM(n) } }`, RunConfig{Workers: 2, ChunkSize: 50}))
+
 	// A cancelled run ends its readers too.
 	prog, err := Compile("t.rpt", []byte(`source csv("t.csv") { n: int }
 group k { footer { k, s: SUM(n) } }`), &Options{Dir: dir})
