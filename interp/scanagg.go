@@ -506,26 +506,34 @@ func (t *scanTable) update(kb []byte) error {
 			st[u.off+1] = max(st[u.off+1], int64(v.s)+1)
 		}
 	}
-	// Among equal extremes the one with more fraction digits is canonical
-	// (agg's canonCmp): 1.50 before 1.5. meta is 0 while there is none.
 	for _, u := range sp.mins {
 		if v := t.evals[u.expr]; v.ok {
-			cur, meta := st[u.off], st[u.off+1]
-			if meta == 0 || v.c < cur || (v.c == cur && int64(v.s)+1 > meta) {
-				st[u.off], st[u.off+1] = v.c, int64(v.s)+1
-			}
+			foldExtreme(st, u.off, v.c, int64(v.s)+1, true)
 		}
 	}
 	for _, u := range sp.maxs {
 		if v := t.evals[u.expr]; v.ok {
-			cur, meta := st[u.off], st[u.off+1]
-			if meta == 0 || v.c > cur || (v.c == cur && int64(v.s)+1 > meta) {
-				st[u.off], st[u.off+1] = v.c, int64(v.s)+1
-			}
+			foldExtreme(st, u.off, v.c, int64(v.s)+1, false)
 		}
 	}
 	t.rows++
 	return nil
+}
+
+// foldExtreme folds the value v, whose meta is its scale plus one, into the
+// MIN (isMin) or MAX state at off: st[off] the extreme so far, st[off+1]
+// its meta, 0 while there is none. Among equal extremes the one with more
+// fraction digits is canonical (agg's canonCmp): 1.50 before 1.5, whatever
+// the order they come in.
+func foldExtreme(st []int64, off int32, v, meta int64, isMin bool) {
+	cur, curMeta := st[off], st[off+1]
+	better := v > cur
+	if isMin {
+		better = v < cur
+	}
+	if curMeta == 0 || better || (v == cur && meta > curMeta) {
+		st[off], st[off+1] = v, meta
+	}
 }
 
 // scaleTo returns coef × 10^-s at the fixed scale fixed.

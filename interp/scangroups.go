@@ -89,16 +89,14 @@ func (sp *scanPlan) combine(dst, src []int64) error {
 		}
 		dst[c.off], dst[c.off+1] = s, max(dst[c.off+1], src[c.off+1])
 	}
-	// Among equal extremes the one with more fraction digits wins, as in
-	// update.
 	for _, c := range sp.mins {
-		if v, meta := src[c.off], src[c.off+1]; meta != 0 && (dst[c.off+1] == 0 || v < dst[c.off] || (v == dst[c.off] && meta > dst[c.off+1])) {
-			dst[c.off], dst[c.off+1] = v, meta
+		if meta := src[c.off+1]; meta != 0 {
+			foldExtreme(dst, c.off, src[c.off], meta, true)
 		}
 	}
 	for _, c := range sp.maxs {
-		if v, meta := src[c.off], src[c.off+1]; meta != 0 && (dst[c.off+1] == 0 || v > dst[c.off] || (v == dst[c.off] && meta > dst[c.off+1])) {
-			dst[c.off], dst[c.off+1] = v, meta
+		if meta := src[c.off+1]; meta != 0 {
+			foldExtreme(dst, c.off, src[c.off], meta, false)
 		}
 	}
 	return nil
