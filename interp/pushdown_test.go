@@ -494,6 +494,28 @@ func TestPushdownExplain(t *testing.T) {
 	}
 }
 
+// observedRun runs prog with rc in a registry of its own and returns the
+// result, how many times OnStart was called, the Progress function it was
+// given and the number of chunks fetched.
+func observedRun(t *testing.T, prog *Program, rc RunConfig) (res *Result, started int32, read func() (int64, int64, bool), chunks int64) {
+	t.Helper()
+	var nstart atomic.Int32
+	var nchunks atomic.Int64
+	rc.Registry = stream.NewRegistry(stream.RegistryOptions{})
+	rc.OnStart = func(*stream.Handle) { nstart.Add(1) }
+	rc.Progress = func(f func() (int64, int64, bool)) { read = f }
+	rc.Observer = stream.ObserverFunc(func(ev stream.Event) {
+		if _, ok := ev.(stream.ChunkFetched); ok {
+			nchunks.Add(1)
+		}
+	})
+	res, err := prog.Run(context.Background(), &rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, nstart.Load(), read, nchunks.Load()
+}
+
 // The report still runs as a pipeline: registered, started, cancellable,
 // bounded by RunConfig.Timeout, with progress in rows.
 func TestPushdownPipeline(t *testing.T) {
@@ -503,24 +525,10 @@ group territory { footer { territory, total: SUM(amount) } }`), &Options{Dir: di
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg := stream.NewRegistry(stream.RegistryOptions{})
-	var started atomic.Int32
-	var read func() (int64, int64, bool)
-	var chunks atomic.Int64
-	res, err := prog.Run(context.Background(), &RunConfig{Registry: reg, Workers: 2,
-		OnStart:  func(h *stream.Handle) { started.Add(1) },
-		Progress: func(f func() (int64, int64, bool)) { read = f },
-		Observer: stream.ObserverFunc(func(ev stream.Event) {
-			if _, ok := ev.(stream.ChunkFetched); ok {
-				chunks.Add(1)
-			}
-		})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, started, read, chunks := observedRun(t, prog, RunConfig{Workers: 2})
 	wantPushed(t, res.Pushdown)
-	if started.Load() != 1 || res.Snapshot.Status != stream.StatusCompleted || chunks.Load() == 0 {
-		t.Errorf("started %d, status %v, %d chunks", started.Load(), res.Snapshot.Status, chunks.Load())
+	if started != 1 || res.Snapshot.Status != stream.StatusCompleted || chunks == 0 {
+		t.Errorf("started %d, status %v, %d chunks", started, res.Snapshot.Status, chunks)
 	}
 	if res.Totals.RecordsRead != 3000 {
 		t.Errorf("records read %d", res.Totals.RecordsRead)

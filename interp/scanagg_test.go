@@ -272,27 +272,13 @@ group territory { footer { territory, total: SUM(amount) } }`), &Options{Dir: di
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg := stream.NewRegistry(stream.RegistryOptions{})
-	var started atomic.Int32
-	var read func() (int64, int64, bool)
-	var chunks atomic.Int64
-	res, err := prog.Run(context.Background(), &RunConfig{Registry: reg, ChunkSize: 3,
-		OnStart:  func(h *stream.Handle) { started.Add(1) },
-		Progress: func(f func() (int64, int64, bool)) { read = f },
-		Observer: stream.ObserverFunc(func(ev stream.Event) {
-			if _, ok := ev.(stream.ChunkFetched); ok {
-				chunks.Add(1)
-			}
-		})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, started, read, chunks := observedRun(t, prog, RunConfig{ChunkSize: 3})
 	wantScanned(t, res.Pushdown)
 	if c := res.Snapshot.Counters; c.RecordsIn != int64(n) || c.RecordsOut != int64(n) || c.Chunks < int64(n/3) {
 		t.Errorf("counters %+v: want %d records in and out, in chunks of 3", c, n)
 	}
-	if started.Load() != 1 || res.Snapshot.Status != stream.StatusCompleted || chunks.Load() < int64(n/3) {
-		t.Errorf("started %d, status %v, %d chunks", started.Load(), res.Snapshot.Status, chunks.Load())
+	if started != 1 || res.Snapshot.Status != stream.StatusCompleted || chunks < int64(n/3) {
+		t.Errorf("started %d, status %v, %d chunks", started, res.Snapshot.Status, chunks)
 	}
 	if res.Totals.RecordsRead != int64(n) {
 		t.Errorf("records read %d", res.Totals.RecordsRead)
