@@ -58,7 +58,7 @@ if [ ! -f "$data/sales.csv" ] || [ ! -f "$data/sales.db" ]; then
   go run ./bench/cmd/gensales -rows "$ROWS" -seed 1 -out "$data" -formats csv,sqlite
 fi
 # Always built: reportsh on CSV with one worker is the reference of the results check.
-go build -o "$data/reportsh" ./cmd/reportsh
+CGO_ENABLED=0 go build -o "$data/reportsh" ./cmd/reportsh # static, as make build
 cp "$here"/*.rpt "$data/"
 if want handgo; then go build -o "$data/handgo" ./bench/peers/handgo; fi
 

@@ -703,3 +703,35 @@ func TestCSVUnusedColumns(t *testing.T) {
 		t.Errorf("schema %v", c.Schema())
 	}
 }
+
+// Opening a file reads only its first firstRead bytes (header and type
+// sample); a fetch at its start takes what it needs from them, and the
+// records come out the same as through reads of every size.
+func TestCSVFirstRead(t *testing.T) {
+	data := salesCSV(5000)
+	if len(data) < 4*firstRead {
+		t.Fatalf("test file of %d bytes is too small", len(data))
+	}
+	c := openCSV(t, data, CSVConfig{})
+	if got := c.read.Load(); got != firstRead {
+		t.Fatalf("opening read %d bytes, want %d", got, firstRead)
+	}
+	chunk, err := c.Fetch(context.Background(), stream.Position{}, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chunk.Records) != 64 || c.read.Load() != firstRead {
+		t.Fatalf("64 records read %d bytes, want %d", c.read.Load(), firstRead)
+	}
+	all := fetchAll(t, c, 1000)
+	tiny, err := OpenCSV(oneByteFS{fstest.MapFS{"s.csv": {Data: []byte(data)}}}, "s.csv", CSVConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tiny.Close()
+	small := fetchAll(t, tiny, 1000)
+	if len(all) != 5000 {
+		t.Fatalf("%d records", len(all))
+	}
+	equalRecords(t, all, small)
+}

@@ -14,6 +14,11 @@ const (
 	// readBufSize is the initial read buffer: large enough that a read
 	// system call brings in thousands of records.
 	readBufSize = 256 << 10
+	// firstRead bounds the first read of a file opened at its start: the
+	// header, the type sample and a streaming report's first rows are in
+	// it, and the rest of the buffer is not touched (no page faults, no
+	// UTF-8 check) until the records are fetched.
+	firstRead = 32 << 10
 	// maxRecordBytes bounds one record (a line, or a CSV record with
 	// quoted newlines) so that a stray quote cannot swallow the machine.
 	maxRecordBytes = 64 << 20
@@ -134,8 +139,12 @@ func (fr *fileReader) fill() (bool, error) {
 		copy(nb, fr.buf[:fr.w])
 		fr.buf = nb
 	}
+	end := len(fr.buf)
+	if fr.off == 0 && fr.w < firstRead {
+		end = firstRead
+	}
 	for {
-		n, err := fr.f.Read(fr.buf[fr.w:])
+		n, err := fr.f.Read(fr.buf[fr.w:end])
 		fr.w += n
 		fr.read.Add(int64(n))
 		if errors.Is(err, io.EOF) {
