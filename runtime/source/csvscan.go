@@ -32,6 +32,7 @@ var (
 // into a scratch buffer.
 type csvScanner struct {
 	delim   byte
+	masks   lineMasks
 	fields  [][]byte
 	scratch []byte
 	ends    []int
@@ -46,7 +47,8 @@ func (s *csvScanner) next(t *textSource) ([][]byte, error) {
 	rd := &t.rd
 	for {
 		// The common case: a whole unquoted line in the buffer.
-		fields, n, st := splitLine(rd.buf[rd.r:rd.w], s.delim, s.fields, rd.eof)
+		s.masks.update(rd, s.delim)
+		fields, n, st := splitAt(rd.buf[:rd.w], rd.r, &s.masks, s.fields, rd.eof)
 		s.fields = fields
 		switch {
 		case st == splitOK && len(fields) == 1 && len(fields[0]) == 0: // an empty line

@@ -39,8 +39,9 @@ type fileReader struct {
 	// valid: buf[r:valid] is known to be valid UTF-8 (when valid > r), so
 	// the fields of records inside it need no check of their own.
 	valid int
-	off   int64 // file offset of buf[0]
-	eof   bool  // the file has no data after buf[w]
+	off   int64  // file offset of buf[0]
+	eof   bool   // the file has no data after buf[w]
+	gen   uint64 // changes whenever buf[:w] stops holding the bytes it held (a move or a reset)
 	read  *atomic.Int64
 }
 
@@ -90,6 +91,7 @@ func (fr *fileReader) seek(at int64) error {
 
 func (fr *fileReader) reset(at int64) {
 	fr.r, fr.w, fr.valid, fr.off, fr.eof = 0, 0, 0, at, false
+	fr.gen++
 }
 
 // validate extends the valid prefix over the buffered data: one check of a
@@ -130,6 +132,7 @@ func (fr *fileReader) fill() (bool, error) {
 		fr.off += int64(fr.r)
 		fr.valid = max(fr.valid-fr.r, 0)
 		fr.r, fr.w = 0, n
+		fr.gen++
 	}
 	if fr.w == len(fr.buf) {
 		if len(fr.buf) >= maxRecordBytes {
