@@ -18,6 +18,7 @@ type groupIndex struct {
 	slots []uint64 // 0: empty; else hash's high 32 bits << 32 | group+1
 	arena []byte   // the keys, one after the other
 	ends  []uint32 // group g's key is arena[ends[g-1]:ends[g]]
+	pre   []uint64 // the first 8 bytes of the first smallGroups keys, zero-padded
 }
 
 func newGroupIndex() *groupIndex {
@@ -43,9 +44,11 @@ const smallGroups = 8
 // find returns the group of key k, or -1 and the hash to add it with.
 func (x *groupIndex) find(k []byte) (int, uint64) {
 	if len(x.ends) <= smallGroups {
-		start := uint32(0)
+		// Compare the keys' first eight bytes as one word, and the
+		// rest (rarely) only when they and the lengths match.
+		kp, start := prefix8(k), uint32(0)
 		for g, end := range x.ends {
-			if string(x.arena[start:end]) == string(k) {
+			if x.pre[g] == kp && int(end-start) == len(k) && (len(k) <= 8 || string(x.arena[start+8:end]) == string(k[8:])) {
 				return g, 0
 			}
 			start = end
@@ -67,12 +70,25 @@ func (x *groupIndex) find(k []byte) (int, uint64) {
 	}
 }
 
+// prefix8 returns k's first eight bytes as a word, zero-padded.
+func prefix8(k []byte) uint64 {
+	if len(k) >= 8 {
+		return binary.LittleEndian.Uint64(k)
+	}
+	var b [8]byte
+	copy(b[:], k)
+	return binary.LittleEndian.Uint64(b[:])
+}
+
 // add adds key k, whose hash find returned, as a new group and returns
 // its number.
 func (x *groupIndex) add(k []byte, h uint64) int {
 	g := len(x.ends)
 	x.arena = append(x.arena, k...)
 	x.ends = append(x.ends, uint32(len(x.arena)))
+	if g < smallGroups {
+		x.pre = append(x.pre, prefix8(k))
+	}
 	if 2*(g+1) > len(x.slots) { // at most half full
 		x.grow()
 	}
