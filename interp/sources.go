@@ -1,7 +1,6 @@
 package interp
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -9,8 +8,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/reportsh/reportsh/grammar"
 	"github.com/reportsh/reportsh/runtime/source"
@@ -354,6 +351,3 @@ func (p *Program) describe(def *sourceDef, params map[string]any) (*value.Schema
 	defer src.Close()
 	return src.Schema(), nil
 }
-
-var _ = context.Background
-var _ lexer.Position
