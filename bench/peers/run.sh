@@ -188,8 +188,12 @@ mapfile -t names < <(printf '%s\n' "${!cmd[@]}" | sort)
 tf=$(mktemp) ef=$(mktemp)
 trap 'rm -f "$tf" "$ef"' EXIT
 declare -A times rss
+# The rounds start at commands spread over the list, so that no command
+# always runs at the same place in its round (reportsh with two workers
+# always ran right after one worker, which warms or tires the machine).
 for ((i = 0; i < REPS; i++)); do
-  for n in "${names[@]}"; do
+  for ((j = 0; j < ${#names[@]}; j++)); do
+    n=${names[$(((i * ${#names[@]} / REPS + j) % ${#names[@]}))]}
     if ! /usr/bin/time -f "%e %M" -o "$tf" bash -c "${cmd[$n]}" >/dev/null 2>"$ef"; then
       echo "run.sh: ${n/:/ } failed: ${cmd[$n]}" >&2
       cat "$ef" "$tf" >&2
