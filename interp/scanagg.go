@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -376,6 +377,13 @@ type scanTable struct {
 	rec    []any                         // a record, for cells converted as Fetch would
 	rows   int64                         // records aggregated
 	addFn  func(*source.RawRecord) error // add, made once for every scan
+	// With parts > 1 the table aggregates only the records whose key's
+	// hash is part modulo parts (another table takes the others). A
+	// lenient table drops bad records without a word: another reader of the
+	// same records reports them.
+	parts, part uint64
+	lenient     bool
+	hash        uint64 // the key's hash, when parts > 1
 }
 
 func newScanTable(sp *scanPlan) *scanTable {
@@ -389,8 +397,21 @@ func newScanTable(sp *scanPlan) *scanTable {
 // add aggregates one record. A *source.DataError is the record's (Fetch's
 // error for it); an *errScanStop stops the scan.
 func (t *scanTable) add(r *source.RawRecord) error {
-	if keep, err := t.parse(r); !keep || err != nil {
+	keep, err := t.parse(r)
+	if err != nil {
+		var de *source.DataError
+		if t.lenient && errors.As(err, &de) {
+			return nil
+		}
 		return err
+	}
+	if !keep {
+		return nil
+	}
+	if t.parts > 1 {
+		if t.hash = t.index.hash(t.keyBuf); t.hash%t.parts != t.part {
+			return nil
+		}
 	}
 	return t.update(t.keyBuf)
 }
@@ -630,7 +651,13 @@ func (t *scanTable) keyOf(cells [][]byte, rec []any) bool {
 // groupOf returns the group of encoded key kb, creating it when new.
 func (t *scanTable) groupOf(kb []byte) (int32, error) {
 	sp := t.sp
-	i, h := t.index.find(kb)
+	var i int
+	var h uint64
+	if t.parts > 1 {
+		i, h = t.index.findHash(kb, t.hash)
+	} else {
+		i, h = t.index.find(kb)
+	}
 	if i >= 0 {
 		return int32(i), nil
 	}

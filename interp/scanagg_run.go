@@ -60,6 +60,16 @@ func (p *Program) runScan(ctx context.Context, rc *RunConfig) (res *Result, hand
 		}); err != nil {
 			return nil, "", false, nil
 		}
+		src.openPartner = func() (*source.CSV, error) {
+			// It skips bad records without a word: the main reader reads
+			// the same records and reports them.
+			rs, cleanup, err := p.open(p.source, sourceOptions{params: params, unused: p.unused, skip: true})
+			if err != nil {
+				return nil, err
+			}
+			src.closers = append(src.closers, func() { rs.Close(); cleanup() })
+			return rs.(*source.CSV), nil
+		}
 		if rc.Progress != nil {
 			read, stop := p.progressFunc(ctx, scanProgress{rs, src}, &rows)
 			defer stop()
@@ -103,6 +113,12 @@ type scanSource struct {
 	groups   *scanGroups  // once the file is read
 	closers  []func()
 	judged   bool // whether ranges pay was decided
+	// partner, once ranges are dropped for holding too many groups, reads
+	// the rest of the file again from where the main reader stood, into a
+	// table of its own that takes the keys of one hash partition; the
+	// main table takes the other's from there (see startPartner).
+	partner     *scanRange
+	openPartner func() (*source.CSV, error)
 
 	fallback
 }
@@ -112,6 +128,9 @@ type scanSource struct {
 // (a range read again counts once).
 func (s *scanSource) account(ch *stream.Chunk[value.Record]) {
 	kept := s.table.rows
+	if s.partner != nil {
+		kept += s.partner.table.rows
+	}
 	if s.parts != nil {
 		kept = 0
 		for _, t := range s.parts {
@@ -152,14 +171,62 @@ func (s *scanSource) dropRanges() {
 	s.mainDone = false
 }
 
-// endRanges ends the ranges' goroutines.
+// endRanges ends the ranges' goroutines, and the partner's.
 func (s *scanSource) endRanges() {
-	for _, r := range s.ranges {
-		if r.token != nil {
+	for _, r := range append(s.ranges, s.partner) {
+		if r != nil && r.token != nil {
 			close(r.token)
 			<-r.exited
 			r.token = nil
 		}
+	}
+}
+
+// startPartner starts the partner (see scanSource.partner) at the main
+// reader's position: from there the main table aggregates the records
+// whose key hashes to partition 0 and the partner's those of partition 1,
+// each reader splitting and parsing every record (the main one to report
+// bad records, the partner to find its keys) but looking up and updating
+// only half the groups, which for many groups is most of the work. The
+// tables share a hash seed; their states are merged like ranges'. When the
+// partner cannot be opened, the main reader reads on alone.
+func (s *scanSource) startPartner() {
+	off, ok := source.Offset(s.at)
+	if !ok || s.openPartner == nil {
+		return
+	}
+	c, err := s.openPartner()
+	if err != nil {
+		return
+	}
+	t := newScanTable(s.table.sp)
+	t.index.seed = s.table.index.seed
+	t.parts, t.part, t.lenient = 2, 1, true
+	s.table.parts, s.table.part = 2, 0
+	r := &scanRange{csv: c, table: t, begin: off, until: -1,
+		token: make(chan scanToken), done: make(chan struct{}), exited: make(chan struct{})}
+	r.start = c.At(off)
+	r.at = r.start
+	s.partner = r
+	partnersStarted.Add(1)
+	go r.run()
+}
+
+// partnersStarted counts the partners started, for the tests.
+var partnersStarted atomic.Int64
+
+// partnerStep lets the partner read up to limit records, if it is still
+// reading, and returns a function that waits for it; a stop (an
+// overflow, too many groups) or a read error is returned as the scan's.
+func (s *scanSource) partnerStep(ctx context.Context, limit int) func() error {
+	r := s.partner
+	if r == nil || r.finished() {
+		return func() error { return nil }
+	}
+	r.token <- scanToken{ctx, limit}
+	return func() error {
+		<-r.done
+		return r.err
 	}
 }
 
@@ -293,6 +360,9 @@ func (s *scanSource) stitch(ctx context.Context) error {
 			s.read += int64(n)
 		}
 	}
+	if s.partner != nil {
+		s.parts = append(s.parts, s.partner.table)
+	}
 	s.at = cur
 	return nil
 }
@@ -329,6 +399,7 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 				running = append(running, r)
 			}
 		}
+		wait := s.partnerStep(ctx, limit)
 		var bytes int64
 		var err error
 		read := int64(0)
@@ -345,13 +416,23 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 			<-r.done
 			read += r.n
 		}
+		if perr := wait(); perr != nil && err == nil {
+			err = perr
+		}
+		for err == nil && s.mainDone && s.partner != nil && !s.partner.finished() {
+			err = s.partnerStep(ctx, limit)() // the partner's last records
+		}
 		if len(s.ranges) > 0 && !s.judged && (s.read >= rangeJudge || s.mainDone) {
 			s.judged = true
 			if int64(s.table.index.len())*8 > s.read {
 				// More than a group per eight records: every range's
 				// table would hold most of the groups, which costs more
-				// than reading alone saves. The main reader reads on.
+				// than reading alone saves. The main reader reads on,
+				// sharing the groups with a partner.
 				s.dropRanges()
+				if err == nil && !s.mainDone {
+					s.startPartner()
+				}
 			}
 		}
 		if err != nil {
@@ -360,7 +441,7 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 		s.n += read
 		s.rows.Store(s.n)
 		chunk := stream.Chunk[value.Record]{Bytes: bytes, Next: stream.Position{Offset: s.n}}
-		finished := s.mainDone
+		finished := s.mainDone && (s.partner == nil || s.partner.finished())
 		for _, r := range s.ranges {
 			finished = finished && r.finished()
 		}

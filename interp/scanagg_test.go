@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -622,5 +624,79 @@ summary { n: COUNT(), first: MIN(day), last: MAX(day) }`,
 		script = `source csv("t.csv") { amount: decimal, day: date }` + "\n" + script
 		wantScanned(t, sameOutput(t, dir, script, RunConfig{OnError: "skip", Workers: 1}, RunConfig{OnError: "skip", Workers: 2}))
 		wantFellBack(t, sameOutput(t, dir, script, RunConfig{Workers: 1}), "a bad record")
+	}
+}
+
+// With many groups the ranges give way to a partner: a second reader of
+// the rest of the file that takes the keys of one hash partition, the main
+// reader taking the other's. Output, totals, skips and errors are one
+// reader's.
+func TestScanPartner(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	oldRange, oldJudge := minRange, rangeJudge
+	minRange, rangeJudge = 1, 30
+	t.Cleanup(func() { minRange, rangeJudge = oldRange, oldJudge })
+
+	customer := regexp.MustCompile(`,C\d,`)
+	var rows []string
+	for i, r := range scanSales(700) {
+		rows = append(rows, customer.ReplaceAllString(r, fmt.Sprintf(",C%d,", i%170)))
+	}
+	bad := append([]string(nil), rows...)
+	bad[100] = "101,North,C1,1.00"                               // a field short
+	bad[400] = "401,North,C7,n/a,2,2024-01-01,true,1.5"          // not a decimal
+	bad[650] = "651,South,C9,1.00,2,2024-02-30,true,1.5,x,y,z,w" // too many fields
+	for _, tc := range []struct {
+		name string
+		rows []string
+	}{{"plain", rows}, {"bad records", bad}} {
+		dir := scanCSV(t, scanHeader, tc.rows...)
+		for _, script := range []string{
+			`max_groups 100000
+group territory { group customer { footer { customer, n: COUNT(), s: SUM(amount * quantity), lo: MIN(amount), hi: MAX(amount) } } }
+summary { n: COUNT(), a: AVG(amount) }`,
+			`where quantity > 3 || amount == nil
+group customer { footer { customer, n: COUNT(), s: SUM(amount) } }`,
+		} {
+			script = `source csv("t.csv") { amount: decimal, quantity: int }` + "\n" + script
+			before := partnersStarted.Load()
+			wantScanned(t, sameOutput(t, dir, script, RunConfig{Workers: 2, OnError: "skip", ChunkSize: 7},
+				RunConfig{Workers: 3, OnError: "skip", ChunkSize: 50}))
+			if partnersStarted.Load() == before {
+				t.Errorf("%s: no partner started", tc.name)
+			}
+			if tc.name == "bad records" {
+				wantFellBack(t, sameOutput(t, dir, script, RunConfig{Workers: 2, ChunkSize: 7}), "a bad record")
+			}
+		}
+	}
+
+	// An overflow in either table stops the scan.
+	var big []string
+	for i := range 400 {
+		big = append(big, fmt.Sprintf("k%d,%d", i%200, int64(math.MaxInt64)-int64(i)))
+	}
+	wantFellBack(t, sameOutput(t, scanCSV(t, "k,n", big...), `source csv("t.csv") { n: int }
+group k { footer { k, s: SUM(n) } }`, RunConfig{Workers: 2, ChunkSize: 7}), "overflow")
+
+	// A run cancelled while the partner reads ends it too.
+	prog, err := Compile("t.rpt", []byte(`source csv("t.csv") { amount: decimal, quantity: int }
+group customer { footer { customer, n: COUNT() } }`), &Options{Dir: scanCSV(t, scanHeader, rows...)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	fetched := 0
+	before := partnersStarted.Load()
+	_, err = prog.Run(ctx, &RunConfig{Workers: 2, ChunkSize: 5, Observer: stream.ObserverFunc(func(ev stream.Event) {
+		if _, ok := ev.(stream.ChunkFetched); ok {
+			if fetched++; fetched == 20 { // 100 of 700 records: the partner reads since the 30th
+				cancel()
+			}
+		}
+	})})
+	if !errors.Is(err, context.Canceled) || partnersStarted.Load() == before {
+		t.Errorf("cancelled: %v (partners started %d)", err, partnersStarted.Load()-before)
 	}
 }

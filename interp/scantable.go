@@ -44,17 +44,35 @@ const smallGroups = 8
 // find returns the group of key k, or -1 and the hash to add it with.
 func (x *groupIndex) find(k []byte) (int, uint64) {
 	if len(x.ends) <= smallGroups {
-		// Compare the keys' first eight bytes as one word, and the
-		// rest (rarely) only when they and the lengths match.
-		kp, start := prefix8(k), uint32(0)
-		for g, end := range x.ends {
-			if x.pre[g] == kp && int(end-start) == len(k) && (len(k) <= 8 || string(x.arena[start+8:end]) == string(k[8:])) {
-				return g, 0
-			}
-			start = end
+		if g := x.findSmall(k); g >= 0 {
+			return g, 0
 		}
 	}
-	h := maphash.Bytes(x.seed, k)
+	return x.findHash(k, x.hash(k))
+}
+
+// hash returns key k's hash, which findHash and add take.
+func (x *groupIndex) hash(k []byte) uint64 { return maphash.Bytes(x.seed, k) }
+
+// findSmall compares key k with each group's: cheaper than hashing while
+// there are at most smallGroups. It compares the keys' first eight bytes
+// as one word, and the rest (rarely) only when they and the lengths match.
+func (x *groupIndex) findSmall(k []byte) int {
+	kp, start := prefix8(k), uint32(0)
+	for g, end := range x.ends {
+		if x.pre[g] == kp && int(end-start) == len(k) && (len(k) <= 8 || string(x.arena[start+8:end]) == string(k[8:])) {
+			return g
+		}
+		start = end
+	}
+	return -1
+}
+
+// findHash is find for a key whose hash h is known.
+func (x *groupIndex) findHash(k []byte, h uint64) (int, uint64) {
+	if len(x.ends) <= smallGroups {
+		return x.findSmall(k), h
+	}
 	tag := h >> 32
 	mask := uint64(len(x.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
