@@ -305,7 +305,7 @@ func (p *Program) Explain(params map[string]string) (*Plan, error) {
 		pl.Parallelism.Aggregation = "split by the level-0 key among RunConfig.Workers goroutines, merged when the input ends (output rendered after the merge; starts over on one worker if more than one level reaches its group limit)"
 	}
 	if ps := pl.Source.AggregationInScanner; ps != nil && ps.InScanner {
-		pl.Parallelism.Transform = "none: the scanner parses and aggregates the cells; with RunConfig.Workers > 1 a file of at least 4 MiB per reader is read in that many ranges, each by a reader and into a table of its own, merged at the end; with more than a group per eight records, two readers of the rest of the file after the first 65,536 records, each aggregating the keys of one hash partition (if the scan falls back: where, let, group keys and aggregate arguments on RunConfig.Workers goroutines per batch)"
+		pl.Parallelism.Transform = "none: the scanner parses and aggregates the cells; with RunConfig.Workers > 1 a file of at least 4 MiB per reader is read in that many ranges, each by a reader and into a table of its own, merged at the end; with more than a group per eight records, two readers of the rest of the file after the first 16,384 records, each aggregating the keys of one hash partition (if the scan falls back: where, let, group keys and aggregate arguments on RunConfig.Workers goroutines per batch)"
 	}
 	return pl, nil
 }

@@ -378,7 +378,8 @@ type scanTable struct {
 	rows   int64                         // records aggregated
 	addFn  func(*source.RawRecord) error // add, made once for every scan
 	// With parts > 1 the table aggregates only the records whose key's
-	// hash is part modulo parts (another table takes the others). A
+	// hash, shifted right by 31, is part modulo parts (another table takes
+	// the others). A
 	// lenient table drops bad records without a word: another reader of the
 	// same records reports them.
 	parts, part uint64
@@ -409,7 +410,10 @@ func (t *scanTable) add(r *source.RawRecord) error {
 		return nil
 	}
 	if t.parts > 1 {
-		if t.hash = t.index.hash(t.keyBuf); t.hash%t.parts != t.part {
+		// Bit 31 and up: the index takes a slot from the low bits and
+		// compares the high 32, so a partition by either would crowd a
+		// table's keys into half its slots or tags.
+		if t.hash = t.index.hash(t.keyBuf); t.hash>>31%t.parts != t.part {
 			return nil
 		}
 	}

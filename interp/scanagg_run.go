@@ -161,7 +161,7 @@ func (p scanProgress) Progress() (read, size int64) {
 
 // rangeJudge is the number of records the main reader reads before the
 // scan decides whether ranges pay (see Fetch). (A variable for the tests.)
-var rangeJudge int64 = 1 << 16
+var rangeJudge int64 = 1 << 14
 
 // dropRanges ends the ranges' readers and discards their tables: the main
 // reader reads to the end of the file.
