@@ -400,6 +400,11 @@ group k { footer { k, c: COUNT(), s: SUM(v), lo: MIN(v) } }`, `source csv("t.csv
 where d != nil || x > 1
 group d { footer { d, c: COUNT(), s: SUM(x * n) } }
 summary { first: MIN(d), last: MAX(d), n: COUNT(d) }`}
+	// Every file is large enough for ranges, and judged early: with two
+	// workers the ranges, or the partner, read it.
+	oldRange, oldJudge := minRange, rangeJudge
+	minRange, rangeJudge = 1, 4
+	f.Cleanup(func() { minRange, rangeJudge = oldRange, oldJudge })
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "t.csv"), data, 0o644); err != nil {
@@ -410,7 +415,7 @@ summary { first: MIN(d), last: MAX(d), n: COUNT(d) }`}
 				continue // a header without k, x or n
 			}
 			for _, onError := range []string{"", "skip"} {
-				sameOutput(t, dir, script, RunConfig{OnError: onError})
+				sameOutput(t, dir, script, RunConfig{OnError: onError}, RunConfig{OnError: onError, Workers: 2, ChunkSize: 3})
 			}
 		}
 	})
