@@ -47,8 +47,9 @@ func (x *groupIndex) find(k []byte) (int, uint64) {
 		if g := x.findSmall(k); g >= 0 {
 			return g, 0
 		}
+		return -1, x.hash(k)
 	}
-	return x.findHash(k, x.hash(k))
+	return x.probe(k, x.hash(k))
 }
 
 // hash returns key k's hash, which findHash and add take.
@@ -73,6 +74,11 @@ func (x *groupIndex) findHash(k []byte, h uint64) (int, uint64) {
 	if len(x.ends) <= smallGroups {
 		return x.findSmall(k), h
 	}
+	return x.probe(k, h)
+}
+
+// probe looks key k, of hash h, up in the slots.
+func (x *groupIndex) probe(k []byte, h uint64) (int, uint64) {
 	tag := h >> 32
 	mask := uint64(len(x.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {

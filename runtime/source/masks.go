@@ -1,6 +1,9 @@
 package source
 
-import "math/bits"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // Splitting lines with bit masks: as data arrives in the read buffer, one
 // pass over it (sixteen bytes per instruction on amd64, see
@@ -60,8 +63,7 @@ func blockMasksGo(data []byte, delim byte, nl, dl, ql []uint64) {
 		var n, d, q uint64
 		j := 0
 		for ; j+8 <= len(blk); j += 8 {
-			w := uint64(blk[j]) | uint64(blk[j+1])<<8 | uint64(blk[j+2])<<16 | uint64(blk[j+3])<<24 |
-				uint64(blk[j+4])<<32 | uint64(blk[j+5])<<40 | uint64(blk[j+6])<<48 | uint64(blk[j+7])<<56
+			w := binary.LittleEndian.Uint64(blk[j:])
 			n |= movemask8(swarEq(w, cn)) << j
 			d |= movemask8(swarEq(w, cd)) << j
 			q |= movemask8(swarEq(w, cq)) << j
@@ -99,17 +101,8 @@ func splitAt(data []byte, r int, m *lineMasks, fields [][]byte, eof bool) ([][]b
 		return fields, 0, splitShort
 	}
 	// The line's end: the first newline at or after r.
-	k, last := r>>6, (w-1)>>6
-	nl, dl := m.nl[:last+1], m.dl[:last+1]
-	b := nl[k] &^ (1<<(r&63) - 1)
-	for b == 0 && k < last {
-		k++
-		b = nl[k]
-	}
-	end := w
-	if b != 0 {
-		end = k<<6 + bits.TrailingZeros64(b)
-	} else if !eof {
+	end := firstBit(m.nl, r, w)
+	if end == w && !eof {
 		return fields, 0, splitShort
 	}
 	n := end - r
@@ -124,6 +117,7 @@ func splitAt(data []byte, r int, m *lineMasks, fields [][]byte, eof bool) ([][]b
 	}
 	// The delimiters before it.
 	j, lastw := r>>6, (end-1)>>6
+	dl := m.dl[:lastw+1]
 	d := dl[j] &^ (1<<(r&63) - 1)
 	start := r
 	for {
@@ -149,16 +143,22 @@ func splitAt(data []byte, r int, m *lineMasks, fields [][]byte, eof bool) ([][]b
 // that lines without quotes cost a comparison or two.
 func (m *lineMasks) quoteIn(r, end, w int) bool {
 	if m.qFrom > r || end > m.qTo || m.qAt < r {
-		m.qFrom, m.qTo, m.qAt = r, w, w
-		k, last := r>>6, (w-1)>>6
-		q := m.ql[k] &^ (1<<(r&63) - 1)
-		for q == 0 && k < last {
-			k++
-			q = m.ql[k]
-		}
-		if q != 0 {
-			m.qAt = k<<6 + bits.TrailingZeros64(q)
-		}
+		m.qFrom, m.qTo, m.qAt = r, w, firstBit(m.ql, r, w)
 	}
 	return m.qAt < end
+}
+
+// firstBit returns the position of the first bit set in mask at or after
+// r, among the w bytes it covers, or w when there is none.
+func firstBit(mask []uint64, r, w int) int {
+	k, last := r>>6, (w-1)>>6
+	b := mask[k] &^ (1<<(r&63) - 1)
+	for b == 0 && k < last {
+		k++
+		b = mask[k]
+	}
+	if b == 0 {
+		return w
+	}
+	return k<<6 + bits.TrailingZeros64(b)
 }
