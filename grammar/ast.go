@@ -19,21 +19,22 @@ type File struct {
 }
 
 // Stmt is one top-level statement. Exactly one field other than Pos is set.
+// Its first word picks the statement's grammar (see [Stmt.Parse]).
 type Stmt struct {
 	Pos       lexer.Position
-	Report    *ReportStmt `parser:"  @@"`
-	Param     *Param      `parser:"| @@"`
-	Source    *Source     `parser:"| @@"`
-	Lookup    *Lookup     `parser:"| @@"`
-	OnError   *OnError    `parser:"| @@"`
-	MaxGroups *MaxGroups  `parser:"| @@"`
-	Where     *Where      `parser:"| @@"`
-	Let       *Let        `parser:"| @@"`
-	Group     *Group      `parser:"| @@"`
-	Detail    *Band       `parser:"| 'detail' @@"`
-	Summary   *Band       `parser:"| 'summary' @@"`
-	Header    *Band       `parser:"| 'header' @@"` // report header
-	Footer    *Band       `parser:"| 'footer' @@"` // report footer
+	Report    *ReportStmt
+	Param     *Param
+	Source    *Source
+	Lookup    *Lookup
+	OnError   *OnError
+	MaxGroups *MaxGroups
+	Where     *Where
+	Let       *Let
+	Group     *Group
+	Detail    *Band
+	Summary   *Band
+	Header    *Band // report header
+	Footer    *Band // report footer
 }
 
 // ReportStmt is `report "Title"`.

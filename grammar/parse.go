@@ -10,14 +10,15 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// parser is built once; participle parsers are safe for concurrent use.
-var parser = participle.MustBuild[File](
-	participle.Lexer(definition{}),
-	// No backtracking once a token is consumed, so errors are reported
-	// where they happen; the few places that need to look ahead say so
-	// with (?= ...).
-	participle.UseLookahead(0),
-)
+// parser parses a file: its statements' grammars are built when first
+// needed (see [Stmt.Parse]), so this one is small. Participle parsers are
+// safe for concurrent use.
+var parser = participle.MustBuild[File](options...)
+
+// options are every parser's: no backtracking once a token is consumed, so
+// errors are reported where they happen; the few places that need to look
+// ahead say so with (?= ...).
+var options = []participle.Option{participle.Lexer(definition{}), participle.UseLookahead(0)}
 
 // maxErrors bounds the syntax errors reported for one file.
 const maxErrors = 10
