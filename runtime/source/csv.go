@@ -114,7 +114,7 @@ func (c *CSV) open(d *csvDecoder, delim byte) error {
 			continue
 		}
 		for i, f := range fields {
-			inf.add(i, string(f))
+			inf.addBytes(i, f)
 		}
 	}
 	fields := make([]value.Field, len(names))

@@ -75,7 +75,10 @@ func InferKind(s string) Kind {
 	if s == "" {
 		return KindNil
 	}
-	if _, err := strconv.ParseInt(s, 10, 64); err == nil {
+	if looksInt(s) {
+		if _, err := strconv.ParseInt(s, 10, 64); err != nil {
+			return KindString // out of range
+		}
 		if len(s) > 1 && s[0] == '0' {
 			return KindString // leading zeros: an identifier such as a zip code
 		}
@@ -100,6 +103,24 @@ func InferKind(s string) Kind {
 		return KindBool
 	}
 	return KindString
+}
+
+// looksInt reports whether s is digits after an optional sign: only then
+// is it worth ParseInt, whose error for other text is an allocation.
+func looksInt(s string) bool {
+	i := 0
+	if s[0] == '-' || s[0] == '+' {
+		i = 1
+	}
+	if i == len(s) {
+		return false
+	}
+	for ; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func looksDecimal(s string) bool {
