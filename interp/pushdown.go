@@ -70,6 +70,11 @@ type pushPlan struct {
 	global pdSpecs
 	// checked describes the values each statement checks, for explain.
 	checked []string
+	// raw, when every checked field's values can be read as they are
+	// stored (not DECIMAL(p,s) columns, whose REALs SQLite rounds), reads
+	// the rows through SQLite's C API and aggregates them in Go instead of
+	// running sql (see pushdown_raw.go).
+	raw *pdRaw
 }
 
 // pdCol is one aggregate result column.
@@ -267,6 +272,10 @@ type pdAnalyzer struct {
 	params map[string]any
 	ksteps []kstep
 	strs   []int
+	// For reading the rows in Go (SQLite): how each checked field's values
+	// are read, and whether every one can be.
+	rawFields []pdRawField
+	noRaw     bool
 }
 
 // col adds a result column (once) and returns its index.
@@ -521,10 +530,15 @@ func (sqliteBackend) field(a *pdAnalyzer, i int) (pdExpr, string) {
 	default:
 		return e, fmt.Sprintf("%s is a %s field", f.Name, f.Kind)
 	}
+	e.k.scale = e.scale // the scaled integer's, for reading the rows in Go
 	if _, ok := a.alias[i]; !ok {
 		a.alias[i] = e.sql
 		a.inner = append(a.inner, conv+" AS "+e.sql)
 		a.pp.checked = append(a.pp.checked, f.Name+" ("+what+")")
+		if f.Kind == value.KindDecimal && aff != "TEXT" {
+			a.noRaw = true // a DECIMAL(p,s) column's REALs are SQLite's to round
+		}
+		a.rawFields = append(a.rawFields, pdRawField{field: i, name: f.Name, dec: e.dec, scale: e.scale, what: what})
 	}
 	a.col(pdCol{fn: "SUM", arg: e.sql, scale: e.scale, dec: e.dec, field: f.Name, what: what, k: e.k})
 	return e, ""
@@ -605,11 +619,25 @@ func (a *pdAnalyzer) build() {
 	stmt := func(where string) string {
 		return "SELECT " + strings.Join(outer, ", ") + " FROM (SELECT " + inner + from + where + " LIMIT -1)" + group
 	}
-	pp.sqlAll = stmt("")
+	where := ""
 	if pp.table.RowID != "" {
-		pp.sql = stmt(" WHERE " + pp.table.RowID + " > ?1 AND " + pp.table.RowID + " <= ?2")
-	} else {
-		pp.sql = pp.sqlAll
+		where = " WHERE " + pp.table.RowID + " > ?1 AND " + pp.table.RowID + " <= ?2"
+	}
+	pp.sqlAll, pp.sql = stmt(""), stmt(where)
+	if !a.noRaw {
+		// The same rows read as they are, for aggregating in Go.
+		var cols []string
+		for _, i := range pp.keyCols {
+			cols = append(cols, quoteSQL(pp.table.Columns[i]))
+		}
+		for _, f := range a.rawFields {
+			cols = append(cols, quoteSQL(pp.table.Columns[f.field]))
+		}
+		if len(cols) == 0 {
+			cols = append(cols, "NULL")
+		}
+		read := "SELECT " + strings.Join(cols, ", ") + from
+		pp.raw = &pdRaw{sql: read + where, sqlAll: read, fields: a.rawFields}
 	}
 }
 
@@ -623,6 +651,9 @@ type PlanPushdown struct {
 	// SQL is the statement sent for each range of rowids (?1 and ?2 are
 	// the range's bounds), or for the whole table when it has no rowid.
 	SQL string `json:"sql,omitempty"`
+	// InGo says that SQL reads the rows, through SQLite's C API, and Go
+	// aggregates them as they are read; else SQL aggregates them.
+	InGo bool `json:"in_go,omitempty"`
 	// Ranges says how the table is split into statements.
 	Ranges string `json:"ranges,omitempty"`
 	// Checked lists the fields whose values every statement checks, and
@@ -657,10 +688,13 @@ func (p *Program) explainPushdown(params map[string]any) *PlanPushdown {
 	if pp.reason != "" {
 		return &PlanPushdown{Reason: pp.reason}
 	}
-	out := &PlanPushdown{Pushed: true, SQL: pp.sql, Checked: pp.checked,
+	out := &PlanPushdown{Pushed: true, SQL: pp.sql, InGo: pp.raw != nil, Checked: pp.checked,
 		Ranges: fmt.Sprintf("one statement per range of rowids holding about %d rows (more when groups are many), run on up to RunConfig.Workers connections at once", pdRangeRows)}
 	if tbl.RowID == "" {
 		out.Ranges = "one statement over the whole table (it has no rowid)"
+	}
+	if out.InGo {
+		out.SQL = pp.raw.sql
 	}
 	return out
 }
@@ -673,6 +707,9 @@ func (pd *PlanPushdown) writeText(tw *textWriter) {
 		tw.section(false, "", "aggregation pushed down: no, %s", pd.Reason)
 	default:
 		tw.section(false, "", "aggregation pushed down: %s", pd.SQL)
+		if pd.InGo {
+			tw.section(false, "", "  the rows read through SQLite's C API and aggregated in Go as they are read (SQLite only walks the table)")
+		}
 		tw.section(false, "", "  %s", pd.Ranges)
 		if len(pd.Checked) > 0 {
 			tw.section(false, "", "  checked: %s; a value that is not, or an overflow, makes the run read the rows instead", strings.Join(pd.Checked, ", "))

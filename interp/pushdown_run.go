@@ -170,11 +170,15 @@ func (pd *pdRun) run(ctx context.Context, rc RunConfig, params map[string]any) (
 	src := &pdSource{run: pd, workers: max(workerCount(rc), 1), rows: &rows,
 		split: split, next: lo - 1, hi: hi, span: max(pdRangeRows/4, 1), target: pdRangeRows, empty: lo > hi}
 	src.ctx, src.cancel = context.WithCancel(context.Background())
-
+	note = "pushed down: " + pd.pp.sql
+	if pd.pp.raw != nil {
+		src.rawConns = make(chan *source.RawConn, src.workers)
+		note = rawNote(pd.pp)
+	}
 	return p.runCarriers(ctx, rc, params, pd.pp, src, func(t *render.Totals) {
 		t.RecordsRead = rows.Load()
 		t.Elapsed = time.Since(start)
-	}, "pushed down: "+pd.pp.sql, false)
+	}, note, false)
 }
 
 // carrierSource is the source of a run whose records are partial aggregate
@@ -381,6 +385,8 @@ type pdSource struct {
 	buf     []value.Record
 	curRows int64 // the source rows of range cur
 
+	rawConns chan *source.RawConn // idle raw connections (with pp.raw)
+
 	fallback
 }
 
@@ -559,6 +565,9 @@ func (s *pdSource) result(ctx context.Context, ri int) (pdRange, error) {
 // overflow, gives a note instead.
 func (s *pdSource) query(ctx context.Context, bounds []any) pdRange {
 	pp := s.run.pp
+	if pp.raw != nil {
+		return s.rawQuery(ctx, bounds)
+	}
 	stmt, args := pp.sql, bounds
 	if args == nil {
 		stmt = pp.sqlAll
@@ -646,6 +655,7 @@ func queryFailure(ctx context.Context, err error) pdRange {
 func (s *pdSource) Close() error {
 	s.cancel()
 	s.wg.Wait()
+	s.closeRaw()
 	s.run.done()
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -63,6 +64,7 @@ type SQLiteConfig struct {
 type SQLite struct {
 	mu       sync.Mutex
 	db       *sql.DB
+	uri      string // the read-only URI db was opened with, for OpenRaw
 	file     string
 	cfg      SQLiteConfig
 	schema   *value.Schema
@@ -110,6 +112,9 @@ func OpenSQLite(path string, cfg SQLiteConfig) (*SQLite, error) {
 		return nil, err
 	}
 	s.db = db
+	if abs, err := filepath.Abs(path); err == nil {
+		s.uri = sqliteURI(abs)
+	}
 	if err := s.open(context.Background(), stamp); err != nil {
 		db.Close()
 		return nil, err
