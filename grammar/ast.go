@@ -65,8 +65,8 @@ type Source struct {
 // FieldType is one `NAME: TYPE` entry of a source schema.
 type FieldType struct {
 	Pos  lexer.Position
-	Name Ident `parser:"@@"`
-	Type Ident `parser:"':' @@"`
+	Name Ident
+	Type Ident
 }
 
 // Call is a data source such as `sqlite("sales.db", table: "sales")`:
@@ -74,15 +74,15 @@ type FieldType struct {
 // arguments come first is checked by Parse.
 type Call struct {
 	Pos  lexer.Position
-	Name Ident  `parser:"@@ '('"`
-	Args []*Arg `parser:"(@@ ((?= ',' ~')') ',' @@)* ','?)? ')'"`
+	Name Ident
+	Args []*Arg
 }
 
 // Arg is one argument of a [Call]. Name is nil for a positional argument.
 type Arg struct {
 	Pos   lexer.Position
-	Name  *Ident  `parser:"((?= Ident ':') @@ ':')?"`
-	Value Literal `parser:"@@"`
+	Name  *Ident
+	Value Literal
 }
 
 // Lookup is `lookup NAME = CALL on LEFT == RIGHT`: records of the main
@@ -159,9 +159,9 @@ type Band struct {
 // optional. A bare column such as `customer` has no Name.
 type Column struct {
 	Pos    lexer.Position
-	Name   *Ident     `parser:"((?= Ident ':') @@ ':')?"`
-	Expr   *Expr      `parser:"@@"`
-	Format *StringLit `parser:"('format' @@)?"`
+	Name   *Ident
+	Expr   *Expr
+	Format *StringLit
 }
 
 // Ident is a name: a parameter, field, type, function or option name.
