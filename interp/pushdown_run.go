@@ -449,7 +449,11 @@ func (s *pdSource) Fetch(ctx context.Context, after stream.Position, limit int) 
 			if s.split && r.rows >= pdJudgeRows && int64(len(r.recs))*2 > r.rows {
 				// Each result row costs more than a row read: with more
 				// than one group per two rows, reading the rows is faster.
-				s.stop(fmt.Sprintf("%d groups in %d rows: too many groups for SQLite's GROUP BY to pay", len(r.recs), r.rows))
+				what := "SQLite's GROUP BY"
+				if s.run.pp.raw != nil {
+					what = "partial results"
+				}
+				s.stop(fmt.Sprintf("%d groups in %d rows: too many groups for %s to pay", len(r.recs), r.rows, what))
 				return done, nil
 			}
 			s.counted++

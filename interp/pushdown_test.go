@@ -696,8 +696,8 @@ func TestPushdownAvgMatchesAgg(t *testing.T) {
 	}
 }
 
-// Groups nearly as many as the rows: SQLite's GROUP BY would return about
-// as many rows as it reads, so the run reads the rows; groups many but
+// Groups nearly as many as the rows: the partial results would hold about
+// as many rows as were read, so the run reads the rows; groups many but
 // repeated: the ranges grow, so that each merges more rows per group.
 func TestPushdownManyGroups(t *testing.T) {
 	rows, first := 12000, 4200
@@ -711,7 +711,7 @@ func TestPushdownManyGroups(t *testing.T) {
 	script := `source sqlite("s.db", table: "t") { amount: decimal }
 max_groups 100000
 group k { footer { k, total: SUM(amount) } }`
-	wantFellBack(t, sameOutput(t, dir, script), fmt.Sprintf("groups in %d rows: too many groups for SQLite's GROUP BY to pay", first))
+	wantFellBack(t, sameOutput(t, dir, script), fmt.Sprintf("groups in %d rows: too many groups for partial results to pay", first))
 	script = `source sqlite("s.db", table: "t") { amount: decimal }
 group m { footer { m, n: COUNT(), total: SUM(amount), hi: MAX(amount) } }`
 	wantPushed(t, sameOutput(t, dir, script))
