@@ -57,9 +57,9 @@ type Param struct {
 // the sort order optional.
 type Source struct {
 	Pos      lexer.Position
-	Call     *Call        `parser:"'source' @@"`
-	Schema   []*FieldType `parser:"('{' @@ ((?= ',' ~'}') ',' @@)* ','? '}')?"`
-	SortedBy []Ident      `parser:"('sorted' 'by' @@ (',' @@)*)?"`
+	Call     *Call
+	Schema   []*FieldType
+	SortedBy []Ident
 }
 
 // FieldType is one `NAME: TYPE` entry of a source schema.
@@ -151,8 +151,8 @@ type GroupItem struct {
 // template or a list of columns. Exactly one of Template and Columns is set.
 type Band struct {
 	Pos      lexer.Position
-	Template *Template `parser:"  @@"`
-	Columns  []*Column `parser:"| '{' @@ ((?= ',' ~'}') ',' @@)* ','? '}'"`
+	Template *Template
+	Columns  []*Column
 }
 
 // Column is `NAME: EXPR format "PATTERN"`, with the name and format

@@ -21,14 +21,12 @@ func sub[T any]() func() *participle.Parser[T] {
 var (
 	reportParser    = sub[ReportStmt]()
 	paramParser     = sub[Param]()
-	sourceParser    = sub[Source]()
 	lookupParser    = sub[Lookup]()
 	onErrorParser   = sub[OnError]()
 	maxGroupsParser = sub[MaxGroups]()
 	whereParser     = sub[Where]()
 	letParser       = sub[Let]()
 	groupParser     = sub[Group]()
-	bandParser      = sub[Band]()
 )
 
 // parseWith parses a T at the lexer's position, leaving the tokens after
@@ -56,7 +54,12 @@ func (s *Stmt) Parse(lex *lexer.PeekingLexer) error {
 	case "param":
 		return parseWith(paramParser, lex, &s.Param)
 	case "source":
-		return parseWith(sourceParser, lex, &s.Source)
+		src := &Source{}
+		if err := src.Parse(lex); err != nil {
+			return err
+		}
+		s.Source = src
+		return nil
 	case "lookup":
 		return parseWith(lookupParser, lex, &s.Lookup)
 	case "on_error":
@@ -87,5 +90,10 @@ func parseBand(lex *lexer.PeekingLexer, dst **Band) error {
 	if t := lex.Peek(); t.Type != tokString && !(t.Type == tokPunct && t.Value == "{") {
 		return &participle.UnexpectedTokenError{Unexpected: *t, Expect: "Band"}
 	}
-	return parseWith(bandParser, lex, dst)
+	b := &Band{}
+	if err := b.Parse(lex); err != nil {
+		return err
+	}
+	*dst = b
+	return nil
 }
