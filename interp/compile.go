@@ -45,10 +45,12 @@ func Compile(name string, src []byte, opts *Options) (*Program, error) {
 	c.ec = &exprCompiler{errs: &c.errs, funcs: c.prog.funcs, maxSize: o.MaxExprSize}
 	c.file(file)
 	if len(c.ec.tooBig) > 0 {
+		c.prog.dropSpare()
 		return nil, c.ec.tooBig[0] // a limit, not a mistake in the script
 	}
 	c.errs.Sort()
 	if err := c.errs.Err(); err != nil {
+		c.prog.dropSpare()
 		return nil, err
 	}
 	return c.prog, nil

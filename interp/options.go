@@ -36,6 +36,13 @@ type Options struct {
 	// Sources are record sources implemented in Go, used in scripts as
 	// source go("name") and lookup x = go("name") on … (see [Source]).
 	Sources map[string]Source
+	// ReuseSource keeps the CSV file Compile opens to describe the main
+	// source for the Program's first run, which then does not open and
+	// sample it again (the first row of a streaming report comes sooner).
+	// The file stays open until that run, or until the Program is garbage
+	// collected; set it when the Program is run right after it is compiled,
+	// as the CLI does.
+	ReuseSource bool
 }
 
 // LimitError reports that a configured limit was exceeded.

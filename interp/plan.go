@@ -2,6 +2,7 @@ package interp
 
 import (
 	"github.com/alecthomas/participle/v2/lexer"
+	"sync/atomic"
 
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
@@ -121,6 +122,7 @@ type grouping struct {
 // Program is a compiled report script, ready to run any number of times,
 // concurrently.
 type Program struct {
+	spare     atomic.Pointer[spareSource] // the main source Compile opened (Options.ReuseSource)
 	name      string
 	title     string
 	opts      Options

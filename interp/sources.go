@@ -6,8 +6,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/reportsh/reportsh/grammar"
 	"github.com/reportsh/reportsh/runtime/source"
@@ -132,7 +134,7 @@ func (c *compiler) source(s *grammar.Source) {
 			def.Types[ft.Name.Name] = k
 		}
 	}
-	schema, err := c.prog.describe(def, c.defaultParams())
+	schema, err := c.prog.describe(def, c.defaultParams(), true)
 	if err != nil {
 		c.errorf(def.Pos, "%v", err)
 		return
@@ -187,7 +189,7 @@ func (c *compiler) lookup(l *grammar.Lookup) {
 		c.recs[name] = nil // known, untyped: no cascade of "unknown field"
 		return
 	}
-	schema, err := c.prog.describe(def, c.defaultParams())
+	schema, err := c.prog.describe(def, c.defaultParams(), false)
 	if err != nil {
 		c.errorf(def.Pos, "%v", err)
 		c.recs[name] = nil
@@ -288,8 +290,50 @@ type sourceOptions struct {
 	recycle *source.Recycler
 }
 
-// open opens a source for reading.
+// spareSource is the main source as Compile opened it to describe it, kept
+// for the first run (Options.ReuseSource).
+type spareSource struct {
+	src     *source.CSV
+	cleanup func()
+	taken   atomic.Bool // by a run, or closed
+}
+
+// take hands the source over to its caller; false when it was taken.
+func (s *spareSource) take() bool { return s.taken.CompareAndSwap(false, true) }
+
+// close closes the source if it was not taken.
+func (s *spareSource) close() {
+	if s.take() {
+		s.src.Close()
+		s.cleanup()
+	}
+}
+
+// dropSpare closes the spare source, if any.
+func (p *Program) dropSpare() {
+	if sp := p.spare.Swap(nil); sp != nil {
+		sp.close()
+	}
+}
+
+// config returns the source configuration of def under o.
+func (o sourceOptions) config(def *sourceDef) source.Config {
+	return source.Config{Types: def.Types, SampleRows: def.Sample, Extra: o.extra, SkipErrors: o.skip, OnSkip: o.onSkip,
+		Unused: o.unused, Recycle: o.recycle}
+}
+
+// open opens a source for reading: the main source's spare, configured
+// for o, if there is one.
 func (p *Program) open(def *sourceDef, o sourceOptions) (recordSource, func(), error) {
+	if def == p.source {
+		if sp := p.spare.Swap(nil); sp != nil && sp.take() {
+			if sp.src.Configure(o.config(def)) {
+				return sp.src, sp.cleanup, nil
+			}
+			sp.src.Close()
+			sp.cleanup()
+		}
+	}
 	if def.Kind == "go" {
 		return newGoSource(def.Path, p.opts.Sources[def.Path], o.params, o.extra), func() {}, nil
 	}
@@ -298,8 +342,7 @@ func (p *Program) open(def *sourceDef, o sourceOptions) (recordSource, func(), e
 		return nil, nil, err
 	}
 	var src recordSource
-	base := source.Config{Types: def.Types, SampleRows: def.Sample, Extra: o.extra, SkipErrors: o.skip, OnSkip: o.onSkip,
-		Unused: o.unused, Recycle: o.recycle}
+	base := o.config(def)
 	switch def.Kind {
 	case "csv":
 		src, err = source.OpenCSV(r.fsys, r.name, source.CSVConfig{Config: base, Delimiter: def.Delimiter})
@@ -342,10 +385,20 @@ func sqlParam(v any) any {
 }
 
 // describe opens a source just long enough to read its schema.
-func (p *Program) describe(def *sourceDef, params map[string]any) (*value.Schema, error) {
+// With main, the source is the report's and Options.ReuseSource keeps a
+// CSV file open for the first run.
+func (p *Program) describe(def *sourceDef, params map[string]any, main bool) (*value.Schema, error) {
 	src, cleanup, err := p.open(def, sourceOptions{params: params})
 	if err != nil {
 		return nil, err
+	}
+	if csv, ok := src.(*source.CSV); ok && main && p.opts.ReuseSource {
+		sp := &spareSource{src: csv, cleanup: cleanup}
+		p.dropSpare()
+		p.spare.Store(sp)
+		// Closed by a Program that is never run when it is collected.
+		runtime.AddCleanup(p, (*spareSource).close, sp)
+		return src.Schema(), nil
 	}
 	defer cleanup()
 	defer src.Close()

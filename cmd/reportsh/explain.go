@@ -66,7 +66,7 @@ func cmdExplain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "reportsh explain: %v\n", err)
 		return exitUsage
 	}
-	prog, code := compileFile(f.file, stderr)
+	prog, code := compileFile(f.file, stderr, false)
 	if code != exitOK {
 		return code
 	}

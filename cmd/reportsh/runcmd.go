@@ -175,14 +175,16 @@ func parseBytes(s string) (int64, error) {
 	return n * mult, nil
 }
 
-// compileFile reads and compiles a script with paths relative to its directory.
-func compileFile(path string, stderr io.Writer) (*interp.Program, int) {
+// compileFile reads and compiles a script with paths relative to its
+// directory. With reuse, the CSV file the compiler opens to describe the
+// source is kept for the run that follows.
+func compileFile(path string, stderr io.Writer, reuse bool) (*interp.Program, int) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "reportsh: %v\n", err)
 		return nil, exitUsage
 	}
-	prog, err := interp.Compile(path, src, &interp.Options{Dir: filepath.Dir(path)})
+	prog, err := interp.Compile(path, src, &interp.Options{Dir: filepath.Dir(path), ReuseSource: reuse})
 	if err != nil {
 		printError(stderr, err, src)
 		return nil, exitScript
@@ -195,7 +197,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: reportsh check FILE.rpt")
 		return exitUsage
 	}
-	if _, code := compileFile(args[0], stderr); code != exitOK {
+	if _, code := compileFile(args[0], stderr, false); code != exitOK {
 		return code
 	}
 	fmt.Fprintf(stdout, "%s: ok\n", args[0])
@@ -208,7 +210,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "reportsh run: %v\n", err)
 		return exitUsage
 	}
-	prog, code := compileFile(f.file, stderr)
+	prog, code := compileFile(f.file, stderr, true)
 	if code != exitOK {
 		return code
 	}

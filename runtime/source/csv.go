@@ -145,6 +145,37 @@ func (c *CSV) open(d *csvDecoder, delim byte) error {
 	return c.finish("csv", fmt.Sprintf("delim=%q", delim), fields)
 }
 
+// Configure gives a source that has not been read from since it was
+// opened the settings of a run: Extra, SkipErrors, OnSkip, Unused and
+// Recycle, as if it had been opened with cfg. The settings that decide the
+// schema (Types, SampleRows) must be those it was opened with. It returns
+// false, changing nothing, when they are not or the source has been read;
+// the caller opens the file again. (A program that describes a source when
+// it is compiled and reads it when it runs opens it once.)
+func (c *CSV) Configure(cfg Config) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed || !c.atValid || c.at.Offset != 0 || c.at.Key != nil || c.record != 0 || c.rd.pos() != c.dataStart ||
+		cfg.typesString() != c.cfg.typesString() || cfg.sampleRows() != c.cfg.sampleRows() {
+		return false
+	}
+	d := c.dec.(*csvDecoder)
+	d.unused = nil
+	for i, col := range d.cols {
+		if cfg.Unused[col.name] {
+			if d.unused == nil {
+				d.unused = make([]bool, len(d.cols))
+			}
+			d.unused[i] = true
+		}
+	}
+	c.cfg = cfg
+	c.skip = newSkipper(cfg, true)
+	c.stride = c.width + cfg.extra()
+	c.setIdentity()
+	return true
+}
+
 func (d *csvDecoder) blank(line []byte) bool { return len(line) == 0 }
 
 func (d *csvDecoder) decode(t *textSource, rec []any) error {

@@ -58,6 +58,8 @@ type textSource struct {
 	at      stream.Position // where the reader stands, when atValid
 	atValid bool
 	closed  bool
+
+	idKind, idExtra string // for the identity: the format and its settings
 }
 
 // records hands out record slots carved from small slabs, or, with a
@@ -170,15 +172,22 @@ func (t *textSource) finish(kind, extra string, fields []value.Field) error {
 	t.schema = &value.Schema{Fields: fields}
 	t.width = len(fields)
 	t.stride = t.width + t.cfg.extra()
-	t.identity = fmt.Sprintf("%s|fs=%s|name=%q|size=%d|mtime=%d|%s|types=%s|sample=%d|skip=%t|schema=%s",
-		kind, t.fsID, t.file, t.size, t.modTime, extra,
-		t.cfg.typesString(), t.cfg.sampleRows(), t.cfg.SkipErrors, schemaString(t.schema))
+	t.idKind, t.idExtra = kind, extra
+	t.setIdentity()
 	t.line, t.record = t.dataLine, 0
 	if err := t.rd.seek(t.dataStart); err != nil {
 		return err
 	}
 	t.at, t.atValid = stream.Position{}, true
 	return nil
+}
+
+// setIdentity sets the identity from the file, the settings and the
+// schema.
+func (t *textSource) setIdentity() {
+	t.identity = fmt.Sprintf("%s|fs=%s|name=%q|size=%d|mtime=%d|%s|types=%s|sample=%d|skip=%t|schema=%s",
+		t.idKind, t.fsID, t.file, t.size, t.modTime, t.idExtra,
+		t.cfg.typesString(), t.cfg.sampleRows(), t.cfg.SkipErrors, schemaString(t.schema))
 }
 
 // fsID names a file system for identities: two sources reading the same
