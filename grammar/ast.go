@@ -3,8 +3,11 @@ package grammar
 import "github.com/alecthomas/participle/v2/lexer"
 
 // The AST types double as the participle grammar: the parser struct tags
-// describe the syntax. Pos is filled in by participle (or by the Parse
-// methods of the leaf types) with the position of the node's first token.
+// describe the syntax of most statements. Stmt dispatches on a statement's
+// first word, and sources, bands, their parts and the literals parse
+// themselves (Parse methods: participle's Parseable), which spares a
+// detail report the building of parsers by reflection (see stmt.go). Pos
+// is the position of the node's first token.
 
 // Node is implemented by every AST node.
 type Node interface {
