@@ -18,7 +18,7 @@ func TestDecimalTextValue(t *testing.T) {
 		"1234567890123456.7", "99999999999999999", "999999999999999999", "9999999999999999999", "0x1.00", "١.٢٣"}
 	r := rand.New(rand.NewPCG(3, 4))
 	const alphabet = "0123456789.-+e x"
-	for range 3000 {
+	for range 1500 {
 		b := make([]byte, 1+r.IntN(20))
 		for i := range b {
 			b[i] = alphabet[r.IntN(len(alphabet))]
@@ -79,7 +79,7 @@ func TestDecimalTextValue(t *testing.T) {
 		}
 		rows.Close()
 	}
-	if accepted < 300 {
+	if accepted < 200 {
 		t.Errorf("only %d values accepted: the test does not reach the conversion", accepted)
 	}
 }

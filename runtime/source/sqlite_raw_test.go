@@ -79,7 +79,8 @@ func TestRawConn(t *testing.T) {
 
 // TestRawConnCancel: Next looks at the context every rawCheckRows rows.
 func TestRawConnCancel(t *testing.T) {
-	s := openSQLite(t, salesDB(t, 3*rawCheckRows), SQLiteConfig{Table: "sales"})
+	path := makeDB(t, t.TempDir(), "t.db", "CREATE TABLE t (x INT)")
+	s := openSQLite(t, path, SQLiteConfig{Table: "t"})
 	c, err := s.OpenRaw()
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +88,7 @@ func TestRawConnCancel(t *testing.T) {
 	defer c.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	rows, err := c.Query(ctx, "SELECT id FROM sales")
+	rows, err := c.Query(ctx, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) SELECT i FROM n", 3*rawCheckRows)
 	if err != nil {
 		t.Fatal(err)
 	}
