@@ -1,6 +1,8 @@
 package grammar
 
 import (
+	"strconv"
+
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -52,15 +54,24 @@ func ident(lex *lexer.PeekingLexer, dst *Ident, expect string) error {
 	return nil
 }
 
+// leadName parses the name a production starts with; ok is false, nothing
+// consumed, when the next token is not a name.
+func leadName(lex *lexer.PeekingLexer) (id Ident, ok bool) {
+	t := lex.Peek()
+	if t.Type != tokIdent {
+		return Ident{}, false
+	}
+	lex.Next()
+	return Ident{Pos: t.Pos, Name: t.Value}, true
+}
+
 // Parse implements [participle.Parseable]: NAME ':' TYPE.
 func (f *FieldType) Parse(lex *lexer.PeekingLexer) error {
-	if lex.Peek().Type != tokIdent {
+	var ok bool
+	if f.Name, ok = leadName(lex); !ok {
 		return participle.NextMatch
 	}
-	f.Pos = lex.Peek().Pos
-	if err := ident(lex, &f.Name, "Ident"); err != nil {
-		return err
-	}
+	f.Pos = f.Name.Pos
 	if !isPunct(lex.Peek(), ":") {
 		return unexpected(lex, `":"`)
 	}
@@ -71,44 +82,26 @@ func (f *FieldType) Parse(lex *lexer.PeekingLexer) error {
 // Parse implements [participle.Parseable]: NAME '(' ARGS ')', the
 // arguments separated by commas, with a trailing comma allowed.
 func (c *Call) Parse(lex *lexer.PeekingLexer) error {
-	if lex.Peek().Type != tokIdent {
+	var ok bool
+	if c.Name, ok = leadName(lex); !ok {
 		return participle.NextMatch
 	}
-	c.Pos = lex.Peek().Pos
-	if err := ident(lex, &c.Name, "Ident"); err != nil {
-		return err
-	}
+	c.Pos = c.Name.Pos
 	if !isPunct(lex.Peek(), "(") {
 		return unexpected(lex, `"("`)
 	}
 	lex.Next()
-	a := &Arg{}
-	switch err := a.Parse(lex); err {
-	case nil:
-		c.Args = append(c.Args, a)
-		for isPunct(lex.Peek(), ",") && !isPunct(peek2(lex), ")") {
-			lex.Next()
-			a := &Arg{}
-			if err := a.Parse(lex); err != nil {
-				if err == participle.NextMatch {
-					return unexpected(lex, "Literal")
-				}
-				return err
+	return list(lex, ")", true, func() error {
+		a := &Arg{}
+		if err := a.Parse(lex); err != nil {
+			if err == participle.NextMatch && len(c.Args) > 0 { // after a comma
+				return unexpected(lex, "Literal")
 			}
-			c.Args = append(c.Args, a)
+			return err
 		}
-		if isPunct(lex.Peek(), ",") {
-			lex.Next()
-		}
-	case participle.NextMatch:
-	default:
-		return err
-	}
-	if !isPunct(lex.Peek(), ")") {
-		return unexpected(lex, `")"`)
-	}
-	lex.Next()
-	return nil
+		c.Args = append(c.Args, a)
+		return nil
+	})
 }
 
 // Parse implements [participle.Parseable]: an optional `NAME:`, then a
@@ -171,7 +164,7 @@ func (s *Source) Parse(lex *lexer.PeekingLexer) error {
 	s.Call = c
 	if lex.Peek().Value == "{" {
 		lex.Next()
-		err := list(lex, func() error {
+		err := list(lex, "}", false, func() error {
 			f := &FieldType{}
 			if err := f.Parse(lex); err != nil {
 				if err == participle.NextMatch {
@@ -207,22 +200,28 @@ func (s *Source) Parse(lex *lexer.PeekingLexer) error {
 	}
 }
 
-// list parses ITEM (',' ITEM)* ','? '}' after a '{', item parsing one.
-func list(lex *lexer.PeekingLexer, item func() error) error {
-	if err := item(); err != nil {
+// list parses ITEM (',' ITEM)* ','? CLOSE after the opening bracket, item
+// parsing one: items separated by commas, a trailing comma allowed. With
+// empty, a first item that is not there (participle.NextMatch) makes an
+// empty list.
+func list(lex *lexer.PeekingLexer, close string, empty bool, item func() error) error {
+	switch err := item(); {
+	case err == participle.NextMatch && empty:
+	case err != nil:
 		return err
-	}
-	for lex.Peek().Value == "," && peek2(lex).Value != "}" {
-		lex.Next()
-		if err := item(); err != nil {
-			return err
+	default:
+		for lex.Peek().Value == "," && peek2(lex).Value != close {
+			lex.Next()
+			if err := item(); err != nil {
+				return err
+			}
+		}
+		if lex.Peek().Value == "," {
+			lex.Next()
 		}
 	}
-	if lex.Peek().Value == "," {
-		lex.Next()
-	}
-	if lex.Peek().Value != "}" {
-		return unexpected(lex, `"}"`)
+	if lex.Peek().Value != close {
+		return unexpected(lex, strconv.Quote(close))
 	}
 	lex.Next()
 	return nil
@@ -245,7 +244,7 @@ func (b *Band) Parse(lex *lexer.PeekingLexer) error {
 		return participle.NextMatch
 	}
 	lex.Next()
-	return list(lex, func() error {
+	return list(lex, "}", false, func() error {
 		c := &Column{}
 		if err := c.Parse(lex); err != nil {
 			return err

@@ -7,11 +7,12 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// Each statement kind has its own participle parser, built by reflection
-// over its struct tags the first time a statement of that kind is parsed:
-// building the whole grammar at once took about 0.7 ms, most of a detail
-// report's start-up before its first row, where a source and a band need
-// a third of it.
+// A statement's first word picks its parser. Sources and bands parse
+// themselves (leaves.go); each other kind has its own participle parser,
+// built by reflection over its struct tags the first time a statement of
+// that kind is parsed. Building the whole grammar at once took about 0.7
+// ms in every command, most of a detail report's start-up before its
+// first row.
 
 // sub returns a function that builds T's parser once, when first called.
 func sub[T any]() func() *participle.Parser[T] {
