@@ -51,7 +51,7 @@ type rawGroup struct {
 // rawAgg aggregates one range's rows.
 type rawAgg struct {
 	pp     *pushPlan
-	index  map[string]int
+	index  *groupIndex // of the encoded keys (appendRawKey)
 	groups []*rawGroup
 	vals   []kval // per schema field, the current row's
 	key    []byte
@@ -78,7 +78,7 @@ func (s *pdSource) rawQuery(ctx context.Context, bounds []any) pdRange {
 		return queryFailure(ctx, err)
 	}
 	defer rows.Close()
-	a := &rawAgg{pp: pp, index: map[string]int{}, vals: make([]kval, len(s.run.src.Schema().Fields))}
+	a := &rawAgg{pp: pp, index: newGroupIndex(), vals: make([]kval, len(s.run.src.Schema().Fields))}
 	for rows.Next() {
 		if note := a.add(rows); note != "" {
 			return pdRange{note: note}
@@ -87,7 +87,7 @@ func (s *pdSource) rawQuery(ctx context.Context, bounds []any) pdRange {
 	if err := rows.Err(); err != nil {
 		return queryFailure(ctx, err)
 	}
-	return a.result(s.run.src)
+	return a.result(s)
 }
 
 // add aggregates the current row; it returns why the run must read the
@@ -106,15 +106,14 @@ func (a *rawAgg) add(rows *source.RawRows) string {
 		}
 		a.vals[f.field] = v
 	}
-	gi, ok := a.index[string(a.key)]
-	if !ok {
+	gi, h := a.index.find(a.key)
+	if gi < 0 {
 		g := &rawGroup{keys: make([]any, nk), st: make([]int64, len(pp.cols)), has: make([]bool, len(pp.cols))}
 		for l := range g.keys {
 			g.keys[l] = rawKeyValue(rows, l)
 		}
-		gi = len(a.groups)
+		gi = a.index.add(a.key, h)
 		a.groups = append(a.groups, g)
-		a.index[string(a.key)] = gi
 	}
 	g := a.groups[gi]
 	a.rows++
@@ -154,30 +153,21 @@ func (a *rawAgg) add(rows *source.RawRows) string {
 
 // result turns the groups into records as query does: keys as the source
 // reads them, then the aggregate columns.
-func (a *rawAgg) result(src *source.SQLite) pdRange {
+func (a *rawAgg) result(s *pdSource) pdRange {
 	pp := a.pp
 	nk := len(pp.keyCols)
 	out := pdRange{rows: a.rows}
 	for _, g := range a.groups {
 		rec := make(value.Record, nk+len(pp.cols))
-		for l, i := range pp.keyCols {
-			v, err := src.Cell(i, g.keys[l])
-			if err != nil {
-				return pdRange{note: fmt.Sprintf("a value of group key %s cannot be read: %v", pp.keyNames[l], err)}
-			}
-			rec[l] = v
+		if note := s.readKeys(rec, g.keys); note != "" {
+			return pdRange{note: note}
 		}
 		for j, c := range pp.cols {
-			switch {
-			case c.fn == "COUNT":
-				rec[nk+j] = g.st[j]
-			case !g.has[j]:
-				rec[nk+j] = nil
-			case c.dec:
-				rec[nk+j] = value.NewDecimal(g.st[j], c.scale)
-			default:
-				rec[nk+j] = g.st[j]
+			var v any // nil: a SUM, MIN or MAX of no value
+			if c.fn == "COUNT" || g.has[j] {
+				v = g.st[j]
 			}
+			pdValue(c, v, &rec[nk+j]) // an int64 or nil: never a note
 		}
 		out.recs = append(out.recs, rec)
 	}
@@ -199,7 +189,7 @@ func rawValue(rows *source.RawRows, col int, f pdRawField) (kval, bool) {
 		if !f.dec {
 			return kval{}, false
 		}
-		b := rows.Bytes(col)
+		b := rows.Text(col)
 		if len(b) == 0 {
 			return kval{}, true // empty text is nil, as for the source
 		}
@@ -258,7 +248,12 @@ func appendRawKey(k []byte, rows *source.RawRows, col int) []byte {
 	case source.RawFloat:
 		k = binary.LittleEndian.AppendUint64(k, math.Float64bits(rows.Float64(col)))
 	case source.RawText, source.RawBlob:
-		b := rows.Bytes(col)
+		var b []byte
+		if t == source.RawText {
+			b = rows.Text(col)
+		} else {
+			b = rows.Blob(col)
+		}
 		k = binary.AppendUvarint(k, uint64(len(b)))
 		k = append(k, b...)
 	}
@@ -274,9 +269,9 @@ func rawKeyValue(rows *source.RawRows, col int) any {
 	case source.RawFloat:
 		return rows.Float64(col)
 	case source.RawText:
-		return string(rows.Bytes(col))
+		return string(rows.Text(col))
 	case source.RawBlob:
-		return append([]byte{}, rows.Bytes(col)...)
+		return append([]byte{}, rows.Blob(col)...)
 	}
 	return nil
 }

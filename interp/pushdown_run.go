@@ -593,12 +593,8 @@ func (s *pdSource) query(ctx context.Context, bounds []any) pdRange {
 			return queryFailure(ctx, err)
 		}
 		rec := make(value.Record, len(raw))
-		for l, i := range pp.keyCols {
-			v, err := s.run.src.Cell(i, raw[l])
-			if err != nil {
-				return pdRange{note: fmt.Sprintf("a value of group key %s cannot be read: %v", pp.keyNames[l], err)}
-			}
-			rec[l] = v
+		if note := s.readKeys(rec, raw); note != "" {
+			return pdRange{note: note}
 		}
 		for j, c := range pp.cols {
 			if note := pdValue(c, raw[nk+j], &rec[nk+j]); note != "" {
@@ -612,6 +608,21 @@ func (s *pdSource) query(ctx context.Context, bounds []any) pdRange {
 		return queryFailure(ctx, err)
 	}
 	return out
+}
+
+// readKeys converts the keys of a result row, raw[:len(keyCols)] as
+// database/sql scans them, into rec's first slots as the source reads them;
+// it returns a note when one cannot be read.
+func (s *pdSource) readKeys(rec value.Record, raw []any) string {
+	pp := s.run.pp
+	for l, i := range pp.keyCols {
+		v, err := s.run.src.Cell(i, raw[l])
+		if err != nil {
+			return fmt.Sprintf("a value of group key %s cannot be read: %v", pp.keyNames[l], err)
+		}
+		rec[l] = v
+	}
+	return ""
 }
 
 // pdValue converts one aggregate result into dst; it returns a note when

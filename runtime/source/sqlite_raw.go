@@ -196,15 +196,21 @@ func (r *RawRows) Float64(i int) float64 {
 	return sqlite3.Xsqlite3_column_double(r.c.tls, r.st, int32(i))
 }
 
-// Bytes returns column i's value as text (or a blob's bytes): SQLite's own
-// memory, valid until the next call of Next. Nil for NULL.
-func (r *RawRows) Bytes(i int) []byte {
-	var p uintptr
-	if r.Type(i) == RawBlob {
-		p = sqlite3.Xsqlite3_column_blob(r.c.tls, r.st, int32(i))
-	} else {
-		p = sqlite3.Xsqlite3_column_text(r.c.tls, r.st, int32(i))
-	}
+// Text returns column i's value as text: SQLite's own memory, valid until
+// the next call of Next; nil for NULL. A number is converted, as
+// sqlite3_column_text does.
+func (r *RawRows) Text(i int) []byte {
+	return r.bytes(sqlite3.Xsqlite3_column_text(r.c.tls, r.st, int32(i)), i)
+}
+
+// Blob returns column i's value as bytes, as Text does.
+func (r *RawRows) Blob(i int) []byte {
+	return r.bytes(sqlite3.Xsqlite3_column_blob(r.c.tls, r.st, int32(i)), i)
+}
+
+// bytes returns the n bytes of column i at p (sqlite3_column_bytes after
+// the call that returned p, as SQLite asks).
+func (r *RawRows) bytes(p uintptr, i int) []byte {
 	n := sqlite3.Xsqlite3_column_bytes(r.c.tls, r.st, int32(i))
 	if p == 0 {
 		return nil

@@ -41,7 +41,7 @@ func TestRawConn(t *testing.T) {
 			if rows.Type(0) != RawInt || rows.Type(1) != RawFloat || rows.Type(2) != RawText || rows.Type(3) != RawBlob || rows.Type(4) != RawNull {
 				t.Errorf("types %d %d %d %d %d", rows.Type(0), rows.Type(1), rows.Type(2), rows.Type(3), rows.Type(4))
 			}
-			got = append(got, row{rows.Int64(0), rows.Float64(1), string(rows.Bytes(2)), string(rows.Bytes(3)), string(rows.Bytes(4)), rows.Bytes(4) == nil})
+			got = append(got, row{rows.Int64(0), rows.Float64(1), string(rows.Text(2)), string(rows.Blob(3)), string(rows.Text(4)), rows.Text(4) == nil})
 		}
 		if err := rows.Err(); err != nil {
 			t.Fatal(err)
