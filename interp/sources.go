@@ -304,9 +304,14 @@ func (s *spareSource) take() bool { return s.taken.CompareAndSwap(false, true) }
 // close closes the source if it was not taken.
 func (s *spareSource) close() {
 	if s.take() {
-		s.src.Close()
-		s.cleanup()
+		s.release()
 	}
+}
+
+// release closes the source, taken by its caller.
+func (s *spareSource) release() {
+	s.src.Close()
+	s.cleanup()
 }
 
 // dropSpare closes the spare source, if any.
@@ -330,8 +335,7 @@ func (p *Program) open(def *sourceDef, o sourceOptions) (recordSource, func(), e
 			if sp.src.Configure(o.config(def)) {
 				return sp.src, sp.cleanup, nil
 			}
-			sp.src.Close()
-			sp.cleanup()
+			sp.release()
 		}
 	}
 	if def.Kind == "go" {

@@ -129,12 +129,6 @@ func (c *CSV) open(d *csvDecoder, delim byte) error {
 			fields[i].Scale = inf.scale[i]
 		}
 		d.cols[i] = column{name: n, kind: k, inferred: !declared[i]}
-		if c.cfg.Unused[n] {
-			if d.unused == nil {
-				d.unused = make([]bool, len(names))
-			}
-			d.unused[i] = true
-		}
 		switch k {
 		case value.KindString:
 			d.cols[i].strings = &interner{}
@@ -142,7 +136,22 @@ func (c *CSV) open(d *csvDecoder, delim byte) error {
 			d.cols[i].dates = &dateBoxes{}
 		}
 	}
+	d.setUnused(c.cfg.Unused)
 	return c.finish("csv", fmt.Sprintf("delim=%q", delim), fields)
+}
+
+// setUnused marks the columns named in unused, whose cells are checked but
+// not converted.
+func (d *csvDecoder) setUnused(unused map[string]bool) {
+	d.unused = nil
+	for i, col := range d.cols {
+		if unused[col.name] {
+			if d.unused == nil {
+				d.unused = make([]bool, len(d.cols))
+			}
+			d.unused[i] = true
+		}
+	}
 }
 
 // Configure gives a source that has not been read from since it was
@@ -159,16 +168,7 @@ func (c *CSV) Configure(cfg Config) bool {
 		cfg.typesString() != c.cfg.typesString() || cfg.sampleRows() != c.cfg.sampleRows() {
 		return false
 	}
-	d := c.dec.(*csvDecoder)
-	d.unused = nil
-	for i, col := range d.cols {
-		if cfg.Unused[col.name] {
-			if d.unused == nil {
-				d.unused = make([]bool, len(d.cols))
-			}
-			d.unused[i] = true
-		}
-	}
+	c.dec.(*csvDecoder).setUnused(cfg.Unused)
 	c.cfg = cfg
 	c.skip = newSkipper(cfg, true)
 	c.stride = c.width + cfg.extra()
