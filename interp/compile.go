@@ -29,7 +29,7 @@ func Compile(name string, src []byte, opts *Options) (*Program, error) {
 		return nil, err
 	}
 	c := &compiler{
-		prog: &Program{name: name, opts: o, onError: "fail", maxGroups: agg.DefaultMaxGroups,
+		prog: &Program{name: name, opts: o, tune: defaultTuning(), onError: "fail", maxGroups: agg.DefaultMaxGroups,
 			gslot: map[string]int{}},
 		names: map[string]value.Kind{},
 		recs:  map[string]*value.Schema{},

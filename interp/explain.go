@@ -49,6 +49,9 @@ type Plan struct {
 	Buffering []PlanBuffer `json:"buffering"`
 	// Parallelism says which parts of the run use several goroutines.
 	Parallelism PlanParallelism `json:"parallelism"`
+	// Strategy is how the run computes the report, why, and why not the
+	// strategies considered before it.
+	Strategy PlanStrategy `json:"strategy"`
 }
 
 // PlanParam is one parameter and the value the run would use.
@@ -143,14 +146,14 @@ type PlanStage struct {
 
 // The grouping strategies of [PlanGrouping].
 const (
-	StrategyStreaming = "streaming" // input sorted by the keys: one open group per level
-	StrategyHash      = "hash"      // a hash table per level, bounded by max_groups
-	StrategySorted    = "sort"      // records held and sorted in memory, then streamed
+	GroupingStreaming = "streaming" // input sorted by the keys: one open group per level
+	GroupingHash      = "hash"      // a hash table per level, bounded by max_groups
+	GroupingSorted    = "sort"      // records held and sorted in memory, then streamed
 )
 
 // PlanGrouping is one top-level group block and the groups nested in it.
 type PlanGrouping struct {
-	// Strategy is StrategyStreaming, StrategyHash or StrategySorted.
+	// Strategy is GroupingStreaming, GroupingHash or GroupingSorted.
 	Strategy string `json:"strategy"`
 	// Reason says why, and for hash grouping what would make it stream.
 	Reason string      `json:"reason"`
@@ -237,19 +240,30 @@ type PlanParallelism struct {
 	Aggregation string `json:"aggregation"`
 }
 
-// Explain describes how the program would run with params (text values, as
-// in RunConfig.Params): the source and the SQL it sends, lookups, stages,
-// grouping strategies and memory bounds, bands and buffering. It opens the
-// source (and loads file lookups, to count their rows) but reads no record.
-func (p *Program) Explain(params map[string]string) (*Plan, error) {
-	bound, err := p.bindParams(RunConfig{Params: params})
+// Explain describes how the program would run with cfg's settings (its
+// Params, Values, Workers, SortBuffer, OnError and Strategy; nil: the
+// defaults): the strategy the run would use and why, the source and the
+// SQL it sends, lookups, stages, grouping and memory bounds, bands and
+// buffering. It is the plan Run chooses and executes: both are made by the
+// same function. It opens the source (and loads file lookups, to count
+// their rows) but reads no record.
+func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
+	var rc RunConfig
+	if cfg != nil {
+		rc = *cfg
+	}
+	run, err := p.planRun(ctx, rc)
 	if err != nil {
 		return nil, err
 	}
-	pl := &Plan{Script: p.name, Title: p.title, OnError: p.onError, Buffering: []PlanBuffer{}}
+	defer run.close()
+	bound := run.params
+	pl := &Plan{Script: p.name, Title: p.title, OnError: run.onError, Buffering: []PlanBuffer{}, Strategy: run.describe()}
 	for _, pd := range p.params {
 		from := "default"
-		if _, ok := params[pd.Name]; ok {
+		_, text := rc.Params[pd.Name]
+		_, typed := rc.Values[pd.Name]
+		if text || typed {
 			from = "set"
 		}
 		pl.Params = append(pl.Params, PlanParam{Name: pd.Name, Type: pd.Kind.String(), Value: value.String(bound[pd.Name]), From: from})
@@ -257,8 +271,8 @@ func (p *Program) Explain(params map[string]string) (*Plan, error) {
 	if pl.Source, err = p.explainSource(bound); err != nil {
 		return nil, err
 	}
-	pl.Source.AggregationPushedDown = p.explainPushdown(bound)
-	pl.Source.AggregationInScanner = p.explainScan(bound)
+	pl.Source.AggregationPushedDown = p.explainPushdown(run)
+	pl.Source.AggregationInScanner = p.explainScan(run)
 	for _, ld := range p.lookups {
 		lk, err := p.explainLookup(ld, bound)
 		if err != nil {
@@ -284,7 +298,7 @@ func (p *Program) Explain(params map[string]string) (*Plan, error) {
 		pl.Stages = append(pl.Stages, PlanStage{Op: "arg", Expr: oneLine(a.Text)})
 	}
 	for gi, gr := range p.groupings {
-		pl.Groupings = append(pl.Groupings, p.explainGrouping(gi, gr))
+		pl.Groupings = append(pl.Groupings, p.explainGrouping(gi, gr, run.sortBuffer))
 	}
 	for _, g := range []struct {
 		bd   *bandDef
@@ -297,16 +311,8 @@ func (p *Program) Explain(params map[string]string) (*Plan, error) {
 		}
 	}
 	pl.Bands = p.explainBands()
-	pl.Buffering = append(pl.Buffering, p.explainBuffering()...)
-	pl.Parallelism = PlanParallelism{Workers: 1,
-		Transform:   "where, let, group keys and aggregate arguments on RunConfig.Workers goroutines per batch (--workers; default: one per CPU)",
-		Aggregation: "on the sink's goroutine"}
-	if p.parallelAggregation() {
-		pl.Parallelism.Aggregation = "split by the level-0 key among RunConfig.Workers goroutines, merged when the input ends (output rendered after the merge; starts over on one worker if more than one level reaches its group limit)"
-	}
-	if ps := pl.Source.AggregationInScanner; ps != nil && ps.InScanner {
-		pl.Parallelism.Transform = "none: the scanner parses and aggregates the cells; with RunConfig.Workers > 1 a file of at least 4 MiB per reader is read in that many ranges, each by a reader and into a table of its own, merged at the end; with more than a group per eight records, two readers of the rest of the file after the first 16,384 records, each aggregating the keys of one hash partition (if the scan falls back: where, let, group keys and aggregate arguments on RunConfig.Workers goroutines per batch)"
-	}
+	pl.Buffering = append(pl.Buffering, p.explainBuffering(run.sortBuffer)...)
+	pl.Parallelism = run.parallelism(p)
 	return pl, nil
 }
 
@@ -430,13 +436,13 @@ func (p *Program) explainLookup(ld *lookupDef, params map[string]any) (PlanLooku
 	return pl, nil
 }
 
-func (p *Program) explainGrouping(gi int, gr *grouping) PlanGrouping {
-	pg := PlanGrouping{Strategy: StrategyHash, Reason: p.groupingReason(gr)}
+func (p *Program) explainGrouping(gi int, gr *grouping, sortBuffer int) PlanGrouping {
+	pg := PlanGrouping{Strategy: GroupingHash, Reason: p.groupingReason(gr)}
 	switch {
 	case gr.Streaming:
-		pg.Strategy = StrategyStreaming
+		pg.Strategy = GroupingStreaming
 	case gi == 0 && p.needSort:
-		pg.Strategy = StrategySorted
+		pg.Strategy = GroupingSorted
 	}
 	for depth, lv := range gr.Levels {
 		pv := PlanLevel{Name: lv.Name, Depth: depth, MaxGroups: lv.MaxGroups, Limit: lv.Limit, Desc: lv.Desc}
@@ -444,10 +450,10 @@ func (p *Program) explainGrouping(gi int, gr *grouping) PlanGrouping {
 			pv.Key = oneLine(lv.Key.Text)
 		}
 		switch pg.Strategy {
-		case StrategyStreaming:
+		case GroupingStreaming:
 			pv.Strategy = "streaming (input sorted by keys; memory: one open group per level)"
-		case StrategySorted:
-			pv.Strategy = fmt.Sprintf("streaming over the records sorted in memory (memory: up to %d records, RunConfig.SortBuffer)", DefaultSortBuffer)
+		case GroupingSorted:
+			pv.Strategy = fmt.Sprintf("streaming over the records sorted in memory (memory: up to %d records, RunConfig.SortBuffer)", sortBuffer)
 		default:
 			pv.Strategy = fmt.Sprintf("hash (memory bounded by max_groups %d)", lv.MaxGroups)
 		}
@@ -582,7 +588,7 @@ func (p *Program) levelBuffers(gr *grouping, depth int) []PlanBuffer {
 	return out
 }
 
-func (p *Program) explainBuffering() []PlanBuffer {
+func (p *Program) explainBuffering(sortBuffer int) []PlanBuffer {
 	var out []PlanBuffer
 	if p.repHeader != nil && len(p.repHeader.Aggs) > 0 {
 		out = append(out, PlanBuffer{What: "report header shows totals", Holds: "the whole output until the end of the input",
@@ -591,7 +597,7 @@ func (p *Program) explainBuffering() []PlanBuffer {
 	if p.needSort {
 		out = append(out, PlanBuffer{What: "detail band over input not sorted by the group keys",
 			Holds: "every record that passes the wheres, sorted by the group keys at the end of the input",
-			Cost:  fmt.Sprintf("up to %d records (RunConfig.SortBuffer), past which the run fails", DefaultSortBuffer)})
+			Cost:  fmt.Sprintf("up to %d records (RunConfig.SortBuffer), past which the run fails", sortBuffer)})
 	}
 	for _, gr := range p.groupings {
 		for depth := range gr.Levels {

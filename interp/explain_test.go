@@ -2,6 +2,7 @@ package interp
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -50,7 +51,7 @@ func TestExplainExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			plan, err := prog.Explain(nil)
+			plan, err := prog.Explain(context.Background(), &RunConfig{Workers: 2})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -143,7 +144,7 @@ func explainDir(t *testing.T, script string, params map[string]string) (*Plan, s
 	if err != nil {
 		t.Fatalf("compile: %v", err)
 	}
-	plan, err := prog.Explain(params)
+	plan, err := prog.Explain(context.Background(), &RunConfig{Params: params})
 	if err != nil {
 		t.Fatalf("explain: %v", err)
 	}
@@ -167,7 +168,7 @@ func TestExplainStrategies(t *testing.T) {
 	}{{
 		name:     "sqlite index: streaming, ORDER BY pushed down",
 		script:   `source sqlite("s.db", table: "sales")` + "\ngroup territory " + footer,
-		strategy: StrategyStreaming,
+		strategy: GroupingStreaming,
 		text: []string{
 			"group   territory: streaming, one open group, at most 10000 groups",
 			"        streaming: an index on sales(territory) serves ORDER BY territory, pushed down to SQLite",
@@ -187,7 +188,7 @@ func TestExplainStrategies(t *testing.T) {
 	}, {
 		name:     "sqlite without index: hash",
 		script:   `source sqlite("s.db", table: "plain")` + "\ngroup territory " + footer,
-		strategy: StrategyHash,
+		strategy: GroupingHash,
 		text: []string{
 			"group   territory: hash, at most 10000 groups",
 			"        hash: no index on plain(territory) (CREATE INDEX … ON plain(territory) makes the report stream)",
@@ -204,7 +205,7 @@ func TestExplainStrategies(t *testing.T) {
 	}, {
 		name:     "csv sorted by",
 		script:   `source csv("s.csv") sorted by territory, customer` + "\nmax_groups 50\ngroup territory " + footer,
-		strategy: StrategyStreaming,
+		strategy: GroupingStreaming,
 		text: []string{
 			"group   territory: streaming, one open group, at most 50 groups",
 			"        streaming: the source is declared sorted by territory, customer",
@@ -213,7 +214,7 @@ func TestExplainStrategies(t *testing.T) {
 	}, {
 		name:     "detail over unsorted groups: sort buffer",
 		script:   `source csv("s.csv")` + "\ngroup territory " + footer + "detail { id, amount }\n",
-		strategy: StrategySorted,
+		strategy: GroupingSorted,
 		text: []string{
 			"group   territory: streaming over records sorted in memory, at most 10000 groups",
 			"        sort: the source is not declared sorted by territory (add `sorted by territory` if the file is); the detail band needs the records in key order: they are sorted in memory",
@@ -224,7 +225,7 @@ func TestExplainStrategies(t *testing.T) {
 	}, {
 		name:     "header with totals",
 		script:   `source csv("s.csv") sorted by territory` + "\ngroup territory {\n  header { territory, n: COUNT(), first: MIN(sale_date) }\n}\n",
-		strategy: StrategyStreaming,
+		strategy: GroupingStreaming,
 		text: []string{
 			`          header: COUNT(), MIN(sale_date)  (shows totals: holds the group's output)`,
 			"  header of group territory shows totals: holds each territory group's output (header, nested groups, detail lines) until the group closes",
@@ -235,7 +236,7 @@ func TestExplainStrategies(t *testing.T) {
 		name: "PERCENT_OF_TOTAL",
 		script: `source csv("s.csv") sorted by territory, customer` + "\ngroup territory {\n  group customer {\n" +
 			"    footer { customer, share: PERCENT_OF_TOTAL(amount) }\n  }\n  footer { territory, share: PERCENT_OF_TOTAL(amount) }\n}\n",
-		strategy: StrategyStreaming,
+		strategy: GroupingStreaming,
 		text: []string{
 			"  PERCENT_OF_TOTAL(amount) in group territory: holds the results of closed territory groups until the end of the input (its total is known then)",
 			"  PERCENT_OF_TOTAL(amount) in group customer: holds the results of closed customer groups until its territory group closes (its total is known then)",
@@ -245,7 +246,7 @@ func TestExplainStrategies(t *testing.T) {
 	}, {
 		name:     "order by and limit",
 		script:   `source csv("s.csv")` + "\ngroup customer having SUM(amount) > 0 order by SUM(amount) desc limit 2 {\n  footer { customer, total: SUM(amount) }\n}\n",
-		strategy: StrategyHash,
+		strategy: GroupingHash,
 		text: []string{
 			"          having SUM(amount) > 0",
 			"          order by SUM(amount) desc",
@@ -319,7 +320,7 @@ func TestExplainStrategies(t *testing.T) {
 	}, {
 		name:     "two groupings: hash",
 		script:   `source csv("s.csv") sorted by territory` + "\ngroup territory " + footer + "group customer {\n  footer { customer, n: COUNT() }\n}\n",
-		strategy: StrategyHash,
+		strategy: GroupingHash,
 		text:     []string{"        hash: the report has 2 top-level groupings; each is grouped in its own hash table"},
 		check: func(t *testing.T, p *Plan) {
 			if len(p.Groupings) != 2 || p.Groupings[1].Levels[0].Bands[0] != p.Bands[1].ID || p.Bands[1].Group != "customer" {
@@ -333,7 +334,7 @@ func TestExplainStrategies(t *testing.T) {
 	}, {
 		name:     "key is an expression: hash",
 		script:   `source csv("s.csv") sorted by territory` + "\nlet t = territory\ngroup t " + strings.Replace(footer, "territory", "t", 1),
-		strategy: StrategyHash,
+		strategy: GroupingHash,
 		text:     []string{"        hash: the key of level t is not a field of the source (it is a let), so the input cannot be in key order"},
 	}}
 	for _, tc := range tests {
@@ -378,13 +379,13 @@ func TestExplainBadParam(t *testing.T) {
 		t.Fatal(err)
 	}
 	var pe *ParamError
-	if _, err := prog.Explain(map[string]string{"m": "2"}); !errors.As(err, &pe) {
+	if _, err := prog.Explain(context.Background(), &RunConfig{Params: map[string]string{"m": "2"}}); !errors.As(err, &pe) {
 		t.Errorf("unknown param: %v, want a *ParamError", err)
 	}
-	if _, err := prog.Explain(map[string]string{"n": "x"}); !errors.As(err, &pe) {
+	if _, err := prog.Explain(context.Background(), &RunConfig{Params: map[string]string{"n": "x"}}); !errors.As(err, &pe) {
 		t.Errorf("bad value: %v, want a *ParamError", err)
 	}
-	if p, err := prog.Explain(map[string]string{"n": "7"}); err != nil || p.Params[0].Value != "7" || p.Params[0].From != "set" {
+	if p, err := prog.Explain(context.Background(), &RunConfig{Params: map[string]string{"n": "7"}}); err != nil || p.Params[0].Value != "7" || p.Params[0].From != "set" {
 		t.Errorf("Explain(n=7) = %+v, %v", p, err)
 	}
 }
@@ -394,7 +395,7 @@ func TestExplainWriteError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := prog.Explain(nil)
+	p, err := prog.Explain(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ func (pl *Plan) WriteText(w io.Writer) error {
 		}
 		tw.section(i == 0, "params", "%s: %s = %s (%s)", pp.Name, pp.Type, v, pp.From)
 	}
+	pl.Strategy.writeText(tw)
 	s := pl.Source
 	hasWhere := false
 	for _, st := range pl.Stages {
@@ -148,9 +149,9 @@ func (pl *Plan) writeGrouping(tw *textWriter, g PlanGrouping) {
 		}
 		strategy := "hash"
 		switch g.Strategy {
-		case StrategyStreaming:
+		case GroupingStreaming:
 			strategy = "streaming, one open group"
-		case StrategySorted:
+		case GroupingSorted:
 			strategy = "streaming over records sorted in memory"
 		}
 		if i == 0 {
@@ -221,4 +222,21 @@ func (t *textWriter) section(first bool, name, format string, args ...any) {
 		name = ""
 	}
 	t.printf("%-8s%s\n", name, fmt.Sprintf(format, args...))
+}
+
+// writeText prints the strategy section: the strategy and why, what it
+// falls back to and when, and the strategies declined before it.
+func (ps PlanStrategy) writeText(tw *textWriter) {
+	tw.section(true, "runs as", "%s: %s", ps.Name, ps.Why)
+	if ps.FallBack != StrategyAuto {
+		tw.section(false, "", "falls back to %s on %s, having written nothing", ps.FallBack, ps.When)
+	}
+	for i := 0; i < len(ps.Declined); i++ {
+		d, names := ps.Declined[i], ps.Declined[i].Strategy.String()
+		for i+1 < len(ps.Declined) && ps.Declined[i+1].Why == d.Why {
+			i++
+			names += " or " + ps.Declined[i].Strategy.String()
+		}
+		tw.section(false, "", "not %s: %s", names, d.Why)
+	}
 }

@@ -153,6 +153,8 @@ type Program struct {
 	names      []string        // record slot names for the environment (index = slot)
 	bands      []*render.Band
 	funcs      *funcTable
+
+	tune tuning // the executors' sizes (tests make them small)
 }
 
 // argIndex returns the index of an aggregate argument among p.args.

@@ -40,11 +40,6 @@ import (
 // translated back into the report's aggregates (AVG from the exact SUM and
 // COUNT).
 
-// pdRangeRows is the number of rows one statement aims to aggregate: small
-// enough for SQLite's GROUP BY sort to stay in memory and for progress and
-// cancellation to be timely. (A variable for the tests.)
-var pdRangeRows int64 = 1 << 16
-
 // pdJudgeRows is the least number of rows a range must hold for its number
 // of groups to steer the push-down (see pdSource.Fetch and adapt).
 const pdJudgeRows = 4096
@@ -75,6 +70,8 @@ type pushPlan struct {
 	// the rows through SQLite's C API and aggregates them in Go instead of
 	// running sql (see pushdown_raw.go).
 	raw *pdRaw
+	// whyNotRaw says why raw is nil.
+	whyNotRaw string
 }
 
 // pdCol is one aggregate result column.
@@ -275,7 +272,7 @@ type pdAnalyzer struct {
 	// For reading the rows in Go (SQLite): how each checked field's values
 	// are read, and whether every one can be.
 	rawFields []pdRawField
-	noRaw     bool
+	noRaw     string // why the rows cannot be aggregated in Go as read
 }
 
 // col adds a result column (once) and returns its index.
@@ -536,7 +533,8 @@ func (sqliteBackend) field(a *pdAnalyzer, i int) (pdExpr, string) {
 		a.inner = append(a.inner, conv+" AS "+e.sql)
 		a.pp.checked = append(a.pp.checked, f.Name+" ("+what+")")
 		if f.Kind == value.KindDecimal && aff != "TEXT" {
-			a.noRaw = true // a DECIMAL(p,s) column's REALs are SQLite's to round
+			// A DECIMAL(p,s) column's REALs are SQLite's to round.
+			a.noRaw = "decimal field " + f.Name + " is a " + declName(a.pp.table.Decls[i]) + " column, whose values SQLite rounds: only its statement sums them exactly"
 		}
 		a.rawFields = append(a.rawFields, pdRawField{field: i, name: f.Name, dec: e.dec, scale: e.scale, what: what})
 	}
@@ -624,7 +622,8 @@ func (a *pdAnalyzer) build() {
 		where = " WHERE " + pp.table.RowID + " > ?1 AND " + pp.table.RowID + " <= ?2"
 	}
 	pp.sqlAll, pp.sql = stmt(""), stmt(where)
-	if !a.noRaw {
+	pp.whyNotRaw = a.noRaw
+	if a.noRaw == "" {
 		// The same rows read as they are, for aggregating in Go.
 		var cols []string
 		for _, i := range pp.keyCols {
@@ -666,31 +665,18 @@ type PlanPushdown struct {
 
 // explainPushdown plans the push-down for explain: nil for a source that is
 // not SQLite.
-func (p *Program) explainPushdown(params map[string]any) *PlanPushdown {
+func (p *Program) explainPushdown(run *runPlan) *PlanPushdown {
 	if p.source == nil || p.source.Kind != "sqlite" {
 		return nil
 	}
-	if why := p.pushStatic(); why != "" {
-		return &PlanPushdown{Reason: why}
+	pd := run.push
+	if pd == nil || (run.strategy != StrategyPushdown && run.strategy != StrategyPushdownRaw) {
+		return &PlanPushdown{Reason: run.whyNot(StrategyPushdown)}
 	}
-	rs, cleanup, err := p.open(p.source, sourceOptions{params: params})
-	if err != nil {
-		return &PlanPushdown{Reason: err.Error()}
-	}
-	defer cleanup()
-	defer rs.Close()
-	s, ok := rs.(*source.SQLite)
-	if !ok {
-		return &PlanPushdown{Reason: "the source is not SQLite"}
-	}
-	tbl, isTable := s.Table()
-	pp := p.planPushdown(tbl, isTable, s.Schema())
-	if pp.reason != "" {
-		return &PlanPushdown{Reason: pp.reason}
-	}
+	pp := pd.pp
 	out := &PlanPushdown{Pushed: true, SQL: pp.sql, InGo: pp.raw != nil, Checked: pp.checked,
-		Ranges: fmt.Sprintf("one statement per range of rowids holding about %d rows (more when groups are many), run on up to RunConfig.Workers connections at once", pdRangeRows)}
-	if tbl.RowID == "" {
+		Ranges: fmt.Sprintf("one statement per range of rowids holding about %d rows (more when groups are many), run on up to %d connections at once", run.tune.rangeRows, max(run.workers, 1))}
+	if pp.table.RowID == "" {
 		out.Ranges = "one statement over the whole table (it has no rowid)"
 	}
 	if out.InGo {

@@ -306,8 +306,3 @@ func (s *pdSource) closeRaw() {
 		}
 	}
 }
-
-// rawNote is how Result.Pushdown names a run that read the rows in Go.
-func rawNote(pp *pushPlan) string {
-	return "pushed down: " + pp.raw.sql + " (aggregated in Go as read)"
-}

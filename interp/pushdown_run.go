@@ -18,67 +18,6 @@ import (
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
-// runPushdown runs the report with its aggregation pushed down into SQLite
-// when that is possible. handled is false when the run must read the rows
-// instead: the report or its table does not allow the push-down (nothing
-// was done), or a value did not conform (rc.pushNote says which; nothing
-// was written, and rc.Timeout is what remains of it).
-func (p *Program) runPushdown(ctx context.Context, rc *RunConfig) (res *Result, handled bool, err error) {
-	if p.pushStatic() != "" {
-		return nil, false, nil
-	}
-	return p.tryCarriers(ctx, rc, func(ctx context.Context, params map[string]any) (*Result, string, bool, error) {
-		pd, err := p.openPushdown(params)
-		if err != nil || pd == nil {
-			return nil, "", false, nil
-		}
-		res, note, err := pd.run(ctx, *rc, params)
-		return res, note, true, err
-	})
-}
-
-// tryCarriers runs a report from partial states (see runCarriers) with
-// run, under rc.Timeout. run reports tried false when it did nothing (the
-// records are read as usual); a note when it fell back, having written
-// nothing: then rc.pushNote says why and rc.Timeout is what remains of it.
-func (p *Program) tryCarriers(ctx context.Context, rc *RunConfig,
-	run func(ctx context.Context, params map[string]any) (res *Result, note string, tried bool, err error)) (*Result, bool, error) {
-	var deadline time.Time
-	if rc.Timeout > 0 {
-		deadline = time.Now().Add(rc.Timeout)
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, deadline)
-		defer cancel()
-	}
-	params, err := p.bindParams(*rc)
-	if err != nil || (rc.OnError != "" && rc.OnError != "skip" && rc.OnError != "fail") {
-		return nil, false, nil // the normal run reports it
-	}
-	res, note, tried, err := run(ctx, params)
-	if !tried {
-		return nil, false, nil
-	}
-	if note == "" {
-		return res, true, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, true, err
-	}
-	rc.pushNote = "fell back: " + note
-	if !deadline.IsZero() {
-		rc.Timeout = max(time.Until(deadline), time.Nanosecond)
-	}
-	return nil, false, nil
-}
-
-// notePushdown records in the result of a run that read the rows why the
-// push-down it tried fell back.
-func notePushdown(res **Result, note string) {
-	if *res != nil && note != "" {
-		(*res).Pushdown = note
-	}
-}
-
 // pdRun is one run of a pushed-down aggregation.
 type pdRun struct {
 	p    *Program
@@ -87,30 +26,30 @@ type pdRun struct {
 	done func() // closes src and removes a temporary copy
 }
 
-// openPushdown opens the source and plans the push-down over its table; nil
-// when the aggregation stays in Go.
-func (p *Program) openPushdown(params map[string]any) (*pdRun, error) {
+// openPushdown opens the source and plans the push-down over its table;
+// whyNot says why the aggregation cannot run in SQLite.
+func (p *Program) openPushdown(params map[string]any) (pd *pdRun, whyNot string, err error) {
 	unused := map[string]bool{}
 	for _, f := range p.source.Schema.Fields {
 		unused[f.Name] = true // nothing is fetched: nothing to convert
 	}
 	rs, cleanup, err := p.open(p.source, sourceOptions{params: params, unused: unused})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	done := func() { rs.Close(); cleanup() }
+	done := sync.OnceFunc(func() { rs.Close(); cleanup() })
 	s, ok := rs.(*source.SQLite)
 	if !ok {
 		done()
-		return nil, nil
+		return nil, "the source is not SQLite", nil
 	}
 	tbl, isTable := s.Table()
 	pp := p.planPushdown(tbl, isTable, s.Schema())
 	if pp.reason != "" {
 		done()
-		return nil, nil
+		return nil, pp.reason, nil
 	}
-	return &pdRun{p: p, pp: pp, src: s, done: done}, nil
+	return &pdRun{p: p, pp: pp, src: s, done: done}, "", nil
 }
 
 // bounds returns the table's lowest and highest rowids; split is false
@@ -150,35 +89,33 @@ func (pd *pdRun) bounds(ctx context.Context) (lo, hi int64, split bool, err erro
 
 // run aggregates in SQLite and renders the report. A non-empty note means
 // the run fell back: nothing was written.
-func (pd *pdRun) run(ctx context.Context, rc RunConfig, params map[string]any) (res *Result, note string, err error) {
+func (pd *pdRun) run(ctx context.Context, pl *runPlan) (res *Result, note string, err error) {
 	p := pd.p
 	start := time.Now()
 	lo, hi, split, err := pd.bounds(ctx)
 	if err != nil {
-		pd.done()
 		if ctx.Err() != nil {
 			return nil, "", ctx.Err()
 		}
 		return nil, "SQLite: " + err.Error(), nil
 	}
 	var rows atomic.Int64 // source rows aggregated, for progress
-	if rc.Progress != nil {
+	if pl.cfg.Progress != nil {
 		read, stop := p.progressFunc(ctx, pd.src, &rows)
 		defer stop()
-		rc.Progress(read)
+		pl.cfg.Progress(read)
 	}
-	src := &pdSource{run: pd, workers: max(workerCount(rc), 1), rows: &rows,
-		split: split, next: lo - 1, hi: hi, span: max(pdRangeRows/4, 1), target: pdRangeRows, empty: lo > hi}
+	target := pl.tune.rangeRows
+	src := &pdSource{run: pd, workers: max(pl.workers, 1), rows: &rows,
+		split: split, next: lo - 1, hi: hi, span: max(target/4, 1), target: target, empty: lo > hi}
 	src.ctx, src.cancel = context.WithCancel(context.Background())
-	note = "pushed down: " + pd.pp.sql
 	if pd.pp.raw != nil {
 		src.rawConns = make(chan *source.RawConn, src.workers)
-		note = rawNote(pd.pp)
 	}
-	return p.runCarriers(ctx, rc, params, pd.pp, src, func(t *render.Totals) {
+	return p.runCarriers(ctx, pl, pd.pp, src, func(t *render.Totals) {
 		t.RecordsRead = rows.Load()
 		t.Elapsed = time.Since(start)
-	}, note, false)
+	}, false)
 }
 
 // carrierSource is the source of a run whose records are partial aggregate
@@ -197,8 +134,9 @@ type carrierSource interface {
 // of keys, one partial state each: the engine then closes each group as the
 // next begins, holding none. A non-empty note means it fell back: nothing
 // was written.
-func (p *Program) runCarriers(ctx context.Context, rc RunConfig, params map[string]any, pp *pushPlan, src carrierSource,
-	totals func(*render.Totals), label string, sorted bool) (res *Result, note string, err error) {
+func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, src carrierSource,
+	totals func(*render.Totals), sorted bool) (res *Result, note string, err error) {
+	rc, params := pl.cfg, pl.params
 	res = &Result{Title: p.title}
 	out := &output{res: res, collect: rc.Collect}
 	b := newBuilder(p, out, params, 0)
@@ -262,7 +200,7 @@ func (p *Program) runCarriers(ctx context.Context, rc RunConfig, params map[stri
 		}
 		return false
 	}
-	pl := stream.Pipeline[value.Record]{
+	pipe := stream.Pipeline[value.Record]{
 		Source: src,
 		Sink: func(ctx context.Context, batch []value.Record) error {
 			if sorted && len(batch) > 0 {
@@ -297,7 +235,7 @@ func (p *Program) runCarriers(ctx context.Context, rc RunConfig, params map[stri
 		Options: stream.Options{Name: p.title, ChunkSize: rc.ChunkSize, MemoryLimit: rc.MemoryLimit,
 			Registry: rc.Registry, Observer: rc.Observer, Summarizing: true},
 	}
-	snap, err := runPipeline(ctx, pl, rc.OnStart)
+	snap, err := runPipeline(ctx, pipe, rc.OnStart)
 	res.Snapshot = snap
 	if n := src.note(); n != "" && !begun {
 		return nil, n, nil
@@ -324,7 +262,6 @@ func (p *Program) runCarriers(ctx context.Context, rc RunConfig, params map[stri
 		}
 	}
 	totals(&res.Totals)
-	res.Pushdown = label
 	if r != nil {
 		if err := r.End(&res.Totals); err != nil {
 			return res, "", &SinkError{Err: err}
@@ -355,7 +292,7 @@ func (b *builder) emitGlobal(bd *bandDef, pp *pushPlan, emit func(*render.Event)
 // pdSource is the pipeline's source of a pushed-down run: its records are
 // the result rows of the aggregate statement, range of rowids after range
 // (keys, then the aggregate columns), its positions (range, row) pairs,
-// and its offsets the source rows aggregated. Ranges aim at pdRangeRows
+// and its offsets the source rows aggregated. Ranges aim at tuning.rangeRows
 // rows each: each range's width follows the density of rows seen so far,
 // so a sparse table needs few statements. The first range is a quarter of
 // that, run alone: if it holds too many groups the run reads the rows

@@ -92,24 +92,34 @@ func pdSales(n int) []string {
 func runOnce(t *testing.T, prog *Program, format string, push bool, rc RunConfig) (string, *Result, error) {
 	t.Helper()
 	var out bytes.Buffer
-	rc.Output, rc.Format, rc.noPushdown = &out, format, !push
+	rc.Output, rc.Format = &out, format
+	if !push {
+		rc.Strategy = StrategyPipeline
+	}
 	res, err := prog.Run(context.Background(), &rc)
 	return out.String(), res, err
 }
 
-// sameOutput runs script over the database in dir with and without the
-// push-down and wants identical output, totals and errors; it returns the
-// pushed run's Result.Pushdown.
-func sameOutput(t *testing.T, dir, script string, rcs ...RunConfig) string {
+// sameOutput runs script over the database or file in dir with the
+// planner's strategy and with the pipeline, and wants identical output,
+// totals and errors; it returns the planned run's last Result.
+func sameOutput(t *testing.T, dir, script string, rcs ...RunConfig) *Result {
+	t.Helper()
+	return sameOutputTuned(t, defaultTuning(), dir, script, rcs...)
+}
+
+// sameOutputTuned is sameOutput with the executors' sizes set to tune.
+func sameOutputTuned(t *testing.T, tune tuning, dir, script string, rcs ...RunConfig) *Result {
 	t.Helper()
 	prog, err := Compile("t.rpt", []byte(script), &Options{Dir: dir})
 	if err != nil {
 		t.Fatalf("compile: %v", err)
 	}
+	prog.tune = tune
 	if len(rcs) == 0 {
 		rcs = []RunConfig{{}}
 	}
-	note := ""
+	var last *Result
 	for i, rc := range rcs {
 		formats := []string{"csv", "text", "json"}
 		if i > 0 || raceEnabled { // every format in the ordinary run
@@ -122,10 +132,10 @@ func sameOutput(t *testing.T, dir, script string, rcs ...RunConfig) string {
 				t.Fatalf("%s: error %v, want %v", format, gerr, werr)
 			}
 			if got != want {
-				t.Fatalf("%s: pushed down (%s):\n%s\nwant:\n%s", format, gres.Pushdown, got, want)
+				t.Fatalf("%s: planned (%s):\n%s\nwant:\n%s", format, ran(gres), got, want)
 			}
 			if gres != nil {
-				note = gres.Pushdown
+				last = gres
 			}
 			if werr == nil {
 				gt, wt := gres.Totals, wres.Totals
@@ -133,35 +143,47 @@ func sameOutput(t *testing.T, dir, script string, rcs ...RunConfig) string {
 				if fmt.Sprint(gt) != fmt.Sprint(wt) {
 					t.Errorf("%s: totals %+v, want %+v", format, gt, wt)
 				}
-				if wres.Pushdown != "" {
-					t.Errorf("a run without push-down says %q", wres.Pushdown)
+				if wres.Strategy != StrategyPipeline || wres.FellBack != "" {
+					t.Errorf("a run asking for the pipeline says %s", ran(wres))
 				}
 			}
 		}
 	}
-	return note
+	return last
 }
 
-func wantPushed(t *testing.T, note string) {
+// ran says how a run computed its report, for failure messages.
+func ran(res *Result) string {
+	if res == nil {
+		return "no result"
+	}
+	if res.FellBack != "" {
+		return res.Strategy.String() + " (fell back from " + res.FellBack + ")"
+	}
+	return res.Strategy.String()
+}
+
+func wantPushed(t *testing.T, res *Result) {
 	t.Helper()
-	if !strings.HasPrefix(note, "pushed down: SELECT ") {
-		t.Errorf("not pushed down: %q", note)
+	if res == nil || (res.Strategy != StrategyPushdown && res.Strategy != StrategyPushdownRaw) {
+		t.Errorf("not pushed down: %s", ran(res))
 	}
 }
 
-func wantFellBack(t *testing.T, note, why string) {
+func wantFellBack(t *testing.T, res *Result, why string) {
 	t.Helper()
-	if !strings.HasPrefix(note, "fell back: ") || !strings.Contains(note, why) {
-		t.Errorf("Pushdown = %q, want a fall back because %q", note, why)
+	if res == nil || res.FellBack == "" || !strings.Contains(res.FellBack, why) {
+		t.Errorf("ran %s, want a fall back because %q", ran(res), why)
 	}
 }
 
-// smallRanges makes the push-down's statements aggregate about n rows each
-// (partial states of one group from many statements), until the test ends.
-func smallRanges(t *testing.T, n int64) {
-	old := pdRangeRows
-	pdRangeRows = n
-	t.Cleanup(func() { pdRangeRows = old })
+// smallRanges is the default tuning with push-down statements that
+// aggregate about n rows each (partial states of one group from many
+// statements).
+func smallRanges(n int64) tuning {
+	tune := defaultTuning()
+	tune.rangeRows = n
+	return tune
 }
 
 // carrierShapes are report shapes (over a sales source with amount as a
@@ -213,7 +235,7 @@ func TestPushdownSameOutput(t *testing.T) {
 	if raceEnabled {
 		rows = 300
 	}
-	smallRanges(t, int64(rows/11)) // many statements, so many partial states
+	tune := smallRanges(int64(rows / 11)) // many statements, so many partial states
 	dir := pdDB(t, pdSales(rows)...)
 	const src = `source sqlite("s.db", table: "sales") { amount: decimal }` + "\n"
 	for _, tc := range append(carrierShapes[:len(carrierShapes):len(carrierShapes)], []struct{ name, script string }{
@@ -240,7 +262,7 @@ group territory {
 			if !strings.HasPrefix(script, "source") {
 				script = src + script
 			}
-			wantPushed(t, sameOutput(t, dir, script, RunConfig{}, RunConfig{Workers: 3, ChunkSize: 2}))
+			wantPushed(t, sameOutputTuned(t, tune, dir, script, RunConfig{}, RunConfig{Workers: 3, ChunkSize: 2}))
 		})
 	}
 }
@@ -419,7 +441,7 @@ func TestPushdownExplain(t *testing.T) {
 		if err != nil {
 			t.Fatalf("compile: %v", err)
 		}
-		plan, err := prog.Explain(nil)
+		plan, err := prog.Explain(context.Background(), &RunConfig{Workers: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -438,7 +460,7 @@ func TestPushdownExplain(t *testing.T) {
 	for _, line := range []string{
 		"        aggregation pushed down: " + want + "\n",
 		"          the rows read through SQLite's C API and aggregated in Go as they are read (SQLite only walks the table)",
-		"          one statement per range of rowids holding about 65536 rows (more when groups are many), run on up to RunConfig.Workers connections at once",
+		"          one statement per range of rowids holding about 65536 rows (more when groups are many), run on up to 2 connections at once",
 		"          checked: amount (a decimal written with 2 fraction digits), quantity (an integer); a value that is not, or an overflow, makes the run read the rows instead",
 	} {
 		if !strings.Contains(text, line) {
@@ -546,7 +568,7 @@ group territory { footer { territory, total: SUM(amount) } }`), &Options{Dir: di
 		t.Fatal(err)
 	}
 	res, started, read, chunks := observedRun(t, prog, RunConfig{Workers: 2})
-	wantPushed(t, res.Pushdown)
+	wantPushed(t, res)
 	if started != 1 || res.Snapshot.Status != stream.StatusCompleted || chunks == 0 {
 		t.Errorf("started %d, status %v, %d chunks", started, res.Snapshot.Status, chunks)
 	}
@@ -568,7 +590,8 @@ group territory { footer { territory, total: SUM(amount) } }`), &Options{Dir: di
 	}
 }
 
-// A fall back leaves the normal run what remains of the timeout.
+// A fall back runs under the run's one deadline, and the result says why
+// the planned strategy gave way.
 func TestPushdownFallBackTimeout(t *testing.T) {
 	dir := pdDB(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, territory TEXT, amount TEXT)", "INSERT INTO t VALUES (1, 'a', '1.5'), (2, 'a', '1.25')")
 	prog, err := Compile("t.rpt", []byte(`source sqlite("s.db", table: "t") { amount: decimal }
@@ -576,16 +599,13 @@ summary { s: SUM(amount) }`), &Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc := RunConfig{Timeout: time.Hour}
-	if res, handled, err := prog.runPushdown(context.Background(), &rc); handled || res != nil || err != nil {
-		t.Fatalf("handled %v, %v, %v", handled, res, err)
-	}
-	if rc.Timeout <= 0 || rc.Timeout >= time.Hour || !strings.Contains(rc.pushNote, "amount") {
-		t.Errorf("timeout %v, note %q", rc.Timeout, rc.pushNote)
-	}
 	res, err := prog.Run(context.Background(), &RunConfig{Timeout: time.Hour})
-	if err != nil || res.Pushdown != rc.pushNote {
-		t.Errorf("%v, %q", err, res.Pushdown)
+	if err != nil || res.Strategy != StrategyPipeline || !strings.HasPrefix(res.FellBack, "pushdown-raw: ") || !strings.Contains(res.FellBack, "amount") {
+		t.Errorf("%v, %s", err, ran(res))
+	}
+	plan, err := prog.Explain(context.Background(), nil)
+	if err != nil || plan.Strategy.Name != StrategyPushdownRaw || plan.Strategy.FallBack != StrategyPipeline {
+		t.Errorf("%v, %+v", err, plan.Strategy)
 	}
 }
 
@@ -597,9 +617,9 @@ group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{D
 	if err != nil {
 		t.Fatal(err)
 	}
-	pd, err := prog.openPushdown(nil)
+	pd, why, err := prog.openPushdown(nil)
 	if err != nil || pd == nil {
-		t.Fatal(err, pd)
+		t.Fatal(err, why)
 	}
 	ctx := context.Background()
 	read := func() ([]stream.Position, []string) {
@@ -704,15 +724,15 @@ func TestPushdownManyGroups(t *testing.T) {
 	if raceEnabled {
 		rows, first = 5000, pdJudgeRows
 	}
-	smallRanges(t, int64(4*first)) // a first range of first rows
+	tune := smallRanges(int64(4 * first)) // a first range of first rows
 	dir := pdDB(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER, m INTEGER, amount TEXT)",
 		fmt.Sprintf(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)
 		INSERT INTO t SELECT i, i, i %% 600, (i %% 777) || '.' || substr('0' || (i %% 100), -2) FROM n`, rows))
 	script := `source sqlite("s.db", table: "t") { amount: decimal }
 max_groups 100000
 group k { footer { k, total: SUM(amount) } }`
-	wantFellBack(t, sameOutput(t, dir, script), fmt.Sprintf("groups in %d rows: too many groups for partial results to pay", first))
+	wantFellBack(t, sameOutputTuned(t, tune, dir, script), fmt.Sprintf("groups in %d rows: too many groups for partial results to pay", first))
 	script = `source sqlite("s.db", table: "t") { amount: decimal }
 group m { footer { m, n: COUNT(), total: SUM(amount), hi: MAX(amount) } }`
-	wantPushed(t, sameOutput(t, dir, script))
+	wantPushed(t, sameOutputTuned(t, tune, dir, script))
 }

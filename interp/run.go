@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -68,14 +67,11 @@ type RunConfig struct {
 	// background). ok is false while the total is unknown. The function is
 	// cheap and safe for concurrent use.
 	Progress func(read func() (done, total int64, ok bool))
-	// aggWorkers > 1 splits the aggregation among that many goroutines
-	// (set by Run for the collecting pass).
-	aggWorkers int
-	// noPushdown keeps the aggregation out of SQLite and the CSV scanner
-	// (tests compare the ways); pushNote says why a push-down or a scan
-	// aggregation fell back (see runPushdown, runScan).
-	noPushdown bool
-	pushNote   string
+	// Strategy asks for a strategy (see [Strategy]); the zero value,
+	// StrategyAuto, lets the planner choose. A strategy that cannot run the
+	// report makes Run return a *StrategyError. Every strategy writes the
+	// same output; this is for comparing them and for tests.
+	Strategy Strategy
 	// SortBuffer bounds the records held in memory when a detail band needs
 	// input sorted by its group keys and the source is not (default
 	// 1,000,000). Past it the run fails with a *LimitError that says how to
@@ -96,12 +92,13 @@ type Result struct {
 	Totals render.Totals
 	// Snapshot is the pipeline's final registry snapshot.
 	Snapshot stream.Snapshot
-	// Pushdown says how the aggregation ran when it was pushed down into
-	// SQLite ("pushed down: " and the statement sent per rowid range) or
-	// computed in the CSV scanner ("in the CSV scanner"), or why either fell
-	// back to reading the records ("fell back: " and the reason); empty
-	// when none was attempted (see Program.Explain).
-	Pushdown string
+	// Strategy is the strategy that computed the report; the plan's (see
+	// [Program.Explain]) unless it fell back.
+	Strategy Strategy
+	// FellBack says why the planned strategy gave way to Strategy during
+	// the run ("scan: a value with more fraction digits …"); empty when it
+	// did not.
+	FellBack string
 }
 
 // maxWarnings bounds the skipped-record messages kept in the totals.
@@ -163,12 +160,10 @@ const outputBuffer = 64 << 10
 
 // Run executes the report. It is safe to call concurrently on one Program.
 //
-// A report whose only grouping is hashed (input not sorted by its keys), has
-// at least two levels and no detail band aggregates on RunConfig.Workers goroutines, each
-// owning the groups of some level-0 keys, and merges their states at the
-// end; its output is collected and then rendered, identical to one
-// worker's. In the rare case that more than one level reaches its group
-// limit the merge could differ, so the run starts over on one worker.
+// The run's plan is chosen first, as [Program.Explain] prints it: the
+// strategy (see [Strategy]), the workers, and what the run turns into when
+// its source's partial states cannot be trusted. Whatever the strategy,
+// worker count or chunk size, the output is the same, byte for byte.
 func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -179,60 +174,84 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 	if cfg != nil {
 		rc = *cfg
 	}
-	if !rc.noPushdown {
-		if res, handled, err := p.runPushdown(ctx, &rc); handled {
-			return res, err
-		}
-		if res, handled, err := p.runScan(ctx, &rc); handled {
-			return res, err
-		}
-		defer notePushdown(&res, rc.pushNote)
+	if rc.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, rc.Timeout)
+		defer cancel()
 	}
-	if w := workerCount(rc); w > 1 && p.parallelAggregation() {
-		pc := rc
-		pc.Output, pc.Collect, pc.aggWorkers = nil, true, w
-		res, err := p.run(ctx, pc)
-		if !errors.Is(err, errInexact) {
-			if err != nil {
-				// Render what one worker would have written before failing.
-				if res != nil {
-					if _, rerr := p.replay(res, rc, false); rerr != nil {
-						return res, rerr
-					}
-				}
-				return res, err
+	pl, err := p.planRun(ctx, rc)
+	if err != nil {
+		return nil, err
+	}
+	defer pl.close()
+	return p.execute(ctx, pl)
+}
+
+// execute runs the plan's strategy, and the strategy it falls back to if
+// it gives way, having written nothing.
+func (p *Program) execute(ctx context.Context, pl *runPlan) (*Result, error) {
+	var fellBack string
+	for {
+		var res *Result
+		var note string
+		var err error
+		switch pl.strategy {
+		case StrategyPushdown, StrategyPushdownRaw:
+			push := pl.push
+			pl.push = nil // the run's source closes it
+			res, note, err = push.run(ctx, pl)
+			push.done()
+		case StrategyScan:
+			res, note, err = p.execScan(ctx, pl)
+			pl.scan = nil
+		case StrategyParallel:
+			res, note, err = p.execParallel(ctx, pl)
+		default:
+			res, err = p.run(ctx, pl, pl.cfg, 0)
+		}
+		if note == "" {
+			if res != nil {
+				res.Strategy, res.FellBack = pl.strategy, fellBack
 			}
-			return p.replay(res, rc, true)
+			return res, err
 		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		fellBack = pl.strategy.String() + ": " + note
+		pl.strategy, pl.fallback = pl.fallback, StrategyPipeline
 	}
-	return p.run(ctx, rc)
 }
 
-// workerCount is RunConfig.Workers with its default.
-func workerCount(rc RunConfig) int {
-	if rc.Workers > 0 {
-		return rc.Workers
+// execParallel runs the pipeline with the aggregation split among the
+// workers, collecting the events, and renders them once the merge is
+// done. When more than one level reached its group limit the merge could
+// differ from one worker's: it falls back, having written nothing.
+func (p *Program) execParallel(ctx context.Context, pl *runPlan) (*Result, string, error) {
+	pc := pl.cfg
+	pc.Output, pc.Collect = nil, true
+	res, err := p.run(ctx, pl, pc, pl.workers)
+	if errors.Is(err, errInexact) {
+		return nil, "more than one level reached its group limit: the groups kept could differ from one worker's", nil
 	}
-	return runtime.GOMAXPROCS(0)
-}
-
-// parallelAggregation reports whether the report's aggregation is split
-// among workers: one hash grouping of at least two levels and no detail
-// band. A single level rarely has enough groups for the split to pay for
-// routing records between goroutines (measured: 8 territories ran 25%
-// slower on two cores, territory > customer with 100k groups 20% faster).
-func (p *Program) parallelAggregation() bool {
-	return len(p.groupings) == 1 && len(p.groupings[0].Levels) >= 2 && !p.groupings[0].Streaming && !p.needSort && p.detail == nil
+	if err != nil {
+		// Render what one worker would have written before failing.
+		if res != nil {
+			if _, rerr := p.replay(res, pl, false); rerr != nil {
+				return res, "", rerr
+			}
+		}
+		return res, "", err
+	}
+	res, err = p.replay(res, pl, true)
+	return res, "", err
 }
 
 // replay renders the events a collecting run gathered; end says whether
 // the run completed (a failed run's output has no totals).
-func (p *Program) replay(res *Result, rc RunConfig, end bool) (*Result, error) {
+func (p *Program) replay(res *Result, pl *runPlan, end bool) (*Result, error) {
+	rc, params := pl.cfg, pl.params
 	if rc.Output != nil {
-		params, err := p.bindParams(rc)
-		if err != nil {
-			return nil, err
-		}
 		r, err := render.New(formatOf(rc), rc.Output, render.Options{Color: rc.Color})
 		if err != nil {
 			return nil, err
@@ -274,25 +293,12 @@ func (p *Program) meta(params map[string]any) *render.Meta {
 	return meta
 }
 
-// run is one pass over the input.
-func (p *Program) run(ctx context.Context, rc RunConfig) (res *Result, err error) {
-	if rc.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, rc.Timeout)
-		defer cancel()
-	}
-	params, err := p.bindParams(rc)
-	if err != nil {
-		return nil, err
-	}
-	onError := p.onError
-	if rc.OnError != "" {
-		if rc.OnError != "skip" && rc.OnError != "fail" {
-			return nil, fmt.Errorf("on_error must be skip or fail, not %q", rc.OnError)
-		}
-		onError = rc.OnError
-	}
-	skip := onError == "skip"
+// run is one pass over the input with the settings of rc (the plan's or
+// a copy); aggWorkers > 1 splits the aggregation among that many
+// goroutines.
+func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers int) (res *Result, err error) {
+	params := pl.params
+	skip := pl.onError == "skip"
 	start := time.Now()
 
 	skips := &skipLog{onSkip: rc.OnSkip}
@@ -300,7 +306,7 @@ func (p *Program) run(ctx context.Context, rc RunConfig) (res *Result, err error
 
 	// A sink that keeps no record lets the source reuse their slots.
 	var recycle *source.Recycler
-	if !p.needSort && p.detail == nil && rc.aggWorkers <= 1 {
+	if !p.needSort && p.detail == nil && aggWorkers <= 1 {
 		recycle = source.NewRecycler()
 	}
 	src, cleanup, err := p.open(p.source, sourceOptions{params: params, extra: p.width - p.nSource, skip: skip, unused: p.unused,
@@ -353,12 +359,9 @@ func (p *Program) run(ctx context.Context, rc RunConfig) (res *Result, err error
 			return nil, &SinkError{Err: err}
 		}
 	}
-	b := newBuilder(p, out, params, rc.aggWorkers)
+	b := newBuilder(p, out, params, aggWorkers)
 	defer b.close()
-	b.sortLimit = rc.SortBuffer
-	if b.sortLimit <= 0 {
-		b.sortLimit = DefaultSortBuffer
-	}
+	b.sortLimit = pl.sortBuffer
 	if p.repHeader != nil && len(p.repHeader.Aggs) > 0 {
 		out.hold = true // the report header shows totals: it comes first, so everything waits for it
 	}
@@ -374,8 +377,8 @@ func (p *Program) run(ctx context.Context, rc RunConfig) (res *Result, err error
 		}
 	}
 
-	stage := p.stage(params, skip, workerCount(rc))
-	pl := stream.Pipeline[value.Record]{
+	stage := p.stage(params, skip, pl.workers)
+	pipe := stream.Pipeline[value.Record]{
 		Source:  src,
 		Lookups: lookups,
 		Stages:  []stream.Stage[value.Record]{stage},
@@ -411,7 +414,7 @@ func (p *Program) run(ctx context.Context, rc RunConfig) (res *Result, err error
 				}
 			}))},
 	}
-	snap, err := runPipeline(ctx, pl, rc.OnStart)
+	snap, err := runPipeline(ctx, pipe, rc.OnStart)
 	res.Snapshot = snap
 	if errors.Is(err, errInexact) {
 		return res, errInexact

@@ -14,74 +14,47 @@ import (
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
-// runScan runs the report with its aggregation in the CSV scanner when that
-// is possible (see scanagg.go); handled is false when the run must read the
-// records instead, as for runPushdown.
-func (p *Program) runScan(ctx context.Context, rc *RunConfig) (res *Result, handled bool, err error) {
-	if p.scanStatic() != "" || rc.OnSkip != nil {
-		// OnSkip is called as records are skipped: a scan that fell back
-		// would call it twice for them.
-		return nil, false, nil
+// execScan runs the report with its aggregation in the CSV scanner (see
+// scanagg.go). A non-empty note means it fell back: nothing was written.
+func (p *Program) execScan(ctx context.Context, pl *runPlan) (res *Result, note string, err error) {
+	st := pl.scan
+	defer st.close()
+	start := time.Now()
+	var rows atomic.Int64
+	src := &scanSource{csv: st.csv, table: newScanTable(st.sp), rows: &rows, until: -1, tune: pl.tune}
+	defer src.close()
+	if err := src.split(pl.workers, func() (*source.CSV, error) {
+		// Another reader of the same file, which stops at a bad record
+		// (the main reader reads its range again then).
+		return p.openAnother(src, sourceOptions{params: pl.params, unused: p.unused})
+	}); err != nil {
+		return nil, "the file could not be split among readers: " + err.Error(), nil
 	}
-	return p.tryCarriers(ctx, rc, func(ctx context.Context, params map[string]any) (*Result, string, bool, error) {
-		start := time.Now()
-		onError := p.onError
-		if rc.OnError != "" {
-			onError = rc.OnError
-		}
-		skips := &skipLog{}
-		rs, cleanup, err := p.open(p.source, sourceOptions{params: params, skip: onError == "skip", unused: p.unused,
-			onSkip: func(e *source.DataError) { skips.note(p.dataError(e)) }})
-		if err != nil {
-			return nil, "", false, nil // the normal run reports it
-		}
-		defer cleanup()
-		defer rs.Close()
-		csv, ok := rs.(*source.CSV)
-		if !ok {
-			return nil, "", false, nil
-		}
-		pp, sp := p.planScan(csv.Schema(), params)
-		if sp == nil {
-			return nil, "", false, nil
-		}
-		var rows atomic.Int64
-		src := &scanSource{csv: csv, table: newScanTable(sp), rows: &rows, until: -1}
-		defer src.close()
-		if err := src.split(workerCount(*rc), func() (*source.CSV, error) {
-			// Another reader of the same file, which stops at a bad record
-			// (the main reader reads its range again then).
-			rs, cleanup, err := p.open(p.source, sourceOptions{params: params, unused: p.unused})
-			if err != nil {
-				return nil, err
-			}
-			src.closers = append(src.closers, func() { rs.Close(); cleanup() })
-			return rs.(*source.CSV), nil
-		}); err != nil {
-			return nil, "", false, nil
-		}
-		src.openPartner = func() (*source.CSV, error) {
-			// It skips bad records without a word: the main reader reads
-			// the same records and reports them.
-			rs, cleanup, err := p.open(p.source, sourceOptions{params: params, unused: p.unused, skip: true})
-			if err != nil {
-				return nil, err
-			}
-			src.closers = append(src.closers, func() { rs.Close(); cleanup() })
-			return rs.(*source.CSV), nil
-		}
-		if rc.Progress != nil {
-			read, stop := p.progressFunc(ctx, scanProgress{rs, src}, &rows)
-			defer stop()
-			rc.Progress(read)
-		}
-		res, note, err := p.runCarriers(ctx, *rc, params, pp, src, func(t *render.Totals) {
-			t.RecordsRead = rows.Load() + csv.Skipped()
-			skips.total(t)
-			t.Elapsed = time.Since(start)
-		}, "in the CSV scanner", true)
-		return res, note, true, err
-	})
+	src.openPartner = func() (*source.CSV, error) {
+		// It skips bad records without a word: the main reader reads
+		// the same records and reports them.
+		return p.openAnother(src, sourceOptions{params: pl.params, unused: p.unused, skip: true})
+	}
+	if pl.cfg.Progress != nil {
+		read, stop := p.progressFunc(ctx, scanProgress{st.csv, src}, &rows)
+		defer stop()
+		pl.cfg.Progress(read)
+	}
+	return p.runCarriers(ctx, pl, st.pp, src, func(t *render.Totals) {
+		t.RecordsRead = rows.Load() + st.csv.Skipped()
+		st.skips.total(t)
+		t.Elapsed = time.Since(start)
+	}, true)
+}
+
+// openAnother opens another reader of the scan's file, closed with src.
+func (p *Program) openAnother(src *scanSource, o sourceOptions) (*source.CSV, error) {
+	rs, cleanup, err := p.open(p.source, o)
+	if err != nil {
+		return nil, err
+	}
+	src.closers = append(src.closers, func() { rs.Close(); cleanup() })
+	return rs.(*source.CSV), nil
 }
 
 // rescanBatch is the number of records read at a time when the main reader
@@ -119,6 +92,7 @@ type scanSource struct {
 	// main table takes the other's from there (see startPartner).
 	partner     *scanRange
 	openPartner func() (*source.CSV, error)
+	tune        tuning
 
 	fallback
 }
@@ -158,10 +132,6 @@ func (p scanProgress) Progress() (read, size int64) {
 	}
 	return min(read, size), size
 }
-
-// rangeJudge is the number of records the main reader reads before the
-// scan decides whether ranges pay (see Fetch). (A variable for the tests.)
-var rangeJudge int64 = 1 << 14
 
 // dropRanges ends the ranges' readers and discards their tables: the main
 // reader reads to the end of the file.
@@ -208,12 +178,11 @@ func (s *scanSource) startPartner() {
 	r.start = c.At(off)
 	r.at = r.start
 	s.partner = r
-	partnersStarted.Add(1)
+	if s.tune.partners != nil {
+		s.tune.partners.Add(1)
+	}
 	go r.run()
 }
-
-// partnersStarted counts the partners started, for the tests.
-var partnersStarted atomic.Int64
 
 // partnerStep lets the partner read up to limit records, if it is still
 // reading, and returns a function that waits for it; a stop (an
@@ -239,17 +208,13 @@ func (s *scanSource) close() {
 	s.closers = nil
 }
 
-// minRange is the least number of bytes worth a reader of its own. (A
-// variable for the tests.)
-var minRange int64 = 4 << 20
-
 // split divides the file among workers readers when it is large enough:
 // the main one reads from the start to the first range; each range, from a
 // line start to the next range's (a guess: a newline inside a quoted field
 // starts no record, which stitch finds out), on a goroutine of its own.
 func (s *scanSource) split(workers int, open func() (*source.CSV, error)) error {
 	_, size := s.csv.Progress()
-	parts := min(int64(workers), size/minRange)
+	parts := min(int64(workers), size/s.tune.minRange)
 	var begins []int64
 	for i := int64(1); i < parts; i++ {
 		b, err := s.csv.LineStart(size * i / parts)
@@ -422,9 +387,9 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 		for err == nil && s.mainDone && s.partner != nil && !s.partner.finished() {
 			err = s.partnerStep(ctx, limit)() // the partner's last records
 		}
-		if len(s.ranges) > 0 && !s.judged && (s.read >= rangeJudge || s.mainDone) {
+		if len(s.ranges) > 0 && !s.judged && (s.read >= s.tune.rangeJudge || s.mainDone) {
 			s.judged = true
-			if int64(s.table.index.len())*8 > s.read {
+			if int64(s.table.index.len())*s.tune.groupsPer > s.read {
 				// More than a group per eight records: every range's
 				// table would hold most of the groups, which costs more
 				// than reading alone saves. The main reader reads on,
@@ -492,24 +457,14 @@ type PlanScan struct {
 
 // explainScan plans the scan aggregation for explain: nil for a source that
 // is not CSV.
-func (p *Program) explainScan(params map[string]any) *PlanScan {
+func (p *Program) explainScan(run *runPlan) *PlanScan {
 	if p.source == nil || p.source.Kind != "csv" {
 		return nil
 	}
-	if why := p.scanStatic(); why != "" {
-		return &PlanScan{Reason: why}
+	if run.scan == nil || run.strategy != StrategyScan {
+		return &PlanScan{Reason: run.whyNot(StrategyScan)}
 	}
-	rs, cleanup, err := p.open(p.source, sourceOptions{params: params, unused: p.unused})
-	if err != nil {
-		return &PlanScan{Reason: err.Error()}
-	}
-	defer cleanup()
-	defer rs.Close()
-	schema := rs.Schema()
-	pp, sp := p.planScan(schema, params)
-	if sp == nil {
-		return &PlanScan{Reason: pp.reason}
-	}
+	schema, sp := run.scan.csv.Schema(), run.scan.sp
 	out := &PlanScan{InScanner: true}
 	for _, k := range sp.keys {
 		out.Read = append(out.Read, fmt.Sprintf("%s (key, %s)", schema.Fields[k.field].Name, schema.Fields[k.field].Kind))

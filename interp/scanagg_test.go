@@ -79,10 +79,10 @@ func scanSales(n int) []string {
 
 const scanHeader = "id,territory,customer,amount,quantity,day,flag,weight"
 
-func wantScanned(t *testing.T, note string) {
+func wantScanned(t *testing.T, res *Result) {
 	t.Helper()
-	if note != "in the CSV scanner" {
-		t.Errorf("not aggregated in the scanner: %q", note)
+	if res == nil || res.Strategy != StrategyScan {
+		t.Errorf("not aggregated in the scanner: %s", ran(res))
 	}
 }
 
@@ -234,7 +234,7 @@ summary { s: STDDEV(quantity) }`, "STDDEV(quantity) in the report is not compute
 		if err != nil {
 			t.Fatal(err)
 		}
-		pl, err := prog.Explain(nil)
+		pl, err := prog.Explain(context.Background(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -250,15 +250,15 @@ summary { s: STDDEV(quantity) }`, "STDDEV(quantity) in the report is not compute
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := res.Pushdown == "in the CSV scanner"; got != strings.Contains(tc.want, "yes") {
-			t.Errorf("%s: ran %q", tc.script, res.Pushdown)
+		if got := res.Strategy == StrategyScan; got != strings.Contains(tc.want, "yes") {
+			t.Errorf("%s: ran %s", tc.script, ran(res))
 		}
 	}
 	// Other sources have no scanner section.
 	prog, err := Compile("t.rpt", []byte(`source jsonl("t.jsonl")
 summary { n: COUNT() }`), &Options{Dir: t.TempDir(), FS: nil})
 	if err == nil {
-		if pl, err := prog.Explain(nil); err == nil && pl.Source.AggregationInScanner != nil {
+		if pl, err := prog.Explain(context.Background(), nil); err == nil && pl.Source.AggregationInScanner != nil {
 			t.Errorf("jsonl: %+v", pl.Source.AggregationInScanner)
 		}
 	}
@@ -275,7 +275,7 @@ group territory { footer { territory, total: SUM(amount) } }`), &Options{Dir: di
 		t.Fatal(err)
 	}
 	res, started, read, chunks := observedRun(t, prog, RunConfig{ChunkSize: 3})
-	wantScanned(t, res.Pushdown)
+	wantScanned(t, res)
 	if c := res.Snapshot.Counters; c.RecordsIn != int64(n) || c.RecordsOut != int64(n) || c.Chunks < int64(n/3) {
 		t.Errorf("counters %+v: want %d records in and out, in chunks of 3", c, n)
 	}
@@ -301,8 +301,8 @@ group territory { footer { territory, total: SUM(amount) } }`), &Options{Dir: di
 	// OnSkip is called as records are skipped, which a scan that falls back
 	// would do twice: the records are read.
 	res, err = prog.Run(context.Background(), &RunConfig{OnSkip: func(error) {}})
-	if err != nil || res.Pushdown != "" {
-		t.Errorf("with OnSkip: %v, %q", err, res.Pushdown)
+	if err != nil || res.Strategy == StrategyScan {
+		t.Errorf("with OnSkip: %v, %s", err, ran(res))
 	}
 }
 
@@ -402,9 +402,8 @@ group d { footer { d, c: COUNT(), s: SUM(x * n) } }
 summary { first: MIN(d), last: MAX(d), n: COUNT(d) }`}
 	// Every file is large enough for ranges, and judged early: with two
 	// workers the ranges, or the partner, read it.
-	oldRange, oldJudge := minRange, rangeJudge
-	minRange, rangeJudge = 1, 4
-	f.Cleanup(func() { minRange, rangeJudge = oldRange, oldJudge })
+	tune := defaultTuning()
+	tune.minRange, tune.rangeJudge = 1, 4
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "t.csv"), data, 0o644); err != nil {
@@ -415,7 +414,7 @@ summary { first: MIN(d), last: MAX(d), n: COUNT(d) }`}
 				continue // a header without k, x or n
 			}
 			for _, onError := range []string{"", "skip"} {
-				sameOutput(t, dir, script, RunConfig{OnError: onError}, RunConfig{OnError: onError, Workers: 2, ChunkSize: 3})
+				sameOutputTuned(t, tune, dir, script, RunConfig{OnError: onError}, RunConfig{OnError: onError, Workers: 2, ChunkSize: 3})
 			}
 		}
 	})
@@ -495,9 +494,12 @@ group k { footer { k, n: COUNT(), s: SUM(x) } }`))
 // record, is read again by the main reader. Here every file is large.
 func TestScanRanges(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent()) // the readers' goroutines end with the run
-	old := minRange
-	minRange = 1
-	t.Cleanup(func() { minRange = old })
+	tune := defaultTuning()
+	tune.minRange = 1
+	sameOutput := func(t *testing.T, dir, script string, rcs ...RunConfig) *Result {
+		t.Helper()
+		return sameOutputTuned(t, tune, dir, script, rcs...)
+	}
 
 	rows := scanSales(400)
 	// Multi-line quoted notes: some guessed range starts fall inside them.
@@ -553,9 +555,7 @@ group k { footer { k, s: SUM(n + 1) } }`, RunConfig{Workers: 3}), "overflow")
 
 	// With more than a group per eight records the ranges are dropped and
 	// the main reader reads on; with few groups they stay.
-	oldJudge := rangeJudge
-	rangeJudge = 20
-	t.Cleanup(func() { rangeJudge = oldJudge })
+	tune.rangeJudge = 20
 	var many []string
 	for i := range 400 {
 		many = append(many, fmt.Sprintf("k%d,%d,x%d", i, i, i%3))
@@ -570,7 +570,7 @@ max_groups 1000
 	// The main reader ends its range exactly at a fetch's end, the other
 	// range is done, and then the ranges are dropped: the next fetch must
 	// still move on (a chunk that moves nothing fails the pipeline).
-	rangeJudge = 1 << 16 // judged when the main reader is done
+	tune.rangeJudge = 1 << 16 // judged when the main reader is done
 	var even []string
 	for i := range 100 {
 		even = append(even, fmt.Sprintf("k%03d,1", i)) // 7 bytes a line: the cut falls after 50 records
@@ -600,8 +600,8 @@ group k { footer { k, s: SUM(n) } }`), &Options{Dir: scanCSV(t, "k,n", ones...)}
 	}
 	var read func() (int64, int64, bool)
 	res, err := prog.Run(context.Background(), &RunConfig{Workers: 3, ChunkSize: 5, Progress: func(f func() (int64, int64, bool)) { read = f }})
-	if err != nil || res.Pushdown != "in the CSV scanner" {
-		t.Fatal(err, res.Pushdown)
+	if err != nil || res.Strategy != StrategyScan {
+		t.Fatal(err, ran(res))
 	}
 	if done, total, ok := read(); !ok || done != total {
 		t.Errorf("progress at the end: %d of %d bytes", done, total)
@@ -638,9 +638,14 @@ summary { n: COUNT(), first: MIN(day), last: MAX(day) }`,
 // reader's.
 func TestScanPartner(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	oldRange, oldJudge := minRange, rangeJudge
-	minRange, rangeJudge = 1, 30
-	t.Cleanup(func() { minRange, rangeJudge = oldRange, oldJudge })
+	tune := defaultTuning()
+	tune.minRange, tune.rangeJudge = 1, 30
+	var partners atomic.Int64 // the partners the programs started
+	tune.partners = &partners
+	sameOutput := func(t *testing.T, dir, script string, rcs ...RunConfig) *Result {
+		t.Helper()
+		return sameOutputTuned(t, tune, dir, script, rcs...)
+	}
 
 	customer := regexp.MustCompile(`,C\d,`)
 	var rows []string
@@ -664,10 +669,10 @@ summary { n: COUNT(), a: AVG(amount) }`,
 group customer { footer { customer, n: COUNT(), s: SUM(amount) } }`,
 		} {
 			script = `source csv("t.csv") { amount: decimal, quantity: int }` + "\n" + script
-			before := partnersStarted.Load()
+			before := partners.Load()
 			wantScanned(t, sameOutput(t, dir, script, RunConfig{Workers: 2, OnError: "skip", ChunkSize: 7},
 				RunConfig{Workers: 3, OnError: "skip", ChunkSize: 50}))
-			if partnersStarted.Load() == before {
+			if partners.Load() == before {
 				t.Errorf("%s: no partner started", tc.name)
 			}
 			if tc.name == "bad records" {
@@ -690,10 +695,11 @@ group customer { footer { customer, n: COUNT() } }`), &Options{Dir: scanCSV(t, s
 	if err != nil {
 		t.Fatal(err)
 	}
+	prog.tune = tune
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	fetched := 0
-	before := partnersStarted.Load()
+	before := partners.Load()
 	_, err = prog.Run(ctx, &RunConfig{Workers: 2, ChunkSize: 5, Observer: stream.ObserverFunc(func(ev stream.Event) {
 		if _, ok := ev.(stream.ChunkFetched); ok {
 			if fetched++; fetched == 20 { // 100 of 700 records: the partner reads since the 30th
@@ -701,7 +707,7 @@ group customer { footer { customer, n: COUNT() } }`), &Options{Dir: scanCSV(t, s
 			}
 		}
 	})})
-	if !errors.Is(err, context.Canceled) || partnersStarted.Load() == before {
-		t.Errorf("cancelled: %v (partners started %d)", err, partnersStarted.Load()-before)
+	if !errors.Is(err, context.Canceled) || partners.Load() == before {
+		t.Errorf("cancelled: %v (partners started %d)", err, partners.Load()-before)
 	}
 }

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/reportsh/reportsh/interp"
@@ -15,6 +17,9 @@ type explainFlags struct {
 	file   string
 	params map[string]string
 	format string // text or json
+	// workers and strategy are the run's settings the plan depends on.
+	workers  int
+	strategy interp.Strategy
 }
 
 func parseExplainFlags(args []string) (*explainFlags, error) {
@@ -48,6 +53,18 @@ func parseExplainFlags(args []string) (*explainFlags, error) {
 				return nil, fmt.Errorf("explain formats are text and json, not %q", val)
 			}
 			f.format = val
+		case "workers":
+			n, err := strconv.Atoi(val)
+			if err != nil || n <= 0 {
+				return nil, fmt.Errorf("--workers needs a positive integer, not %q", val)
+			}
+			f.workers = n
+		case "strategy":
+			st, err := interp.ParseStrategy(val)
+			if err != nil {
+				return nil, fmt.Errorf("--strategy: %v", err)
+			}
+			f.strategy = st
 		default:
 			return nil, fmt.Errorf("unknown flag %s", name)
 		}
@@ -70,7 +87,7 @@ func cmdExplain(args []string, stdout, stderr io.Writer) int {
 	if code != exitOK {
 		return code
 	}
-	plan, err := prog.Explain(f.params)
+	plan, err := prog.Explain(context.Background(), &interp.RunConfig{Params: f.params, Workers: f.workers, Strategy: f.strategy})
 	if err != nil {
 		printError(stderr, err, nil)
 		var pe *interp.ParamError

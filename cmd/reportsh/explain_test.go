@@ -36,7 +36,7 @@ func TestExplain(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &plan); err != nil {
 		t.Fatalf("json output does not parse: %v\n%s", err, out)
 	}
-	if plan.Source.Table != "sales" || len(plan.Groupings) != 1 || plan.Groupings[0].Strategy != interp.StrategyHash {
+	if plan.Source.Table != "sales" || len(plan.Groupings) != 1 || plan.Groupings[0].Strategy != interp.GroupingHash {
 		t.Errorf("json plan: %+v", plan)
 	}
 	if len(plan.Stages) == 0 || plan.Stages[0].Op != "where" || plan.Stages[0].Expr != "sale_date >= since && amount >= min_amount" {

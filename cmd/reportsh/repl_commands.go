@@ -345,7 +345,7 @@ func (s *Session) cmdExplain() error {
 	if err != nil {
 		return err
 	}
-	plan, err := prog.Explain(s.runParams())
+	plan, err := prog.Explain(context.Background(), &interp.RunConfig{Params: s.runParams()})
 	if err != nil {
 		return s.showError(err, g, false)
 	}

@@ -29,6 +29,7 @@ type runFlags struct {
 	stats        bool
 	quiet        bool
 	workers      int
+	strategy     interp.Strategy
 	stallTimeout time.Duration
 	cpuProfile   string
 	memProfile   string
@@ -118,6 +119,14 @@ func parseRunFlags(args []string) (*runFlags, error) {
 				return nil, fmt.Errorf("--workers needs a positive integer, not %q", v)
 			}
 			f.workers = n
+		case "strategy":
+			v, err := needVal()
+			if err != nil {
+				return nil, err
+			}
+			if f.strategy, err = interp.ParseStrategy(v); err != nil {
+				return nil, fmt.Errorf("--strategy: %v", err)
+			}
 		case "stall-timeout":
 			v, err := needVal()
 			if err != nil {
@@ -250,7 +259,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	pr := newRunProgress(stderr, f.quiet) // nil unless stderr is a terminal
 	res, err := prog.Run(ctx, &interp.RunConfig{
 		Params: f.params, Output: pr.output(out), Format: format, OnError: f.onError,
-		ChunkSize: f.chunkSize, MemoryLimit: f.memoryLimit, Workers: f.workers,
+		ChunkSize: f.chunkSize, MemoryLimit: f.memoryLimit, Workers: f.workers, Strategy: f.strategy,
 		Color:    format == "" && isTerminal(out) && os.Getenv("NO_COLOR") == "",
 		Observer: pr.observer(), Progress: pr.setSource, Registry: registry,
 	})
@@ -293,8 +302,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			t.RecordsRead, el.Round(time.Millisecond), rate, c.RecordsOut, t.Skipped, t.Rejected)
 		fmt.Fprintf(stderr, "stats: %d chunks (size %d), %d retries, %d cache hits, %d restarts\n",
 			c.Chunks, snap.ChunkSize, c.Retries, c.CacheHits, c.Restarts)
-		if res.Pushdown != "" {
-			fmt.Fprintf(stderr, "stats: aggregation %s\n", res.Pushdown)
+		if res.FellBack != "" {
+			fmt.Fprintf(stderr, "stats: strategy %s (fell back from %s)\n", res.Strategy, res.FellBack)
+		} else {
+			fmt.Fprintf(stderr, "stats: strategy %s\n", res.Strategy)
 		}
 		fmt.Fprintf(stderr, "stats: peak RSS %.1f MiB", float64(peakRSS())/(1<<20))
 		if snap.MemoryLimit > 0 {

@@ -34,7 +34,7 @@ group territory { footer { territory, revenue: SUM(amount * quantity) } }
 	if want := "band,level,territory,revenue\nfooter,0,East,15.00\nfooter,0,West,2.25\n"; out != want {
 		t.Errorf("output:\n%s\nwant:\n%s", out, want)
 	}
-	for _, want := range []string{"stats: 3 records read", "stats: aggregation pushed down: SELECT", "stats: peak RSS"} {
+	for _, want := range []string{"stats: 3 records read", "stats: strategy pushdown-raw", "stats: peak RSS"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errs)
 		}

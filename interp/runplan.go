@@ -1,0 +1,287 @@
+package interp
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync/atomic"
+
+	"github.com/reportsh/reportsh/runtime/source"
+)
+
+// runPlan is everything one run does, chosen once at its start by planRun:
+// the strategy and why (and why not the others), the resolved settings,
+// the strategy it turns into if its source's partial states cannot be
+// trusted, and, for the strategies that aggregate in the source, the
+// source it opened and the work it sends there. Run executes it and
+// Explain prints it, so the two cannot disagree.
+type runPlan struct {
+	cfg      RunConfig // the caller's settings, as given
+	strategy Strategy
+	why      string     // why strategy
+	declined []declined // the strategies considered before it, and why not
+	// fallback is what the run turns into when strategy gives way mid-run
+	// (a scan or a push-down meets a value it cannot take, a parallel
+	// merge could differ); StrategyAuto when it cannot.
+	fallback Strategy
+
+	params     map[string]any
+	onError    string // "fail" or "skip"
+	workers    int
+	sortBuffer int
+	tune       tuning
+
+	push       *pdRun     // StrategyPushdown, StrategyPushdownRaw: the opened table
+	pushWhyNot string     // why the table's aggregation cannot run in SQLite
+	scan       *scanStart // StrategyScan: the opened file
+}
+
+// declined is a strategy the planner did not choose, and why.
+type declined struct {
+	strategy Strategy
+	why      string
+}
+
+// tuning are the sizes the executors divide their work by. Compile sets
+// the defaults; tests set small ones to reach the ranges with little data.
+type tuning struct {
+	// rangeRows is the number of rows a push-down statement aims at: few
+	// enough for SQLite's GROUP BY sort to stay in memory and for progress
+	// and cancellation to be timely.
+	rangeRows int64
+	// minRange is the least number of bytes of CSV worth a reader of its own.
+	minRange int64
+	// rangeJudge is the number of records the scan's main reader reads
+	// before it decides whether ranges pay.
+	rangeJudge int64
+	// groupsPer: with more than a group per groupsPer records, the ranges'
+	// tables would each hold most groups: the scan drops them.
+	groupsPer int64
+	// partners, if set, counts the partners scans start (for tests).
+	partners *atomic.Int64
+}
+
+// defaultTuning returns the sizes measured to pay (docs/performance.md).
+func defaultTuning() tuning {
+	return tuning{rangeRows: 1 << 16, minRange: 4 << 20, rangeJudge: 1 << 14, groupsPer: 8}
+}
+
+// close releases what the plan opened and the run did not take.
+func (pl *runPlan) close() {
+	if pl.push != nil {
+		pl.push.done()
+		pl.push = nil
+	}
+	if pl.scan != nil {
+		pl.scan.close()
+		pl.scan = nil
+	}
+}
+
+// planRun resolves cfg's settings and chooses the strategy. It opens the
+// source of a strategy that aggregates in the source, to plan the work
+// sent there; the caller closes the plan.
+func (p *Program) planRun(ctx context.Context, cfg RunConfig) (*runPlan, error) {
+	pl := &runPlan{cfg: cfg, tune: p.tune, onError: p.onError, workers: cfg.Workers, sortBuffer: cfg.SortBuffer}
+	if cfg.OnError != "" {
+		if cfg.OnError != "skip" && cfg.OnError != "fail" {
+			return nil, fmt.Errorf("on_error must be skip or fail, not %q", cfg.OnError)
+		}
+		pl.onError = cfg.OnError
+	}
+	if pl.workers <= 0 {
+		pl.workers = runtime.GOMAXPROCS(0)
+	}
+	if pl.sortBuffer <= 0 {
+		pl.sortBuffer = DefaultSortBuffer
+	}
+	if cfg.Strategy > StrategyPushdownRaw {
+		return nil, fmt.Errorf("unknown strategy %v", cfg.Strategy)
+	}
+	params, err := p.bindParams(cfg)
+	if err != nil {
+		return nil, err
+	}
+	pl.params = params
+	pl.fallback = StrategyPipeline
+	if p.whyNotParallel(pl.workers) == "" {
+		pl.fallback = StrategyParallel
+	}
+	if err := p.choose(ctx, pl); err != nil {
+		pl.close()
+		return nil, err
+	}
+	if !pl.strategy.carriers() && pl.strategy != StrategyParallel {
+		pl.fallback = StrategyAuto
+	}
+	if pl.strategy == StrategyParallel {
+		pl.fallback = StrategyPipeline
+	}
+	return pl, nil
+}
+
+// choose considers the strategies in the order of Strategies and takes the
+// first that can run the report (or the one cfg.Strategy asks for).
+func (p *Program) choose(ctx context.Context, pl *runPlan) error {
+	want := pl.cfg.Strategy
+	for _, s := range Strategies {
+		if want != StrategyAuto && want != s {
+			continue
+		}
+		why, whyNot, err := p.consider(ctx, pl, s)
+		if err != nil {
+			return err
+		}
+		if whyNot == "" {
+			pl.strategy, pl.why = s, why
+			if want != StrategyAuto {
+				pl.why = "asked for (RunConfig.Strategy); " + why
+			}
+			return nil
+		}
+		if want != StrategyAuto {
+			return &StrategyError{Strategy: s, Why: whyNot}
+		}
+		pl.declined = append(pl.declined, declined{s, whyNot})
+	}
+	return fmt.Errorf("no strategy can run the report") // the pipeline always can
+}
+
+// StrategyError reports that RunConfig.Strategy asked for a strategy that
+// cannot run the report.
+type StrategyError struct {
+	Strategy Strategy
+	// Why says what in the report or its source rules the strategy out.
+	Why string
+}
+
+func (e *StrategyError) Error() string {
+	return fmt.Sprintf("strategy %s cannot run this report: %s", e.Strategy, e.Why)
+}
+
+// consider says why strategy s would run the report, or why not. A
+// strategy that aggregates in the source opens it, and keeps it in pl when
+// it can run.
+func (p *Program) consider(ctx context.Context, pl *runPlan, s Strategy) (why, whyNot string, err error) {
+	switch s {
+	case StrategyPushdownRaw, StrategyPushdown:
+		return p.considerPushdown(pl, s == StrategyPushdownRaw)
+	case StrategyScan:
+		return p.considerScan(pl)
+	case StrategyParallel:
+		if whyNot := p.whyNotParallel(pl.workers); whyNot != "" {
+			return "", whyNot, nil
+		}
+		return fmt.Sprintf("a nested hash grouping and %d workers: each aggregates the groups of some level-0 keys", pl.workers), "", nil
+	}
+	return "every report can run record by record", "", nil
+}
+
+// considerPushdown plans the push-down over the SQLite table (raw: read in
+// Go as the rows arrive).
+func (p *Program) considerPushdown(pl *runPlan, raw bool) (why, whyNot string, err error) {
+	if whyNot := p.pushStatic(); whyNot != "" {
+		return "", whyNot, nil
+	}
+	if pl.push == nil && pl.pushWhyNot == "" {
+		pd, whyNot, err := p.openPushdown(pl.params)
+		if err != nil {
+			return "", "", fmt.Errorf("%s: %w", posString(p.source.Pos), err)
+		}
+		pl.push, pl.pushWhyNot = pd, whyNot
+	}
+	if pl.pushWhyNot != "" {
+		return "", pl.pushWhyNot, nil
+	}
+	pp := pl.push.pp
+	if raw {
+		if pp.raw == nil {
+			return "", pp.whyNotRaw, nil
+		}
+		return "every value the aggregates read can be checked as SQLite stores it: SQLite walks the table, Go aggregates", "", nil
+	}
+	pp.raw = nil // the statement aggregates
+	return "SQLite computes every aggregate of the report from the table", "", nil
+}
+
+// considerScan plans the aggregation in the CSV scanner.
+func (p *Program) considerScan(pl *runPlan) (why, whyNot string, err error) {
+	if whyNot := p.scanStatic(); whyNot != "" {
+		return "", whyNot, nil
+	}
+	if pl.cfg.OnSkip != nil {
+		// OnSkip is called as records are skipped: a scan that fell back
+		// would call it twice for them.
+		return "", "RunConfig.OnSkip is set, and a scan that fell back would report skipped records twice", nil
+	}
+	st, whyNot, err := p.openScan(pl)
+	if err != nil {
+		return "", "", fmt.Errorf("%s: %w", posString(p.source.Pos), err)
+	}
+	if whyNot != "" {
+		return "", whyNot, nil
+	}
+	pl.scan = st
+	return "the scanner computes every aggregate from the cells' bytes, without building records", "", nil
+}
+
+// whyNotParallel says why the aggregation is not split among workers; ""
+// when it is. A single level rarely has enough groups for the split to pay
+// for routing records between goroutines (measured: 8 territories ran 25%
+// slower on two cores, territory > customer with 100k groups 20% faster).
+func (p *Program) whyNotParallel(workers int) string {
+	switch {
+	case workers < 2:
+		return "one worker"
+	case len(p.groupings) != 1:
+		if len(p.groupings) == 0 {
+			return "the report has no grouping"
+		}
+		return fmt.Sprintf("the report has %d top-level groupings", len(p.groupings))
+	case len(p.groupings[0].Levels) < 2:
+		return "one group level: too few groups to pay for routing records among workers"
+	case p.groupings[0].Streaming:
+		return "the input is sorted by the group keys: each group closes as the next begins"
+	case p.detail != nil:
+		return "the report has a detail band, which prints the records in order"
+	}
+	return ""
+}
+
+// scanStart is the opened CSV file of a scan and its plans.
+type scanStart struct {
+	csv     *source.CSV
+	pp      *pushPlan
+	sp      *scanPlan
+	skips   *skipLog
+	cleanup func()
+}
+
+func (s *scanStart) close() {
+	s.csv.Close()
+	s.cleanup()
+}
+
+// openScan opens the CSV file and plans the scan; whyNot says why the
+// scanner cannot aggregate the report.
+func (p *Program) openScan(pl *runPlan) (*scanStart, string, error) {
+	skips := &skipLog{}
+	rs, cleanup, err := p.open(p.source, sourceOptions{params: pl.params, skip: pl.onError == "skip", unused: p.unused,
+		onSkip: func(e *source.DataError) { skips.note(p.dataError(e)) }})
+	if err != nil {
+		return nil, "", err
+	}
+	csv, ok := rs.(*source.CSV)
+	if !ok {
+		rs.Close()
+		cleanup()
+		return nil, "the source is not a CSV file", nil
+	}
+	pp, sp := p.planScan(csv.Schema(), pl.params)
+	if sp == nil {
+		csv.Close()
+		cleanup()
+		return nil, pp.reason, nil
+	}
+	return &scanStart{csv: csv, pp: pp, sp: sp, skips: skips, cleanup: cleanup}, "", nil
+}
