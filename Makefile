@@ -4,8 +4,12 @@ STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: test race check bench bench-peers build install fmt tidy-check cover conformance-update
 
+# The race detector makes the strategy matrix (every conformance case under
+# every strategy, worker count and chunk size) ten times slower: under -race
+# it runs a slice of it, and here in full without.
 test:
 	$(GO) test -race -timeout 10m ./...
+	$(GO) test -count=1 -run '^TestStrategiesAgree$$' ./conformance
 
 # A static binary: nothing in reportsh needs cgo (SQLite is pure Go), and
 # without the dynamic loader a run starts about 1 ms sooner (docs/performance.md).

@@ -218,7 +218,10 @@ func (p *Program) execute(ctx context.Context, pl *runPlan) (*Result, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		fellBack = pl.strategy.String() + ": " + note
+		if fellBack != "" {
+			fellBack += "; "
+		}
+		fellBack += pl.strategy.String() + ": " + note
 		pl.strategy, pl.fallback = pl.fallback, StrategyPipeline
 	}
 }
