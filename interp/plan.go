@@ -153,6 +153,9 @@ type Program struct {
 	names      []string        // record slot names for the environment (index = slot)
 	bands      []*render.Band
 	funcs      *funcTable
+	// faultIn, set by the tests, names a part of a run that panics as it
+	// starts (see protect).
+	faultIn string
 }
 
 // argIndex returns the index of an aggregate argument among p.args.
