@@ -70,7 +70,7 @@ func exprRunError(e *Expr, what string, err error) error {
 	cause := err
 	var fe *file.Error
 	if errors.As(err, &fe) {
-		pos = posAt(e.Pos, e.Text, fe.From)
+		pos = e.at(fe.From)
 		if u := fe.Unwrap(); u != nil {
 			cause = u
 		} else {

@@ -68,6 +68,19 @@ type Expr struct {
 	node ast.Node
 	// fast, when set, evaluates the expression without the VM.
 	fast fastFn
+	// locText and locPos, when set, are the text its nodes' locations
+	// count in and where it starts: the enclosing expression's, for an
+	// aggregate's argument (see at).
+	locText string
+	locPos  lexer.Position
+}
+
+// at returns the script position of rune offset off of a node's location.
+func (e *Expr) at(off int) lexer.Position {
+	if e.locText != "" {
+		return posAt(e.locPos, e.locText, off)
+	}
+	return posAt(e.Pos, e.Text, off)
 }
 
 // exprCompiler compiles expressions and collects positioned errors.
@@ -550,6 +563,7 @@ func (w *walker) aggregate(node *ast.Node, n *ast.CallNode, fn agg.Func, name st
 		if ref.Arg == nil {
 			return value.KindAny
 		}
+		ref.Arg.locText, ref.Arg.locPos = w.text, w.base // its nodes keep their locations in the aggregate's expression
 	}
 	k, err := agg.ResultKind(fn, argKind)
 	if err != nil {

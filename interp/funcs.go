@@ -35,6 +35,11 @@ func newFuncTable(extra []*stdlib.Func) *funcTable {
 		t.funcs[f.Name] = f
 	}
 	for _, f := range extra {
+		if f.Call != nil {
+			g := *f
+			g.Call = guardCall(f) // the host's function: its panic fails the call
+			f = &g
+		}
 		t.funcs[f.Name] = f
 	}
 	t.opts = append(t.opts, expr.DisableAllBuiltins())

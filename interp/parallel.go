@@ -2,6 +2,7 @@ package interp
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/value"
@@ -13,12 +14,16 @@ import (
 // carries its input sequence number (so FIRST, LAST and the group limits
 // follow input order), and at the end the workers' engines merge into the
 // report's engine. The merge is exact unless more than one level reaches
-// its group limit; the run then starts over on one worker (see Run).
+// its group limit; the run then starts over on one worker (see Run). A
+// worker that panics fails the run: the others skip what they are handed
+// from then on, and add returns the panic, so the pipeline stops.
 type parAgg struct {
+	p       *Program
 	workers []*aggWorker
 	seq     int64
 	mu      sync.Mutex
-	fired   map[int]bool // levels whose group limit was reached
+	fired   map[int]bool               // levels whose group limit was reached
+	failed  atomic.Pointer[PanicError] // the first worker's panic
 }
 
 type aggItem struct {
@@ -37,14 +42,14 @@ type aggWorker struct {
 }
 
 // newParAgg starts n workers whose engines have cfg's shape.
-func newParAgg(n int, cfg agg.Config) *parAgg {
-	pa := &parAgg{fired: map[int]bool{}}
+func newParAgg(p *Program, n int, cfg agg.Config) *parAgg {
+	pa := &parAgg{p: p, fired: map[int]bool{}}
 	cfg.OnClose = nil
 	cfg.OnEvent = pa.event
 	for i := 0; i < n; i++ {
 		w := &aggWorker{eng: agg.NewEngine(cfg), in: make(chan []aggItem, 4), done: make(chan struct{})}
 		pa.workers = append(pa.workers, w)
-		go w.run()
+		go w.run(pa)
 	}
 	return pa
 }
@@ -57,26 +62,43 @@ func (pa *parAgg) event(ev agg.Event) {
 	}
 }
 
-func (w *aggWorker) run() {
+func (w *aggWorker) run(pa *parAgg) {
 	defer close(w.done)
 	for items := range w.in {
-		if w.err != nil {
+		if w.err != nil || pa.failed.Load() != nil {
 			continue // drain: the first error stands
 		}
-		for _, it := range items {
-			if err := w.eng.AddSeq(it.seq, it.keys, it.args); err != nil {
-				w.err, w.errSeq = err, it.seq
-				break
-			}
+		err := pa.p.protect("aggregation worker", func() error {
+			w.add(items)
+			return nil
+		})
+		if pe, ok := err.(*PanicError); ok {
+			w.err, w.errSeq = pe, -1 // before any record's error
+			pa.failed.CompareAndSwap(nil, pe)
 		}
 	}
 }
 
-// add routes one record to the worker owning its level-0 key.
-func (pa *parAgg) add(keys, args []any) {
+// add aggregates items until one fails.
+func (w *aggWorker) add(items []aggItem) {
+	for _, it := range items {
+		if err := w.eng.AddSeq(it.seq, it.keys, it.args); err != nil {
+			w.err, w.errSeq = err, it.seq
+			return
+		}
+	}
+}
+
+// add routes one record to the worker owning its level-0 key; it returns
+// a worker's panic, which fails the run.
+func (pa *parAgg) add(keys, args []any) error {
+	if pe := pa.failed.Load(); pe != nil {
+		return pe
+	}
 	w := pa.workers[agg.Partition(keys, len(pa.workers))]
 	w.pending = append(w.pending, aggItem{seq: pa.seq, keys: keys, args: args})
 	pa.seq++
+	return nil
 }
 
 // flush hands every worker the records routed to it since the last flush.

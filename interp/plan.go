@@ -155,6 +155,9 @@ type Program struct {
 	funcs      *funcTable
 
 	tune tuning // the executors' sizes (tests make them small)
+	// faultIn, set by the tests, names a part of a run that panics as it
+	// starts (see protect).
+	faultIn string
 }
 
 // argIndex returns the index of an aggregate argument among p.args.

@@ -2,6 +2,7 @@ package interp
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -101,8 +102,10 @@ func (pd *pdRun) run(ctx context.Context, pl *runPlan) (res *Result, note string
 	}
 	var rows atomic.Int64 // source rows aggregated, for progress
 	if pl.cfg.Progress != nil {
-		read, stop := p.progressFunc(ctx, pd.src, &rows)
-		defer stop()
+		var read func() (int64, int64, bool)
+		var stop func() error
+		ctx, read, stop = p.progressFunc(ctx, pd.src, &rows)
+		defer func() { err = cmp.Or(err, stop()) }()
 		pl.cfg.Progress(read)
 	}
 	target := pl.tune.rangeRows
@@ -237,6 +240,9 @@ func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, sr
 	}
 	snap, err := runPipeline(ctx, pipe, rc.OnStart)
 	res.Snapshot = snap
+	if pe := panicOf(err); pe != nil {
+		return res, "", pe // a part panicked: the run fails, whatever the note
+	}
 	if n := src.note(); n != "" && !begun {
 		return nil, n, nil
 	}
@@ -322,7 +328,8 @@ type pdSource struct {
 	buf     []value.Record
 	curRows int64 // the source rows of range cur
 
-	rawConns chan *source.RawConn // idle raw connections (with pp.raw)
+	rawConns chan *source.RawConn       // idle raw connections (with pp.raw)
+	panicked atomic.Pointer[PanicError] // the first statement's panic
 
 	fallback
 }
@@ -472,7 +479,17 @@ func (s *pdSource) start() {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		ch <- s.query(s.ctx, bounds)
+		var r pdRange
+		err := s.run.p.protect("SQLite push-down range", func() error {
+			r = s.query(s.ctx, bounds)
+			return nil
+		})
+		if pe, ok := err.(*PanicError); ok {
+			s.panicked.CompareAndSwap(nil, pe)
+			s.cancel() // the statements run ahead stop
+			r = pdRange{err: pe}
+		}
+		ch <- r
 	}()
 }
 
@@ -493,6 +510,11 @@ func (s *pdSource) result(ctx context.Context, ri int) (pdRange, error) {
 	select {
 	case r := <-ch:
 		s.results[ri] = nil
+		if pe := s.panicked.Load(); pe != nil {
+			// A statement panicked, this one's or one run ahead (which
+			// cancelled the rest): the run fails.
+			return pdRange{}, stream.Permanent(pe)
+		}
 		return r, r.err
 	case <-ctx.Done():
 		return pdRange{}, ctx.Err()

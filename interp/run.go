@@ -2,10 +2,12 @@ package interp
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -166,8 +168,8 @@ const outputBuffer = 64 << 10
 // worker count or chunk size, the output is the same, byte for byte.
 func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err error) {
 	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%s: internal error: %v (please report this with the script)", p.name, r)
+		if v := recover(); v != nil {
+			res, err = nil, &PanicError{Script: p.name, Part: "run", Value: v, Stack: debug.Stack()}
 		}
 	}()
 	var rc RunConfig
@@ -332,8 +334,10 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 
 	var fetched atomic.Int64 // records fetched, for Progress
 	if rc.Progress != nil {
-		read, stop := p.progressFunc(ctx, src, &fetched)
-		defer stop()
+		var read func() (int64, int64, bool)
+		var stop func() error
+		ctx, read, stop = p.progressFunc(ctx, src, &fetched)
+		defer func() { err = cmp.Or(err, stop()) }()
 		rc.Progress(read)
 	}
 	res = &Result{Title: p.title}
@@ -626,31 +630,41 @@ func (p *Program) dataError(de *source.DataError) *source.DataError {
 
 // progressFunc reports how much of src has been read: bytes for files that
 // know their size, rows for a SQLite table whose count runs in the
-// background. stop ends and waits for that count.
-func (p *Program) progressFunc(ctx context.Context, src recordSource, fetched *atomic.Int64) (read func() (int64, int64, bool), stop func()) {
+// background. stop ends and waits for that count, and returns its panic:
+// the run's context, which progressFunc returns, is then cancelled with it.
+func (p *Program) progressFunc(ctx context.Context, src recordSource, fetched *atomic.Int64) (_ context.Context, read func() (int64, int64, bool), stop func() error) {
 	if f, ok := src.(interface{ Progress() (int64, int64) }); ok {
-		return func() (int64, int64, bool) {
+		return ctx, func() (int64, int64, bool) {
 			read, size := f.Progress()
 			return read, size, size > 0
-		}, func() {}
+		}, func() error { return nil }
 	}
 	var total atomic.Int64
 	total.Store(-1)
-	stop = func() {}
+	stop = func() error { return nil }
 	if c, ok := src.(interface {
 		Count(context.Context) (int64, error)
 	}); ok && p.source.Table != "" {
+		var fail context.CancelCauseFunc
+		ctx, fail = context.WithCancelCause(ctx)
 		cctx, cancel := context.WithCancel(ctx)
 		done := make(chan struct{})
+		var perr error
 		go func() {
 			defer close(done)
-			if n, err := c.Count(cctx); err == nil {
-				total.Store(n)
+			perr = p.protect("progress count", func() error {
+				if n, err := c.Count(cctx); err == nil {
+					total.Store(n)
+				}
+				return nil
+			})
+			if perr != nil {
+				fail(perr) // the run stops
 			}
 		}()
-		stop = func() { cancel(); <-done }
+		stop = func() error { cancel(); <-done; fail(nil); return perr }
 	}
-	return func() (int64, int64, bool) {
+	return ctx, func() (int64, int64, bool) {
 		t := total.Load()
 		return fetched.Load(), t, t > 0
 	}, stop

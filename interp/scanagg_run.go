@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -21,7 +22,7 @@ func (p *Program) execScan(ctx context.Context, pl *runPlan) (res *Result, note 
 	defer st.close()
 	start := time.Now()
 	var rows atomic.Int64
-	src := &scanSource{csv: st.csv, table: newScanTable(st.sp), rows: &rows, until: -1, tune: pl.tune}
+	src := &scanSource{p: p, csv: st.csv, table: newScanTable(st.sp), rows: &rows, until: -1, tune: pl.tune}
 	defer src.close()
 	if err := src.split(pl.workers, func() (*source.CSV, error) {
 		// Another reader of the same file, which stops at a bad record
@@ -36,8 +37,10 @@ func (p *Program) execScan(ctx context.Context, pl *runPlan) (res *Result, note 
 		return p.openAnother(src, sourceOptions{params: pl.params, unused: p.unused, skip: true})
 	}
 	if pl.cfg.Progress != nil {
-		read, stop := p.progressFunc(ctx, scanProgress{st.csv, src}, &rows)
-		defer stop()
+		var read func() (int64, int64, bool)
+		var stop func() error
+		ctx, read, stop = p.progressFunc(ctx, scanProgress{st.csv, src}, &rows)
+		defer func() { err = cmp.Or(err, stop()) }()
 		pl.cfg.Progress(read)
 	}
 	return p.runCarriers(ctx, pl, st.pp, src, func(t *render.Totals) {
@@ -69,6 +72,7 @@ const rescanBatch = 1 << 16
 // offsets count the records aggregated. It cannot go back: the table holds
 // what the records before its position made of it.
 type scanSource struct {
+	p     *Program // protects the readers (see Program.protect)
 	csv   *source.CSV
 	table *scanTable
 	rows  *atomic.Int64 // records aggregated, for progress and the totals
@@ -174,14 +178,14 @@ func (s *scanSource) startPartner() {
 	t.parts, t.part, t.lenient = 2, 1, true
 	s.table.parts, s.table.part = 2, 0
 	r := &scanRange{csv: c, table: t, begin: off, until: -1,
-		token: make(chan scanToken), done: make(chan struct{}), exited: make(chan struct{})}
+		token: make(chan scanToken), done: make(chan struct{}, 1), exited: make(chan struct{})}
 	r.start = c.At(off)
 	r.at = r.start
 	s.partner = r
 	if s.tune.partners != nil {
 		s.tune.partners.Add(1)
 	}
-	go r.run()
+	go r.run(s.p, "CSV scan partner")
 }
 
 // partnerStep lets the partner read up to limit records, if it is still
@@ -231,14 +235,14 @@ func (s *scanSource) split(workers int, open func() (*source.CSV, error)) error 
 			return err
 		}
 		r := &scanRange{csv: c, table: newScanTable(s.table.sp), begin: b, until: -1,
-			token: make(chan scanToken), done: make(chan struct{}), exited: make(chan struct{})}
+			token: make(chan scanToken), done: make(chan struct{}, 1), exited: make(chan struct{})}
 		if i+1 < len(begins) {
 			r.until = begins[i+1]
 		}
 		r.start = c.At(b)
 		r.at = r.start
 		s.ranges = append(s.ranges, r)
-		go r.run()
+		go r.run(s.p, "CSV scan range")
 	}
 	if len(begins) > 0 {
 		s.until = begins[0]
@@ -254,9 +258,9 @@ type scanRange struct {
 	start, at    stream.Position // At(begin), and where the reader stands
 	n            int64           // records read (skipped ones aside)
 	eof          bool
-	err          error // a bad record or a stop: the main reader reads the range again
+	err          error // a bad record or a stop: the main reader reads the range again; a panic fails the run
 	token        chan scanToken
-	done, exited chan struct{}
+	done, exited chan struct{} // done holds one signal: a reader never waits for a fetch that failed
 }
 
 // scanToken lets a range's reader read up to limit records.
@@ -265,13 +269,18 @@ type scanToken struct {
 	limit int
 }
 
-// run reads one batch per token.
-func (r *scanRange) run() {
+// run reads one batch per token; part names the reader should it panic.
+func (r *scanRange) run(p *Program, part string) {
 	defer close(r.exited)
 	for tok := range r.token {
 		if !r.finished() {
-			next, n, eof, _, err := r.csv.ScanRange(tok.ctx, r.at, tok.limit, r.until, r.table.addFn)
-			r.at, r.n, r.eof, r.err = next, r.n+int64(n), eof, err
+			if err := p.protect(part, func() error {
+				next, n, eof, _, err := r.csv.ScanRange(tok.ctx, r.at, tok.limit, r.until, r.table.addFn)
+				r.at, r.n, r.eof, r.err = next, r.n+int64(n), eof, err
+				return nil
+			}); err != nil {
+				r.err = err
+			}
 		}
 		r.done <- struct{}{}
 	}
@@ -282,6 +291,9 @@ func (r *scanRange) finished() bool { return r.eof || r.err != nil }
 // scanFailed turns the error of a read into the note of a scan that must
 // fall back; a context's error is returned instead.
 func (s *scanSource) scanFailed(ctx context.Context, err error) error {
+	if pe := panicOf(err); pe != nil {
+		return stream.Permanent(pe) // a reader panicked: the run fails
+	}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -332,8 +344,21 @@ func (s *scanSource) stitch(ctx context.Context) error {
 	return nil
 }
 
-// Fetch aggregates the next records, or returns partial states.
-func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int) (stream.Chunk[value.Record], error) {
+// Fetch aggregates the next records, or returns partial states. A panic
+// fails the run: the tables may hold part of a batch, which the pipeline's
+// restart would count again.
+func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int) (ch stream.Chunk[value.Record], err error) {
+	if pe := s.p.protect("CSV scan", func() error {
+		ch, err = s.fetch(ctx, after, limit)
+		return nil
+	}); pe != nil {
+		return stream.Chunk[value.Record]{}, stream.Permanent(pe)
+	}
+	return ch, err
+}
+
+// fetch is Fetch, unprotected.
+func (s *scanSource) fetch(ctx context.Context, after stream.Position, limit int) (stream.Chunk[value.Record], error) {
 	done := stream.Chunk[value.Record]{Next: after, Done: true}
 	if s.note() != "" {
 		return done, nil
@@ -380,10 +405,11 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 		for _, r := range running {
 			<-r.done
 			read += r.n
+			if panicOf(r.err) != nil {
+				err = scanError(err, r.err) // another error of a range makes the main reader read it again
+			}
 		}
-		if perr := wait(); perr != nil && err == nil {
-			err = perr
-		}
+		err = scanError(err, wait())
 		for err == nil && s.mainDone && s.partner != nil && !s.partner.finished() {
 			err = s.partnerStep(ctx, limit)() // the partner's last records
 		}
@@ -414,7 +440,7 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 			if read == 0 {
 				// The main reader stood at the end of its range and the
 				// ranges were dropped: it reads on now (a chunk must move).
-				return s.Fetch(ctx, after, limit)
+				return s.fetch(ctx, after, limit)
 			}
 			s.account(&chunk)
 			return chunk, nil
@@ -443,6 +469,16 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 	end := min(pos+limit, n)
 	return stream.Chunk[value.Record]{Records: s.groups.results(pos, end), Done: end == n,
 		Next: stream.Position{Offset: after.Offset, Key: []any{int64(1), int64(end)}}}, nil
+}
+
+// scanError returns the error that decides a fetch's fate: err, the first,
+// unless other is a panic and err is not (a panic fails the run, where
+// another error makes it read the records instead).
+func scanError(err, other error) error {
+	if other != nil && (err == nil || panicOf(other) != nil && panicOf(err) == nil) {
+		return other
+	}
+	return err
 }
 
 // PlanScan says whether a report's aggregation runs in the CSV scanner.

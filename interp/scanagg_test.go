@@ -323,7 +323,7 @@ group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{D
 		}
 		t.Cleanup(func() { rs.Close(); cleanup() })
 		_, sp := prog.planScan(rs.Schema(), nil)
-		return &scanSource{csv: rs.(*source.CSV), table: newScanTable(sp), rows: new(atomic.Int64), until: -1}
+		return &scanSource{p: prog, csv: rs.(*source.CSV), table: newScanTable(sp), rows: new(atomic.Int64), until: -1}
 	}
 	ctx := context.Background()
 	src := open()

@@ -75,7 +75,7 @@ func newBuilder(p *Program, out emitter, params map[string]any, aggWorkers int) 
 		}
 		cfg.OnClose = func(g *agg.Group) error { return b.closeGroup(gi, g) }
 		if gi == 0 && aggWorkers > 1 {
-			b.par = newParAgg(aggWorkers, cfg)
+			b.par = newParAgg(p, aggWorkers, cfg)
 			cfg.OnEvent = b.par.event // limits re-applied by the merge fire here
 		}
 		b.engines = append(b.engines, agg.NewEngine(cfg))
@@ -130,8 +130,7 @@ func (b *builder) process(rec value.Record) error {
 		}
 	}
 	if b.par != nil {
-		b.par.add(recordKeys(rec, p.groupings[0]), args)
-		return nil
+		return b.par.add(recordKeys(rec, p.groupings[0]), args)
 	}
 	depth := -1 // levels 0..depth are accepted for this record
 	for gi, gr := range p.groupings {

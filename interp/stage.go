@@ -237,7 +237,7 @@ func (p *Program) loadSlotsFor(e *Expr) []int {
 // fastRunError positions an error of a fast expression like the VM's.
 func fastRunError(e *Expr, what string, err error) error {
 	if fe, ok := err.(*fastError); ok {
-		return &EvalError{Pos: posAt(e.Pos, e.Text, fe.from), What: what, Err: fe.err}
+		return &EvalError{Pos: e.at(fe.from), What: what, Err: fe.err}
 	}
 	return &EvalError{Pos: e.Pos, What: what, Err: err}
 }
