@@ -44,7 +44,7 @@ func writeData(b *testing.B) string {
 
 func benchReport(b *testing.B, dir, src string) {
 	script := []byte(sprintf(salesByTerritory, src))
-	prog, err := interp.Compile("bench.rpt", script, &interp.Options{Dir: dir})
+	prog, err := interp.Compile(context.Background(), "bench.rpt", script, &interp.Options{Dir: dir})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -108,12 +108,12 @@ func caseArgs(src []byte) (*interp.RunConfig, error) {
 			}
 			switch f[i] {
 			case "--format":
-				rc.Format = f[i+1]
+				rc.Format = interp.Format(f[i+1])
 			case "-p":
 				k, v, _ := strings.Cut(f[i+1], "=")
 				rc.Params[k] = v
 			case "--on-error":
-				rc.OnError = f[i+1]
+				rc.OnError = interp.OnError(f[i+1])
 			case "--chunk-size":
 				n, err := strconv.Atoi(f[i+1])
 				if err != nil {
@@ -145,7 +145,7 @@ func runCase(t *testing.T, path string, chunk int) []byte {
 	}
 	var out bytes.Buffer
 	name := filepath.Base(path)
-	prog, err := interp.Compile(name, src, &interp.Options{Dir: filepath.Dir(path)})
+	prog, err := interp.Compile(context.Background(), name, src, &interp.Options{Dir: filepath.Dir(path)})
 	if err == nil {
 		rc.Output = &out
 		_, err = prog.Run(context.Background(), rc)

@@ -119,7 +119,7 @@ func reportRows(t *testing.T, name string, cc crossCheck) [][]string {
 		t.Fatal(err)
 	}
 	rc.Collect = true
-	prog, err := interp.Compile(filepath.Base(path), src, &interp.Options{Dir: workDir})
+	prog, err := interp.Compile(context.Background(), filepath.Base(path), src, &interp.Options{Dir: workDir})
 	if err != nil {
 		t.Fatal(err)
 	}

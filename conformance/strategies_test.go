@@ -15,7 +15,7 @@ import (
 )
 
 // formats are the output formats every strategy is compared in.
-var formats = []string{"text", "csv", "json", "jsonl", "markdown", "html"}
+var formats = []interp.Format{interp.FormatText, interp.FormatCSV, interp.FormatJSON, interp.FormatJSONL, interp.FormatMarkdown, interp.FormatHTML}
 
 // Scenario A23: every case gives byte-identical output under every strategy
 // the planner could pick for it, with 1 to 3 workers and chunks of 1, 7 and
@@ -33,7 +33,7 @@ func TestStrategiesAgree(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(path), ".rpt")
 		src, err := os.ReadFile(path)
 		require.NoError(t, err)
-		prog, err := interp.Compile(name+".rpt", src, &interp.Options{Dir: filepath.Dir(path)})
+		prog, err := interp.Compile(context.Background(), name+".rpt", src, &interp.Options{Dir: filepath.Dir(path)})
 		if err != nil {
 			continue // a compile error: no strategy runs
 		}

@@ -312,7 +312,7 @@ func TestLanguage(t *testing.T) {
 			t.Errorf("%s:%d: %v", languageDoc, b.line, err)
 			continue
 		}
-		prog, err := interp.Compile(f.name, []byte(b.text), &interp.Options{Dir: ws})
+		prog, err := interp.Compile(context.Background(), f.name, []byte(b.text), &interp.Options{Dir: ws})
 		if b.tag() == "rpt-error" {
 			if err == nil {
 				t.Errorf("%s:%d: the script compiles, but an rpt-error block must not", languageDoc, b.line)
@@ -330,7 +330,7 @@ func TestLanguage(t *testing.T) {
 		}
 		var out bytes.Buffer
 		_, err = prog.Run(context.Background(), &interp.RunConfig{
-			Output: &out, Format: f.format, OnError: f.onError, Params: f.params,
+			Output: &out, Format: interp.Format(f.format), OnError: interp.OnError(f.onError), Params: f.params,
 		})
 		switch {
 		case b.tag() == "rpt-run" && err != nil:

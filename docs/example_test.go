@@ -37,7 +37,7 @@ summary { orders: COUNT(), revenue: SUM(amount * quantity) }
 // Example_embedding compiles a script once and runs it with a parameter,
 // rendering CSV to standard output.
 func Example_embedding() {
-	prog, err := interp.Compile("revenue.rpt", []byte(script), &interp.Options{Dir: dataDir})
+	prog, err := interp.Compile(context.Background(), "revenue.rpt", []byte(script), &interp.Options{Dir: dataDir})
 	if err != nil {
 		log.Fatal(err) // positioned errors: revenue.rpt:LINE:COL: message
 	}
@@ -82,7 +82,7 @@ group territory order by orders desc limit 3 {
 // Example_errorsAndEvents takes compile errors apart and reads a report's
 // values from its events instead of rendering it.
 func Example_errorsAndEvents() {
-	_, err := interp.Compile("bad.rpt", []byte(badScript), &interp.Options{Dir: dataDir})
+	_, err := interp.Compile(context.Background(), "bad.rpt", []byte(badScript), &interp.Options{Dir: dataDir})
 	var list grammar.ErrorList
 	if errors.As(err, &list) {
 		for _, e := range list {
@@ -90,7 +90,7 @@ func Example_errorsAndEvents() {
 		}
 	}
 
-	prog, err := interp.Compile("top.rpt", []byte(topScript), &interp.Options{Dir: dataDir})
+	prog, err := interp.Compile(context.Background(), "top.rpt", []byte(topScript), &interp.Options{Dir: dataDir})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -153,8 +153,8 @@ group fiscal_year(sale_date) as fiscal_year {
 
 // Example_customFunction gives scripts a function of the host program.
 func Example_customFunction() {
-	opts := &interp.Options{Dir: dataDir, Funcs: []*stdlib.Func{fiscalYear}}
-	prog, err := interp.Compile("fiscal.rpt", []byte(fiscalScript), opts)
+	opts := &interp.Options{Dir: dataDir, Functions: map[string]any{"fiscal_year": fiscalYear}}
+	prog, err := interp.Compile(context.Background(), "fiscal.rpt", []byte(fiscalScript), opts)
 	if err != nil {
 		log.Fatal(err)
 	}

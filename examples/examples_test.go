@@ -31,13 +31,13 @@ func TestExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			prog, err := interp.Compile(script, src, &interp.Options{Dir: "."})
+			prog, err := interp.Compile(context.Background(), script, src, &interp.Options{Dir: "."})
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, format := range []string{"text", "csv"} {
 				var out bytes.Buffer
-				if _, err := prog.Run(context.Background(), &interp.RunConfig{Output: &out, Format: format}); err != nil {
+				if _, err := prog.Run(context.Background(), &interp.RunConfig{Output: &out, Format: interp.Format(format)}); err != nil {
 					t.Fatal(err)
 				}
 				golden := filepath.Join("testdata", name+"."+format+".golden")

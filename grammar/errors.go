@@ -7,10 +7,43 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// Error is a syntax error at a position in a script. It prints as
-// "file:line:col: message", like go/scanner errors.
+// Position is a place in a script: its file name, the byte offset, and
+// the line and column (1-based; the column counts characters). A zero
+// Line means the position is unknown.
+type Position struct {
+	Filename string
+	Offset   int
+	Line     int
+	Column   int
+}
+
+// At converts a position of the parser's into a Position.
+func At(pos lexer.Position) Position {
+	return Position{Filename: pos.Filename, Offset: pos.Offset, Line: pos.Line, Column: pos.Column}
+}
+
+// lex converts p back into a position of the parser's.
+func (p Position) lex() lexer.Position {
+	return lexer.Position{Filename: p.Filename, Offset: p.Offset, Line: p.Line, Column: p.Column}
+}
+
+// String returns "file:line:col", leaving out the parts that are unknown.
+func (p Position) String() string {
+	s := p.Filename
+	if p.Line > 0 {
+		if s != "" {
+			s += ":"
+		}
+		s += fmt.Sprintf("%d:%d", p.Line, p.Column)
+	}
+	return s
+}
+
+// Error is an error at a position in a script: a syntax error, or one the
+// checker finds. It prints as "file:line:col: message", like go/scanner
+// errors.
 type Error struct {
-	Pos lexer.Position
+	Pos Position
 	Msg string
 }
 
@@ -21,7 +54,7 @@ func (e *Error) Error() string {
 
 // formatPos renders pos as "file:line:col: ", leaving out the parts that are
 // unknown.
-func formatPos(pos lexer.Position) string {
+func formatPos(pos Position) string {
 	s := ""
 	if pos.Filename != "" {
 		s = pos.Filename + ":"
@@ -41,7 +74,7 @@ type ErrorList []*Error
 
 // Add appends an error at pos with a message formatted as by [fmt.Sprintf].
 func (l *ErrorList) Add(pos lexer.Position, format string, args ...any) {
-	*l = append(*l, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+	*l = append(*l, &Error{Pos: At(pos), Msg: fmt.Sprintf(format, args...)})
 }
 
 // Len implements [sort.Interface].

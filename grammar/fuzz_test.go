@@ -48,7 +48,7 @@ func FuzzParse(f *testing.F) {
 			if strings.HasPrefix(e.Msg, "internal error") {
 				t.Fatal(e)
 			}
-			if msg := checkPos([]byte(src), e.Pos); msg != "" {
+			if msg := checkPos([]byte(src), e.Pos.lex()); msg != "" {
 				t.Fatalf("%v: %s", e, msg)
 			}
 		}

@@ -47,7 +47,7 @@ func Parse(filename string, src []byte) (f *File, err error) {
 		}
 		e := syntaxError(perr, s, src)
 		if part != nil {
-			f.Stmts = append(f.Stmts, complete(part.Stmts, e.Pos, s.toks)...)
+			f.Stmts = append(f.Stmts, complete(part.Stmts, e.Pos.lex(), s.toks)...)
 		}
 		if !afterScanError(e, s.errs) {
 			errs = append(errs, e)
@@ -55,7 +55,7 @@ func Parse(filename string, src []byte) (f *File, err error) {
 		if len(errs) >= maxErrors {
 			break
 		}
-		i = resume(s, e.Pos)
+		i = resume(s, e.Pos.lex())
 	}
 	for _, st := range f.Stmts {
 		Inspect(st, func(n Node) bool {
@@ -193,11 +193,11 @@ func syntaxError(err error, s *scanned, src []byte) *Error {
 		if exp := expected(ut.Message()); exp != "" {
 			msg += " (expected " + refine(exp, ut.Unexpected, s.toks) + ")"
 		}
-		return &Error{Pos: ut.Unexpected.Pos, Msg: msg}
+		return &Error{Pos: At(ut.Unexpected.Pos), Msg: msg}
 	}
 	var pe participle.Error
 	if errors.As(err, &pe) {
-		return &Error{Pos: pe.Position(), Msg: pe.Message()}
+		return &Error{Pos: At(pe.Position()), Msg: pe.Message()}
 	}
 	return &Error{Msg: err.Error()}
 }

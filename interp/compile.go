@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"context"
 	"fmt"
 	"path"
 	"path/filepath"
@@ -12,23 +13,29 @@ import (
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/value"
-	"github.com/reportsh/reportsh/stdlib"
 )
 
 // Compile parses and checks a report script. name is used in positions
 // (usually the file name); relative paths in the script are resolved against
-// opts.FS or opts.Dir. Errors are a grammar.ErrorList of positioned errors
+// opts.FS or opts.Dir. Errors are an [ErrorList] of positioned errors
 // (several at once where they are independent). A nil opts is valid.
-func Compile(name string, src []byte, opts *Options) (*Program, error) {
+//
+// Compile opens the sources to learn their fields (a CSV file's header and
+// first records, a SQLite table's columns and indexes); ctx bounds that.
+func Compile(ctx context.Context, name string, src []byte, opts *Options) (*Program, error) {
 	var o Options
 	if opts != nil {
 		o = *opts
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	file, err := grammar.Parse(name, src)
 	if err != nil {
 		return nil, err
 	}
 	c := &compiler{
+		ctx: ctx,
 		prog: &Program{name: name, opts: o, tune: defaultTuning(), onError: "fail", maxGroups: agg.DefaultMaxGroups,
 			gslot: map[string]int{}},
 		names: map[string]value.Kind{},
@@ -41,7 +48,7 @@ func Compile(name string, src []byte, opts *Options) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.prog.funcs = newFuncTable(append(append([]*stdlib.Func(nil), o.Funcs...), typed...))
+	c.prog.funcs = newFuncTable(typed)
 	c.ec = &exprCompiler{errs: &c.errs, funcs: c.prog.funcs, maxSize: o.MaxExprSize}
 	c.file(file)
 	if len(c.ec.tooBig) > 0 {
@@ -58,6 +65,7 @@ func Compile(name string, src []byte, opts *Options) (*Program, error) {
 
 // compiler holds the state of one Compile.
 type compiler struct {
+	ctx   context.Context // Compile's, for the sources' I/O
 	prog  *Program
 	errs  grammar.ErrorList
 	ec    *exprCompiler

@@ -4,19 +4,19 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
 
+	"github.com/reportsh/reportsh/grammar"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
 // EvalError is a run-time error in an expression: which expression (its
 // position in the script), where the record came from, and the cause.
 type EvalError struct {
-	Pos    lexer.Position // of the failing part of the expression
-	What   string         // "where clause", "let revenue", "footer column revenue", …
-	Record int64          // 1-based record number in the source; 0 when not per record
+	Pos    Position // of the failing part of the expression
+	What   string   // "where clause", "let revenue", "footer column revenue", …
+	Record int64    // 1-based record number in the source; 0 when not per record
 	Err    error
 }
 
@@ -77,5 +77,5 @@ func exprRunError(e *Expr, what string, err error) error {
 			cause = errors.New(fe.Message)
 		}
 	}
-	return &EvalError{Pos: pos, What: what, Err: cause}
+	return &EvalError{Pos: grammar.At(pos), What: what, Err: cause}
 }

@@ -34,7 +34,7 @@ summary { orders: COUNT(), revenue: SUM(amount * quantity) }
 
 // Compile checks a script once; the Program then runs any number of times.
 func ExampleCompile() {
-	_, err := interp.Compile("bad.rpt", []byte(`source csv("sales.csv")
+	_, err := interp.Compile(context.Background(), "bad.rpt", []byte(`source csv("sales.csv")
 group territry {
 }`), &interp.Options{FS: exampleFS})
 	fmt.Println(err)
@@ -44,7 +44,7 @@ group territry {
 
 // Program.Run renders a report to a writer in any format.
 func ExampleProgram_Run() {
-	prog, err := interp.Compile("sales.rpt", []byte(exampleScript), &interp.Options{FS: exampleFS})
+	prog, err := interp.Compile(context.Background(), "sales.rpt", []byte(exampleScript), &interp.Options{FS: exampleFS})
 	if err != nil {
 		panic(err)
 	}
@@ -65,7 +65,7 @@ func ExampleProgram_Run() {
 
 // A run can be collected into a structured Result instead of rendered.
 func ExampleResult() {
-	prog, err := interp.Compile("sales.rpt", []byte(exampleScript), &interp.Options{FS: exampleFS})
+	prog, err := interp.Compile(context.Background(), "sales.rpt", []byte(exampleScript), &interp.Options{FS: exampleFS})
 	if err != nil {
 		panic(err)
 	}
@@ -91,7 +91,7 @@ func ExampleOptions_functions() {
 		"initials": func(s string) string { return s[:1] },
 		"vat":      func(d value.Decimal) value.Decimal { return d.Mul(value.MustDecimal("0.2")).Round(2) },
 	}}
-	prog, err := interp.Compile("f.rpt", []byte(`source csv("sales.csv")
+	prog, err := interp.Compile(context.Background(), "f.rpt", []byte(`source csv("sales.csv")
 detail { who: initials(customer), vat: vat(amount) }`), opts)
 	if err != nil {
 		panic(err)
@@ -99,7 +99,7 @@ detail { who: initials(customer), vat: vat(amount) }`), opts)
 	if _, err := prog.Run(context.Background(), &interp.RunConfig{Output: os.Stdout, Format: "csv"}); err != nil {
 		panic(err)
 	}
-	_, err = interp.Compile("bad.rpt", []byte(`source csv("sales.csv")
+	_, err = interp.Compile(context.Background(), "bad.rpt", []byte(`source csv("sales.csv")
 detail { v: vat(customer) }`), opts)
 	fmt.Println(err)
 	// Output:
@@ -123,7 +123,7 @@ func ExampleSourceFunc() {
 			}
 		}
 	})
-	prog, err := interp.Compile("g.rpt", []byte(`source go("readings")
+	prog, err := interp.Compile(context.Background(), "g.rpt", []byte(`source go("readings")
 group city { footer { city, n: COUNT(), avg: AVG(temp) } }`), &interp.Options{Sources: map[string]interp.Source{"readings": readings}})
 	if err != nil {
 		panic(err)

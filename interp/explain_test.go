@@ -47,7 +47,7 @@ func TestExplainExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			prog, err := Compile("examples/"+filepath.Base(script), src, &Options{Dir: "../examples"})
+			prog, err := Compile(context.Background(), "examples/"+filepath.Base(script), src, &Options{Dir: "../examples"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -140,7 +140,7 @@ func explainDir(t *testing.T, script string, params map[string]string) (*Plan, s
 			t.Fatal(err)
 		}
 	}
-	prog, err := Compile("t.rpt", []byte(script), &Options{Dir: dir})
+	prog, err := Compile(context.Background(), "t.rpt", []byte(script), &Options{Dir: dir})
 	if err != nil {
 		t.Fatalf("compile: %v", err)
 	}

@@ -136,7 +136,7 @@ func TestMaxGroupsStatusAndSQLiteProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	p, err := Compile("t.rpt", []byte("source sqlite(\"t.db\", table: \"t\")\nsummary { n: COUNT() }"), &Options{Dir: dir})
+	p, err := Compile(context.Background(), "t.rpt", []byte("source sqlite(\"t.db\", table: \"t\")\nsummary { n: COUNT() }"), &Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,8 @@ import (
 	"github.com/reportsh/reportsh/grammar"
 	"github.com/reportsh/reportsh/runtime/stream"
 	"github.com/reportsh/reportsh/runtime/value"
+	"github.com/reportsh/reportsh/stdlib"
+	"github.com/stretchr/testify/require"
 )
 
 const smallCSV = `territory,customer,amount,quantity,day
@@ -234,7 +236,7 @@ func TestFailingWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, format := range []string{"csv", "jsonl", "text", "json"} {
-		_, err = p.Run(context.Background(), &RunConfig{Output: failWriter{}, Format: format})
+		_, err = p.Run(context.Background(), &RunConfig{Output: failWriter{}, Format: Format(format)})
 		var se *SinkError
 		if !errors.As(err, &se) || !strings.Contains(err.Error(), "disk full") {
 			t.Errorf("%s: got %v, want a SinkError", format, err)
@@ -267,7 +269,7 @@ detail { id, name: c.name, amount }
 summary { n: COUNT(), s: SUM(amount * quantity) }`
 	want := "band,level,id,name,amount,n,s\ndetail,,1,Acme,10.50,,\ndetail,,3,Globex,1.00,,\nsummary,,,,,2,24.00\n"
 	// Through the OS, relative to Dir.
-	p, err := Compile("q.rpt", []byte(script), &Options{Dir: dir})
+	p, err := Compile(context.Background(), "q.rpt", []byte(script), &Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +282,7 @@ summary { n: COUNT(), s: SUM(amount * quantity) }`
 	}
 	// Confined to an fs.FS that is not the OS: the database is copied to a temporary file.
 	b, _ := os.ReadFile(filepath.Join(dir, "s.db"))
-	p, err = Compile("q.rpt", []byte(script), &Options{FS: fstest.MapFS{"s.db": {Data: b}}})
+	p, err = Compile(context.Background(), "q.rpt", []byte(script), &Options{FS: fstest.MapFS{"s.db": {Data: b}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +295,7 @@ summary { n: COUNT(), s: SUM(amount * quantity) }`
 	}
 	// Grouping a SQLite table without an index on the keys uses a hash table.
 	groupScript := []byte("source sqlite(\"s.db\", table: \"sales\")\ngroup territory { footer { territory, n: COUNT() } }")
-	p, err = Compile("g.rpt", groupScript, &Options{Dir: dir})
+	p, err = Compile(context.Background(), "g.rpt", groupScript, &Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +311,7 @@ summary { n: COUNT(), s: SUM(amount * quantity) }`
 		t.Fatal(err)
 	}
 	db.Close()
-	p, err = Compile("g.rpt", groupScript, &Options{Dir: dir})
+	p, err = Compile(context.Background(), "g.rpt", groupScript, &Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +326,7 @@ summary { n: COUNT(), s: SUM(amount * quantity) }`
 		t.Errorf("streamed groups:\n%s", out.String())
 	}
 	// Absolute paths escape a confined FS.
-	if _, err := Compile("e.rpt", []byte(`source sqlite("/etc/passwd", table: "t")`), &Options{FS: fstest.MapFS{}}); err == nil || !strings.Contains(err.Error(), "outside the report's file system") {
+	if _, err := Compile(context.Background(), "e.rpt", []byte(`source sqlite("/etc/passwd", table: "t")`), &Options{FS: fstest.MapFS{}}); err == nil || !strings.Contains(err.Error(), "outside the report's file system") {
 		t.Errorf("absolute path: %v", err)
 	}
 }
@@ -386,14 +388,14 @@ func TestGoFuncErrors(t *testing.T) {
 		{func() (int, int) { return 0, 0 }, "want one result"},
 		{func() []int { return nil }, "result type []int"},
 	} {
-		if _, err := GoFunc("f", "", c.fn); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, err := goFunc("f", "", c.fn); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%T: got %v, want %q", c.fn, err, c.want)
 		}
 	}
-	if _, err := GoFunc("__x", "", func() int { return 1 }); err == nil {
+	if _, err := goFunc("__x", "", func() int { return 1 }); err == nil {
 		t.Error("reserved name accepted")
 	}
-	f, err := GoFunc("join", "joins", func(sep string, parts ...any) (string, error) {
+	f, err := goFunc("join", "joins", func(sep string, parts ...any) (string, error) {
 		if sep == "!" {
 			return "", errors.New("no bangs")
 		}
@@ -421,7 +423,7 @@ func TestGoFuncErrors(t *testing.T) {
 	if v, err := f.Call(nil, "x"); err != nil || v != nil {
 		t.Errorf("nil typed argument: %v, %v", v, err)
 	}
-	if _, err := Compile("x.rpt", []byte("source csv(\"s.csv\")"), &Options{FS: fstest.MapFS{"s.csv": {Data: []byte("a\n1\n")}}, Functions: map[string]any{"bad": 1}}); err == nil {
+	if _, err := Compile(context.Background(), "x.rpt", []byte("source csv(\"s.csv\")"), &Options{FS: fstest.MapFS{"s.csv": {Data: []byte("a\n1\n")}}, Functions: map[string]any{"bad": 1}}); err == nil {
 		t.Error("bad function accepted by Compile")
 	}
 }
@@ -439,10 +441,10 @@ func TestGoSourceErrors(t *testing.T) {
 		}
 	})
 	opts := &Options{Sources: map[string]Source{"s": src}}
-	if _, err := Compile("x.rpt", []byte(`source go("t")`), opts); err == nil || !strings.Contains(err.Error(), `no Go source named "t" is registered (did you mean "s"?)`) {
+	if _, err := Compile(context.Background(), "x.rpt", []byte(`source go("t")`), opts); err == nil || !strings.Contains(err.Error(), `no Go source named "t" is registered (did you mean "s"?)`) {
 		t.Errorf("unknown go source: %v", err)
 	}
-	p, err := Compile("x.rpt", []byte("source go(\"s\")\nsummary { n: COUNT() }"), opts)
+	p, err := Compile(context.Background(), "x.rpt", []byte("source go(\"s\")\nsummary { n: COUNT() }"), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -467,7 +469,7 @@ func TestProgressHook(t *testing.T) {
 func TestLimitsAndHandle(t *testing.T) {
 	files := map[string]string{"s.csv": smallCSV}
 	fsys := fstest.MapFS{"s.csv": {Data: []byte(smallCSV)}}
-	_, err := Compile("x.rpt", []byte("source csv(\"s.csv\")\nwhere amount > 1 && amount < 1000000\nsummary { n: COUNT() }"), &Options{FS: fsys, MaxExprSize: 10})
+	_, err := Compile(context.Background(), "x.rpt", []byte("source csv(\"s.csv\")\nwhere amount > 1 && amount < 1000000\nsummary { n: COUNT() }"), &Options{FS: fsys, MaxExprSize: 10})
 	var le *LimitError
 	if !errors.As(err, &le) || le.Max != 10 || le.Where != "x.rpt:2:7" {
 		t.Errorf("max expression size: %v", err)
@@ -511,7 +513,7 @@ func TestMonitorFailsStalledReport(t *testing.T) {
 			<-ctx.Done() // hangs until the pipeline gives up
 		}
 	})
-	p, err := Compile("h.rpt", []byte("source go(\"h\")\nsummary { n: COUNT() }"), &Options{Sources: map[string]Source{"h": hang}})
+	p, err := Compile(context.Background(), "h.rpt", []byte("source go(\"h\")\nsummary { n: COUNT() }"), &Options{Sources: map[string]Source{"h": hang}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -574,4 +576,22 @@ func TestMoreCompileErrors(t *testing.T) {
 			t.Errorf("%q:\n got %v\nwant %s…", c.script, err, c.want)
 		}
 	}
+}
+
+// Options.Functions takes typed Go functions and *stdlib.Funcs, whose Name
+// must be the key.
+func TestFunctionsKinds(t *testing.T) {
+	double := &stdlib.Func{Name: "double", Sig: "double(n int) int", MinArgs: 1, MaxArgs: 1,
+		Check: func([]value.Kind) (value.Kind, error) { return value.KindInt, nil },
+		Call:  func(args ...any) (any, error) { return args[0].(int64) * 2, nil }}
+	src := []byte("source csv(\"t.csv\")\nsummary { a: SUM(double(n)), b: SUM(inc(n)) }")
+	dir := scanCSV(t, "n", "1", "2")
+	prog, err := Compile(context.Background(), "t.rpt", src, &Options{Dir: dir, Functions: map[string]any{
+		"double": double, "inc": func(n int64) int64 { return n + 1 }}})
+	require.NoError(t, err)
+	res, err := prog.Run(context.Background(), &RunConfig{Collect: true})
+	require.NoError(t, err)
+	require.Equal(t, []any{int64(6), int64(5)}, res.Events[len(res.Events)-1].Values)
+	_, err = Compile(context.Background(), "t.rpt", src, &Options{Dir: dir, Functions: map[string]any{"twice": double}})
+	require.ErrorContains(t, err, `function twice: the *stdlib.Func is named "double"`)
 }

@@ -12,22 +12,22 @@ import (
 	"github.com/reportsh/reportsh/stdlib"
 )
 
-// GoFunc wraps a typed Go function as a function scripts can call. The
-// function's parameters and result must be of types the language knows:
+// goFunc wraps a typed Go function (see Options.Functions) as a function
+// scripts can call. The function's parameters and result must be of types the language knows:
 // string, bool, int, int64, float64, value.Decimal, value.Date, time.Time,
 // or any (which accepts every value, nil included). It may return a second
 // result of type error. Calls are checked at compile time against the
 // parameter types; at run time a nil argument to a typed parameter makes
 // the result nil, as for the built-in functions. Variadic functions take
 // their extra arguments with the element type.
-func GoFunc(name, doc string, fn any) (*stdlib.Func, error) {
+func goFunc(name, doc string, fn any) (*stdlib.Func, error) {
 	v := reflect.ValueOf(fn)
 	t := v.Type()
 	if t.Kind() != reflect.Func {
-		return nil, fmt.Errorf("GoFunc %s: %T is not a function", name, fn)
+		return nil, fmt.Errorf("function %s: %T is not a function", name, fn)
 	}
 	if name == "" || strings.HasPrefix(name, "__") {
-		return nil, fmt.Errorf("GoFunc: invalid name %q", name)
+		return nil, fmt.Errorf("function: invalid name %q", name)
 	}
 	in := make([]value.Kind, t.NumIn())
 	for i := range in {
@@ -37,16 +37,16 @@ func GoFunc(name, doc string, fn any) (*stdlib.Func, error) {
 		}
 		k, ok := goKind(pt)
 		if !ok {
-			return nil, fmt.Errorf("GoFunc %s: parameter %d has type %s, which scripts cannot pass", name, i+1, pt)
+			return nil, fmt.Errorf("function %s: parameter %d has type %s, which scripts cannot pass", name, i+1, pt)
 		}
 		in[i] = k
 	}
 	if t.NumOut() < 1 || t.NumOut() > 2 || (t.NumOut() == 2 && t.Out(1) != errorType) {
-		return nil, fmt.Errorf("GoFunc %s: want one result, optionally followed by an error", name)
+		return nil, fmt.Errorf("function %s: want one result, optionally followed by an error", name)
 	}
 	out, ok := goKind(t.Out(0))
 	if !ok {
-		return nil, fmt.Errorf("GoFunc %s: result type %s is not a type scripts know", name, t.Out(0))
+		return nil, fmt.Errorf("function %s: result type %s is not a type scripts know", name, t.Out(0))
 	}
 	minArgs, maxArgs := len(in), len(in)
 	if t.IsVariadic() {
@@ -178,7 +178,15 @@ func goFuncs(m map[string]any) ([]*stdlib.Func, error) {
 	var out []*stdlib.Func
 	var errs []error
 	for _, n := range names {
-		f, err := GoFunc(n, "", m[n])
+		if f, ok := m[n].(*stdlib.Func); ok {
+			if f.Name != n {
+				errs = append(errs, fmt.Errorf("function %s: the *stdlib.Func is named %q", n, f.Name))
+				continue
+			}
+			out = append(out, f)
+			continue
+		}
+		f, err := goFunc(n, "", m[n])
 		if err != nil {
 			errs = append(errs, err)
 			continue

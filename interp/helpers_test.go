@@ -27,7 +27,7 @@ func compileFS(t *testing.T, script string, files map[string]string) (*Program, 
 	for name, data := range files {
 		fsys[name] = &fstest.MapFile{Data: []byte(data)}
 	}
-	return Compile("test.rpt", []byte(script), &Options{FS: fsys})
+	return Compile(context.Background(), "test.rpt", []byte(script), &Options{FS: fsys})
 }
 
 // mustRun compiles and runs script, returning the rendered output.

@@ -1,7 +1,6 @@
 package interp
 
 import (
-	"context"
 	"strings"
 
 	"github.com/reportsh/reportsh/render"
@@ -154,7 +153,7 @@ func (c *compiler) indexed(keys []string) bool {
 		return false
 	}
 	defer r.cleanup()
-	ok, err := source.SQLiteOrderIndexed(context.Background(), r.osPath, c.prog.source.Table, keys)
+	ok, err := source.SQLiteOrderIndexed(c.ctx, r.osPath, c.prog.source.Table, keys)
 	return err == nil && ok
 }
 

@@ -3,8 +3,6 @@ package interp
 import (
 	"fmt"
 	"io/fs"
-
-	"github.com/reportsh/reportsh/stdlib"
 )
 
 // Options configure Compile. The zero value is valid: paths resolve against
@@ -26,12 +24,16 @@ type Options struct {
 	// MaxExprSize limits the length in bytes of every expression in the
 	// script (0: no limit); a longer one makes Compile return a *LimitError.
 	MaxExprSize int
-	// Funcs are extra functions callable from expressions; they shadow
-	// built-ins of the same name.
-	Funcs []*stdlib.Func
-	// Functions are typed Go functions callable from expressions, by name
-	// (see [GoFunc] for the types allowed); calls are checked at compile
-	// time against their parameter types.
+	// Functions are functions scripts can call, by name; they shadow
+	// built-ins of the same name. A value is either a typed Go function,
+	// whose parameters and result are types the language knows (string,
+	// bool, int, int64, float64, value.Decimal, value.Date, time.Time or
+	// any; optionally returning an error as well), checked at compile time
+	// against each call; or, for a function that checks its own arguments,
+	// a *stdlib.Func with its Check and Call (Name must be the key). A nil
+	// argument to a typed parameter makes the result nil without calling
+	// the function, as for the built-ins. They are called from the
+	// goroutines of concurrent runs: they must be safe for concurrent use.
 	Functions map[string]any
 	// Sources are record sources implemented in Go, used in scripts as
 	// source go("name") and lookup x = go("name") on … (see [Source]).

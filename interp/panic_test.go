@@ -27,7 +27,7 @@ import (
 
 // boomFunctions registers boom(q), which panics when q is 3, each way a
 // host can: a typed Go function (Options.Functions) and a stdlib.Func
-// (Options.Funcs).
+// (a *stdlib.Func in Options.Functions).
 var boomFunctions = map[string]func(*Options){
 	"Functions": func(o *Options) {
 		o.Functions = map[string]any{"boom": func(q int64) int64 {
@@ -37,8 +37,8 @@ var boomFunctions = map[string]func(*Options){
 			return q
 		}}
 	},
-	"Funcs": func(o *Options) {
-		o.Funcs = []*stdlib.Func{{Name: "boom", Sig: "boom(q int) int", MinArgs: 1, MaxArgs: 1,
+	"stdlib.Func": func(o *Options) {
+		o.Functions = map[string]any{"boom": &stdlib.Func{Name: "boom", Sig: "boom(q int) int", MinArgs: 1, MaxArgs: 1,
 			Check: func([]value.Kind) (value.Kind, error) { return value.KindInt, nil },
 			Call: func(args ...any) (any, error) {
 				if args[0] == int64(3) {
@@ -81,7 +81,7 @@ func TestPanicGoFunction(t *testing.T) {
 					script := st.source + "\n" + use.script
 					opts := &Options{Dir: st.dir}
 					register(opts)
-					prog, err := Compile("t.rpt", []byte(script), opts)
+					prog, err := Compile(context.Background(), "t.rpt", []byte(script), opts)
 					require.NoError(t, err)
 					rc := st.rc
 					_, err = prog.Run(context.Background(), &rc)
@@ -147,7 +147,7 @@ func TestPanicParts(t *testing.T) {
 			var partners atomic.Int64
 			tune := tune
 			tune.rangeJudge, tune.partners = tc.judge, &partners
-			prog, err := Compile("t.rpt", []byte(tc.script), &Options{Dir: tc.dir})
+			prog, err := Compile(context.Background(), "t.rpt", []byte(tc.script), &Options{Dir: tc.dir})
 			require.NoError(t, err)
 			prog.tune = tune
 			rc := tc.rc
@@ -184,7 +184,7 @@ func TestPanicScanRangeFS(t *testing.T) {
 	// most a 256 KiB buffer past the middle of the file.
 	require.Greater(t, poison-int64(len(data)/2), int64(2*256<<10))
 	fsys := panicFS{MapFS: fstest.MapFS{"t.csv": {Data: []byte(data)}}, name: "t.csv", at: poison}
-	prog, err := Compile("t.rpt", []byte(`source csv("t.csv")
+	prog, err := Compile(context.Background(), "t.rpt", []byte(`source csv("t.csv")
 group territory { group customer { footer { customer, n: COUNT(), s: SUM(amount) } } }`), &Options{FS: fsys})
 	require.NoError(t, err)
 	prog.tune.minRange = 1

@@ -92,7 +92,7 @@ func pdSales(n int) []string {
 func runOnce(t *testing.T, prog *Program, format string, push bool, rc RunConfig) (string, *Result, error) {
 	t.Helper()
 	var out bytes.Buffer
-	rc.Output, rc.Format = &out, format
+	rc.Output, rc.Format = &out, Format(format)
 	if !push {
 		rc.Strategy = StrategyPipeline
 	}
@@ -111,7 +111,7 @@ func sameOutput(t *testing.T, dir, script string, rcs ...RunConfig) *Result {
 // sameOutputTuned is sameOutput with the executors' sizes set to tune.
 func sameOutputTuned(t *testing.T, tune tuning, dir, script string, rcs ...RunConfig) *Result {
 	t.Helper()
-	prog, err := Compile("t.rpt", []byte(script), &Options{Dir: dir})
+	prog, err := Compile(context.Background(), "t.rpt", []byte(script), &Options{Dir: dir})
 	if err != nil {
 		t.Fatalf("compile: %v", err)
 	}
@@ -281,7 +281,7 @@ group territory {
   }
   footer { territory, n: COUNT(), hi: MAX(amount) }
 }`
-	prog, err := Compile("t.rpt", []byte(script), &Options{Dir: dir})
+	prog, err := Compile(context.Background(), "t.rpt", []byte(script), &Options{Dir: dir})
 	if err != nil || !prog.groupings[0].Streaming {
 		t.Fatalf("the plan does not stream: %v", err)
 	}
@@ -366,7 +366,7 @@ func TestPushdownFallsBack(t *testing.T) {
 			script := `source sqlite("s.db", table: "t")` + decl + "\n" +
 				"group territory { footer { territory, x: " + tc.script + " } }\n"
 			for _, onError := range []string{"", "skip"} {
-				wantFellBack(t, sameOutput(t, dir, script, RunConfig{OnError: onError}), tc.why)
+				wantFellBack(t, sameOutput(t, dir, script, RunConfig{OnError: OnError(onError)}), tc.why)
 			}
 		})
 	}
@@ -437,7 +437,7 @@ func TestPushdownExplain(t *testing.T) {
 	const src = `source sqlite("s.db", table: "sales") { amount: decimal }` + "\n"
 	explain := func(script string) (*PlanPushdown, string) {
 		t.Helper()
-		prog, err := Compile("t.rpt", []byte(script), &Options{Dir: dir})
+		prog, err := Compile(context.Background(), "t.rpt", []byte(script), &Options{Dir: dir})
 		if err != nil {
 			t.Fatalf("compile: %v", err)
 		}
@@ -562,7 +562,7 @@ func observedRun(t *testing.T, prog *Program, rc RunConfig) (res *Result, starte
 // bounded by RunConfig.Timeout, with progress in rows.
 func TestPushdownPipeline(t *testing.T) {
 	dir := pdDB(t, pdSales(3000)...)
-	prog, err := Compile("t.rpt", []byte(`source sqlite("s.db", table: "sales") { amount: decimal }
+	prog, err := Compile(context.Background(), "t.rpt", []byte(`source sqlite("s.db", table: "sales") { amount: decimal }
 group territory { footer { territory, total: SUM(amount) } }`), &Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
@@ -594,7 +594,7 @@ group territory { footer { territory, total: SUM(amount) } }`), &Options{Dir: di
 // the planned strategy gave way.
 func TestPushdownFallBackTimeout(t *testing.T) {
 	dir := pdDB(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, territory TEXT, amount TEXT)", "INSERT INTO t VALUES (1, 'a', '1.5'), (2, 'a', '1.25')")
-	prog, err := Compile("t.rpt", []byte(`source sqlite("s.db", table: "t") { amount: decimal }
+	prog, err := Compile(context.Background(), "t.rpt", []byte(`source sqlite("s.db", table: "t") { amount: decimal }
 summary { s: SUM(amount) }`), &Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
@@ -612,7 +612,7 @@ summary { s: SUM(amount) }`), &Options{Dir: dir})
 // The source restarts from any position it returned, and refuses others.
 func TestPushdownSourcePositions(t *testing.T) {
 	dir := pdDB(t, pdSales(300)...)
-	prog, err := Compile("t.rpt", []byte(`source sqlite("s.db", table: "sales") { amount: decimal }
+	prog, err := Compile(context.Background(), "t.rpt", []byte(`source sqlite("s.db", table: "sales") { amount: decimal }
 group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)

@@ -68,7 +68,7 @@ func TestReuseSource(t *testing.T) {
 		var want string
 		for _, reuse := range []bool{false, true} {
 			fsys := &countFS{FS: fstest.MapFS{"s.csv": {Data: []byte(data)}}}
-			p, err := Compile("t.rpt", []byte(script), &Options{FS: fsys, ReuseSource: reuse})
+			p, err := Compile(context.Background(), "t.rpt", []byte(script), &Options{FS: fsys, ReuseSource: reuse})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,7 +101,7 @@ func TestReuseSource(t *testing.T) {
 // A script that does not compile closes the file it kept.
 func TestReuseSourceCompileError(t *testing.T) {
 	fsys := &countFS{FS: fstest.MapFS{"s.csv": {Data: []byte(salesCSV(10, 2))}}}
-	if _, err := Compile("t.rpt", []byte("source csv(\"s.csv\")\ndetail { nope }"), &Options{FS: fsys, ReuseSource: true}); err == nil {
+	if _, err := Compile(context.Background(), "t.rpt", []byte("source csv(\"s.csv\")\ndetail { nope }"), &Options{FS: fsys, ReuseSource: true}); err == nil {
 		t.Fatal("compiled")
 	}
 	if opens, closes := fsys.counts(); opens == 0 || closes != opens {

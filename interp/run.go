@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/reportsh/reportsh/grammar"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/source"
@@ -34,11 +35,11 @@ type RunConfig struct {
 	Output io.Writer
 	// Format is the output format: text (default), csv, json, jsonl,
 	// markdown, html.
-	Format string
+	Format Format
 	// Color enables ANSI emphasis in text output.
 	Color bool
-	// OnError overrides the script's on_error: "skip" or "fail".
-	OnError string
+	// OnError overrides the script's on_error: OnErrorSkip or OnErrorFail.
+	OnError OnError
 	// ChunkSize is the number of records fetched per source call (default 1000).
 	ChunkSize int
 	// MemoryLimit is the pipeline's memory limit in bytes (0: none).
@@ -284,9 +285,9 @@ func (p *Program) replay(res *Result, pl *runPlan, end bool) (*Result, error) {
 
 func formatOf(rc RunConfig) string {
 	if rc.Format == "" {
-		return "text"
+		return string(FormatText)
 	}
-	return rc.Format
+	return string(rc.Format)
 }
 
 // meta describes the report to a renderer.
@@ -499,7 +500,7 @@ func (p *Program) runError(err error) error {
 		return p.dataError(de)
 	}
 	if errors.Is(err, agg.ErrUnsorted) && p.source.SortedPos.Line > 0 {
-		return &EvalError{Pos: p.source.SortedPos, What: "sorted by", Err: err}
+		return &EvalError{Pos: grammar.At(p.source.SortedPos), What: "sorted by", Err: err}
 	}
 	var re *stream.RecordError
 	if errors.As(err, &re) {

@@ -87,7 +87,7 @@ func (p *Program) planRun(ctx context.Context, cfg RunConfig) (*runPlan, error) 
 		if cfg.OnError != "skip" && cfg.OnError != "fail" {
 			return nil, fmt.Errorf("on_error must be skip or fail, not %q", cfg.OnError)
 		}
-		pl.onError = cfg.OnError
+		pl.onError = string(cfg.OnError)
 	}
 	if pl.workers <= 0 {
 		pl.workers = runtime.GOMAXPROCS(0)

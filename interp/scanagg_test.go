@@ -176,7 +176,7 @@ func TestScanFallsBack(t *testing.T) {
 				"group k { footer { k, x: " + tc.script + " } }\n"
 			for _, onError := range []string{"", "skip"} {
 				for _, w := range []int{1, 2} {
-					wantFellBack(t, sameOutput(t, dir, script, RunConfig{OnError: onError, Workers: w}), tc.why)
+					wantFellBack(t, sameOutput(t, dir, script, RunConfig{OnError: OnError(onError), Workers: w}), tc.why)
 				}
 			}
 		})
@@ -230,7 +230,7 @@ summary { n: COUNT() }`, "no, let m: only +, - and *"},
 		{`group customer { footer { customer, n: COUNT() } }
 summary { s: STDDEV(quantity) }`, "STDDEV(quantity) in the report is not computed"},
 	} {
-		prog, err := Compile("t.rpt", []byte(`source csv("t.csv") { amount: decimal, quantity: int }`+"\n"+tc.script), &Options{Dir: dir})
+		prog, err := Compile(context.Background(), "t.rpt", []byte(`source csv("t.csv") { amount: decimal, quantity: int }`+"\n"+tc.script), &Options{Dir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -255,7 +255,7 @@ summary { s: STDDEV(quantity) }`, "STDDEV(quantity) in the report is not compute
 		}
 	}
 	// Other sources have no scanner section.
-	prog, err := Compile("t.rpt", []byte(`source jsonl("t.jsonl")
+	prog, err := Compile(context.Background(), "t.rpt", []byte(`source jsonl("t.jsonl")
 summary { n: COUNT() }`), &Options{Dir: t.TempDir(), FS: nil})
 	if err == nil {
 		if pl, err := prog.Explain(context.Background(), nil); err == nil && pl.Source.AggregationInScanner != nil {
@@ -269,7 +269,7 @@ summary { n: COUNT() }`), &Options{Dir: t.TempDir(), FS: nil})
 func TestScanPipeline(t *testing.T) {
 	n := 3000
 	dir := scanCSV(t, scanHeader, scanSales(n)...)
-	prog, err := Compile("t.rpt", []byte(`source csv("t.csv") { amount: decimal }
+	prog, err := Compile(context.Background(), "t.rpt", []byte(`source csv("t.csv") { amount: decimal }
 group territory { footer { territory, total: SUM(amount) } }`), &Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
@@ -311,7 +311,7 @@ group territory { footer { territory, total: SUM(amount) } }`), &Options{Dir: di
 // records; other positions are refused.
 func TestScanSourcePositions(t *testing.T) {
 	dir := scanCSV(t, scanHeader, scanSales(300)...)
-	prog, err := Compile("t.rpt", []byte(`source csv("t.csv") { amount: decimal }
+	prog, err := Compile(context.Background(), "t.rpt", []byte(`source csv("t.csv") { amount: decimal }
 group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
@@ -410,11 +410,11 @@ summary { first: MIN(d), last: MAX(d), n: COUNT(d) }`}
 			t.Fatal(err)
 		}
 		for _, script := range scripts {
-			if _, err := Compile("t.rpt", []byte(script), &Options{Dir: dir}); err != nil {
+			if _, err := Compile(context.Background(), "t.rpt", []byte(script), &Options{Dir: dir}); err != nil {
 				continue // a header without k, x or n
 			}
 			for _, onError := range []string{"", "skip"} {
-				sameOutputTuned(t, tune, dir, script, RunConfig{OnError: onError}, RunConfig{OnError: onError, Workers: 2, ChunkSize: 3})
+				sameOutputTuned(t, tune, dir, script, RunConfig{OnError: OnError(onError)}, RunConfig{OnError: OnError(onError), Workers: 2, ChunkSize: 3})
 			}
 		}
 	})
@@ -480,7 +480,7 @@ summary { n: COUNT() }`,
 	for _, onError := range []string{"", "skip"} {
 		wantFellBack(t, sameOutput(t, dir, `source csv("t.csv")
 let big = n * 4
-group k { footer { k, c: COUNT() } }`, RunConfig{OnError: onError}), "overflow")
+group k { footer { k, c: COUNT() } }`, RunConfig{OnError: OnError(onError)}), "overflow")
 	}
 	// Comparisons at different scales.
 	dir = scanCSV(t, "k,x,y", "a,1.5,1.50", "a,2.25,2.2", "b,,3", "b,3.1,3.10")
@@ -579,7 +579,7 @@ max_groups 1000
 group k { footer { k, s: SUM(n) } }`, RunConfig{Workers: 2, ChunkSize: 50}))
 
 	// A cancelled run ends its readers too.
-	prog, err := Compile("t.rpt", []byte(`source csv("t.csv") { n: int }
+	prog, err := Compile(context.Background(), "t.rpt", []byte(`source csv("t.csv") { n: int }
 group k { footer { k, s: SUM(n) } }`), &Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
@@ -594,7 +594,7 @@ group k { footer { k, s: SUM(n) } }`), &Options{Dir: dir})
 	for i := range 300 {
 		ones = append(ones, fmt.Sprintf("k%d,1", i%7))
 	}
-	if prog, err = Compile("t.rpt", []byte(`source csv("t.csv") { n: int }
+	if prog, err = Compile(context.Background(), "t.rpt", []byte(`source csv("t.csv") { n: int }
 group k { footer { k, s: SUM(n) } }`), &Options{Dir: scanCSV(t, "k,n", ones...)}); err != nil {
 		t.Fatal(err)
 	}
@@ -690,7 +690,7 @@ group customer { footer { customer, n: COUNT(), s: SUM(amount) } }`,
 group k { footer { k, s: SUM(n) } }`, RunConfig{Workers: 2, ChunkSize: 7}), "overflow")
 
 	// A run cancelled while the partner reads ends it too.
-	prog, err := Compile("t.rpt", []byte(`source csv("t.csv") { amount: decimal, quantity: int }
+	prog, err := Compile(context.Background(), "t.rpt", []byte(`source csv("t.csv") { amount: decimal, quantity: int }
 group customer { footer { customer, n: COUNT() } }`), &Options{Dir: scanCSV(t, scanHeader, rows...)})
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"sort"
 
+	"github.com/reportsh/reportsh/grammar"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/stream"
@@ -322,7 +323,7 @@ func (b *builder) emitGroup(gi, parent int, pg pendingGroup) error {
 		cum := b.cum[gi][len(pg.keys)-1]
 		v, err := value.Arith(value.OpAdd, cumZero(cum[a.Slot]), cumZero(b.bev.env[a.Slot]))
 		if err != nil {
-			return &EvalError{Pos: a.Pos, What: "footer " + a.Name, Err: err}
+			return &EvalError{Pos: grammar.At(a.Pos), What: "footer " + a.Name, Err: err}
 		}
 		cum[a.Slot] = v
 		b.bev.env[a.Slot] = v
@@ -459,7 +460,7 @@ func (b *builder) detailRow(rec value.Record) error {
 			v = true // COUNT(): every record counts
 		}
 		if err := b.running[i].Add(v); err != nil {
-			return &EvalError{Pos: a.Pos, What: "detail " + a.Name, Err: err}
+			return &EvalError{Pos: grammar.At(a.Pos), What: "detail " + a.Name, Err: err}
 		}
 		b.ev.env[a.Slot] = b.running[i].Result()
 	}
@@ -574,7 +575,7 @@ func (b *builder) specError(gi int, err error) error {
 	if a.Arg != nil {
 		what = a.Name + "(" + a.Arg.Text + ")"
 	}
-	return &EvalError{Pos: a.Pos, What: what, Err: se.Err}
+	return &EvalError{Pos: grammar.At(a.Pos), What: what, Err: se.Err}
 }
 
 // status reports the records rejected by group limits so far, and how many

@@ -5,6 +5,7 @@ import (
 
 	"github.com/alecthomas/participle/v2/lexer"
 
+	"github.com/reportsh/reportsh/grammar"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/stream"
 	"github.com/reportsh/reportsh/runtime/value"
@@ -237,7 +238,7 @@ func (p *Program) loadSlotsFor(e *Expr) []int {
 // fastRunError positions an error of a fast expression like the VM's.
 func fastRunError(e *Expr, what string, err error) error {
 	if fe, ok := err.(*fastError); ok {
-		return &EvalError{Pos: e.at(fe.from), What: what, Err: fe.err}
+		return &EvalError{Pos: grammar.At(e.at(fe.from)), What: what, Err: fe.err}
 	}
-	return &EvalError{Pos: e.Pos, What: what, Err: err}
+	return &EvalError{Pos: grammar.At(e.Pos), What: what, Err: err}
 }

@@ -74,3 +74,28 @@ func (s *Strategy) UnmarshalText(b []byte) error {
 func (s Strategy) carriers() bool {
 	return s == StrategyScan || s == StrategyPushdown || s == StrategyPushdownRaw
 }
+
+// Format is an output format of RunConfig.Format.
+type Format string
+
+// The output formats; the zero value is FormatText.
+const (
+	FormatText     Format = "text"
+	FormatCSV      Format = "csv"
+	FormatJSON     Format = "json"
+	FormatJSONL    Format = "jsonl"
+	FormatMarkdown Format = "markdown"
+	FormatHTML     Format = "html"
+)
+
+// OnError is what a run does with a record it cannot read or compute
+// (RunConfig.OnError; the zero value keeps the script's on_error).
+type OnError string
+
+// The on_error modes.
+const (
+	// OnErrorFail fails the run at the first bad record.
+	OnErrorFail OnError = "fail"
+	// OnErrorSkip skips bad records, counts them and reports the first ten.
+	OnErrorSkip OnError = "skip"
+)

@@ -312,7 +312,7 @@ func (s *Session) compileScript() (*interp.Program, *genScript, error) {
 		name = genName
 	}
 	g := s.runScript(s.sc.stmts, name)
-	prog, err := interp.Compile(g.name, g.bytes(), &interp.Options{Dir: s.sc.dir})
+	prog, err := interp.Compile(context.Background(), g.name, g.bytes(), &interp.Options{Dir: s.sc.dir})
 	if err != nil {
 		return nil, g, s.showError(err, g, false)
 	}
@@ -325,7 +325,7 @@ func (s *Session) cmdRun(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := prog.Run(ctx, &interp.RunConfig{Params: s.runParams(), Output: s.out, Format: s.format,
+	res, err := prog.Run(ctx, &interp.RunConfig{Params: s.runParams(), Output: s.out, Format: interp.Format(s.format),
 		Color: s.color && s.format == "text"})
 	if err != nil {
 		if ctx.Err() != nil {

@@ -140,7 +140,7 @@ func (s *Session) quick(ctx context.Context, input string, src *srcText, whereAt
 		return s.showError(errors.New("no data: :open FILE first (or type a source statement)"), nil, true)
 	}
 	g := q.generate(s.sc.stmts)
-	prog, err := interp.Compile(g.name, g.bytes(), &interp.Options{Dir: s.sc.dir})
+	prog, err := interp.Compile(context.Background(), g.name, g.bytes(), &interp.Options{Dir: s.sc.dir})
 	if err != nil {
 		return s.showError(err, g, true)
 	}

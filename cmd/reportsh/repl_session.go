@@ -143,7 +143,7 @@ func (s *Session) accept(news []*stmt) error {
 	src := (&script{stmts: stmts}).source()
 	if src != nil {
 		g := s.runScript(stmts, genName)
-		if _, err := interp.Compile(g.name, g.bytes(), &interp.Options{Dir: s.sc.dir}); err != nil {
+		if _, err := interp.Compile(context.Background(), g.name, g.bytes(), &interp.Options{Dir: s.sc.dir}); err != nil {
 			if own := g.errorsIn(err, news); own != nil {
 				return s.showError(own, g, false)
 			}

@@ -193,7 +193,7 @@ func compileFile(path string, stderr io.Writer, reuse bool) (*interp.Program, in
 		fmt.Fprintf(stderr, "reportsh: %v\n", err)
 		return nil, exitUsage
 	}
-	prog, err := interp.Compile(path, src, &interp.Options{Dir: filepath.Dir(path), ReuseSource: reuse})
+	prog, err := interp.Compile(context.Background(), path, src, &interp.Options{Dir: filepath.Dir(path), ReuseSource: reuse})
 	if err != nil {
 		printError(stderr, err, src)
 		return nil, exitScript
@@ -258,7 +258,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer monitor.Stop()
 	pr := newRunProgress(stderr, f.quiet) // nil unless stderr is a terminal
 	res, err := prog.Run(ctx, &interp.RunConfig{
-		Params: f.params, Output: pr.output(out), Format: format, OnError: f.onError,
+		Params: f.params, Output: pr.output(out), Format: interp.Format(format), OnError: interp.OnError(f.onError),
 		ChunkSize: f.chunkSize, MemoryLimit: f.memoryLimit, Workers: f.workers, Strategy: f.strategy,
 		Color:    format == "" && isTerminal(out) && os.Getenv("NO_COLOR") == "",
 		Observer: pr.observer(), Progress: pr.setSource, Registry: registry,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -52,13 +53,13 @@ func loadCatalog(cfg config) (*catalog, error) {
 		return nil, errors.New("no .rpt files at the root of the file system")
 	}
 	c := &catalog{byName: make(map[string]*report)}
-	opts := &interp.Options{FS: cfg.FS, Dir: cfg.Dir, Funcs: cfg.Funcs}
+	opts := &interp.Options{FS: cfg.FS, Dir: cfg.Dir, Functions: cfg.Functions}
 	for _, p := range paths {
 		src, err := fs.ReadFile(cfg.FS, p)
 		if err != nil {
 			return nil, err
 		}
-		prog, err := interp.Compile(p, src, opts)
+		prog, err := interp.Compile(context.Background(), p, src, opts)
 		if err != nil {
 			return nil, err // positioned: file:line:col: message
 		}

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/reportsh/reportsh/interp"
-	"github.com/reportsh/reportsh/stdlib"
 )
 
 // DefaultTimeout is the default of config.Timeout.
@@ -37,8 +36,9 @@ type config struct {
 	// DefaultMaxOutput). A report is rendered into memory before it is sent,
 	// so that a failure half-way can still be answered with an error status.
 	MaxOutput int
-	// Funcs are extra functions the reports may call.
-	Funcs []*stdlib.Func
+	// Functions are extra functions the reports may call (see
+	// interp.Options.Functions).
+	Functions map[string]any
 	// Log receives a line for every run that failed with a server error;
 	// nil discards them.
 	Log *slog.Logger
@@ -120,7 +120,7 @@ func (h *handler) run(w http.ResponseWriter, r *http.Request) {
 	_, err = rep.prog.Run(r.Context(), &interp.RunConfig{
 		Params:  params,
 		Output:  out,
-		Format:  format.name,
+		Format:  interp.Format(format.name),
 		Timeout: h.cfg.Timeout,
 	})
 	if err != nil {

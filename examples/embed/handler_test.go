@@ -369,7 +369,7 @@ func (g *gated) config() config {
 			"gated.rpt": {Data: []byte("source csv(\"n.csv\")\nwhere gate(n)\nsummary { records: COUNT() }\n")},
 			"n.csv":     {Data: data.Bytes()},
 		},
-		Funcs: []*stdlib.Func{{
+		Functions: map[string]any{"gate": &stdlib.Func{
 			Name: "gate", Sig: "gate(n int) bool", Doc: "Waits for the test on its first call.", MinArgs: 1, MaxArgs: 1,
 			Check: func([]value.Kind) (value.Kind, error) { return value.KindBool, nil },
 			Call: func(...any) (any, error) {

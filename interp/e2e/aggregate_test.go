@@ -201,7 +201,7 @@ summary { n: COUNT(), customers: COUNT_DISTINCT(customer) }
 	} {
 		// Scenario I14
 		t.Run(c.name, func(t *testing.T) {
-			p, err := interp.Compile("test.rpt", []byte(c.script), &interp.Options{Dir: d.dir, MaxGroups: c.maxGroups})
+			p, err := interp.Compile(context.Background(), "test.rpt", []byte(c.script), &interp.Options{Dir: d.dir, MaxGroups: c.maxGroups})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -39,7 +39,7 @@ func runAll(t *testing.T, jobs []job, adjust func(*interp.RunConfig)) [][]byte {
 			defer wg.Done()
 			var buf bytes.Buffer
 			rc := j.rc
-			rc.Output, rc.Format = &buf, j.format
+			rc.Output, rc.Format = &buf, interp.Format(j.format)
 			if adjust != nil {
 				adjust(&rc)
 			}

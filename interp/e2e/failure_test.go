@@ -162,7 +162,7 @@ func TestFailingSource(t *testing.T) {
 	// Scenario I21
 	t.Run("sqlite-query-missing-table", func(t *testing.T) {
 		d := newDataset(t, 100, salesDB)
-		_, err := interp.Compile("test.rpt", []byte(`source sqlite("sales.db", query: "SELECT * FROM nosuch")
+		_, err := interp.Compile(context.Background(), "test.rpt", []byte(`source sqlite("sales.db", query: "SELECT * FROM nosuch")
 summary { n: COUNT() }
 `), &interp.Options{Dir: d.dir})
 		if err == nil || !strings.HasPrefix(err.Error(), "test.rpt:1:8: ") || !strings.Contains(err.Error(), "no such table: nosuch") {
@@ -333,7 +333,7 @@ summary { n: COUNT(), units: SUM(quantity) }
 			var log eventLog
 			var mu sync.Mutex
 			var skips []error
-			rc := interp.RunConfig{OnError: c.onError, ChunkSize: 100, Observer: &log, Collect: true,
+			rc := interp.RunConfig{OnError: interp.OnError(c.onError), ChunkSize: 100, Observer: &log, Collect: true,
 				OnSkip: func(err error) {
 					mu.Lock()
 					skips = append(skips, err)
@@ -428,7 +428,7 @@ summary { n: COUNT(), revenue: SUM(revenue) }
 			t.Run(fmt.Sprintf("%s/after-%d-bytes", format, limit), func(t *testing.T) {
 				reg := stream.NewRegistry(stream.RegistryOptions{})
 				w := &failingWriter{limit: limit}
-				_, err := p.Run(context.Background(), &interp.RunConfig{Output: w, Format: format, Registry: reg, ChunkSize: 100})
+				_, err := p.Run(context.Background(), &interp.RunConfig{Output: w, Format: interp.Format(format), Registry: reg, ChunkSize: 100})
 				var se *interp.SinkError
 				if !errors.As(err, &se) || !errors.Is(err, errDiskFull) {
 					t.Fatalf("got %v, want a SinkError wrapping the writer's error", err)

@@ -159,7 +159,7 @@ func (d *dataset) sales() []salesgen.Sale {
 // relative paths.
 func (d *dataset) compile(t testing.TB, script string) *interp.Program {
 	t.Helper()
-	p, err := interp.Compile("test.rpt", []byte(script), &interp.Options{Dir: d.dir})
+	p, err := interp.Compile(context.Background(), "test.rpt", []byte(script), &interp.Options{Dir: d.dir})
 	if err != nil {
 		t.Fatalf("compile:\n%s\n%v", script, err)
 	}
@@ -179,7 +179,7 @@ var salesSources = []struct{ name, decl string }{
 func runTo(t testing.TB, p *interp.Program, rc interp.RunConfig, format string) ([]byte, *interp.Result) {
 	t.Helper()
 	var buf bytes.Buffer
-	rc.Output, rc.Format = &buf, format
+	rc.Output, rc.Format = &buf, interp.Format(format)
 	res, err := p.Run(context.Background(), &rc)
 	if err != nil {
 		t.Fatalf("run (%s): %v", format, err)
