@@ -2,6 +2,7 @@ package interp
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/value"
@@ -34,6 +35,10 @@ type aggWorker struct {
 	err     error
 	errSeq  int64
 	done    chan struct{}
+	// cost is groupBytes per level; groups and bytes are what the engine
+	// holds, recorded after every batch for the memory breaker (held).
+	cost          []int64
+	groups, bytes atomic.Int64
 }
 
 // newParAgg starts n workers whose engines have cfg's shape.
@@ -42,7 +47,7 @@ func newParAgg(n int, cfg agg.Config) *parAgg {
 	cfg.OnClose = nil
 	cfg.OnEvent = pa.event
 	for i := 0; i < n; i++ {
-		w := &aggWorker{eng: agg.NewEngine(cfg), in: make(chan []aggItem, 4), done: make(chan struct{})}
+		w := &aggWorker{eng: agg.NewEngine(cfg), in: make(chan []aggItem, 4), done: make(chan struct{}), cost: levelCosts(cfg)}
 		pa.workers = append(pa.workers, w)
 		go w.run()
 	}
@@ -69,6 +74,7 @@ func (w *aggWorker) run() {
 				break
 			}
 		}
+		w.record()
 	}
 }
 
