@@ -39,6 +39,10 @@ type aggWorker struct {
 	err     error
 	errSeq  int64
 	done    chan struct{}
+	// cost is groupBytes per level; groups and bytes are what the engine
+	// holds, recorded after every batch for the memory breaker (held).
+	cost          []int64
+	groups, bytes atomic.Int64
 }
 
 // newParAgg starts n workers whose engines have cfg's shape.
@@ -47,7 +51,7 @@ func newParAgg(p *Program, n int, cfg agg.Config) *parAgg {
 	cfg.OnClose = nil
 	cfg.OnEvent = pa.event
 	for i := 0; i < n; i++ {
-		w := &aggWorker{eng: agg.NewEngine(cfg), in: make(chan []aggItem, 4), done: make(chan struct{})}
+		w := &aggWorker{eng: agg.NewEngine(cfg), in: make(chan []aggItem, 4), done: make(chan struct{}), cost: levelCosts(cfg)}
 		pa.workers = append(pa.workers, w)
 		go w.run(pa)
 	}
@@ -76,6 +80,7 @@ func (w *aggWorker) run(pa *parAgg) {
 			w.err, w.errSeq = pe, -1 // before any record's error
 			pa.failed.CompareAndSwap(nil, pe)
 		}
+		w.record()
 	}
 }
 

@@ -321,12 +321,16 @@ type pdSource struct {
 	wg      sync.WaitGroup
 	ranges  [][]any        // the bounds of the ranges started so far: (after, upto]
 	results []chan pdRange // per range started, until taken
-	all     bool           // every range is started
-	counted int            // the ranges whose rows are counted in rows
+	// ahead and aheadBytes are the result rows of ranges done and not yet
+	// taken, and their memory (HeldMemory).
+	ahead, aheadBytes atomic.Int64
+	all               bool // every range is started
+	counted           int  // the ranges whose rows are counted in rows
 
-	cur     int // the range whose result is buf
-	buf     []value.Record
-	curRows int64 // the source rows of range cur
+	cur      int // the range whose result is buf
+	buf      []value.Record
+	bufBytes int64 // buf's memory (HeldMemory)
+	curRows  int64 // the source rows of range cur
 
 	rawConns chan *source.RawConn       // idle raw connections (with pp.raw)
 	panicked atomic.Pointer[PanicError] // the first statement's panic
@@ -336,10 +340,11 @@ type pdSource struct {
 
 // pdRange is the result of one range's statement.
 type pdRange struct {
-	recs []value.Record
-	rows int64 // source rows aggregated
-	note string
-	err  error
+	recs  []value.Record
+	rows  int64 // source rows aggregated
+	bytes int64 // recs' memory, for ranges run ahead
+	note  string
+	err   error
 }
 
 // fallback is why a source's partial states cannot be trusted, the first
@@ -405,7 +410,7 @@ func (s *pdSource) Fetch(ctx context.Context, after stream.Position, limit int) 
 			read = r.rows
 			s.adapt(ri, r.rows, len(r.recs))
 		}
-		s.cur, s.buf, s.curRows = ri, r.recs, r.rows
+		s.cur, s.buf, s.bufBytes, s.curRows = ri, r.recs, r.bytes, r.rows
 		if s.buf == nil {
 			s.buf = []value.Record{}
 		}
@@ -489,6 +494,9 @@ func (s *pdSource) start() {
 			s.cancel() // the statements run ahead stop
 			r = pdRange{err: pe}
 		}
+		r.bytes = recordsBytes(r.recs)
+		s.ahead.Add(int64(len(r.recs)))
+		s.aheadBytes.Add(r.bytes)
 		ch <- r
 	}()
 }
@@ -510,6 +518,8 @@ func (s *pdSource) result(ctx context.Context, ri int) (pdRange, error) {
 	select {
 	case r := <-ch:
 		s.results[ri] = nil
+		s.ahead.Add(-int64(len(r.recs)))
+		s.aheadBytes.Add(-r.bytes)
 		if pe := s.panicked.Load(); pe != nil {
 			// A statement panicked, this one's or one run ahead (which
 			// cancelled the rest): the run fails.

@@ -42,7 +42,12 @@ type RunConfig struct {
 	OnError OnError
 	// ChunkSize is the number of records fetched per source call (default 1000).
 	ChunkSize int
-	// MemoryLimit is the pipeline's memory limit in bytes (0: none).
+	// MemoryLimit is the pipeline's memory limit in bytes (0: none),
+	// measured on the live heap. At the limit the input pauses until usage
+	// drops; when it cannot drop (nothing is left in flight and the run's
+	// groups or sort buffer hold the memory) the run fails within about a
+	// second with a *LimitError that says what holds it and how to avoid
+	// it (max_groups, a larger limit, input sorted by the group keys).
 	MemoryLimit int64
 	// Timeout bounds the whole run (0: none).
 	Timeout time.Duration
@@ -489,6 +494,9 @@ func (e *SinkError) Unwrap() error { return e.Err }
 
 // runError unwraps the pipeline's wrapping of errors the interpreter made.
 func (p *Program) runError(err error) error {
+	if le := p.memoryLimitError(err); le != nil {
+		return le
+	}
 	var sk *stream.SinkError
 	if errors.As(err, &sk) {
 		err = sk.Err // the builder runs in the sink; its errors are the interpreter's own

@@ -578,10 +578,11 @@ func (b *builder) specError(gi int, err error) error {
 	return &EvalError{Pos: grammar.At(a.Pos), What: what, Err: se.Err}
 }
 
-// status reports the records rejected by group limits so far, and how many
-// levels have reached their limit, for the pipeline's counters and events.
+// status reports the records rejected by group limits so far, how many
+// levels have reached their limit, and the memory held (memlimit.go), for
+// the pipeline's counters, events and memory breaker.
 func (b *builder) status() stream.AggregateStatus {
-	st := stream.AggregateStatus{Rejected: b.rejected}
+	st := stream.AggregateStatus{Rejected: b.rejected, Held: b.held()}
 	for gi, gr := range b.p.groupings {
 		for l, lv := range gr.Levels {
 			if b.engines[gi].Rejected(l) > 0 {

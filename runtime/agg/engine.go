@@ -68,6 +68,7 @@ type Engine struct {
 	hold     int // closed groups of this level and deeper are held back for PERCENT_OF_TOTAL
 	pending  []*Group
 	ngroups  []int
+	keyBytes []int64 // per level: the bytes of the string keys of the groups held (hash strategy)
 	rejected []int64
 	fired    []bool
 	last     []*gstate // the group the last record went to, per level (nil: rejected)
@@ -97,6 +98,7 @@ func NewEngine(cfg Config) *Engine {
 		err:      cfg.Validate(),
 		levels:   make([]plan, n),
 		ngroups:  make([]int, n),
+		keyBytes: make([]int64, n),
 		rejected: make([]int64, n),
 		fired:    make([]bool, n),
 		last:     make([]*gstate, n),
@@ -323,6 +325,31 @@ func (e *Engine) Rejected(level int) int64 { return e.rejected[level] }
 
 // Groups returns the number of groups created at level.
 func (e *Engine) Groups(level int) int { return e.ngroups[level] }
+
+// Held returns the number of groups of level the engine holds in memory
+// now, and the bytes of their string keys: with the hash strategy every
+// group created, until Finish emits them; streaming, only the open one
+// (whose key is not counted).
+func (e *Engine) Held(level int) (groups int, keyBytes int64) {
+	switch {
+	case level < 0 || level >= len(e.ngroups) || e.finished:
+		return 0, 0
+	case e.cfg.Sorted:
+		if level < len(e.open) && e.open[level] {
+			return 1, 0
+		}
+		return 0, 0
+	}
+	return e.ngroups[level], e.keyBytes[level]
+}
+
+// keySize is the bytes a group's key holds beyond the group: a string's.
+func keySize(k any) int64 {
+	if s, ok := k.(string); ok {
+		return int64(len(s))
+	}
+	return 0
+}
 
 // Records returns the number of records added (rejected ones included).
 func (e *Engine) Records() int64 { return e.records }

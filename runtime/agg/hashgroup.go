@@ -26,6 +26,7 @@ func (e *Engine) addHash(seq int64, keys, args []any) error {
 			g.first = seq
 			parent.childMap().put(g.hkey(), g) // the interned key: the map pins no record
 			e.ngroups[L]++
+			e.keyBytes[L] += keySize(k)
 		}
 		if err := e.feed(g, &e.levels[L], seq, args); err != nil {
 			return err

@@ -132,6 +132,7 @@ func (e *Engine) adopt(g, parent *gstate, shift int64) {
 	g.parent = parent
 	g.first += shift
 	e.ngroups[g.level]++
+	e.keyBytes[g.level] += keySize(g.key)
 	g.kids().each(func(c *gstate) { e.adopt(c, g, shift) })
 }
 
@@ -171,5 +172,6 @@ func (e *Engine) collect(g *gstate, L int, out *[]*gstate) {
 func (e *Engine) drop(g *gstate) {
 	e.rejected[g.level] += g.count
 	e.ngroups[g.level]--
+	e.keyBytes[g.level] -= keySize(g.key)
 	g.kids().each(e.drop)
 }

@@ -54,10 +54,17 @@
 // With Options.MemoryLimit set, the producer measures the live heap
 // attributed to its pipeline (see [RuntimeMemory] and [Registry]) before
 // every fetch: at [DegradeAt] of the limit it fetches quarter-size chunks,
-// at the limit it pauses and emits a [MemoryWarning] until usage drops. A
-// [Monitor] adds registry-wide thresholds: it pauses pipelines past
-// MonitorOptions.PauseAt, resumes them below ResumeAt and stops them at
-// CriticalAt, and fails pipelines that make no progress for StallTimeout.
+// at the limit it pauses and emits a [MemoryWarning] until usage drops.
+// Pausing frees only the records in flight: memory a component holds
+// beyond them (an aggregate's groups, reported in [AggregateStatus].Held;
+// a source's, through [MemoryHolder]) stays. So once nothing is in flight
+// and usage, measured again after a garbage collection ([MemorySettler]),
+// is still at the limit while components hold memory, the pipeline fails
+// with a [*MemoryError] that names them ([ErrMemoryHeld]) instead of
+// waiting. A [Monitor] adds registry-wide thresholds: it pauses pipelines
+// past MonitorOptions.PauseAt, resumes them below ResumeAt (failing them
+// in the same way when that cannot happen) and stops them at CriticalAt,
+// and fails pipelines that make no progress for StallTimeout.
 //
 // # Telemetry
 //

@@ -44,6 +44,9 @@ type entry struct {
 	producer                  producerStats
 	stages                    []*stageStats
 	sinkDemand                *gate // demand the sink has granted its upstream
+
+	heldMu sync.Mutex
+	held   []Held // per component: the source, each stage, the sink
 }
 
 // producerStats is what a snapshot shows of the producer.

@@ -15,6 +15,11 @@ var (
 	// ErrMemoryCritical is the cause of a pipeline the health monitor
 	// stopped because its memory passed the critical level.
 	ErrMemoryCritical = errors.New("memory critical")
+	// ErrMemoryHeld is the cause of a pipeline the memory breaker failed:
+	// it stayed at its MemoryLimit with nothing in flight while its
+	// components held memory (see [Held]), which pausing the input cannot
+	// free. The error is a [*MemoryError].
+	ErrMemoryHeld = errors.New("memory held")
 	// ErrTooManyRestarts is the cause of a pipeline whose producer or stages
 	// panicked more than MaxRestarts times within RestartWindow.
 	ErrTooManyRestarts = errors.New("too many restarts")
@@ -143,6 +148,8 @@ func reasonOf(err error) string {
 		return "stalled"
 	case errors.Is(err, ErrMemoryCritical):
 		return "memory critical"
+	case errors.Is(err, ErrMemoryHeld):
+		return "memory held"
 	case errors.Is(err, ErrTooManyRestarts):
 		return "too many restarts"
 	case errors.As(err, &fetch):

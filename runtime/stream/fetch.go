@@ -25,6 +25,9 @@ func (p *producer[T]) fetch(ctx context.Context) error {
 		ch, cached, err := p.fetchOnce(ctx, limit)
 		if err == nil {
 			p.accept(ch, limit, cached, cfg.Clock.Now().Sub(start))
+			if p.holder != nil {
+				p.e.setHeld(heldSource, "source", p.holder.HeldMemory())
+			}
 			return nil
 		}
 		if ctx.Err() != nil {

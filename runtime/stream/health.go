@@ -1,7 +1,6 @@
 package stream
 
 import (
-	"fmt"
 	"sync"
 	"time"
 )
@@ -170,11 +169,13 @@ func (m *Monitor) check(e *entry, st Status, now time.Time) {
 			problem = "memory critical"
 			e.emit(MemoryWarning{EventInfo: e.info(), Level: MemoryCritical, Usage: usage, Limit: limit, ChunkSize: int(e.chunkSize.Load())})
 			e.emit(Intervention{EventInfo: e.info(), Action: ActionStop, By: "monitor", Reason: problem})
-			e.fail(fmt.Errorf("stream: %w: %d of %d bytes", ErrMemoryCritical, usage, limit))
+			e.fail(&MemoryError{Usage: usage, Limit: limit, Held: e.holding(), Critical: true})
 		case share >= m.o.PauseAt:
 			problem = "memory high"
 			if st == StatusRunning {
 				_ = e.pause(PauseHealth, "monitor")
+			} else if reason == PauseHealth {
+				m.failHeld(e, limit)
 			}
 		case share < m.o.ResumeAt && st == StatusPaused && reason == PauseHealth:
 			_, _ = e.resumeIf(PauseHealth, "monitor")
@@ -203,4 +204,14 @@ func (m *Monitor) check(e *entry, st Status, now time.Time) {
 	}
 	m.last[e.id] = checkpoint{out: out, at: now}
 	e.emit(HealthCheck{EventInfo: e.info(), Status: st, Healthy: problem == "", Problem: problem, Usage: usage, Limit: limit, SinceProgress: idle})
+}
+
+// failHeld fails a pipeline the monitor paused if pausing cannot bring it
+// back under ResumeAt: nothing in flight, and memory held by its components
+// (see entry.heldError).
+func (m *Monitor) failHeld(e *entry, limit int64) {
+	if err := e.heldError(int64(m.o.ResumeAt*float64(limit)), limit); err != nil {
+		e.emit(Intervention{EventInfo: e.info(), Action: ActionStop, By: "monitor", Reason: "memory held"})
+		e.fail(err)
+	}
 }

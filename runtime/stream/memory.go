@@ -112,3 +112,21 @@ func (p *producer[T]) checkMemory() bool {
 	p.e.emit(MemoryWarning{EventInfo: p.e.info(), Level: MemoryPaused, Usage: u, Limit: limit, ChunkSize: p.chunk})
 	return true
 }
+
+// pollMemory is the breaker's check while it holds the pipeline paused: it
+// resumes the pipeline once usage is back under the limit, and fails it
+// when the pause cannot help (see entry.heldError).
+func (p *producer[T]) pollMemory() error {
+	e := p.e
+	if e.reg.usage(e) >= e.memLimit {
+		if err := e.heldError(e.memLimit, e.memLimit); err != nil {
+			e.emit(Intervention{EventInfo: e.info(), Action: ActionStop, By: "breaker", Reason: "memory held"})
+			return err
+		}
+		if e.memUsage.Load() >= e.memLimit {
+			return nil // still over, and pausing may help
+		}
+	}
+	_, _ = e.resumeIf(PauseMemory, "breaker")
+	return nil
+}

@@ -65,7 +65,10 @@ type Options struct {
 	// MemoryLimit is the most live heap, in bytes, attributed to this
 	// pipeline (see [Registry] for the attribution). At [DegradeAt] of it
 	// chunks shrink; at 100% the producer pauses and a [MemoryWarning] is
-	// emitted until usage drops. Default 0: no limit.
+	// emitted until usage drops. A pause that cannot help fails the
+	// pipeline with a [*MemoryError] ([ErrMemoryHeld]) at the next
+	// MemoryCheckInterval: when nothing is left in flight and the memory is
+	// held by the pipeline's own components ([Held]). Default 0: no limit.
 	MemoryLimit int64
 	// MemoryCheckInterval is how often a producer paused by the memory
 	// breaker measures again. Default 250ms.

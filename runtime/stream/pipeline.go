@@ -75,6 +75,9 @@ func Start[T any](ctx context.Context, p Pipeline[T]) (*Handle, error) {
 		return nil, err
 	}
 	e.chunkSize.Store(int64(cfg.ChunkSize))
+	e.heldMu.Lock()
+	e.held = make([]Held, len(p.Stages)+2) // the source, each stage, the sink
+	e.heldMu.Unlock()
 	var zero T
 	e.recBytes.Store(max(1, int64(unsafe.Sizeof(zero))))
 	if cfg.MemoryLimit > 0 {

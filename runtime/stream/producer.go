@@ -23,7 +23,8 @@ type producer[T any] struct {
 	chunk    int      // chunk size in force
 	ramp     int      // the next fetch's size while it is below chunk (Options.FirstChunk)
 	degraded bool
-	ident    string // cache identity; "" when not cached
+	ident    string       // cache identity; "" when not cached
+	holder   MemoryHolder // the source, when it holds memory of its own
 }
 
 func newProducer[T any](r *run[T], out *link[T]) *producer[T] {
@@ -31,6 +32,7 @@ func newProducer[T any](r *run[T], out *link[T]) *producer[T] {
 	if r.cfg.Cache != nil {
 		p.ident, _ = identity(r.p.Source)
 	}
+	p.holder, _ = r.p.Source.(MemoryHolder)
 	return p
 }
 
@@ -79,7 +81,8 @@ func (p *producer[T]) run(ctx context.Context) error {
 
 // waitWhilePaused blocks while the pipeline is paused. A pause by the
 // memory breaker is lifted here once the attributed memory is back under
-// the limit.
+// the limit, and fails the pipeline when pausing cannot help (see
+// entry.heldError).
 func (p *producer[T]) waitWhilePaused(ctx context.Context) error {
 	announced := false
 	for {
@@ -105,8 +108,8 @@ func (p *producer[T]) waitWhilePaused(ctx context.Context) error {
 		select {
 		case <-resume:
 		case <-poll:
-			if p.e.reg.usage(p.e) < p.e.memLimit {
-				_, _ = p.e.resumeIf(PauseMemory, "breaker")
+			if err := p.pollMemory(); err != nil {
+				return err
 			}
 		case <-ctx.Done():
 			if timer != nil {

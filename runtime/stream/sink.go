@@ -60,6 +60,7 @@ func (k *sinkDriver[T]) run(ctx context.Context) error {
 // status takes in what an aggregating sink reports after a batch.
 func (k *sinkDriver[T]) status(st AggregateStatus) {
 	e := k.r.e
+	e.setHeld(heldStage(len(k.r.p.Stages)), "sink", st.Held)
 	if d := st.Rejected - k.rejected; d > 0 {
 		e.rejected.Add(d)
 	}

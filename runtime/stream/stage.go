@@ -61,6 +61,11 @@ type AggregateStatus struct {
 	GroupLimitHits int
 	// GroupLimit is the limit reported in those events.
 	GroupLimit int
+	// Held is the memory the aggregate's state holds (its groups), which
+	// pausing the input does not free. The memory breaker fails a pipeline
+	// at its MemoryLimit with nothing in flight when a component holds
+	// some, naming it (see [ErrMemoryHeld]). Zero: nothing held.
+	Held Held
 }
 
 // stageStats is the part of a stage a snapshot shows.
@@ -119,6 +124,7 @@ type stageRunner[T any] struct {
 	started   time.Time
 	rejected  int64 // last cumulative AggregateStatus.Rejected
 	limitHits int
+	slot      int // the stage's held-memory slot
 }
 
 func newStageRunner[T any](r *run[T], idx int, in, out *link[T]) *stageRunner[T] {
@@ -140,6 +146,7 @@ func newStageRunner[T any](r *run[T], idx int, in, out *link[T]) *stageRunner[T]
 	s := &stageRunner[T]{
 		r: r, e: r.e, st: st, component: "stage " + st.Name, in: in, out: out,
 		last:      idx == len(r.p.Stages)-1,
+		slot:      heldStage(idx),
 		maxDemand: md, bufSize: bs,
 		warnAt: int64(math.Ceil(BufferWarnAt * float64(bs))),
 		stats:  &stageStats{name: st.Name, bufferSize: bs, maxDemand: md},

@@ -127,6 +127,7 @@ func (s *stageRunner[T]) aggregate(recs []T) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	s.e.setHeld(s.slot, s.component, st.Held)
 	rejected := st.Rejected - s.rejected
 	s.rejected = st.Rejected
 	if rejected > 0 {
