@@ -10,6 +10,7 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/value"
@@ -36,13 +37,13 @@ func Compile(ctx context.Context, name string, src []byte, opts *Options) (*Prog
 	}
 	c := &compiler{
 		ctx: ctx,
-		prog: &Program{name: name, opts: o, tune: defaultTuning(), onError: "fail", maxGroups: agg.DefaultMaxGroups,
-			gslot: map[string]int{}},
+		prog: &Program{m: &program.Program{Name: name, OnError: "fail", MaxGroups: agg.DefaultMaxGroups, GSlot: map[string]int{}},
+			opts: o, tune: defaultTuning()},
 		names: map[string]value.Kind{},
 		recs:  map[string]*value.Schema{},
 	}
 	if o.MaxGroups > 0 {
-		c.prog.maxGroups = o.MaxGroups
+		c.prog.m.MaxGroups = o.MaxGroups
 	}
 	typed, err := goFuncs(o.Functions)
 	if err != nil {
@@ -100,7 +101,7 @@ func (c *compiler) file(f *grammar.File) {
 		switch {
 		case s.Report != nil:
 			if c.once("report title", s.Report.Pos) {
-				p.title = s.Report.Title.Value
+				p.m.Title = s.Report.Title.Value
 			}
 		case s.Param != nil:
 			c.param(s.Param)
@@ -108,7 +109,7 @@ func (c *compiler) file(f *grammar.File) {
 			if c.once("on_error", s.OnError.Pos) {
 				switch m := s.OnError.Mode.Name; m {
 				case "skip", "fail":
-					p.onError = m
+					p.m.OnError = m
 				default:
 					c.errorf(s.OnError.Mode.Pos, "on_error must be skip or fail, not %q", m)
 				}
@@ -118,7 +119,7 @@ func (c *compiler) file(f *grammar.File) {
 				if s.MaxGroups.Limit.Value <= 0 {
 					c.errorf(s.MaxGroups.Pos, "max_groups must be positive")
 				} else if c.prog.opts.MaxGroups == 0 {
-					p.maxGroups = int(s.MaxGroups.Limit.Value)
+					p.m.MaxGroups = int(s.MaxGroups.Limit.Value)
 				}
 			}
 		}
@@ -128,13 +129,13 @@ func (c *compiler) file(f *grammar.File) {
 			c.source(s.Source)
 		}
 	}
-	if p.source == nil {
+	if p.m.Source == nil {
 		if _, declared := c.seen["source"]; !declared {
 			c.errorf(f.Pos, "the report has no source (add e.g. source csv(\"data.csv\"))")
 		}
 		return
 	}
-	if p.source.Schema == nil {
+	if p.m.Source.Schema == nil {
 		return // already reported
 	}
 	for _, s := range f.Stmts {
@@ -151,7 +152,7 @@ func (c *compiler) file(f *grammar.File) {
 				if e.Kind != value.KindBool && !unknown(e.Kind) {
 					c.errorf(s.Where.Cond.Pos, "where needs a condition (bool), but this is %s", e.Kind)
 				}
-				p.steps = append(p.steps, &step{Where: e})
+				p.m.Steps = append(p.m.Steps, &program.Step{Where: e})
 			}
 		case s.Let != nil:
 			c.let(s.Let)
@@ -167,25 +168,25 @@ func (c *compiler) file(f *grammar.File) {
 		switch {
 		case s.Detail != nil:
 			if c.once("detail band", s.Detail.Pos) {
-				p.detail = c.detailBand(s.Detail)
+				p.m.Detail = c.detailBand(s.Detail)
 			}
 		case s.Summary != nil:
 			if c.once("summary band", s.Summary.Pos) {
-				p.summary = c.globalBand(s.Summary, render.Summary, "summary")
+				p.m.Summary = c.globalBand(s.Summary, render.Summary, "summary")
 			}
 		case s.Header != nil:
 			if c.once("report header", s.Header.Pos) {
-				p.repHeader = c.globalBand(s.Header, render.ReportHeader, "report header")
+				p.m.RepHeader = c.globalBand(s.Header, render.ReportHeader, "report header")
 			}
 		case s.Footer != nil:
 			if c.once("report footer", s.Footer.Pos) {
-				p.repFooter = c.globalBand(s.Footer, render.ReportFooter, "report footer")
+				p.m.RepFooter = c.globalBand(s.Footer, render.ReportFooter, "report footer")
 			}
 		}
 	}
-	if p.title == "" {
-		base := filepath.Base(p.name)
-		p.title = strings.TrimSuffix(base, filepath.Ext(base))
+	if p.m.Title == "" {
+		base := filepath.Base(p.m.Name)
+		p.m.Title = strings.TrimSuffix(base, filepath.Ext(base))
 	}
 	c.plan()
 }
@@ -197,13 +198,13 @@ func (c *compiler) param(d *grammar.Param) {
 		c.errorf(d.Type.Pos, "unknown type %q for param %s (types: int, decimal, float, string, date, timestamp, bool)", d.Type.Name, name)
 		return
 	}
-	for _, q := range c.prog.params {
+	for _, q := range c.prog.m.Params {
 		if q.Name == name {
 			c.errorf(d.Name.Pos, "duplicate param %s (the first is at line %d)", name, q.Pos.Line)
 			return
 		}
 	}
-	pd := &paramDef{Name: name, Kind: k, Pos: d.Pos}
+	pd := &program.Param{Name: name, Kind: k, Pos: d.Pos}
 	if d.Default != nil {
 		v, err := parseParamText(k, d.Default.Text)
 		if err != nil {
@@ -212,7 +213,7 @@ func (c *compiler) param(d *grammar.Param) {
 		}
 		pd.Default, pd.HasDefault = v, true
 	}
-	c.prog.params = append(c.prog.params, pd)
+	c.prog.m.Params = append(c.prog.m.Params, pd)
 	c.names[name] = k
 }
 
@@ -259,25 +260,25 @@ func (c *compiler) let(l *grammar.Let) {
 	}
 	slot := c.addSlot(name, e.Kind)
 	c.names[name] = e.Kind
-	c.prog.steps = append(c.prog.steps, &step{Let: e, Name: name, Slot: slot})
+	c.prog.m.Steps = append(c.prog.m.Steps, &program.Step{Let: e, Name: name, Slot: slot})
 }
 
 // argSlot returns the index of an aggregate argument, sharing identical ones.
-func (c *compiler) argSlot(e *Expr) int {
+func (c *compiler) argSlot(e *program.Expr) int {
 	if c.argIx == nil {
 		c.argIx = map[string]int{}
-		c.prog.argIx = c.argIx
+		c.prog.m.ArgIx = c.argIx
 	}
 	key := e.Text
 	if i, ok := c.argIx[key]; ok {
 		return i
 	}
-	c.prog.args = append(c.prog.args, e)
-	c.argIx[key] = len(c.prog.args) - 1
-	return len(c.prog.args) - 1
+	c.prog.m.Args = append(c.prog.m.Args, e)
+	c.argIx[key] = len(c.prog.m.Args) - 1
+	return len(c.prog.m.Args) - 1
 }
 
-func specOf(c *compiler, a *aggRef) agg.Spec {
+func specOf(c *compiler, a *program.AggRef) agg.Spec {
 	s := agg.Spec{Func: a.Fn, Arg: -1, Param: a.Param}
 	if a.Arg != nil {
 		s.Arg = c.argSlot(a.Arg)
@@ -286,12 +287,12 @@ func specOf(c *compiler, a *aggRef) agg.Spec {
 }
 
 func (c *compiler) grouping(g *grammar.Group) {
-	gr := &grouping{}
+	gr := &program.Grouping{}
 	var keys []string
 	keyKinds := map[string]value.Kind{}
-	c.prog.groupings = append(c.prog.groupings, gr)
+	c.prog.m.Groupings = append(c.prog.m.Groupings, gr)
 	for depth := 0; g != nil; depth++ {
-		lv := &level{Pos: g.Pos, MaxGroups: c.prog.maxGroups, slotSpec: map[string]int{}}
+		lv := &program.Level{Pos: g.Pos, MaxGroups: c.prog.m.MaxGroups, SlotSpec: map[string]int{}}
 		key := c.ec.compile(g.Key.Text, g.Key.Pos, c.recordScope("group key"))
 		lv.Key = key
 		switch {
@@ -322,7 +323,7 @@ func (c *compiler) grouping(g *grammar.Group) {
 			keyKinds[lv.Name] = key.Kind
 		}
 		keys = append(keys, lv.Name)
-		lv.keyNames = append([]string(nil), keys...)
+		lv.KeyNames = append([]string(nil), keys...)
 		gr.Levels = append(gr.Levels, lv)
 		var next *grammar.Group
 		for _, it := range g.Items {
@@ -354,7 +355,7 @@ func (c *compiler) grouping(g *grammar.Group) {
 
 // groupClauses compiles having, order by and limit in the level's footer
 // scope extended with the footer's column names.
-func (c *compiler) groupClauses(g *grammar.Group, lv *level, depth int, keys []string, keyKinds map[string]value.Kind) {
+func (c *compiler) groupClauses(g *grammar.Group, lv *program.Level, depth int, keys []string, keyKinds map[string]value.Kind) {
 	if g.Limit != nil {
 		if g.Limit.Value <= 0 {
 			c.errorf(g.Limit.Pos, "limit must be positive")
@@ -375,13 +376,13 @@ func (c *compiler) groupClauses(g *grammar.Group, lv *level, depth int, keys []s
 			}
 		}
 	}
-	compileClause := func(e *grammar.Expr) *Expr {
+	compileClause := func(e *grammar.Expr) *program.Expr {
 		x := c.ec.compile(e.Text, e.Pos, sc)
 		if x != nil {
 			for _, a := range x.Aggs {
-				lv.slotSpec[a.Slot] = len(lv.Specs)
+				lv.SlotSpec[a.Slot] = len(lv.Specs)
 				lv.Specs = append(lv.Specs, specOf(c, a))
-				lv.specRefs = append(lv.specRefs, a)
+				lv.SpecRefs = append(lv.SpecRefs, a)
 			}
 		}
 		return x
@@ -401,7 +402,7 @@ func (c *compiler) groupClauses(g *grammar.Group, lv *level, depth int, keys []s
 func (c *compiler) levelScope(what string, keys []string, keyKinds map[string]value.Kind) *scope {
 	names := map[string]value.Kind{}
 	only := map[string]bool{}
-	for _, p := range c.prog.params {
+	for _, p := range c.prog.m.Params {
 		names[p.Name] = p.Kind
 		only[p.Name] = true
 	}
@@ -434,7 +435,7 @@ func lastIdent(s string) string {
 	return ""
 }
 
-func (c *compiler) groupBand(b *grammar.Band, kind render.BandKind, depth int, lv *level, keys []string, keyKinds map[string]value.Kind) *bandDef {
+func (c *compiler) groupBand(b *grammar.Band, kind render.BandKind, depth int, lv *program.Level, keys []string, keyKinds map[string]value.Kind) *program.Band {
 	what := "group header"
 	if kind == render.GroupFooter {
 		what = "group footer"
@@ -449,42 +450,42 @@ func (c *compiler) groupBand(b *grammar.Band, kind render.BandKind, depth int, l
 			}
 			lv.Running = append(lv.Running, a)
 		}
-		lv.slotSpec[a.Slot] = len(lv.Specs)
+		lv.SlotSpec[a.Slot] = len(lv.Specs)
 		lv.Specs = append(lv.Specs, specOf(c, a))
-		lv.specRefs = append(lv.specRefs, a)
+		lv.SpecRefs = append(lv.SpecRefs, a)
 	}
 	return bd
 }
 
-func (c *compiler) globalBand(b *grammar.Band, kind render.BandKind, what string) *bandDef {
+func (c *compiler) globalBand(b *grammar.Band, kind render.BandKind, what string) *program.Band {
 	names := map[string]value.Kind{}
 	only := map[string]bool{}
-	for _, p := range c.prog.params {
+	for _, p := range c.prog.m.Params {
 		names[p.Name] = p.Kind
 		only[p.Name] = true
 	}
 	sc := &scope{what: what, names: names, keysOnly: only, aggs: aggGlobal, inner: c.recordScope("aggregate argument")}
 	bd := c.band(b, kind, -1, "", nil, sc)
 	for _, a := range bd.Aggs {
-		c.prog.gslot[a.Slot] = len(c.prog.global)
-		c.prog.global = append(c.prog.global, specOf(c, a))
-		c.prog.globalRefs = append(c.prog.globalRefs, a)
+		c.prog.m.GSlot[a.Slot] = len(c.prog.m.Global)
+		c.prog.m.Global = append(c.prog.m.Global, specOf(c, a))
+		c.prog.m.GlobalRefs = append(c.prog.m.GlobalRefs, a)
 	}
 	return bd
 }
 
-func (c *compiler) detailBand(b *grammar.Band) *bandDef {
+func (c *compiler) detailBand(b *grammar.Band) *program.Band {
 	sc := &scope{what: "detail band", names: c.names, records: c.recs, aggs: aggRunning}
 	depth := -1
 	var keys []string
-	if len(c.prog.groupings) > 0 {
-		gr := c.prog.groupings[0]
+	if len(c.prog.m.Groupings) > 0 {
+		gr := c.prog.m.Groupings[0]
 		depth = len(gr.Levels) - 1
 		for _, lv := range gr.Levels {
 			keys = append(keys, lv.Name)
 		}
-		if len(c.prog.groupings) > 1 {
-			c.errorf(b.Pos, "a detail band needs a single grouping (this report has %d top-level groups)", len(c.prog.groupings))
+		if len(c.prog.m.Groupings) > 1 {
+			c.errorf(b.Pos, "a detail band needs a single grouping (this report has %d top-level groups)", len(c.prog.m.Groupings))
 		}
 	}
 	bd := c.band(b, render.Detail, depth, "", keys, sc)
@@ -497,8 +498,8 @@ func (c *compiler) detailBand(b *grammar.Band) *bandDef {
 }
 
 // band compiles a band's columns or template in sc.
-func (c *compiler) band(b *grammar.Band, kind render.BandKind, depth int, group string, keys []string, sc *scope) *bandDef {
-	bd := &bandDef{Pos: b.Pos}
+func (c *compiler) band(b *grammar.Band, kind render.BandKind, depth int, group string, keys []string, sc *scope) *program.Band {
+	bd := &program.Band{Pos: b.Pos}
 	rb := &render.Band{Kind: kind, Level: depth, Group: group, KeyNames: append([]string(nil), keys...)}
 	bd.Band = rb
 	if b.Template != nil {
@@ -532,7 +533,7 @@ func (c *compiler) band(b *grammar.Band, kind render.BandKind, depth int, group 
 		}
 		seen[name] = col.Pos
 		e := c.ec.compile(col.Expr.Text, col.Expr.Pos, sc)
-		cd := &colDef{Name: name, Expr: e}
+		cd := &program.Column{Name: name, Expr: e}
 		rc := render.Column{Name: name, Kind: value.KindAny}
 		if e != nil {
 			rc.Kind = e.Kind
@@ -552,8 +553,8 @@ func (c *compiler) band(b *grammar.Band, kind render.BandKind, depth int, group 
 }
 
 // template splits "Territory {territory}" into literal and expression parts.
-func (c *compiler) template(t *grammar.Template, sc *scope) []templatePart {
-	var parts []templatePart
+func (c *compiler) template(t *grammar.Template, sc *scope) []program.TemplatePart {
+	var parts []program.TemplatePart
 	s := t.Text
 	lit := strings.Builder{}
 	base := t.Pos
@@ -571,17 +572,17 @@ func (c *compiler) template(t *grammar.Template, sc *scope) []templatePart {
 		case ch == '{':
 			end := strings.IndexByte(s[i:], '}')
 			if end < 0 {
-				c.errorf(posAt(base, s, len([]rune(s[:i]))), "unclosed { in text band (write {{ for a literal brace)")
+				c.errorf(program.PosAt(base, s, len([]rune(s[:i]))), "unclosed { in text band (write {{ for a literal brace)")
 				return parts
 			}
 			if lit.Len() > 0 {
-				parts = append(parts, templatePart{Lit: lit.String()})
+				parts = append(parts, program.TemplatePart{Lit: lit.String()})
 				lit.Reset()
 			}
 			text := s[i+1 : i+end]
-			e := c.ec.compile(text, posAt(base, s, len([]rune(s[:i+1]))), sc)
+			e := c.ec.compile(text, program.PosAt(base, s, len([]rune(s[:i+1]))), sc)
 			if e != nil {
-				parts = append(parts, templatePart{Expr: e})
+				parts = append(parts, program.TemplatePart{Expr: e})
 			}
 			i += end
 		default:
@@ -589,7 +590,7 @@ func (c *compiler) template(t *grammar.Template, sc *scope) []templatePart {
 		}
 	}
 	if lit.Len() > 0 {
-		parts = append(parts, templatePart{Lit: lit.String()})
+		parts = append(parts, program.TemplatePart{Lit: lit.String()})
 	}
 	return parts
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -43,7 +44,7 @@ type evaluator struct {
 }
 
 func newEvaluator(p *Program, params map[string]any, load []int) *evaluator {
-	ev := &evaluator{env: make(map[string]any, len(params)+len(load)+8), names: p.names, load: load}
+	ev := &evaluator{env: make(map[string]any, len(params)+len(load)+8), names: p.m.Names, load: load}
 	for k, v := range params {
 		ev.env[k] = v
 	}
@@ -57,7 +58,7 @@ func (ev *evaluator) loadRecord(rec value.Record) {
 }
 
 // eval runs e; errors become *EvalError naming what was evaluated.
-func (ev *evaluator) eval(e *Expr, what string) (any, error) {
+func (ev *evaluator) eval(e *program.Expr, what string) (any, error) {
 	out, err := ev.vm.Run(e.Prog, ev.env)
 	if err != nil {
 		return nil, exprRunError(e, what, err)
@@ -65,12 +66,12 @@ func (ev *evaluator) eval(e *Expr, what string) (any, error) {
 	return value.Normalize(out), nil
 }
 
-func exprRunError(e *Expr, what string, err error) error {
+func exprRunError(e *program.Expr, what string, err error) error {
 	pos := e.Pos
 	cause := err
 	var fe *file.Error
 	if errors.As(err, &fe) {
-		pos = e.at(fe.From)
+		pos = e.At(fe.From)
 		if u := fe.Unwrap(); u != nil {
 			cause = u
 		} else {

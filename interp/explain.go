@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/source"
@@ -258,8 +259,8 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 	}
 	defer run.close()
 	bound := run.params
-	pl := &Plan{Script: p.name, Title: p.title, OnError: run.onError, Buffering: []PlanBuffer{}, Strategy: run.describe()}
-	for _, pd := range p.params {
+	pl := &Plan{Script: p.m.Name, Title: p.m.Title, OnError: run.onError, Buffering: []PlanBuffer{}, Strategy: run.describe()}
+	for _, pd := range p.m.Params {
 		from := "default"
 		_, text := rc.Params[pd.Name]
 		_, typed := rc.Values[pd.Name]
@@ -273,37 +274,37 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 	}
 	pl.Source.AggregationPushedDown = p.explainPushdown(run)
 	pl.Source.AggregationInScanner = p.explainScan(run)
-	for _, ld := range p.lookups {
+	for _, ld := range p.m.Lookups {
 		lk, err := p.explainLookup(ld, bound)
 		if err != nil {
 			return nil, err
 		}
 		pl.Lookups = append(pl.Lookups, lk)
 	}
-	for _, s := range p.steps {
+	for _, s := range p.m.Steps {
 		if s.Where != nil {
 			pl.Stages = append(pl.Stages, PlanStage{Op: "where", Expr: oneLine(s.Where.Text)})
 		} else {
 			pl.Stages = append(pl.Stages, PlanStage{Op: "let", Name: s.Name, Expr: oneLine(s.Let.Text)})
 		}
 	}
-	for _, gr := range p.groupings {
+	for _, gr := range p.m.Groupings {
 		for _, lv := range gr.Levels {
 			if lv.Key != nil {
 				pl.Stages = append(pl.Stages, PlanStage{Op: "key", Name: lv.Name, Expr: oneLine(lv.Key.Text)})
 			}
 		}
 	}
-	for _, a := range p.args {
+	for _, a := range p.m.Args {
 		pl.Stages = append(pl.Stages, PlanStage{Op: "arg", Expr: oneLine(a.Text)})
 	}
-	for gi, gr := range p.groupings {
+	for gi, gr := range p.m.Groupings {
 		pl.Groupings = append(pl.Groupings, p.explainGrouping(gi, gr, run.sortBuffer))
 	}
 	for _, g := range []struct {
-		bd   *bandDef
+		bd   *program.Band
 		name string
-	}{{p.repHeader, "report header"}, {p.summary, "summary"}, {p.repFooter, "report footer"}} {
+	}{{p.m.RepHeader, "report header"}, {p.m.Summary, "summary"}, {p.m.RepFooter, "report footer"}} {
 		if g.bd != nil {
 			for _, a := range g.bd.Aggs {
 				pl.Summary = append(pl.Summary, PlanAggregate{Band: g.name, Call: aggCall(a)})
@@ -317,7 +318,7 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 }
 
 func (p *Program) explainSource(params map[string]any) (PlanSource, error) {
-	def := p.source
+	def := p.m.Source
 	ps := PlanSource{Kind: def.Kind, Path: def.Path, Table: def.Table, Query: oneLine(def.Query),
 		OrderByPushedDown: def.OrderBy, DeclaredSorted: def.SortedBy}
 	for _, f := range def.Schema.Fields {
@@ -329,7 +330,7 @@ func (p *Program) explainSource(params map[string]any) (PlanSource, error) {
 		return ps, nil
 	}
 	ps.Bound = queryBindings(def.Query, params)
-	src, cleanup, err := p.open(def, sourceOptions{params: params, unused: p.unused})
+	src, cleanup, err := p.open(def, sourceOptions{params: params, unused: p.m.Unused})
 	if err != nil {
 		return ps, fmt.Errorf("%s: %w", posString(def.Pos), err)
 	}
@@ -395,7 +396,7 @@ func sqlLiteral(v any) string {
 	return value.String(v)
 }
 
-func (p *Program) explainLookup(ld *lookupDef, params map[string]any) (PlanLookup, error) {
+func (p *Program) explainLookup(ld *program.Lookup, params map[string]any) (PlanLookup, error) {
 	def := ld.Source
 	pl := PlanLookup{Name: ld.Name, Kind: def.Kind, Path: def.Path, Table: def.Table, Key: oneLine(ld.Left.Text), On: ld.On}
 	fail := func(err error) (PlanLookup, error) {
@@ -436,12 +437,12 @@ func (p *Program) explainLookup(ld *lookupDef, params map[string]any) (PlanLooku
 	return pl, nil
 }
 
-func (p *Program) explainGrouping(gi int, gr *grouping, sortBuffer int) PlanGrouping {
+func (p *Program) explainGrouping(gi int, gr *program.Grouping, sortBuffer int) PlanGrouping {
 	pg := PlanGrouping{Strategy: GroupingHash, Reason: p.groupingReason(gr)}
 	switch {
 	case gr.Streaming:
 		pg.Strategy = GroupingStreaming
-	case gi == 0 && p.needSort:
+	case gi == 0 && p.m.NeedSort:
 		pg.Strategy = GroupingSorted
 	}
 	for depth, lv := range gr.Levels {
@@ -458,7 +459,7 @@ func (p *Program) explainGrouping(gi int, gr *grouping, sortBuffer int) PlanGrou
 			pv.Strategy = fmt.Sprintf("hash (memory bounded by max_groups %d)", lv.MaxGroups)
 		}
 		for _, b := range []struct {
-			bd   *bandDef
+			bd   *program.Band
 			name string
 		}{{lv.Header, "header"}, {lv.Footer, "footer"}} {
 			if b.bd != nil {
@@ -489,10 +490,10 @@ func (p *Program) explainGrouping(gi int, gr *grouping, sortBuffer int) PlanGrou
 }
 
 // groupingReason explains the strategy plan chose, repeating its tests.
-func (p *Program) groupingReason(gr *grouping) string {
-	src := p.source
-	if len(p.groupings) > 1 {
-		return fmt.Sprintf("the report has %d top-level groupings; each is grouped in its own hash table", len(p.groupings))
+func (p *Program) groupingReason(gr *program.Grouping) string {
+	src := p.m.Source
+	if len(p.m.Groupings) > 1 {
+		return fmt.Sprintf("the report has %d top-level groupings; each is grouped in its own hash table", len(p.m.Groupings))
 	}
 	var keys []string
 	for _, lv := range gr.Levels {
@@ -501,7 +502,7 @@ func (p *Program) groupingReason(gr *grouping) string {
 			if lv.Key != nil {
 				key = oneLine(lv.Key.Text)
 			}
-			for _, s := range p.steps {
+			for _, s := range p.m.Steps {
 				if s.Let != nil && s.Name == key {
 					kind = " (it is a let)"
 				}
@@ -512,7 +513,7 @@ func (p *Program) groupingReason(gr *grouping) string {
 				key = ""
 			}
 			why := fmt.Sprintf("the key of level %s%s is not a field of the source%s, so the input cannot be in key order", lv.Name, key, kind)
-			if p.needSort {
+			if p.m.NeedSort {
 				why += "; the detail band needs the records in key order: they are sorted in memory"
 			}
 			return why
@@ -535,14 +536,14 @@ func (p *Program) groupingReason(gr *grouping) string {
 	default:
 		why = fmt.Sprintf("the source is not declared sorted by %s (add `sorted by %s` if the file is)", list, list)
 	}
-	if p.needSort {
+	if p.m.NeedSort {
 		why += "; the detail band needs the records in key order: they are sorted in memory"
 	}
 	return why
 }
 
 // levelBuffers lists what level depth of gr holds back.
-func (p *Program) levelBuffers(gr *grouping, depth int) []PlanBuffer {
+func (p *Program) levelBuffers(gr *program.Grouping, depth int) []PlanBuffer {
 	lv := gr.Levels[depth]
 	parent := "the end of the input"
 	parentGroup := "the report"
@@ -561,7 +562,7 @@ func (p *Program) levelBuffers(gr *grouping, depth int) []PlanBuffer {
 			Holds: "each " + lv.Name + " group's output until the group closes, to keep or drop it",
 			Cost:  "the output of one open " + lv.Name + " group"})
 	}
-	if lv.sorts() {
+	if lv.Sorts() {
 		var what []string
 		if lv.OrderBy != nil {
 			what = append(what, "order by")
@@ -573,7 +574,7 @@ func (p *Program) levelBuffers(gr *grouping, depth int) []PlanBuffer {
 			Holds: "the closed " + lv.Name + " groups (results and output) of " + parentGroup + " until " + parent,
 			Cost:  fmt.Sprintf("up to max_groups %d groups with their output", lv.MaxGroups)})
 	}
-	for _, a := range lv.specRefs {
+	for _, a := range lv.SpecRefs {
 		if a.Fn == agg.PercentOfTotal {
 			cost := fmt.Sprintf("the results of up to max_groups %d groups", lv.MaxGroups)
 			if !gr.Streaming {
@@ -590,22 +591,22 @@ func (p *Program) levelBuffers(gr *grouping, depth int) []PlanBuffer {
 
 func (p *Program) explainBuffering(sortBuffer int) []PlanBuffer {
 	var out []PlanBuffer
-	if p.repHeader != nil && len(p.repHeader.Aggs) > 0 {
+	if p.m.RepHeader != nil && len(p.m.RepHeader.Aggs) > 0 {
 		out = append(out, PlanBuffer{What: "report header shows totals", Holds: "the whole output until the end of the input",
 			Cost: "the report's output (not its input)"})
 	}
-	if p.needSort {
+	if p.m.NeedSort {
 		out = append(out, PlanBuffer{What: "detail band over input not sorted by the group keys",
 			Holds: "every record that passes the wheres, sorted by the group keys at the end of the input",
 			Cost:  fmt.Sprintf("up to %d records (RunConfig.SortBuffer), past which the run fails", sortBuffer)})
 	}
-	for _, gr := range p.groupings {
+	for _, gr := range p.m.Groupings {
 		for depth := range gr.Levels {
 			out = append(out, p.levelBuffers(gr, depth)...)
 		}
 	}
 	seen := map[string]bool{}
-	note := func(a *aggRef, where string) {
+	note := func(a *program.AggRef, where string) {
 		var holds, cost string
 		of, per := "of each group", " per group"
 		if where == "the report" {
@@ -627,30 +628,30 @@ func (p *Program) explainBuffering(sortBuffer int) []PlanBuffer {
 			out = append(out, PlanBuffer{What: what, Holds: holds, Cost: cost})
 		}
 	}
-	for _, gr := range p.groupings {
+	for _, gr := range p.m.Groupings {
 		for _, lv := range gr.Levels {
-			for _, a := range lv.specRefs {
+			for _, a := range lv.SpecRefs {
 				note(a, "group "+lv.Name)
 			}
 		}
 	}
-	for _, a := range p.globalRefs {
+	for _, a := range p.m.GlobalRefs {
 		note(a, "the report")
 	}
 	return out
 }
 
 func (p *Program) explainBands() []PlanBand {
-	defs := map[*render.Band]*bandDef{}
-	for _, bd := range []*bandDef{p.repHeader, p.detail, p.summary, p.repFooter} {
+	defs := map[*render.Band]*program.Band{}
+	for _, bd := range []*program.Band{p.m.RepHeader, p.m.Detail, p.m.Summary, p.m.RepFooter} {
 		if bd != nil {
 			defs[bd.Band] = bd
 		}
 	}
-	levels := map[*render.Band]*level{}
-	for _, gr := range p.groupings {
+	levels := map[*render.Band]*program.Level{}
+	for _, gr := range p.m.Groupings {
 		for _, lv := range gr.Levels {
-			for _, bd := range []*bandDef{lv.Header, lv.Footer} {
+			for _, bd := range []*program.Band{lv.Header, lv.Footer} {
 				if bd != nil {
 					defs[bd.Band] = bd
 					levels[bd.Band] = lv
@@ -659,7 +660,7 @@ func (p *Program) explainBands() []PlanBand {
 		}
 	}
 	out := []PlanBand{}
-	for _, b := range p.bands {
+	for _, b := range p.m.Bands {
 		bd := defs[b]
 		if bd == nil {
 			continue
@@ -697,16 +698,16 @@ func (p *Program) explainBands() []PlanBand {
 }
 
 // bandWhen says when a band is printed.
-func (p *Program) bandWhen(bd *bandDef, lv *level) string {
+func (p *Program) bandWhen(bd *program.Band, lv *program.Level) string {
 	totals := len(bd.Aggs) > 0
 	// Hash grouping emits its groups at the end of the input, in key order;
 	// streaming (also over records sorted in memory) as keys change.
-	hash := len(p.groupings) > 0 && !p.groupings[0].Streaming && !p.needSort
+	hash := len(p.m.Groupings) > 0 && !p.m.Groupings[0].Streaming && !p.m.NeedSort
 	if lv != nil {
-		for _, gr := range p.groupings {
+		for _, gr := range p.m.Groupings {
 			for _, l := range gr.Levels {
 				if l == lv {
-					hash = !gr.Streaming && !p.needSort
+					hash = !gr.Streaming && !p.m.NeedSort
 				}
 			}
 		}
@@ -725,19 +726,19 @@ func (p *Program) bandWhen(bd *bandDef, lv *level) string {
 		switch {
 		case totals:
 			return closes + ", before the group's held output (it shows totals)"
-		case lv != nil && lv.holds():
+		case lv != nil && lv.Holds():
 			return closes + " and is kept (the level holds its groups)"
 		case hash:
 			return closes + ", before its nested output"
 		}
 		return "when a group starts"
 	case render.Detail:
-		if p.needSort {
+		if p.m.NeedSort {
 			return "per record, at the end of the input, in key order once the records are sorted"
 		}
 		return "per record, as it is read"
 	case render.GroupFooter:
-		if lv != nil && lv.sorts() {
+		if lv != nil && lv.Sorts() {
 			return closes + ", once the groups of its parent are sorted or limited"
 		}
 		return closes
@@ -746,7 +747,7 @@ func (p *Program) bandWhen(bd *bandDef, lv *level) string {
 }
 
 // aggCall writes an aggregate call with its argument: SUM(amount * quantity).
-func aggCall(a *aggRef) string {
+func aggCall(a *program.AggRef) string {
 	var args []string
 	if a.Arg != nil {
 		args = append(args, oneLine(a.Arg.Text))

@@ -167,8 +167,8 @@ func TestFastPathMatchesVM(t *testing.T) {
 		t.Fatal(err)
 	}
 	fast := 0
-	for _, s := range p.steps {
-		if s.Let != nil && s.Let.fast != nil {
+	for _, s := range p.m.Steps {
+		if s.Let != nil && s.Let.Fast != nil {
 			fast++
 		}
 	}

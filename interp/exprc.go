@@ -11,9 +11,9 @@ import (
 	exprcompiler "github.com/expr-lang/expr/compiler"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
-	"github.com/expr-lang/expr/vm"
 
 	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/value"
 )
@@ -41,48 +41,6 @@ type scope struct {
 	inner *scope
 }
 
-// aggRef is one aggregate call found in an expression and replaced by a read
-// of its accumulator slot.
-type aggRef struct {
-	Fn    agg.Func
-	Name  string // as written, upper-cased
-	Param float64
-	Arg   *Expr // nil for COUNT()
-	Slot  string
-	Pos   lexer.Position
-	Kind  value.Kind
-}
-
-// Expr is one compiled row expression.
-type Expr struct {
-	Text string
-	Pos  lexer.Position
-	Kind value.Kind
-	Prog *vm.Program
-	Aggs []*aggRef
-	Refs []string // names read from the environment
-	// slot, when not -1, is the record slot a bare field name reads: the
-	// stage copies it instead of running the VM (set by plan; 0 before).
-	slot int
-	// node is the checked, rewritten expression; plan builds fast from it.
-	node ast.Node
-	// fast, when set, evaluates the expression without the VM.
-	fast fastFn
-	// locText and locPos, when set, are the text its nodes' locations
-	// count in and where it starts: the enclosing expression's, for an
-	// aggregate's argument (see at).
-	locText string
-	locPos  lexer.Position
-}
-
-// at returns the script position of rune offset off of a node's location.
-func (e *Expr) at(off int) lexer.Position {
-	if e.locText != "" {
-		return posAt(e.locPos, e.locText, off)
-	}
-	return posAt(e.Pos, e.Text, off)
-}
-
 // exprCompiler compiles expressions and collects positioned errors.
 type exprCompiler struct {
 	errs    *grammar.ErrorList
@@ -98,7 +56,7 @@ func (c *exprCompiler) errorf(pos lexer.Position, format string, args ...any) {
 
 // compile parses and checks text (which starts at pos in the script) in sc.
 // It returns nil after recording errors.
-func (c *exprCompiler) compile(text string, pos lexer.Position, sc *scope) *Expr {
+func (c *exprCompiler) compile(text string, pos lexer.Position, sc *scope) *program.Expr {
 	if c.maxSize > 0 && len(text) > c.maxSize {
 		c.tooBig = append(c.tooBig, &LimitError{Limit: "max expression size", Value: int64(len(text)), Max: int64(c.maxSize), Where: posString(pos)})
 		return nil
@@ -118,8 +76,8 @@ func (c *exprCompiler) compile(text string, pos lexer.Position, sc *scope) *Expr
 }
 
 // finish type-checks and compiles a tree already walked by a walker.
-func (c *exprCompiler) finish(tree *parser.Tree, text string, pos lexer.Position, sc *scope, kind value.Kind, refs map[string]bool, aggs []*aggRef) *Expr {
-	e := &Expr{Text: text, Pos: pos, Kind: kind, Aggs: aggs}
+func (c *exprCompiler) finish(tree *parser.Tree, text string, pos lexer.Position, sc *scope, kind value.Kind, refs map[string]bool, aggs []*program.AggRef) *program.Expr {
+	e := &program.Expr{Text: text, Pos: pos, Kind: kind, Aggs: aggs}
 	for r := range refs {
 		e.Refs = append(e.Refs, r)
 	}
@@ -147,14 +105,14 @@ func (c *exprCompiler) finish(tree *parser.Tree, text string, pos lexer.Position
 		return nil
 	}
 	e.Prog = prog
-	e.node = tree.Node
+	e.Node = tree.Node
 	return e
 }
 
 func (c *exprCompiler) exprError(text string, pos lexer.Position, err error) {
 	if fe, ok := err.(*file.Error); ok {
 		msg := fe.Message
-		c.errorf(posAt(pos, text, fe.From), "%s", msg)
+		c.errorf(program.PosAt(pos, text, fe.From), "%s", msg)
 		return
 	}
 	c.errorf(pos, "%v", err)
@@ -168,11 +126,13 @@ type walker struct {
 	sc    *scope
 	src   file.Source
 	inAgg bool
-	aggs  []*aggRef
+	aggs  []*program.AggRef
 	refs  map[string]bool
 }
 
-func (w *walker) pos(n ast.Node) lexer.Position { return posAt(w.base, w.text, n.Location().From) }
+func (w *walker) pos(n ast.Node) lexer.Position {
+	return program.PosAt(w.base, w.text, n.Location().From)
+}
 
 func (w *walker) errorf(n ast.Node, format string, args ...any) {
 	w.c.errorf(w.pos(n), format, args...)
@@ -524,7 +484,7 @@ func (w *walker) aggregate(node *ast.Node, n *ast.CallNode, fn agg.Func, name st
 		w.errorf(n, "aggregate %s is not allowed in a %s (aggregates belong in header, footer, detail and summary bands)", name, w.sc.what)
 		return value.KindAny
 	}
-	ref := &aggRef{Fn: fn, Name: name, Pos: w.pos(n)}
+	ref := &program.AggRef{Fn: fn, Name: name, Pos: w.pos(n)}
 	args := n.Arguments
 	lo, hi := agg.Arity(fn)
 	if len(args) < lo || len(args) > hi {
@@ -563,7 +523,7 @@ func (w *walker) aggregate(node *ast.Node, n *ast.CallNode, fn agg.Func, name st
 		if ref.Arg == nil {
 			return value.KindAny
 		}
-		ref.Arg.locText, ref.Arg.locPos = w.text, w.base // its nodes keep their locations in the aggregate's expression
+		ref.Arg.LocText, ref.Arg.LocPos = w.text, w.base // its nodes keep their locations in the aggregate's expression
 	}
 	k, err := agg.ResultKind(fn, argKind)
 	if err != nil {

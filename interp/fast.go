@@ -3,15 +3,9 @@ package interp
 import (
 	"github.com/expr-lang/expr/ast"
 
+	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/value"
 )
-
-// fastFn evaluates a small expression directly over a record, without the
-// VM: field reads, constants, arithmetic and comparisons — the shape of
-// most where clauses, lets and aggregate arguments (amount * quantity).
-// It has the VM path's semantics exactly (the same value functions); an
-// error carries the rune offset of the failing operator for its position.
-type fastFn func(rec value.Record) (any, error)
 
 // fastError is an error of a fast expression at rune offset from.
 type fastError struct {
@@ -30,10 +24,10 @@ var fastCmp = map[string]func(int) bool{
 	"__gt": func(c int) bool { return c > 0 }, "__ge": func(c int) bool { return c >= 0 },
 }
 
-// buildFast compiles n to a fastFn, or reports false when n has a node the
+// buildFast compiles n to a program.FastFn, or reports false when n has a node the
 // fast path does not handle (it then runs on the VM). slot maps a field
 // name to its record slot, or -1.
-func buildFast(n ast.Node, slot func(string) int) (fastFn, bool) {
+func buildFast(n ast.Node, slot func(string) int) (program.FastFn, bool) {
 	switch x := n.(type) {
 	case *ast.IdentifierNode:
 		i := slot(x.Value)
@@ -74,7 +68,7 @@ func buildFast(n ast.Node, slot func(string) int) (fastFn, bool) {
 		if !ok {
 			return nil, false
 		}
-		args := make([]fastFn, len(x.Arguments))
+		args := make([]program.FastFn, len(x.Arguments))
 		for i, a := range x.Arguments {
 			if args[i], ok = buildFast(a, slot); !ok {
 				return nil, false
@@ -154,7 +148,7 @@ func buildFast(n ast.Node, slot func(string) int) (fastFn, bool) {
 }
 
 // both evaluates the operands of a binary operator, left first.
-func both(l, r fastFn, rec value.Record) (any, any, error) {
+func both(l, r program.FastFn, rec value.Record) (any, any, error) {
 	a, err := l(rec)
 	if err != nil {
 		return nil, nil, err

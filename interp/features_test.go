@@ -299,8 +299,8 @@ summary { n: COUNT(), s: SUM(amount * quantity) }`
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.groupings[0].Streaming || p.source.OrderBy != nil {
-		t.Errorf("ORDER BY pushed down without an index: %v", p.source.OrderBy)
+	if p.m.Groupings[0].Streaming || p.m.Source.OrderBy != nil {
+		t.Errorf("ORDER BY pushed down without an index: %v", p.m.Source.OrderBy)
 	}
 	// With an index on the keys it streams: ORDER BY is pushed down.
 	db, err = sql.Open("sqlite", filepath.Join(dir, "s.db"))
@@ -315,8 +315,8 @@ summary { n: COUNT(), s: SUM(amount * quantity) }`
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !p.groupings[0].Streaming || strings.Join(p.source.OrderBy, ",") != "territory" {
-		t.Errorf("no ORDER BY push-down: %+v %v", p.groupings[0], p.source.OrderBy)
+	if !p.m.Groupings[0].Streaming || strings.Join(p.m.Source.OrderBy, ",") != "territory" {
+		t.Errorf("no ORDER BY push-down: %+v %v", p.m.Groupings[0], p.m.Source.OrderBy)
 	}
 	out.Reset()
 	if _, err := p.Run(context.Background(), &RunConfig{Output: &out, Format: "csv"}); err != nil {
@@ -337,7 +337,7 @@ func TestSortBufferLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !p.needSort {
+	if !p.m.NeedSort {
 		t.Fatal("a detail band over unsorted groups should buffer and sort")
 	}
 	_, err = p.Run(context.Background(), &RunConfig{SortBuffer: 3})
@@ -350,7 +350,7 @@ func TestSortBufferLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.needSort || !p.groupings[0].Streaming {
+	if p.m.NeedSort || !p.m.Groupings[0].Streaming {
 		t.Error("sorted by did not make the grouping stream")
 	}
 }

@@ -3,6 +3,7 @@ package interp
 import (
 	"strings"
 
+	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/value"
@@ -12,15 +13,15 @@ import (
 // once every statement has been compiled.
 func (c *compiler) plan() {
 	p := c.prog
-	p.argBase = len(c.slots)
-	for i := range p.args {
+	p.m.ArgBase = len(c.slots)
+	for i := range p.m.Args {
 		c.addSlot("__arg"+itoa(i), value.KindAny)
 	}
-	p.width = len(c.slots)
-	p.names = c.slots
+	p.m.Width = len(c.slots)
+	p.m.Names = c.slots
 	// slotOf maps a field, lookup-free name to its record slot, or -1.
 	slotOf := func(name string) int {
-		for i, n := range c.slots[:p.argBase] {
+		for i, n := range c.slots[:p.m.ArgBase] {
 			if n == name && c.kinds[i] != value.KindRecord {
 				return i
 			}
@@ -29,19 +30,19 @@ func (c *compiler) plan() {
 	}
 	// Group keys and aggregate arguments that are bare field names read
 	// their slot directly: no VM run per record for them.
-	direct := func(e *Expr) {
+	direct := func(e *program.Expr) {
 		if e == nil {
 			return
 		}
-		e.slot = -1
+		e.Slot = -1
 		if name := strings.TrimSpace(e.Text); isIdent(name) {
-			e.slot = slotOf(name)
+			e.Slot = slotOf(name)
 		}
 	}
-	for _, a := range p.args {
+	for _, a := range p.m.Args {
 		direct(a)
 	}
-	for _, gr := range p.groupings {
+	for _, gr := range p.m.Groupings {
 		for _, lv := range gr.Levels {
 			direct(lv.Key)
 		}
@@ -50,110 +51,110 @@ func (c *compiler) plan() {
 	// selected (SQLite), unless the script declares their type: then bad
 	// values in them are still found.
 	used := p.recordRefs()
-	mark := func(e *Expr) {
+	mark := func(e *program.Expr) {
 		if e != nil {
 			for _, r := range e.Refs {
 				used[r] = true
 			}
 		}
 	}
-	for _, ld := range p.lookups {
+	for _, ld := range p.m.Lookups {
 		mark(ld.Left)
 	}
-	if p.detail != nil {
-		for _, col := range p.detail.Cols {
+	if p.m.Detail != nil {
+		for _, col := range p.m.Detail.Cols {
 			mark(col.Expr)
 		}
-		for _, part := range p.detail.Template {
+		for _, part := range p.m.Detail.Template {
 			mark(part.Expr)
 		}
 	}
-	p.unused = map[string]bool{}
-	for _, f := range p.source.Schema.Fields {
-		_, declared := p.source.Types[f.Name] // a declared type is always checked
+	p.m.Unused = map[string]bool{}
+	for _, f := range p.m.Source.Schema.Fields {
+		_, declared := p.m.Source.Types[f.Name] // a declared type is always checked
 		if !used[f.Name] && !declared {
-			p.unused[f.Name] = true
+			p.m.Unused[f.Name] = true
 		}
 	}
 	// Small expressions of fields and constants skip the VM altogether.
-	fast := func(e *Expr) {
-		if e != nil && e.node != nil {
-			if f, ok := buildFast(e.node, slotOf); ok {
-				e.fast = f
+	fast := func(e *program.Expr) {
+		if e != nil && e.Node != nil {
+			if f, ok := buildFast(e.Node, slotOf); ok {
+				e.Fast = f
 			}
 		}
 	}
-	for _, s := range p.steps {
+	for _, s := range p.m.Steps {
 		fast(s.Where)
 		fast(s.Let)
 	}
-	for _, a := range p.args {
+	for _, a := range p.m.Args {
 		fast(a)
 	}
-	for _, gr := range p.groupings {
+	for _, gr := range p.m.Groupings {
 		for _, lv := range gr.Levels {
 			fast(lv.Key)
 		}
 	}
-	if len(p.groupings) == 1 {
-		gr := p.groupings[0]
+	if len(p.m.Groupings) == 1 {
+		gr := p.m.Groupings[0]
 		var keys []string
 		plain := true
 		for _, lv := range gr.Levels {
-			if lv.Key == nil || !isIdent(lv.Key.Text) || p.source.Schema.Index(lv.Key.Text) < 0 {
+			if lv.Key == nil || !isIdent(lv.Key.Text) || p.m.Source.Schema.Index(lv.Key.Text) < 0 {
 				plain = false
 				break
 			}
-			keys = append(keys, p.source.Schema.Fields[p.source.Schema.Index(lv.Key.Text)].Name)
+			keys = append(keys, p.m.Source.Schema.Fields[p.m.Source.Schema.Index(lv.Key.Text)].Name)
 		}
 		switch {
-		case plain && sortedPrefix(p.source.SortedBy, keys):
+		case plain && sortedPrefix(p.m.Source.SortedBy, keys):
 			gr.Streaming = true
-		case plain && p.source.Kind == "sqlite" && p.source.Table != "" && c.indexed(keys):
+		case plain && p.m.Source.Kind == "sqlite" && p.m.Source.Table != "" && c.indexed(keys):
 			// An index makes keyset pagination in key order cheap: stream.
 			// Without one every chunk would sort the table; hash instead.
-			p.source.OrderBy = keys
+			p.m.Source.OrderBy = keys
 			gr.Streaming = true
 		}
-		if !gr.Streaming && p.detail != nil {
-			p.needSort = true
+		if !gr.Streaming && p.m.Detail != nil {
+			p.m.NeedSort = true
 		}
 	}
 	// The bands a renderer can expect, in report order.
-	add := func(b *bandDef) {
+	add := func(b *program.Band) {
 		if b != nil {
 			for _, col := range b.Cols {
-				col.label = bandName(b.Band) + " column " + col.Name
+				col.Label = bandName(b.Band) + " column " + col.Name
 			}
-			b.Band.ID = len(p.bands)
-			p.bands = append(p.bands, b.Band)
+			b.Band.ID = len(p.m.Bands)
+			p.m.Bands = append(p.m.Bands, b.Band)
 		}
 	}
-	add(p.repHeader)
-	for _, gr := range p.groupings {
+	add(p.m.RepHeader)
+	for _, gr := range p.m.Groupings {
 		for _, lv := range gr.Levels {
 			add(lv.Header)
 		}
 	}
-	add(p.detail)
-	for _, gr := range p.groupings {
+	add(p.m.Detail)
+	for _, gr := range p.m.Groupings {
 		for i := len(gr.Levels) - 1; i >= 0; i-- {
 			add(gr.Levels[i].Footer)
 		}
 	}
-	add(p.summary)
-	add(p.repFooter)
+	add(p.m.Summary)
+	add(p.m.RepFooter)
 	_ = render.Detail
 }
 
 // indexed reports whether the SQLite source table has an index on keys.
 func (c *compiler) indexed(keys []string) bool {
-	r, err := c.prog.resolve(c.prog.source)
+	r, err := c.prog.resolve(c.prog.m.Source)
 	if err != nil {
 		return false
 	}
 	defer r.cleanup()
-	ok, err := source.SQLiteOrderIndexed(c.ctx, r.osPath, c.prog.source.Table, keys)
+	ok, err := source.SQLiteOrderIndexed(c.ctx, r.osPath, c.prog.m.Source.Table, keys)
 	return err == nil && ok
 }
 

@@ -38,7 +38,7 @@ func recordBytes(width int) int64 { return 24 + 32*int64(width) }
 // sort buffer.
 func (b *builder) held() stream.Held {
 	var groups, bytes int64
-	for gi, gr := range b.p.groupings {
+	for gi, gr := range b.p.m.Groupings {
 		for l, lv := range gr.Levels {
 			n, kb := b.engines[gi].Held(l)
 			groups += int64(n)
@@ -56,7 +56,7 @@ func (b *builder) held() stream.Held {
 		}
 	}
 	if n := int64(len(b.buffered)); n > 0 {
-		rb := n * recordBytes(b.p.width)
+		rb := n * recordBytes(b.p.m.Width)
 		bytes += rb
 		what = append(what, fmt.Sprintf("sort buffer: %s records, ~%s", countText(n), mibText(rb)))
 	}
@@ -158,7 +158,7 @@ func (p *Program) memoryLimitError(err error) *LimitError {
 	if !errors.As(err, &me) {
 		return nil
 	}
-	le := &LimitError{Limit: "memory limit", Value: me.Usage, Max: me.Limit, Where: p.name, Unit: "bytes"}
+	le := &LimitError{Limit: "memory limit", Value: me.Usage, Max: me.Limit, Where: p.m.Name, Unit: "bytes"}
 	var what []string
 	for _, h := range me.Held {
 		what = append(what, h.What)
@@ -168,10 +168,10 @@ func (p *Program) memoryLimitError(err error) *LimitError {
 	}
 	le.Held = strings.Join(what, "; ")
 	sorted := "declare the source `sorted by` its group keys"
-	if p.source != nil && p.source.Kind == "sqlite" {
+	if p.m.Source != nil && p.m.Source.Kind == "sqlite" {
 		sorted = "index the SQLite table on the group keys"
 	}
-	if p.needSort {
+	if p.m.NeedSort {
 		le.Hint = "pausing the input cannot free it: " + sorted + ", so that the records need not be held " +
 			"for sorting, or give the run a larger memory limit"
 		return le

@@ -4,6 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/value"
 )
@@ -156,7 +157,7 @@ func (pa *parAgg) stop() {
 // recordKeys returns a record's keys of grouping gr. The key slots of one
 // grouping are consecutive, so this is a view of the record (which is never
 // reused), not a copy; the copy is a fallback should the layout change.
-func recordKeys(rec value.Record, gr *grouping) []any {
+func recordKeys(rec value.Record, gr *program.Grouping) []any {
 	first := gr.Levels[0].KeySlot
 	if gr.Levels[len(gr.Levels)-1].KeySlot == first+len(gr.Levels)-1 {
 		return rec[first : first+len(gr.Levels) : first+len(gr.Levels)]

@@ -8,6 +8,7 @@ import (
 
 	"github.com/expr-lang/expr/ast"
 
+	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/value"
@@ -140,7 +141,7 @@ func avgOf(total any, n int64) any {
 // pushStatic returns why the report's shape keeps its aggregation out of
 // SQLite, whatever the table; "" when the table decides.
 func (p *Program) pushStatic() string {
-	src := p.source
+	src := p.m.Source
 	switch {
 	case src == nil || src.Kind != "sqlite":
 		return "the source is not SQLite"
@@ -150,8 +151,8 @@ func (p *Program) pushStatic() string {
 	if why := p.carrierShape("SQLite does not join"); why != "" {
 		return why
 	}
-	if len(p.steps) > 0 {
-		if s := p.steps[0]; s.Let != nil {
+	if len(p.m.Steps) > 0 {
+		if s := p.m.Steps[0]; s.Let != nil {
 			return "the report has a let (let " + s.Name + "), which runs on each record read"
 		}
 		return "the report has a where, which runs on each record read"
@@ -165,13 +166,13 @@ func (p *Program) pushStatic() string {
 // Where clauses and lets are the caller's to judge.
 func (p *Program) carrierShape(noJoin string) string {
 	switch {
-	case len(p.lookups) > 0:
+	case len(p.m.Lookups) > 0:
 		return "the report has a lookup, which " + noJoin
-	case p.detail != nil:
+	case p.m.Detail != nil:
 		return "the report has a detail band, which prints every record"
-	case len(p.groupings) > 1:
-		return fmt.Sprintf("the report has %d top-level groupings", len(p.groupings))
-	case len(p.source.SortedBy) > 0:
+	case len(p.m.Groupings) > 1:
+		return fmt.Sprintf("the report has %d top-level groupings", len(p.m.Groupings))
+	case len(p.m.Source.SortedBy) > 0:
 		return "the source declares `sorted by`, which is checked on every record"
 	}
 	return ""
@@ -201,8 +202,8 @@ func (p *Program) planPushdown(tbl source.SQLiteTable, isTable bool, schema *val
 func (a *pdAnalyzer) analyze() string {
 	p, pp := a.p, a.pp
 	a.col(pdCol{fn: "COUNT", arg: "*"})
-	if len(p.groupings) == 1 {
-		levels := p.groupings[0].Levels
+	if len(p.m.Groupings) == 1 {
+		levels := p.m.Groupings[0].Levels
 		for _, lv := range levels {
 			if why := a.key(lv); why != "" {
 				return why
@@ -216,12 +217,12 @@ func (a *pdAnalyzer) analyze() string {
 			pp.levels = append(pp.levels, specs)
 		}
 	}
-	specs, why := a.specs(p.global, "the report")
+	specs, why := a.specs(p.m.Global, "the report")
 	if why != "" {
 		return why
 	}
 	pp.global = specs
-	for _, name := range sortedKinds(p.source.Types) {
+	for _, name := range sortedKinds(p.m.Source.Types) {
 		i := a.schema.Index(name)
 		if i < 0 {
 			continue
@@ -309,7 +310,7 @@ func affinity(decl string) string {
 // in the CSV scanner: which fields can be keys and values, and how.
 type pdBackend interface {
 	// key checks that field i can be the key of level lv: "" or why not.
-	key(a *pdAnalyzer, i int, lv *level) string
+	key(a *pdAnalyzer, i int, lv *program.Level) string
 	// field returns field i as an aggregate's operand, or why it cannot be.
 	field(a *pdAnalyzer, i int) (pdExpr, string)
 	// declared checks the values of field i, declared but not read: "" or
@@ -319,7 +320,7 @@ type pdBackend interface {
 
 // key checks a group level's key: a field whose every distinct value the
 // backend tells apart as reportsh does.
-func (a *pdAnalyzer) key(lv *level) string {
+func (a *pdAnalyzer) key(lv *program.Level) string {
 	name := ""
 	if lv.Key != nil {
 		name = strings.TrimSpace(lv.Key.Text)
@@ -348,7 +349,7 @@ func (sqliteBackend) declared(a *pdAnalyzer, i int) string {
 
 // key accepts a field whose every distinct stored value SQLite's GROUP BY
 // tells apart as reportsh does.
-func (sqliteBackend) key(a *pdAnalyzer, i int, lv *level) string {
+func (sqliteBackend) key(a *pdAnalyzer, i int, lv *program.Level) string {
 	f := a.schema.Fields[i]
 	switch f.Kind {
 	case value.KindString, value.KindInt, value.KindDate, value.KindBool:
@@ -377,10 +378,10 @@ func (a *pdAnalyzer) specs(specs []agg.Spec, where string) (pdSpecs, string) {
 		call := s.Func.String() + "()"
 		var arg pdExpr
 		if s.Arg >= 0 {
-			e := a.p.args[s.Arg]
+			e := a.p.m.Args[s.Arg]
 			call = s.Func.String() + "(" + oneLine(e.Text) + ")"
 			var why string
-			if arg, why = a.expr(e.node); why != "" {
+			if arg, why = a.expr(e.Node); why != "" {
 				return out, call + " in " + where + ": " + why
 			}
 			if _, ok := a.back.(sqliteBackend); ok {
@@ -666,7 +667,7 @@ type PlanPushdown struct {
 // explainPushdown plans the push-down for explain: nil for a source that is
 // not SQLite.
 func (p *Program) explainPushdown(run *runPlan) *PlanPushdown {
-	if p.source == nil || p.source.Kind != "sqlite" {
+	if p.m.Source == nil || p.m.Source.Kind != "sqlite" {
 		return nil
 	}
 	pd := run.push

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/source"
@@ -31,10 +32,10 @@ type pdRun struct {
 // whyNot says why the aggregation cannot run in SQLite.
 func (p *Program) openPushdown(params map[string]any) (pd *pdRun, whyNot string, err error) {
 	unused := map[string]bool{}
-	for _, f := range p.source.Schema.Fields {
+	for _, f := range p.m.Source.Schema.Fields {
 		unused[f.Name] = true // nothing is fetched: nothing to convert
 	}
-	rs, cleanup, err := p.open(p.source, sourceOptions{params: params, unused: unused})
+	rs, cleanup, err := p.open(p.m.Source, sourceOptions{params: params, unused: unused})
 	if err != nil {
 		return nil, "", err
 	}
@@ -140,7 +141,7 @@ type carrierSource interface {
 func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, src carrierSource,
 	totals func(*render.Totals), sorted bool) (res *Result, note string, err error) {
 	rc, params := pl.cfg, pl.params
-	res = &Result{Title: p.title}
+	res = &Result{Title: p.m.Title}
 	out := &output{res: res, collect: rc.Collect}
 	b := newBuilder(p, out, params, 0)
 	defer b.close()
@@ -173,17 +174,17 @@ func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, sr
 				return &SinkError{Err: err}
 			}
 		}
-		if p.repHeader != nil && len(p.repHeader.Aggs) > 0 {
+		if p.m.RepHeader != nil && len(p.m.RepHeader.Aggs) > 0 {
 			out.hold = true
 		}
-		if p.repHeader != nil && len(p.repHeader.Aggs) == 0 {
-			return b.emitGlobal(p.repHeader, pp, out.Emit)
+		if p.m.RepHeader != nil && len(p.m.RepHeader.Aggs) == 0 {
+			return b.emitGlobal(p.m.RepHeader, pp, out.Emit)
 		}
 		return nil
 	}
 	nk := len(pp.keyCols)
-	if len(p.groupings) == 1 {
-		gr := p.groupings[0]
+	if len(p.m.Groupings) == 1 {
+		gr := p.m.Groupings[0]
 		cfg := agg.Config{Sorted: sorted}
 		for l, lv := range gr.Levels {
 			cfg.Levels = append(cfg.Levels, agg.Level{Name: lv.Name, MaxGroups: lv.MaxGroups, Specs: pp.levels[l].carriers})
@@ -235,7 +236,7 @@ func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, sr
 			return nil
 		},
 		SinkStatus: b.status,
-		Options: stream.Options{Name: p.title, ChunkSize: rc.ChunkSize, MemoryLimit: rc.MemoryLimit,
+		Options: stream.Options{Name: p.m.Title, ChunkSize: rc.ChunkSize, MemoryLimit: rc.MemoryLimit,
 			Registry: rc.Registry, Observer: rc.Observer, Summarizing: true},
 	}
 	snap, err := runPipeline(ctx, pipe, rc.OnStart)
@@ -255,12 +256,12 @@ func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, sr
 	if err := b.finish(); err != nil {
 		return res, "", p.runError(err)
 	}
-	if p.repHeader != nil && len(p.repHeader.Aggs) > 0 {
-		if err := b.emitGlobal(p.repHeader, pp, out.release); err != nil {
+	if p.m.RepHeader != nil && len(p.m.RepHeader.Aggs) > 0 {
+		if err := b.emitGlobal(p.m.RepHeader, pp, out.release); err != nil {
 			return res, "", err
 		}
 	}
-	for _, bd := range []*bandDef{p.summary, p.repFooter} {
+	for _, bd := range []*program.Band{p.m.Summary, p.m.RepFooter} {
 		if bd != nil {
 			if err := b.emitGlobal(bd, pp, out.Emit); err != nil {
 				return res, "", err
@@ -278,7 +279,7 @@ func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, sr
 
 // emitGlobal evaluates a report-level band over the pushed-down report-wide
 // aggregates and hands it to emit.
-func (b *builder) emitGlobal(bd *bandDef, pp *pushPlan, emit func(*render.Event) error) error {
+func (b *builder) emitGlobal(bd *program.Band, pp *pushPlan, emit func(*render.Event) error) error {
 	env := b.bev.env
 	clear(env)
 	for k, v := range b.params {
@@ -286,7 +287,7 @@ func (b *builder) emitGlobal(bd *bandDef, pp *pushPlan, emit func(*render.Event)
 	}
 	res := pp.global.translate(b.global.Global())
 	for _, a := range bd.Aggs {
-		env[a.Slot] = res[b.p.gslot[a.Slot]]
+		env[a.Slot] = res[b.p.m.GSlot[a.Slot]]
 	}
 	e, err := b.evalBand(bd, nil, b.bev)
 	if err != nil {

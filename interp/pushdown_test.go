@@ -282,7 +282,7 @@ group territory {
   footer { territory, n: COUNT(), hi: MAX(amount) }
 }`
 	prog, err := Compile(context.Background(), "t.rpt", []byte(script), &Options{Dir: dir})
-	if err != nil || !prog.groupings[0].Streaming {
+	if err != nil || !prog.m.Groupings[0].Streaming {
 		t.Fatalf("the plan does not stream: %v", err)
 	}
 	wantPushed(t, sameOutput(t, dir, script))

@@ -56,7 +56,7 @@ func (e *PanicError) Unwrap() error {
 func (p *Program) protect(part string, f func() error) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			err = &PanicError{Script: p.name, Part: part, Value: v, Stack: debug.Stack()}
+			err = &PanicError{Script: p.m.Name, Part: part, Value: v, Stack: debug.Stack()}
 		}
 	}()
 	if p.faultIn != "" && p.faultIn == part {

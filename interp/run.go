@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/source"
@@ -157,7 +158,7 @@ const streamFirstChunk = 4
 // firstChunk is the pipeline's FirstChunk: small when the report streams
 // detail rows, else none (an aggregate report writes nothing until the end).
 func (p *Program) firstChunk() int {
-	if p.detail != nil && !p.needSort {
+	if p.m.Detail != nil && !p.m.NeedSort {
 		return streamFirstChunk
 	}
 	return 0
@@ -175,7 +176,7 @@ const outputBuffer = 64 << 10
 func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			res, err = nil, &PanicError{Script: p.name, Part: "run", Value: v, Stack: debug.Stack()}
+			res, err = nil, &PanicError{Script: p.m.Name, Part: "run", Value: v, Stack: debug.Stack()}
 		}
 	}()
 	var rc RunConfig
@@ -297,8 +298,8 @@ func formatOf(rc RunConfig) string {
 
 // meta describes the report to a renderer.
 func (p *Program) meta(params map[string]any) *render.Meta {
-	meta := &render.Meta{Title: p.title, Bands: p.bands, Source: p.name}
-	for _, pd := range p.params {
+	meta := &render.Meta{Title: p.m.Title, Bands: p.m.Bands, Source: p.m.Name}
+	for _, pd := range p.m.Params {
 		meta.Params = append(meta.Params, render.Param{Name: pd.Name, Value: params[pd.Name]})
 	}
 	return meta
@@ -317,13 +318,13 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 
 	// A sink that keeps no record lets the source reuse their slots.
 	var recycle *source.Recycler
-	if !p.needSort && p.detail == nil && aggWorkers <= 1 {
+	if !p.m.NeedSort && p.m.Detail == nil && aggWorkers <= 1 {
 		recycle = source.NewRecycler()
 	}
-	src, cleanup, err := p.open(p.source, sourceOptions{params: params, extra: p.width - p.nSource, skip: skip, unused: p.unused,
+	src, cleanup, err := p.open(p.m.Source, sourceOptions{params: params, extra: p.m.Width - p.m.NSource, skip: skip, unused: p.m.Unused,
 		onSkip: func(e *source.DataError) { noteSkip(p.dataError(e)) }, recycle: recycle})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", posString(p.source.Pos), err)
+		return nil, fmt.Errorf("%s: %w", posString(p.m.Source.Pos), err)
 	}
 	defer cleanup()
 	var closers []func()
@@ -346,7 +347,7 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 		defer func() { err = cmp.Or(err, stop()) }()
 		rc.Progress(read)
 	}
-	res = &Result{Title: p.title}
+	res = &Result{Title: p.m.Title}
 	var r render.Renderer
 	// The report is written through a buffer flushed after every batch of
 	// records and at the end: rows still appear as their records are read,
@@ -375,11 +376,11 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 	b := newBuilder(p, out, params, aggWorkers)
 	defer b.close()
 	b.sortLimit = pl.sortBuffer
-	if p.repHeader != nil && len(p.repHeader.Aggs) > 0 {
+	if p.m.RepHeader != nil && len(p.m.RepHeader.Aggs) > 0 {
 		out.hold = true // the report header shows totals: it comes first, so everything waits for it
 	}
-	if p.repHeader != nil && len(p.repHeader.Aggs) == 0 {
-		e, err := b.globalEvent(p.repHeader)
+	if p.m.RepHeader != nil && len(p.m.RepHeader.Aggs) == 0 {
+		e, err := b.globalEvent(p.m.RepHeader)
 		if err != nil {
 			src.Close()
 			return nil, err
@@ -416,7 +417,7 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 		// Closing the groups is part of the pipeline, so its errors fail it
 		// and its final rejection counts reach the registry.
 		SinkEnd: func(context.Context) error { recycle.End(); return b.finish() },
-		Options: stream.Options{Name: p.title, ChunkSize: rc.ChunkSize, FirstChunk: p.firstChunk(), MemoryLimit: rc.MemoryLimit,
+		Options: stream.Options{Name: p.m.Title, ChunkSize: rc.ChunkSize, FirstChunk: p.firstChunk(), MemoryLimit: rc.MemoryLimit,
 			Registry: rc.Registry, Observer: stream.Observers(rc.Observer, stream.ObserverFunc(func(ev stream.Event) {
 				if cf, ok := ev.(stream.ChunkFetched); ok {
 					fetched.Add(int64(cf.Records))
@@ -435,8 +436,8 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 	if err != nil {
 		return res, p.runError(err)
 	}
-	if p.repHeader != nil && len(p.repHeader.Aggs) > 0 {
-		e, err := b.globalEvent(p.repHeader)
+	if p.m.RepHeader != nil && len(p.m.RepHeader.Aggs) > 0 {
+		e, err := b.globalEvent(p.m.RepHeader)
 		if err != nil {
 			return res, err
 		}
@@ -444,7 +445,7 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 			return res, err
 		}
 	}
-	for _, bd := range []*bandDef{p.summary, p.repFooter} {
+	for _, bd := range []*program.Band{p.m.Summary, p.m.RepFooter} {
 		if bd == nil {
 			continue
 		}
@@ -459,8 +460,8 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 	t := &res.Totals
 	t.RecordsRead = snap.Counters.RecordsIn + skippedBySource(src)
 	t.Rejected = b.rejected
-	if len(p.groupings) > 0 {
-		for l, lv := range p.groupings[0].Levels {
+	if len(p.m.Groupings) > 0 {
+		for l, lv := range p.m.Groupings[0].Levels {
 			if n := b.engines[0].Rejected(l); n > 0 {
 				t.RejectedByLevel = append(t.RejectedByLevel, render.LevelCount{Level: l, Group: lv.Name, Count: n})
 				t.Warnings = append(t.Warnings, fmt.Sprintf("group %s reached max_groups %d: %d records rejected", lv.Name, lv.MaxGroups, n))
@@ -507,8 +508,8 @@ func (p *Program) runError(err error) error {
 		// not matter. Name the file as the script does.
 		return p.dataError(de)
 	}
-	if errors.Is(err, agg.ErrUnsorted) && p.source.SortedPos.Line > 0 {
-		return &EvalError{Pos: grammar.At(p.source.SortedPos), What: "sorted by", Err: err}
+	if errors.Is(err, agg.ErrUnsorted) && p.m.Source.SortedPos.Line > 0 {
+		return &EvalError{Pos: grammar.At(p.m.Source.SortedPos), What: "sorted by", Err: err}
 	}
 	var re *stream.RecordError
 	if errors.As(err, &re) {
@@ -573,8 +574,8 @@ func (o *output) Emit(e *render.Event) error {
 // and that every required parameter is set.
 func (p *Program) bindParams(rc RunConfig) (map[string]any, error) {
 	out := map[string]any{}
-	declared := map[string]*paramDef{}
-	for _, pd := range p.params {
+	declared := map[string]*program.Param{}
+	for _, pd := range p.m.Params {
 		declared[pd.Name] = pd
 		if pd.HasDefault {
 			out[pd.Name] = pd.Default
@@ -607,7 +608,7 @@ func (p *Program) bindParams(rc RunConfig) (map[string]any, error) {
 		}
 		out[name] = cv
 	}
-	for _, pd := range p.params {
+	for _, pd := range p.m.Params {
 		if _, ok := out[pd.Name]; !ok {
 			return nil, &ParamError{Name: pd.Name, Required: true, Declared: posString(pd.Pos),
 				Msg: fmt.Sprintf("required parameter not set (declared at %s)", posString(pd.Pos))}
@@ -631,8 +632,8 @@ func (e *ParamError) Error() string { return "param " + e.Name + ": " + e.Msg }
 // dataError names the file of a data error as the script wrote it.
 func (p *Program) dataError(de *source.DataError) *source.DataError {
 	c := *de
-	if p.source != nil && p.source.Path != "" {
-		c.File = p.source.Path
+	if p.m.Source != nil && p.m.Source.Path != "" {
+		c.File = p.m.Source.Path
 	}
 	return &c
 }
@@ -653,7 +654,7 @@ func (p *Program) progressFunc(ctx context.Context, src recordSource, fetched *a
 	stop = func() error { return nil }
 	if c, ok := src.(interface {
 		Count(context.Context) (int64, error)
-	}); ok && p.source.Table != "" {
+	}); ok && p.m.Source.Table != "" {
 		var fail context.CancelCauseFunc
 		ctx, fail = context.WithCancelCause(ctx)
 		cctx, cancel := context.WithCancel(ctx)

@@ -82,7 +82,7 @@ func (pl *runPlan) close() {
 // source of a strategy that aggregates in the source, to plan the work
 // sent there; the caller closes the plan.
 func (p *Program) planRun(ctx context.Context, cfg RunConfig) (*runPlan, error) {
-	pl := &runPlan{cfg: cfg, tune: p.tune, onError: p.onError, workers: cfg.Workers, sortBuffer: cfg.SortBuffer}
+	pl := &runPlan{cfg: cfg, tune: p.tune, onError: p.m.OnError, workers: cfg.Workers, sortBuffer: cfg.SortBuffer}
 	if cfg.OnError != "" {
 		if cfg.OnError != "skip" && cfg.OnError != "fail" {
 			return nil, fmt.Errorf("on_error must be skip or fail, not %q", cfg.OnError)
@@ -186,7 +186,7 @@ func (p *Program) considerPushdown(pl *runPlan, raw bool) (why, whyNot string, e
 	if pl.push == nil && pl.pushWhyNot == "" {
 		pd, whyNot, err := p.openPushdown(pl.params)
 		if err != nil {
-			return "", "", fmt.Errorf("%s: %w", posString(p.source.Pos), err)
+			return "", "", fmt.Errorf("%s: %w", posString(p.m.Source.Pos), err)
 		}
 		pl.push, pl.pushWhyNot = pd, whyNot
 	}
@@ -216,7 +216,7 @@ func (p *Program) considerScan(pl *runPlan) (why, whyNot string, err error) {
 	}
 	st, whyNot, err := p.openScan(pl)
 	if err != nil {
-		return "", "", fmt.Errorf("%s: %w", posString(p.source.Pos), err)
+		return "", "", fmt.Errorf("%s: %w", posString(p.m.Source.Pos), err)
 	}
 	if whyNot != "" {
 		return "", whyNot, nil
@@ -233,16 +233,16 @@ func (p *Program) whyNotParallel(workers int) string {
 	switch {
 	case workers < 2:
 		return "one worker"
-	case len(p.groupings) != 1:
-		if len(p.groupings) == 0 {
+	case len(p.m.Groupings) != 1:
+		if len(p.m.Groupings) == 0 {
 			return "the report has no grouping"
 		}
-		return fmt.Sprintf("the report has %d top-level groupings", len(p.groupings))
-	case len(p.groupings[0].Levels) < 2:
+		return fmt.Sprintf("the report has %d top-level groupings", len(p.m.Groupings))
+	case len(p.m.Groupings[0].Levels) < 2:
 		return "one group level: too few groups to pay for routing records among workers"
-	case p.groupings[0].Streaming:
+	case p.m.Groupings[0].Streaming:
 		return "the input is sorted by the group keys: each group closes as the next begins"
-	case p.detail != nil:
+	case p.m.Detail != nil:
 		return "the report has a detail band, which prints the records in order"
 	}
 	return ""
@@ -266,7 +266,7 @@ func (s *scanStart) close() {
 // scanner cannot aggregate the report.
 func (p *Program) openScan(pl *runPlan) (*scanStart, string, error) {
 	skips := &skipLog{}
-	rs, cleanup, err := p.open(p.source, sourceOptions{params: pl.params, skip: pl.onError == "skip", unused: p.unused,
+	rs, cleanup, err := p.open(p.m.Source, sourceOptions{params: pl.params, skip: pl.onError == "skip", unused: p.m.Unused,
 		onSkip: func(e *source.DataError) { skips.note(p.dataError(e)) }})
 	if err != nil {
 		return nil, "", err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/value"
 )
@@ -142,7 +143,7 @@ type csvBackend struct{}
 
 // key accepts string and int fields: two records are in one group exactly
 // when their cells' bytes (strings) or parsed values (ints) are equal.
-func (csvBackend) key(a *pdAnalyzer, i int, lv *level) string {
+func (csvBackend) key(a *pdAnalyzer, i int, lv *program.Level) string {
 	switch k := a.schema.Fields[i].Kind; k {
 	case value.KindString, value.KindInt, value.KindDate:
 		return ""
@@ -195,7 +196,7 @@ func (csvBackend) declared(a *pdAnalyzer, i int) string {
 // scanStatic returns why the report's aggregation is not computed in the
 // CSV scanner, whatever the file; "" when the file's columns decide.
 func (p *Program) scanStatic() string {
-	if src := p.source; src == nil || src.Kind != "csv" {
+	if src := p.m.Source; src == nil || src.Kind != "csv" {
 		return "the source is not CSV"
 	}
 	return p.carrierShape("the scanner does not join")
@@ -261,8 +262,8 @@ func (p *Program) planScan(schema *value.Schema, params map[string]any) (*pushPl
 		sp.stride += sc.words()
 		sp.cols = append(sp.cols, sc)
 	}
-	if len(p.groupings) == 1 {
-		levels := p.groupings[0].Levels
+	if len(p.m.Groupings) == 1 {
+		levels := p.m.Groupings[0].Levels
 		for _, lv := range levels {
 			sp.levels = append(sp.levels, scanLevel{name: lv.Name, max: lv.MaxGroups})
 		}

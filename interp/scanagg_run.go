@@ -27,14 +27,14 @@ func (p *Program) execScan(ctx context.Context, pl *runPlan) (res *Result, note 
 	if err := src.split(pl.workers, func() (*source.CSV, error) {
 		// Another reader of the same file, which stops at a bad record
 		// (the main reader reads its range again then).
-		return p.openAnother(src, sourceOptions{params: pl.params, unused: p.unused})
+		return p.openAnother(src, sourceOptions{params: pl.params, unused: p.m.Unused})
 	}); err != nil {
 		return nil, "the file could not be split among readers: " + err.Error(), nil
 	}
 	src.openPartner = func() (*source.CSV, error) {
 		// It skips bad records without a word: the main reader reads
 		// the same records and reports them.
-		return p.openAnother(src, sourceOptions{params: pl.params, unused: p.unused, skip: true})
+		return p.openAnother(src, sourceOptions{params: pl.params, unused: p.m.Unused, skip: true})
 	}
 	if pl.cfg.Progress != nil {
 		var read func() (int64, int64, bool)
@@ -52,7 +52,7 @@ func (p *Program) execScan(ctx context.Context, pl *runPlan) (res *Result, note 
 
 // openAnother opens another reader of the scan's file, closed with src.
 func (p *Program) openAnother(src *scanSource, o sourceOptions) (*source.CSV, error) {
-	rs, cleanup, err := p.open(p.source, o)
+	rs, cleanup, err := p.open(p.m.Source, o)
 	if err != nil {
 		return nil, err
 	}
@@ -494,7 +494,7 @@ type PlanScan struct {
 // explainScan plans the scan aggregation for explain: nil for a source that
 // is not CSV.
 func (p *Program) explainScan(run *runPlan) *PlanScan {
-	if p.source == nil || p.source.Kind != "csv" {
+	if p.m.Source == nil || p.m.Source.Kind != "csv" {
 		return nil
 	}
 	if run.scan == nil || run.strategy != StrategyScan {

@@ -317,7 +317,7 @@ group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{D
 		t.Fatal(err)
 	}
 	open := func() *scanSource {
-		rs, cleanup, err := prog.open(prog.source, sourceOptions{unused: prog.unused})
+		rs, cleanup, err := prog.open(prog.m.Source, sourceOptions{unused: prog.m.Unused})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -176,9 +176,9 @@ type kstep struct {
 // steps translates the script's where clauses and lets; the lets become
 // operands of what follows them.
 func (a *pdAnalyzer) steps() string {
-	for _, s := range a.p.steps {
+	for _, s := range a.p.m.Steps {
 		if s.Let != nil {
-			e, why := a.expr(s.Let.node)
+			e, why := a.expr(s.Let.Node)
 			if why != "" {
 				return "let " + s.Name + ": " + why
 			}
@@ -186,7 +186,7 @@ func (a *pdAnalyzer) steps() string {
 			a.ksteps = append(a.ksteps, kstep{let: e.k})
 			continue
 		}
-		c, why := a.cond(s.Where.node)
+		c, why := a.cond(s.Where.Node)
 		if why != "" {
 			return "where " + oneLine(s.Where.Text) + ": " + why
 		}

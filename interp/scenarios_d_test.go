@@ -33,17 +33,17 @@ func TestPlanCarriesAggregations(t *testing.T) {
 	}
 	// D01: the summary's aggregates are global aggregations.
 	var globals []agg.Func
-	for _, s := range p.global {
+	for _, s := range p.m.Global {
 		globals = append(globals, s.Func)
 	}
 	if want := []agg.Func{agg.CountStar, agg.Sum, agg.Avg}; !sameFuncs(globals, want) && !sameFuncs(globals, []agg.Func{agg.Count, agg.Sum, agg.Avg}) {
 		t.Errorf("global aggregates = %v, want COUNT, SUM, AVG", globals)
 	}
 	// D02, D06: one grouping with two nested levels.
-	if len(p.groupings) != 1 || len(p.groupings[0].Levels) != 2 {
-		t.Fatalf("groupings = %+v", p.groupings)
+	if len(p.m.Groupings) != 1 || len(p.m.Groupings[0].Levels) != 2 {
+		t.Fatalf("groupings = %+v", p.m.Groupings)
 	}
-	outer, inner := p.groupings[0].Levels[0], p.groupings[0].Levels[1]
+	outer, inner := p.m.Groupings[0].Levels[0], p.m.Groupings[0].Levels[1]
 	// D04: keys come from the group declarations.
 	if outer.Name != "territory" || outer.Key.Text != "territory" || inner.Name != "customer" {
 		t.Errorf("level names/keys = %q %q %q", outer.Name, outer.Key.Text, inner.Name)
@@ -62,16 +62,16 @@ func TestPlanCarriesAggregations(t *testing.T) {
 	}
 	// D07: the stage computes each aggregate argument once; SUM(revenue) is shared.
 	var args []string
-	for _, a := range p.args {
+	for _, a := range p.m.Args {
 		args = append(args, a.Text)
 	}
 	if strings.Join(args, "|") != "revenue|amount|amount * quantity" {
 		t.Errorf("aggregate arguments = %q", args)
 	}
 	// Bare field names are read from their record slot, not by the VM.
-	if p.args[0].slot < 0 || p.args[1].slot < 0 || p.args[2].slot != -1 || outer.Key.slot < 0 {
+	if p.m.Args[0].Slot < 0 || p.m.Args[1].Slot < 0 || p.m.Args[2].Slot != -1 || outer.Key.Slot < 0 {
 		t.Errorf("direct slots: revenue %d, amount %d, amount * quantity %d, territory %d",
-			p.args[0].slot, p.args[1].slot, p.args[2].slot, outer.Key.slot)
+			p.m.Args[0].Slot, p.m.Args[1].Slot, p.m.Args[2].Slot, outer.Key.Slot)
 	}
 	if outer.Specs[1].Arg != inner.Specs[1].Arg {
 		t.Errorf("SUM(revenue) arguments not shared: %d vs %d", outer.Specs[1].Arg, inner.Specs[1].Arg)

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/stream"
@@ -50,7 +51,7 @@ type openGroup struct {
 // pendingGroup is a closed group waiting to be emitted: its keys and
 // results, its header (when held) and the events held inside it.
 type pendingGroup struct {
-	level   *level
+	level   *program.Level
 	keys    []any
 	results []any
 	order   any
@@ -67,10 +68,10 @@ func newBuilder(p *Program, out emitter, params map[string]any, aggWorkers int) 
 	b := &builder{p: p, out: out, params: params}
 	b.ev = newEvaluator(p, params, allSlots(p))
 	b.bev = newEvaluator(p, params, nil)
-	b.global = agg.NewEngine(agg.Config{Global: p.global})
-	for gi, gr := range p.groupings {
+	b.global = agg.NewEngine(agg.Config{Global: p.m.Global})
+	for gi, gr := range p.m.Groupings {
 		gi := gi
-		cfg := agg.Config{Sorted: gr.Streaming || p.needSort}
+		cfg := agg.Config{Sorted: gr.Streaming || p.m.NeedSort}
 		for _, lv := range gr.Levels {
 			cfg.Levels = append(cfg.Levels, agg.Level{Name: lv.Name, MaxGroups: lv.MaxGroups, Specs: lv.Specs})
 		}
@@ -81,16 +82,16 @@ func newBuilder(p *Program, out emitter, params map[string]any, aggWorkers int) 
 		}
 		b.engines = append(b.engines, agg.NewEngine(cfg))
 	}
-	if p.detail != nil {
-		for _, a := range p.detail.Aggs {
+	if p.m.Detail != nil {
+		for _, a := range p.m.Detail.Aggs {
 			b.running = append(b.running, agg.New(a.Fn, a.Param))
 		}
 	}
-	if len(p.groupings) > 0 {
-		b.lastRej = make([]int64, len(p.groupings[0].Levels))
+	if len(p.m.Groupings) > 0 {
+		b.lastRej = make([]int64, len(p.m.Groupings[0].Levels))
 	}
-	b.opens = make([][]openGroup, len(p.groupings))
-	for _, gr := range p.groupings {
+	b.opens = make([][]openGroup, len(p.m.Groupings))
+	for _, gr := range p.m.Groupings {
 		b.pending = append(b.pending, make([][]pendingGroup, len(gr.Levels)))
 		cum := make([]map[string]any, len(gr.Levels))
 		for l := range cum {
@@ -102,7 +103,7 @@ func newBuilder(p *Program, out emitter, params map[string]any, aggWorkers int) 
 }
 
 func allSlots(p *Program) []int {
-	out := make([]int, p.argBase)
+	out := make([]int, p.m.ArgBase)
 	for i := range out {
 		out[i] = i
 	}
@@ -111,10 +112,10 @@ func allSlots(p *Program) []int {
 
 // add consumes one transformed record.
 func (b *builder) add(rec value.Record) error {
-	if b.p.needSort {
+	if b.p.m.NeedSort {
 		if len(b.buffered) >= b.sortLimit {
 			return &LimitError{Limit: "sort buffer (a detail band over input not sorted by its group keys holds records in memory; declare the source `sorted by` its keys, or index the SQLite table on them)",
-				Value: int64(len(b.buffered) + 1), Max: int64(b.sortLimit), Where: b.p.name}
+				Value: int64(len(b.buffered) + 1), Max: int64(b.sortLimit), Where: b.p.m.Name}
 		}
 		b.buffered = append(b.buffered, rec)
 		return nil
@@ -124,17 +125,17 @@ func (b *builder) add(rec value.Record) error {
 
 func (b *builder) process(rec value.Record) error {
 	p := b.p
-	args := rec[p.argBase:p.width]
-	if len(p.global) > 0 { // the report-wide aggregates, when a band shows any
+	args := rec[p.m.ArgBase:p.m.Width]
+	if len(p.m.Global) > 0 { // the report-wide aggregates, when a band shows any
 		if err := b.global.Add(nil, args); err != nil {
 			return b.specError(-1, err)
 		}
 	}
 	if b.par != nil {
-		return b.par.add(recordKeys(rec, p.groupings[0]), args)
+		return b.par.add(recordKeys(rec, p.m.Groupings[0]), args)
 	}
 	depth := -1 // levels 0..depth are accepted for this record
-	for gi, gr := range p.groupings {
+	for gi, gr := range p.m.Groupings {
 		keys := b.keys[:0]
 		for _, lv := range gr.Levels {
 			keys = append(keys, rec[lv.KeySlot])
@@ -161,11 +162,11 @@ func (b *builder) process(rec value.Record) error {
 			b.rejected++
 		}
 	}
-	if p.detail == nil {
+	if p.m.Detail == nil {
 		return nil
 	}
-	if len(p.groupings) > 0 {
-		gr := p.groupings[0]
+	if len(p.m.Groupings) > 0 {
+		gr := p.m.Groupings[0]
 		if depth < len(gr.Levels)-1 {
 			return nil // the record's group was rejected: no detail row
 		}
@@ -183,7 +184,7 @@ func (b *builder) process(rec value.Record) error {
 // openPath makes grouping gi's open path equal keys, emitting headers for
 // the groups it opens. Closing is the engine's business (closeGroup).
 func (b *builder) openPath(gi int, keys []any) error {
-	gr := b.p.groupings[gi]
+	gr := b.p.m.Groupings[gi]
 	open := b.opens[gi]
 	common := 0
 	for common < len(open) && common < len(keys) && sameKey(open[common].key, keys[common]) {
@@ -194,7 +195,7 @@ func (b *builder) openPath(gi int, keys []any) error {
 	for l := common; l < len(keys); l++ {
 		lv := gr.Levels[l]
 		og := openGroup{key: keys[l]}
-		if lv.holds() {
+		if lv.Holds() {
 			og.hold = true // the header shows totals, or the level filters or sorts: hold the group's events
 		}
 		b.resetRunning(gi, l+1)
@@ -245,7 +246,7 @@ func (b *builder) resetRunning(gi, l int) {
 // the footer accumulate over the groups in the order they are emitted,
 // after having and limit, so they are computed when the group is emitted.
 func (b *builder) closeGroup(gi int, g *agg.Group) error {
-	lv := b.p.groupings[gi].Levels[g.Level]
+	lv := b.p.m.Groupings[gi].Levels[g.Level]
 	if err := b.openPath(gi, g.Keys[:g.Level+1]); err != nil {
 		return err
 	}
@@ -294,7 +295,7 @@ func (b *builder) closeGroup(gi int, g *agg.Group) error {
 			pg.header = e
 		}
 	}
-	if lv.sorts() {
+	if lv.Sorts() {
 		b.pending[gi][g.Level] = append(b.pending[gi][g.Level], pg)
 		return nil
 	}
@@ -338,7 +339,7 @@ func (b *builder) emitGroup(gi, parent int, pg pendingGroup) error {
 // flushPending emits the sorted and limited groups of level l into the
 // open group at level parent.
 func (b *builder) flushPending(gi, l, parent int) error {
-	levels := b.p.groupings[gi].Levels
+	levels := b.p.m.Groupings[gi].Levels
 	if l >= len(levels) || len(b.pending[gi][l]) == 0 {
 		return nil
 	}
@@ -374,11 +375,11 @@ func (b *builder) groupEnv(pg pendingGroup) map[string]any {
 		env[k] = v
 	}
 	lv := pg.level
-	names := lv.keyNames
+	names := lv.KeyNames
 	for i := 0; i < len(pg.keys) && i < len(names); i++ {
 		env[names[i]] = pg.keys[i]
 	}
-	for slot, i := range lv.slotSpec {
+	for slot, i := range lv.SlotSpec {
 		env[slot] = pg.results[i]
 	}
 	return env
@@ -394,7 +395,7 @@ func cumZero(v any) any {
 
 // headerEvent evaluates a group header before its group completes: it sees
 // keys and params only.
-func (b *builder) headerEvent(bd *bandDef, keys []any) (*render.Event, error) {
+func (b *builder) headerEvent(bd *program.Band, keys []any) (*render.Event, error) {
 	env := b.bev.env
 	clear(env)
 	for k, v := range b.params {
@@ -409,7 +410,7 @@ func (b *builder) headerEvent(bd *bandDef, keys []any) (*render.Event, error) {
 }
 
 // evalBand evaluates a band's columns or template in ev's environment.
-func (b *builder) evalBand(bd *bandDef, keys []any, ev *evaluator) (*render.Event, error) {
+func (b *builder) evalBand(bd *program.Band, keys []any, ev *evaluator) (*render.Event, error) {
 	e := &render.Event{Band: bd.Band, Keys: keys}
 	if bd.Band.Template {
 		var s []byte
@@ -429,7 +430,7 @@ func (b *builder) evalBand(bd *bandDef, keys []any, ev *evaluator) (*render.Even
 	}
 	e.Values = make([]any, len(bd.Cols))
 	for i, col := range bd.Cols {
-		v, err := ev.eval(col.Expr, col.label)
+		v, err := ev.eval(col.Expr, col.Label)
 		if err != nil {
 			return nil, err
 		}
@@ -451,10 +452,10 @@ func bandName(b *render.Band) string {
 func (b *builder) detailRow(rec value.Record) error {
 	p := b.p
 	b.ev.loadRecord(rec)
-	for i, a := range p.detail.Aggs {
+	for i, a := range p.m.Detail.Aggs {
 		var v any
 		if a.Arg != nil {
-			v = rec[p.argBase+b.p.argIndex(a.Arg)]
+			v = rec[p.m.ArgBase+b.p.m.ArgIndex(a.Arg)]
 		}
 		if a.Arg == nil {
 			v = true // COUNT(): every record counts
@@ -474,7 +475,7 @@ func (b *builder) detailRow(rec value.Record) error {
 			keys[i] = og.key
 		}
 	}
-	e, err := b.evalBand(p.detail, keys, b.ev)
+	e, err := b.evalBand(p.m.Detail, keys, b.ev)
 	if err != nil {
 		return err
 	}
@@ -487,8 +488,8 @@ func (b *builder) detailRow(rec value.Record) error {
 
 // finish closes every group and emits the summary.
 func (b *builder) finish() error {
-	if b.p.needSort {
-		gr := b.p.groupings[0]
+	if b.p.m.NeedSort {
+		gr := b.p.m.Groupings[0]
 		slots := make([]int, len(gr.Levels))
 		for i, lv := range gr.Levels {
 			slots[i] = lv.KeySlot
@@ -523,7 +524,7 @@ func (b *builder) finish() error {
 		if !exact {
 			return errInexact
 		}
-		levels := b.p.groupings[0].Levels
+		levels := b.p.m.Groupings[0].Levels
 		b.rejected = b.engines[0].Rejected(len(levels) - 1) // a record rejected at any level counts at the last
 	}
 	if err := b.global.Finish(); err != nil {
@@ -541,7 +542,7 @@ func (b *builder) finish() error {
 }
 
 // globalEvent evaluates a report-level band over the global aggregates.
-func (b *builder) globalEvent(bd *bandDef) (*render.Event, error) {
+func (b *builder) globalEvent(bd *program.Band) (*render.Event, error) {
 	env := b.bev.env
 	clear(env)
 	for k, v := range b.params {
@@ -549,7 +550,7 @@ func (b *builder) globalEvent(bd *bandDef) (*render.Event, error) {
 	}
 	res := b.global.Global()
 	for _, a := range bd.Aggs {
-		env[a.Slot] = res[b.p.gslot[a.Slot]]
+		env[a.Slot] = res[b.p.m.GSlot[a.Slot]]
 	}
 	return b.evalBand(bd, nil, b.bev)
 }
@@ -561,11 +562,11 @@ func (b *builder) specError(gi int, err error) error {
 	if !errors.As(err, &se) {
 		return err
 	}
-	var refs []*aggRef
+	var refs []*program.AggRef
 	if se.Level < 0 || gi < 0 {
-		refs = b.p.globalRefs
-	} else if se.Level < len(b.p.groupings[gi].Levels) {
-		refs = b.p.groupings[gi].Levels[se.Level].specRefs
+		refs = b.p.m.GlobalRefs
+	} else if se.Level < len(b.p.m.Groupings[gi].Levels) {
+		refs = b.p.m.Groupings[gi].Levels[se.Level].SpecRefs
 	}
 	if se.Spec < 0 || se.Spec >= len(refs) {
 		return err
@@ -583,7 +584,7 @@ func (b *builder) specError(gi int, err error) error {
 // the pipeline's counters, events and memory breaker.
 func (b *builder) status() stream.AggregateStatus {
 	st := stream.AggregateStatus{Rejected: b.rejected, Held: b.held()}
-	for gi, gr := range b.p.groupings {
+	for gi, gr := range b.p.m.Groupings {
 		for l, lv := range gr.Levels {
 			if b.engines[gi].Rejected(l) > 0 {
 				if st.GroupLimitHits == 0 {

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/stream"
 	"github.com/reportsh/reportsh/runtime/value"
@@ -32,8 +33,8 @@ var sourceArgs = map[string][]string{
 }
 
 // sourceCall checks a source(...) call and returns its definition.
-func (c *compiler) sourceCall(call *grammar.Call) *sourceDef {
-	def := &sourceDef{Kind: call.Name.Name, Pos: call.Pos}
+func (c *compiler) sourceCall(call *grammar.Call) *program.Source {
+	def := &program.Source{Kind: call.Name.Name, Pos: call.Pos}
 	kind := call.Name.Name
 	allowed, ok := sourceArgs[kind]
 	if !ok {
@@ -150,8 +151,8 @@ func (c *compiler) source(s *grammar.Source) {
 		}
 		def.SortedBy = append(def.SortedBy, id.Name)
 	}
-	c.prog.source = def
-	c.prog.nSource = len(schema.Fields)
+	c.prog.m.Source = def
+	c.prog.m.NSource = len(schema.Fields)
 	for _, f := range schema.Fields {
 		if _, dup := c.names[f.Name]; dup {
 			c.errorf(def.Pos, "source field %q has the name of a param", f.Name)
@@ -164,7 +165,7 @@ func (c *compiler) source(s *grammar.Source) {
 
 func (c *compiler) defaultParams() map[string]any {
 	m := map[string]any{}
-	for _, p := range c.prog.params {
+	for _, p := range c.prog.m.Params {
 		m[p.Name] = p.Default
 	}
 	return m
@@ -204,10 +205,10 @@ func (c *compiler) lookup(l *grammar.Lookup) {
 	if left == nil {
 		return
 	}
-	ld := &lookupDef{Name: name, Source: def, On: l.Right.Name, Left: left, Pos: l.Pos}
+	ld := &program.Lookup{Name: name, Source: def, On: l.Right.Name, Left: left, Pos: l.Pos}
 	ld.Slot = c.addSlot(name, value.KindRecord)
 	c.recs[name] = schema
-	c.prog.lookups = append(c.prog.lookups, ld)
+	c.prog.m.Lookups = append(c.prog.m.Lookups, ld)
 }
 
 // resolved is a source's location after path resolution.
@@ -219,7 +220,7 @@ type resolved struct {
 }
 
 // resolve finds the file a source names, confined to Options.FS when set.
-func (p *Program) resolve(def *sourceDef) (*resolved, error) {
+func (p *Program) resolve(def *program.Source) (*resolved, error) {
 	if p.opts.FS != nil {
 		name, ok := cleanPath(def.Path)
 		if !ok || !fs.ValidPath(name) {
@@ -322,15 +323,15 @@ func (p *Program) dropSpare() {
 }
 
 // config returns the source configuration of def under o.
-func (o sourceOptions) config(def *sourceDef) source.Config {
+func (o sourceOptions) config(def *program.Source) source.Config {
 	return source.Config{Types: def.Types, SampleRows: def.Sample, Extra: o.extra, SkipErrors: o.skip, OnSkip: o.onSkip,
 		Unused: o.unused, Recycle: o.recycle}
 }
 
 // open opens a source for reading: the main source's spare, configured
 // for o, if there is one.
-func (p *Program) open(def *sourceDef, o sourceOptions) (recordSource, func(), error) {
-	if def == p.source {
+func (p *Program) open(def *program.Source, o sourceOptions) (recordSource, func(), error) {
+	if def == p.m.Source {
 		if sp := p.spare.Swap(nil); sp != nil && sp.take() {
 			if sp.src.Configure(o.config(def)) {
 				return sp.src, sp.cleanup, nil
@@ -391,7 +392,7 @@ func sqlParam(v any) any {
 // describe opens a source just long enough to read its schema.
 // With main, the source is the report's and Options.ReuseSource keeps a
 // CSV file open for the first run.
-func (p *Program) describe(def *sourceDef, params map[string]any, main bool) (*value.Schema, error) {
+func (p *Program) describe(def *program.Source, params map[string]any, main bool) (*value.Schema, error) {
 	src, cleanup, err := p.open(def, sourceOptions{params: params})
 	if err != nil {
 		return nil, err

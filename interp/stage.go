@@ -6,6 +6,7 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/stream"
 	"github.com/reportsh/reportsh/runtime/value"
@@ -22,23 +23,23 @@ func posString(p lexer.Position) string {
 // let, group keys and aggregate arguments.
 func (p *Program) recordRefs() map[string]bool {
 	used := map[string]bool{}
-	mark := func(e *Expr) {
+	mark := func(e *program.Expr) {
 		if e != nil {
 			for _, r := range e.Refs {
 				used[r] = true
 			}
 		}
 	}
-	for _, s := range p.steps {
+	for _, s := range p.m.Steps {
 		mark(s.Where)
 		mark(s.Let)
 	}
-	for _, gr := range p.groupings {
+	for _, gr := range p.m.Groupings {
 		for _, lv := range gr.Levels {
 			mark(lv.Key)
 		}
 	}
-	for _, a := range p.args {
+	for _, a := range p.m.Args {
 		mark(a)
 	}
 	return used
@@ -49,8 +50,8 @@ func (p *Program) recordRefs() map[string]bool {
 func (p *Program) loadSlots() []int {
 	used := p.recordRefs()
 	var out []int
-	for i := 0; i < p.nSource+len(p.lookups); i++ {
-		if used[p.names[i]] {
+	for i := 0; i < p.m.NSource+len(p.m.Lookups); i++ {
+		if used[p.m.Names[i]] {
 			out = append(out, i)
 		}
 	}
@@ -69,47 +70,47 @@ func (p *Program) stage(params map[string]any, skip bool, workers int) stream.St
 // worker goroutine.
 func (p *Program) transform(params map[string]any) func(value.Record) (value.Record, bool, error) {
 	ev := newEvaluator(p, params, p.loadSlots())
-	width := p.width
+	width := p.m.Width
 	// Error labels, built once rather than per record.
-	letLabel := make([]string, len(p.steps))
-	for i, s := range p.steps {
+	letLabel := make([]string, len(p.m.Steps))
+	for i, s := range p.m.Steps {
 		letLabel[i] = "let " + s.Name
 	}
 	var keyLabel []string
-	for _, gr := range p.groupings {
+	for _, gr := range p.m.Groupings {
 		for _, lv := range gr.Levels {
 			keyLabel = append(keyLabel, "group key "+lv.Name)
 		}
 	}
-	argLabel := make([]string, len(p.args))
-	for i, a := range p.args {
+	argLabel := make([]string, len(p.m.Args))
+	for i, a := range p.m.Args {
 		argLabel[i] = "aggregate argument " + a.Text
 	}
 	// The VM's environment is loaded only if some expression needs the VM.
 	needEnv := false
-	vmNeeded := func(e *Expr) {
-		if e != nil && e.fast == nil && e.slot < 0 {
+	vmNeeded := func(e *program.Expr) {
+		if e != nil && e.Fast == nil && e.Slot < 0 {
 			needEnv = true
 		}
 	}
-	for _, s := range p.steps {
+	for _, s := range p.m.Steps {
 		if s.Where != nil {
-			needEnv = needEnv || s.Where.fast == nil
+			needEnv = needEnv || s.Where.Fast == nil
 		} else {
-			needEnv = needEnv || s.Let.fast == nil
+			needEnv = needEnv || s.Let.Fast == nil
 		}
 	}
-	for _, gr := range p.groupings {
+	for _, gr := range p.m.Groupings {
 		for _, lv := range gr.Levels {
 			vmNeeded(lv.Key)
 		}
 	}
-	for _, a := range p.args {
+	for _, a := range p.m.Args {
 		vmNeeded(a)
 	}
-	eval := func(e *Expr, label string, rec value.Record) (any, error) {
-		if e.fast != nil {
-			v, err := e.fast(rec)
+	eval := func(e *program.Expr, label string, rec value.Record) (any, error) {
+		if e.Fast != nil {
+			v, err := e.Fast(rec)
 			if err != nil {
 				return nil, fastRunError(e, label, err)
 			}
@@ -124,7 +125,7 @@ func (p *Program) transform(params map[string]any) func(value.Record) (value.Rec
 		if needEnv {
 			ev.loadRecord(rec)
 		}
-		for si, s := range p.steps {
+		for si, s := range p.m.Steps {
 			if s.Where != nil {
 				v, err := eval(s.Where, "where clause", rec)
 				if err != nil {
@@ -147,10 +148,10 @@ func (p *Program) transform(params map[string]any) func(value.Record) (value.Rec
 			ev.env[s.Name] = v
 		}
 		k := 0
-		for _, gr := range p.groupings {
+		for _, gr := range p.m.Groupings {
 			for _, lv := range gr.Levels {
-				if lv.Key.slot >= 0 {
-					rec[lv.KeySlot] = rec[lv.Key.slot]
+				if lv.Key.Slot >= 0 {
+					rec[lv.KeySlot] = rec[lv.Key.Slot]
 					k++
 					continue
 				}
@@ -162,16 +163,16 @@ func (p *Program) transform(params map[string]any) func(value.Record) (value.Rec
 				rec[lv.KeySlot] = v
 			}
 		}
-		for i, a := range p.args {
-			if a.slot >= 0 {
-				rec[p.argBase+i] = rec[a.slot]
+		for i, a := range p.m.Args {
+			if a.Slot >= 0 {
+				rec[p.m.ArgBase+i] = rec[a.Slot]
 				continue
 			}
 			v, err := eval(a, argLabel[i], rec)
 			if err != nil {
 				return rec, false, err
 			}
-			rec[p.argBase+i] = v
+			rec[p.m.ArgBase+i] = v
 		}
 		return rec, true, nil
 	}
@@ -181,7 +182,7 @@ func (p *Program) transform(params map[string]any) func(value.Record) (value.Rec
 // openLookups opens every lookup's source and returns the pipeline lookups.
 func (p *Program) openLookups(params map[string]any, closers *[]func()) ([]stream.Lookup[value.Record], error) {
 	var out []stream.Lookup[value.Record]
-	for _, ld := range p.lookups {
+	for _, ld := range p.m.Lookups {
 		ld := ld
 		ev := newEvaluator(p, params, p.loadSlotsFor(ld.Left))
 		key := func(rec value.Record) any {
@@ -223,11 +224,11 @@ func (p *Program) openLookups(params map[string]any, closers *[]func()) ([]strea
 	return out, nil
 }
 
-func (p *Program) loadSlotsFor(e *Expr) []int {
+func (p *Program) loadSlotsFor(e *program.Expr) []int {
 	var out []int
-	for i := 0; i < p.nSource+len(p.lookups); i++ {
+	for i := 0; i < p.m.NSource+len(p.m.Lookups); i++ {
 		for _, r := range e.Refs {
-			if r == p.names[i] {
+			if r == p.m.Names[i] {
 				out = append(out, i)
 			}
 		}
@@ -236,9 +237,9 @@ func (p *Program) loadSlotsFor(e *Expr) []int {
 }
 
 // fastRunError positions an error of a fast expression like the VM's.
-func fastRunError(e *Expr, what string, err error) error {
+func fastRunError(e *program.Expr, what string, err error) error {
 	if fe, ok := err.(*fastError); ok {
-		return &EvalError{Pos: grammar.At(e.at(fe.from)), What: what, Err: fe.err}
+		return &EvalError{Pos: grammar.At(e.At(fe.from)), What: what, Err: fe.err}
 	}
 	return &EvalError{Pos: grammar.At(e.Pos), What: what, Err: err}
 }
