@@ -109,7 +109,7 @@ func (s *scanSource) HeldMemory() stream.Held {
 	}
 	var groups, bytes int64
 	for _, t := range tables {
-		groups += int64(t.index.len())
+		groups += int64(t.index.Len())
 		bytes += t.bytes()
 	}
 	if s.groups != nil {
@@ -120,8 +120,7 @@ func (s *scanSource) HeldMemory() stream.Held {
 
 // bytes returns what the table's slices take.
 func (t *scanTable) bytes() int64 {
-	x := t.index
-	n := int64(cap(x.slots))*8 + int64(cap(x.arena)) + int64(cap(x.ends))*4 + int64(cap(x.pre))*8
+	n := t.index.Bytes()
 	n += int64(len(t.state)) * blockGroups * int64(t.sp.stride) * 8
 	return n + int64(cap(t.order))*4
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/reportsh/reportsh/interp/internal/keys"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/value"
 )
@@ -51,7 +52,7 @@ type rawGroup struct {
 // rawAgg aggregates one range's rows.
 type rawAgg struct {
 	pp     *pushPlan
-	index  *groupIndex // of the encoded keys (appendRawKey)
+	index  *keys.Index // of the encoded keys (appendRawKey)
 	groups []*rawGroup
 	vals   []kval // per schema field, the current row's
 	key    []byte
@@ -78,7 +79,7 @@ func (s *pdSource) rawQuery(ctx context.Context, bounds []any) pdRange {
 		return queryFailure(ctx, err)
 	}
 	defer rows.Close()
-	a := &rawAgg{pp: pp, index: newGroupIndex(), vals: make([]kval, len(s.run.src.Schema().Fields))}
+	a := &rawAgg{pp: pp, index: keys.NewIndex(), vals: make([]kval, len(s.run.src.Schema().Fields))}
 	for rows.Next() {
 		if note := a.add(rows); note != "" {
 			return pdRange{note: note}
@@ -106,13 +107,13 @@ func (a *rawAgg) add(rows *source.RawRows) string {
 		}
 		a.vals[f.field] = v
 	}
-	gi, h := a.index.find(a.key)
+	gi, h := a.index.Find(a.key)
 	if gi < 0 {
 		g := &rawGroup{keys: make([]any, nk), st: make([]int64, len(pp.cols)), has: make([]bool, len(pp.cols))}
 		for l := range g.keys {
 			g.keys[l] = rawKeyValue(rows, l)
 		}
-		gi = a.index.add(a.key, h)
+		gi = a.index.Add(a.key, h)
 		a.groups = append(a.groups, g)
 	}
 	g := a.groups[gi]

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/reportsh/reportsh/interp/internal/keys"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/value"
@@ -367,7 +368,7 @@ func (c scanCol) result(st []int64) any {
 // first met, and their integer states.
 type scanTable struct {
 	sp     *scanPlan
-	index  *groupIndex
+	index  *keys.Index
 	order  []int32   // the groups sorted by key, once the file is scanned
 	state  [][]int64 // per block of blockGroups groups: stride words per group
 	vals   []kval    // per schema index: the record's values
@@ -389,7 +390,7 @@ type scanTable struct {
 }
 
 func newScanTable(sp *scanPlan) *scanTable {
-	t := &scanTable{sp: sp, index: newGroupIndex(), vals: make([]kval, sp.width),
+	t := &scanTable{sp: sp, index: keys.NewIndex(), vals: make([]kval, sp.width),
 		evals: make([]kval, len(sp.exprs)), rec: make([]any, sp.width),
 		strs: make([][]byte, sp.width), strOK: make([]bool, sp.width)}
 	t.addFn = t.add
@@ -414,7 +415,7 @@ func (t *scanTable) add(r *source.RawRecord) error {
 		// Bit 31 and up: the index takes a slot from the low bits and
 		// compares the high 32, so a partition by either would crowd a
 		// table's keys into half its slots or tags.
-		if t.hash = t.index.hash(t.keyBuf); t.hash>>31%t.parts != t.part {
+		if t.hash = t.index.Hash(t.keyBuf); t.hash>>31%t.parts != t.part {
 			return nil
 		}
 	}
@@ -620,33 +621,33 @@ func (t *scanTable) keyOf(cells [][]byte, rec []any) bool {
 			b := cells[k.field]
 			switch {
 			case len(b) == 0:
-				kb = appendNilKey(kb)
+				kb = keys.AppendNil(kb)
 			case k.kind == value.KindInt:
 				c, ok := source.ParseInt(b)
 				if !ok {
 					return false
 				}
-				kb = appendIntKey(kb, c)
+				kb = keys.AppendInt(kb, c)
 			case k.kind == value.KindDate:
 				d, ok := source.ParseDate(b)
 				if !ok {
 					return false
 				}
-				kb = appendDateKey(kb, d)
+				kb = keys.AppendDate(kb, d)
 			default:
-				kb = appendStringKey(kb, b)
+				kb = keys.AppendString(kb, b)
 			}
 			continue
 		}
 		switch x := rec[k.field].(type) {
 		case nil:
-			kb = appendNilKey(kb)
+			kb = keys.AppendNil(kb)
 		case int64:
-			kb = appendIntKey(kb, x)
+			kb = keys.AppendInt(kb, x)
 		case value.Date:
-			kb = appendDateKey(kb, x)
+			kb = keys.AppendDate(kb, x)
 		case string:
-			kb = appendStringKey(kb, []byte(x))
+			kb = keys.AppendString(kb, []byte(x))
 		}
 	}
 	t.keyBuf = kb
@@ -659,17 +660,17 @@ func (t *scanTable) groupOf(kb []byte) (int32, error) {
 	var i int
 	var h uint64
 	if t.parts > 1 {
-		i, h = t.index.findHash(kb, t.hash)
+		i, h = t.index.FindHash(kb, t.hash)
 	} else {
-		i, h = t.index.find(kb)
+		i, h = t.index.Find(kb)
 	}
 	if i >= 0 {
 		return int32(i), nil
 	}
-	if sp.maxGroups > 0 && t.index.len() >= sp.maxGroups {
+	if sp.maxGroups > 0 && t.index.Len() >= sp.maxGroups {
 		return 0, &errScanStop{fmt.Sprintf("more than %d groups (max_groups)", sp.maxGroups)}
 	}
-	g := t.index.add(kb, h)
+	g := t.index.Add(kb, h)
 	if g%blockGroups == 0 {
 		t.state = append(t.state, make([]int64, blockGroups*sp.stride))
 	}

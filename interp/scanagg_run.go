@@ -174,7 +174,7 @@ func (s *scanSource) startPartner() {
 		return
 	}
 	t := newScanTable(s.table.sp)
-	t.index.seed = s.table.index.seed
+	t.index.ShareSeed(s.table.index)
 	t.parts, t.part, t.lenient = 2, 1, true
 	s.table.parts, s.table.part = 2, 0
 	r := &scanRange{csv: c, table: t, begin: off, until: -1,
@@ -415,7 +415,7 @@ func (s *scanSource) fetch(ctx context.Context, after stream.Position, limit int
 		}
 		if len(s.ranges) > 0 && !s.judged && (s.read >= s.tune.rangeJudge || s.mainDone) {
 			s.judged = true
-			if int64(s.table.index.len())*s.tune.groupsPer > s.read {
+			if int64(s.table.index.Len())*s.tune.groupsPer > s.read {
 				// More than a group per eight records: every range's
 				// table would hold most of the groups, which costs more
 				// than reading alone saves. The main reader reads on,

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/reportsh/reportsh/interp/internal/keys"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -37,8 +38,8 @@ func sortGroups(sp *scanPlan, parts []*scanTable) (*scanGroups, error) {
 		var key []byte
 		for p, t := range parts {
 			if heads[p] < len(t.order) {
-				k := t.index.key(int(t.order[heads[p]]))
-				if best < 0 || compareKeys(k, key) < 0 {
+				k := t.index.Key(int(t.order[heads[p]]))
+				if best < 0 || keys.Compare(k, key) < 0 {
 					best, key = p, k
 				}
 			}
@@ -51,7 +52,7 @@ func sortGroups(sp *scanPlan, parts []*scanTable) (*scanGroups, error) {
 		dst := parts[best].stateOf(int(g))
 		for p := best + 1; p < len(parts); p++ {
 			t := parts[p]
-			if heads[p] < len(t.order) && compareKeys(t.index.key(int(t.order[heads[p]])), key) == 0 {
+			if heads[p] < len(t.order) && keys.Compare(t.index.Key(int(t.order[heads[p]])), key) == 0 {
 				if err := sp.combine(dst, t.stateOf(int(t.order[heads[p]]))); err != nil {
 					return nil, err
 				}
@@ -64,11 +65,11 @@ func sortGroups(sp *scanPlan, parts []*scanTable) (*scanGroups, error) {
 
 // sort orders the table's groups by key.
 func (t *scanTable) sort() {
-	t.order = make([]int32, t.index.len())
+	t.order = make([]int32, t.index.Len())
 	for i := range t.order {
 		t.order[i] = int32(i)
 	}
-	slices.SortFunc(t.order, func(a, b int32) int { return compareKeys(t.index.key(int(a)), t.index.key(int(b))) })
+	slices.SortFunc(t.order, func(a, b int32) int { return keys.Compare(t.index.Key(int(a)), t.index.Key(int(b))) })
 }
 
 // combine adds the state src of the same group over other records to dst.
@@ -112,7 +113,7 @@ func (m *scanGroups) at(i int) (*scanTable, int) {
 
 func (m *scanGroups) key(i int) []byte {
 	t, g := m.at(i)
-	return t.index.key(g)
+	return t.index.Key(g)
 }
 
 // overLimit returns why a level has more groups than its max_groups: the
@@ -123,7 +124,7 @@ func (m *scanGroups) overLimit() string {
 	for i := range m.refs {
 		from := 0
 		if i > 0 {
-			_, from = compareLevels(m.key(i-1), m.key(i))
+			_, from = keys.CompareLevels(m.key(i-1), m.key(i))
 		}
 		for l := from; l < len(n); l++ {
 			n[l]++
@@ -145,7 +146,7 @@ func (m *scanGroups) results(from, to int) []value.Record {
 	for i := from; i < to; i++ {
 		t, g := m.at(i)
 		rec := make(value.Record, 0, len(sp.keys)+len(sp.cols))
-		rec = decodeKeys(rec, t.index.key(g))
+		rec = keys.Decode(rec, t.index.Key(g))
 		st := t.stateOf(g)
 		for _, c := range sp.cols {
 			rec = append(rec, c.result(st))

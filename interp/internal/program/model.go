@@ -6,10 +6,10 @@
 package program
 
 import (
-	"github.com/expr-lang/expr/ast"
-
 	"github.com/alecthomas/participle/v2/lexer"
+	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/vm"
+
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/value"

@@ -1,4 +1,7 @@
-package interp
+// Package keys encodes group keys as bytes that sort as the keys do, and
+// indexes them: group numbers by encoded key, in the order first met. The
+// CSV scanner and the SQLite push-down's Go aggregation group by it.
+package keys
 
 import (
 	"bytes"
@@ -9,11 +12,11 @@ import (
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
-// groupIndex maps encoded group keys to group numbers (0, 1, … in the
+// Index maps encoded group keys to group numbers (0, 1, … in the
 // order first met). It holds no pointer but its slices, so the collector
 // never scans its entries, and each key's bytes lie in one arena: a
 // hundred thousand groups cost a few megabytes and no per-key allocation.
-type groupIndex struct {
+type Index struct {
 	seed  maphash.Seed
 	slots []uint64 // 0: empty; else hash's high 32 bits << 32 | group+1
 	arena []byte   // the keys, one after the other
@@ -21,15 +24,24 @@ type groupIndex struct {
 	pre   []uint64 // the first 8 bytes of the first smallGroups keys, zero-padded
 }
 
-func newGroupIndex() *groupIndex {
-	return &groupIndex{seed: maphash.MakeSeed(), slots: make([]uint64, 16)}
+func NewIndex() *Index {
+	return &Index{seed: maphash.MakeSeed(), slots: make([]uint64, 16)}
 }
 
-// len returns the number of groups.
-func (x *groupIndex) len() int { return len(x.ends) }
+// Bytes returns what the index's slices take.
+func (x *Index) Bytes() int64 {
+	return int64(cap(x.slots))*8 + int64(cap(x.arena)) + int64(cap(x.ends))*4 + int64(cap(x.pre))*8
+}
 
-// key returns group g's encoded key.
-func (x *groupIndex) key(g int) []byte {
+// ShareSeed makes x hash keys as y does (x is empty), so that keys of one
+// hash partition go to the same reader.
+func (x *Index) ShareSeed(y *Index) { x.seed = y.seed }
+
+// Len returns the number of groups.
+func (x *Index) Len() int { return len(x.ends) }
+
+// Key returns group g's encoded key.
+func (x *Index) Key(g int) []byte {
 	start := uint32(0)
 	if g > 0 {
 		start = x.ends[g-1]
@@ -41,24 +53,24 @@ func (x *groupIndex) key(g int) []byte {
 // with each group's instead of hashing it: cheaper for a handful.
 const smallGroups = 8
 
-// find returns the group of key k, or -1 and the hash to add it with.
-func (x *groupIndex) find(k []byte) (int, uint64) {
+// Find returns the group of key k, or -1 and the hash to add it with.
+func (x *Index) Find(k []byte) (int, uint64) {
 	if len(x.ends) <= smallGroups {
 		if g := x.findSmall(k); g >= 0 {
 			return g, 0
 		}
-		return -1, x.hash(k)
+		return -1, x.Hash(k)
 	}
-	return x.probe(k, x.hash(k))
+	return x.probe(k, x.Hash(k))
 }
 
-// hash returns key k's hash, which findHash and add take.
-func (x *groupIndex) hash(k []byte) uint64 { return maphash.Bytes(x.seed, k) }
+// Hash returns key k's hash, which FindHash and Add take.
+func (x *Index) Hash(k []byte) uint64 { return maphash.Bytes(x.seed, k) }
 
 // findSmall compares key k with each group's: cheaper than hashing while
 // there are at most smallGroups. It compares the keys' first eight bytes
 // as one word, and the rest (rarely) only when they and the lengths match.
-func (x *groupIndex) findSmall(k []byte) int {
+func (x *Index) findSmall(k []byte) int {
 	kp, start := prefix8(k), uint32(0)
 	for g, end := range x.ends {
 		if x.pre[g] == kp && int(end-start) == len(k) && (len(k) <= 8 || string(x.arena[start+8:end]) == string(k[8:])) {
@@ -69,8 +81,8 @@ func (x *groupIndex) findSmall(k []byte) int {
 	return -1
 }
 
-// findHash is find for a key whose hash h is known.
-func (x *groupIndex) findHash(k []byte, h uint64) (int, uint64) {
+// FindHash is Find for a key whose hash h is known.
+func (x *Index) FindHash(k []byte, h uint64) (int, uint64) {
 	if len(x.ends) <= smallGroups {
 		return x.findSmall(k), h
 	}
@@ -78,7 +90,7 @@ func (x *groupIndex) findHash(k []byte, h uint64) (int, uint64) {
 }
 
 // probe looks key k, of hash h, up in the slots.
-func (x *groupIndex) probe(k []byte, h uint64) (int, uint64) {
+func (x *Index) probe(k []byte, h uint64) (int, uint64) {
 	tag := h >> 32
 	mask := uint64(len(x.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
@@ -87,7 +99,7 @@ func (x *groupIndex) probe(k []byte, h uint64) (int, uint64) {
 			return -1, h
 		}
 		if e>>32 == tag {
-			if g := int(uint32(e)) - 1; bytes.Equal(x.key(g), k) {
+			if g := int(uint32(e)) - 1; bytes.Equal(x.Key(g), k) {
 				return g, h
 			}
 		}
@@ -104,9 +116,9 @@ func prefix8(k []byte) uint64 {
 	return binary.LittleEndian.Uint64(b[:])
 }
 
-// add adds key k, whose hash find returned, as a new group and returns
+// Add adds key k, whose hash Find returned, as a new group and returns
 // its number.
-func (x *groupIndex) add(k []byte, h uint64) int {
+func (x *Index) Add(k []byte, h uint64) int {
 	g := len(x.ends)
 	x.arena = append(x.arena, k...)
 	x.ends = append(x.ends, uint32(len(x.arena)))
@@ -120,7 +132,7 @@ func (x *groupIndex) add(k []byte, h uint64) int {
 	return g
 }
 
-func (x *groupIndex) insert(h uint64, g int) {
+func (x *Index) insert(h uint64, g int) {
 	mask := uint64(len(x.slots) - 1)
 	i := h & mask
 	for x.slots[i] != 0 {
@@ -129,10 +141,10 @@ func (x *groupIndex) insert(h uint64, g int) {
 	x.slots[i] = h>>32<<32 | uint64(g+1)
 }
 
-func (x *groupIndex) grow() {
+func (x *Index) grow() {
 	x.slots = make([]uint64, 2*len(x.slots))
 	for g := range x.ends {
-		x.insert(maphash.Bytes(x.seed, x.key(g)), g)
+		x.insert(maphash.Bytes(x.seed, x.Key(g)), g)
 	}
 }
 
@@ -140,22 +152,26 @@ func (x *groupIndex) grow() {
 // length as a uvarint and the bytes for a string; 2 and 8 bytes for an int;
 // 3 and 8 bytes for a date (its day number).
 
-func appendNilKey(b []byte) []byte { return append(b, 0) }
+// AppendNil appends a nil key level to b.
+func AppendNil(b []byte) []byte { return append(b, 0) }
 
-func appendStringKey(b, s []byte) []byte {
+// AppendString appends a string key level to b.
+func AppendString(b, s []byte) []byte {
 	return append(binary.AppendUvarint(append(b, 1), uint64(len(s))), s...)
 }
 
-func appendIntKey(b []byte, c int64) []byte {
+// AppendInt appends an int key level to b.
+func AppendInt(b []byte, c int64) []byte {
 	return binary.LittleEndian.AppendUint64(append(b, 2), uint64(c))
 }
 
-func appendDateKey(b []byte, d value.Date) []byte {
+// AppendDate appends a date key level to b.
+func AppendDate(b []byte, d value.Date) []byte {
 	return binary.LittleEndian.AppendUint64(append(b, 3), uint64(d))
 }
 
-// decodeKeys appends the values of an encoded key to dst.
-func decodeKeys(dst []any, k []byte) []any {
+// Decode appends the values of an encoded key to dst.
+func Decode(dst []any, k []byte) []any {
 	for len(k) > 0 {
 		switch k[0] {
 		case 0:
@@ -177,16 +193,16 @@ func decodeKeys(dst []any, k []byte) []any {
 	return dst
 }
 
-// compareKeys orders two encoded keys of the same levels: level by level,
+// Compare orders two encoded keys of the same levels: level by level,
 // nil first, strings byte by byte, ints by value.
-func compareKeys(a, b []byte) int {
-	c, _ := compareLevels(a, b)
+func Compare(a, b []byte) int {
+	c, _ := CompareLevels(a, b)
 	return c
 }
 
-// compareLevels is compareKeys, and the first level where a and b differ
+// CompareLevels is Compare, and the first level where a and b differ
 // (their number of levels when they are equal).
-func compareLevels(a, b []byte) (c, level int) {
+func CompareLevels(a, b []byte) (c, level int) {
 	for ; len(a) > 0 && len(b) > 0; level++ {
 		if c := cmp.Compare(a[0], b[0]); c != 0 {
 			return c, level // nil (0) first; a level's values are all strings, ints or dates
