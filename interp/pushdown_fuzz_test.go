@@ -19,7 +19,8 @@ import (
 // set, a SQLite table and the same rows as CSV: pushed down into SQLite
 // (its rows aggregated in Go as read, or its GROUP BY statement), reading
 // the table's records, in the CSV scanner, and reading the file's records.
-// The output must be the same bytes in csv and json, or the error the same.
+// The output must be the same bytes in csv and json, or the error the same
+// (but for the known deviations of a table read in key order: pdfDeviation).
 
 // pdfRow is one row of the fuzzed data set; nil is NULL (an empty cell).
 type pdfRow struct {
@@ -166,8 +167,9 @@ var pdfConds = []string{"n > 3", "n <= -1", "a >= 1.5", "a < 0", "p > 10", `k ==
 	"a == nil", "n != nil", "a > n", "a * n > 5", "true", `nil != k`, "p <= a"}
 
 // pdfScript decodes the report's statements (after the source): an
-// optional let and where, one or two group levels or none, footers and a
-// summary of aggregates.
+// optional let and where, one or two group levels (each with an optional
+// max_groups, having, order by and limit) or none, footers and a summary
+// of aggregates; fields are the source's fields it reads.
 func pdfScript(r *fzReader) (script string, fields map[string]bool) {
 	// Zero bytes (past the input's end) choose the commonest shape: no
 	// let, no where, one level.
