@@ -292,7 +292,7 @@ func FuzzFastVsVM(f *testing.F) {
 		if e == nil {
 			return // a compile error: nothing runs
 		}
-		fast, ok := buildFast(e.node, slotOf)
+		fast, ok := buildFast(e.Node, slotOf)
 		if !ok {
 			t.Fatalf("%s: not on the fast path", text)
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -313,10 +314,6 @@ func FuzzPushdownVsPipeline(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s)
 	}
-	// Every file is large enough for the scanner's ranges, judged early.
-	oldRange, oldJudge := minRange, rangeJudge
-	minRange, rangeJudge = 1, 4
-	f.Cleanup(func() { minRange, rangeJudge = oldRange, oldJudge })
 	f.Fuzz(pdfCheck)
 }
 
@@ -326,7 +323,9 @@ func pdfCheck(t *testing.T, data []byte) {
 	r := &fzReader{b: data}
 	script, fields := pdfScript(r)
 	rc := RunConfig{Workers: 1 + r.next(3), ChunkSize: []int{0, 1, 2, 7}[r.next(4)]}
-	smallRanges(t, int64(1+r.next(24))) // statements over a few rows each
+	tune := smallRanges(int64(1 + r.next(24))) // statements over a few rows each
+	// Every file is large enough for the scanner's ranges, judged early.
+	tune.minRange, tune.rangeJudge = 1, 4
 	shape := r.next(8)
 	rows := pdfData(r)
 	dir := t.TempDir()
@@ -336,21 +335,18 @@ func pdfCheck(t *testing.T, data []byte) {
 		"sqlite": `source sqlite("s.db", table: "t")` + pdfTypes(fields, "a"),
 		"csv":    `source csv("t.csv")` + pdfTypes(fields, "n", "a", "p"),
 	} {
-		p, err := Compile("t.rpt", []byte(line+"\n"+script), &Options{Dir: dir})
+		p, err := Compile(context.Background(), "t.rpt", []byte(line+"\n"+script), &Options{Dir: dir})
 		if err != nil {
 			t.Fatalf("compile %s:\n%s\n%v", src, script, err)
 		}
+		p.tune = tune
 		progs[src] = p
 	}
 	for _, format := range []string{"csv", "json"} {
 		var outs []pdfOutcome
 		run := func(way, src string, push bool) {
 			out, res, err := runOnce(t, progs[src], format, push, rc)
-			o := pdfOutcome{way: way, out: out, err: fmt.Sprint(err)}
-			if res != nil {
-				o.note = res.Pushdown
-			}
-			outs = append(outs, o)
+			outs = append(outs, pdfOutcome{way: way, out: out, err: fmt.Sprint(err), note: pdfNote(res)})
 		}
 		run("records of the table", "sqlite", false)
 		run("push-down", "sqlite", true)
@@ -378,7 +374,7 @@ func pdfCheck(t *testing.T, data []byte) {
 			}
 			if o.out != want.out || o.err != want.err {
 				t.Fatalf("%s over %d rows (%d workers, chunks of %d, statements over %d rows):\n%s\n%s (%s): error %s\n%s\nwant (%s): error %s\n%s",
-					format, len(rows), rc.Workers, rc.ChunkSize, pdRangeRows, script, o.way, o.note, o.err, o.out, want.way, want.err, want.out)
+					format, len(rows), rc.Workers, rc.ChunkSize, tune.rangeRows, script, o.way, o.note, o.err, o.out, want.way, want.err, want.out)
 			}
 		}
 	}
@@ -403,10 +399,10 @@ const (
 // pdfDeviation returns which known deviation p's ways over the table may
 // show, or "" when they must print what the file's print.
 func pdfDeviation(p *Program) string {
-	if len(p.groupings) == 0 || !p.groupings[0].Streaming {
+	if len(p.m.Groupings) == 0 || !p.m.Groupings[0].Streaming {
 		return ""
 	}
-	for _, lv := range p.groupings[0].Levels {
+	for _, lv := range p.m.Groupings[0].Levels {
 		if lv.MaxGroups < agg.DefaultMaxGroups { // the data sets never reach the default
 			return pdfMaxGroups
 		}
@@ -427,32 +423,32 @@ func pdfExpected(why string) bool {
 
 // pdfGroupBy runs prog pushed down with SQLite's GROUP BY statement even
 // when its rows could be read and aggregated in Go; ok is false when the
-// report is not pushed down, or is only by that statement anyway.
+// report cannot be pushed down, or the statement fell back.
 func pdfGroupBy(t *testing.T, prog *Program, format string, rc RunConfig) (pdfOutcome, bool) {
-	pd, err := prog.openPushdown(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if pd == nil {
-		return pdfOutcome{}, false
-	}
-	if pd.pp.raw == nil {
-		pd.done()
-		return pdfOutcome{}, false
-	}
-	pd.pp.raw = nil
 	var out bytes.Buffer
-	rc.Output, rc.Format = &out, format
-	res, note, err := pd.run(context.Background(), rc, nil)
-	if note != "" {
-		if !pdfExpected(note) {
-			t.Fatalf("the GROUP BY statement fell back: %s", note)
+	rc.Output, rc.Format, rc.Strategy = &out, Format(format), StrategyPushdown
+	res, err := prog.Run(context.Background(), &rc)
+	var se *StrategyError
+	if errors.As(err, &se) {
+		return pdfOutcome{}, false
+	}
+	if res != nil && res.FellBack != "" {
+		if !pdfExpected(res.FellBack) {
+			t.Fatalf("the GROUP BY statement fell back: %s", res.FellBack)
 		}
-		return pdfOutcome{}, false // the run would read the records
+		return pdfOutcome{}, false // the run read the records
 	}
-	o := pdfOutcome{way: "GROUP BY statement", out: out.String(), err: fmt.Sprint(err)}
-	if res != nil {
-		o.note = res.Pushdown
+	return pdfOutcome{way: "GROUP BY statement", out: out.String(), err: fmt.Sprint(err), note: pdfNote(res)}, true
+}
+
+// pdfNote says how a run computed its report: "fell back: " and why, or
+// the strategy.
+func pdfNote(res *Result) string {
+	switch {
+	case res == nil:
+		return ""
+	case res.FellBack != "":
+		return "fell back: " + res.FellBack
 	}
-	return o, true
+	return res.Strategy.String()
 }
