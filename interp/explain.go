@@ -332,7 +332,7 @@ func (p *Program) explainSource(params map[string]any) (PlanSource, error) {
 	ps.Bound = queryBindings(def.Query, params)
 	src, cleanup, err := p.open(def, sourceOptions{params: params, unused: p.m.Unused})
 	if err != nil {
-		return ps, fmt.Errorf("%s: %w", posString(def.Pos), err)
+		return ps, fmt.Errorf("%s: %w", program.PosString(def.Pos), err)
 	}
 	defer cleanup()
 	defer src.Close()
@@ -400,7 +400,7 @@ func (p *Program) explainLookup(ld *program.Lookup, params map[string]any) (Plan
 	def := ld.Source
 	pl := PlanLookup{Name: ld.Name, Kind: def.Kind, Path: def.Path, Table: def.Table, Key: oneLine(ld.Left.Text), On: ld.On}
 	fail := func(err error) (PlanLookup, error) {
-		return pl, fmt.Errorf("%s: lookup %s: %w", posString(ld.Pos), ld.Name, err)
+		return pl, fmt.Errorf("%s: lookup %s: %w", program.PosString(ld.Pos), ld.Name, err)
 	}
 	noKey := func(value.Record) any { return nil }
 	if def.Kind == "sqlite" {

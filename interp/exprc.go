@@ -58,7 +58,7 @@ func (c *exprCompiler) errorf(pos lexer.Position, format string, args ...any) {
 // It returns nil after recording errors.
 func (c *exprCompiler) compile(text string, pos lexer.Position, sc *scope) *program.Expr {
 	if c.maxSize > 0 && len(text) > c.maxSize {
-		c.tooBig = append(c.tooBig, &LimitError{Limit: "max expression size", Value: int64(len(text)), Max: int64(c.maxSize), Where: posString(pos)})
+		c.tooBig = append(c.tooBig, &LimitError{Limit: "max expression size", Value: int64(len(text)), Max: int64(c.maxSize), Where: program.PosString(pos)})
 		return nil
 	}
 	tree, err := parser.ParseWithConfig(text, c.funcs.config())

@@ -13,6 +13,7 @@ import (
 	"github.com/expr-lang/expr/parser"
 
 	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/interp/internal/eval"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -292,16 +293,16 @@ func FuzzFastVsVM(f *testing.F) {
 		if e == nil {
 			return // a compile error: nothing runs
 		}
-		fast, ok := buildFast(e.Node, slotOf)
+		fast, ok := eval.BuildFast(e.Node, slotOf)
 		if !ok {
 			t.Fatalf("%s: not on the fast path", text)
 		}
-		ev := &evaluator{env: map[string]any{}, names: slotNames, load: slots}
-		ev.loadRecord(rec)
-		want, werr := ev.eval(e, "let x")
+		ev := &eval.Evaluator{Env: map[string]any{}, Names: slotNames, Load: slots}
+		ev.LoadRecord(rec)
+		want, werr := ev.Eval(e, "let x")
 		got, gerr := fast(rec)
 		if gerr != nil {
-			gerr = fastRunError(e, "let x", gerr)
+			gerr = eval.FastRunError(e, "let x", gerr)
 		}
 		show := func() string {
 			var b strings.Builder

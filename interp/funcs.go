@@ -12,6 +12,7 @@ import (
 	"github.com/expr-lang/expr/checker/nature"
 	"github.com/expr-lang/expr/conf"
 
+	"github.com/reportsh/reportsh/interp/internal/eval"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/value"
 	"github.com/reportsh/reportsh/stdlib"
@@ -117,21 +118,6 @@ func cmpop(test func(int) bool) func(...any) (any, error) {
 	}
 }
 
-// truthy is the language's notion of a true condition: true is true; false
-// and nil (unknown) are false; anything else is an error.
-func truthy(v any) (bool, error) {
-	switch x := v.(type) {
-	case bool:
-		return x, nil
-	case nil:
-		return false, nil
-	}
-	if s, ok := v.(string); ok {
-		return false, fmt.Errorf("condition is the string %q, not a bool", s)
-	}
-	return false, fmt.Errorf("condition is %s %s, not a bool", value.KindOf(v), value.String(v))
-}
-
 var regexCache sync.Map // pattern → *regexp.Regexp
 
 func strop(test func(a, b string) (bool, error)) func(...any) (any, error) {
@@ -162,10 +148,10 @@ var operatorFuncs = map[string]func(...any) (any, error){
 		if a[0] == nil {
 			return nil, nil
 		}
-		b, err := truthy(a[0])
+		b, err := eval.Truthy(a[0])
 		return !b, err
 	},
-	"__truthy": func(a ...any) (any, error) { return truthy(a[0]) },
+	"__truthy": func(a ...any) (any, error) { return eval.Truthy(a[0]) },
 	"__eq":     func(a ...any) (any, error) { return value.Equal(a[0], a[1]), nil },
 	"__ne":     func(a ...any) (any, error) { return !value.Equal(a[0], a[1]), nil },
 	"__lt":     cmpop(func(c int) bool { return c < 0 }),

@@ -3,6 +3,7 @@ package interp
 import (
 	"strings"
 
+	"github.com/reportsh/reportsh/interp/internal/eval"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/source"
@@ -50,7 +51,7 @@ func (c *compiler) plan() {
 	// Source fields no expression reads are neither converted (CSV) nor
 	// selected (SQLite), unless the script declares their type: then bad
 	// values in them are still found.
-	used := p.recordRefs()
+	used := eval.RecordRefs(p.m)
 	mark := func(e *program.Expr) {
 		if e != nil {
 			for _, r := range e.Refs {
@@ -79,7 +80,7 @@ func (c *compiler) plan() {
 	// Small expressions of fields and constants skip the VM altogether.
 	fast := func(e *program.Expr) {
 		if e != nil && e.Node != nil {
-			if f, ok := buildFast(e.Node, slotOf); ok {
+			if f, ok := eval.BuildFast(e.Node, slotOf); ok {
 				e.Fast = f
 			}
 		}

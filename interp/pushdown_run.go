@@ -280,7 +280,7 @@ func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, sr
 // emitGlobal evaluates a report-level band over the pushed-down report-wide
 // aggregates and hands it to emit.
 func (b *builder) emitGlobal(bd *program.Band, pp *pushPlan, emit func(*render.Event) error) error {
-	env := b.bev.env
+	env := b.bev.Env
 	clear(env)
 	for k, v := range b.params {
 		env[k] = v

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/interp/internal/eval"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
@@ -324,7 +325,7 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 	src, cleanup, err := p.open(p.m.Source, sourceOptions{params: params, extra: p.m.Width - p.m.NSource, skip: skip, unused: p.m.Unused,
 		onSkip: func(e *source.DataError) { noteSkip(p.dataError(e)) }, recycle: recycle})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", posString(p.m.Source.Pos), err)
+		return nil, fmt.Errorf("%s: %w", program.PosString(p.m.Source.Pos), err)
 	}
 	defer cleanup()
 	var closers []func()
@@ -391,7 +392,7 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 		}
 	}
 
-	stage := p.stage(params, skip, pl.workers)
+	stage := eval.Stage(p.m, params, skip, pl.workers)
 	pipe := stream.Pipeline[value.Record]{
 		Source:  src,
 		Lookups: lookups,
@@ -610,8 +611,8 @@ func (p *Program) bindParams(rc RunConfig) (map[string]any, error) {
 	}
 	for _, pd := range p.m.Params {
 		if _, ok := out[pd.Name]; !ok {
-			return nil, &ParamError{Name: pd.Name, Required: true, Declared: posString(pd.Pos),
-				Msg: fmt.Sprintf("required parameter not set (declared at %s)", posString(pd.Pos))}
+			return nil, &ParamError{Name: pd.Name, Required: true, Declared: program.PosString(pd.Pos),
+				Msg: fmt.Sprintf("required parameter not set (declared at %s)", program.PosString(pd.Pos))}
 		}
 	}
 	return out, nil

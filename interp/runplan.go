@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync/atomic"
 
+	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/source"
 )
 
@@ -186,7 +187,7 @@ func (p *Program) considerPushdown(pl *runPlan, raw bool) (why, whyNot string, e
 	if pl.push == nil && pl.pushWhyNot == "" {
 		pd, whyNot, err := p.openPushdown(pl.params)
 		if err != nil {
-			return "", "", fmt.Errorf("%s: %w", posString(p.m.Source.Pos), err)
+			return "", "", fmt.Errorf("%s: %w", program.PosString(p.m.Source.Pos), err)
 		}
 		pl.push, pl.pushWhyNot = pd, whyNot
 	}
@@ -216,7 +217,7 @@ func (p *Program) considerScan(pl *runPlan) (why, whyNot string, err error) {
 	}
 	st, whyNot, err := p.openScan(pl)
 	if err != nil {
-		return "", "", fmt.Errorf("%s: %w", posString(p.m.Source.Pos), err)
+		return "", "", fmt.Errorf("%s: %w", program.PosString(p.m.Source.Pos), err)
 	}
 	if whyNot != "" {
 		return "", whyNot, nil

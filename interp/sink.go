@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/interp/internal/eval"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
@@ -18,8 +19,8 @@ import (
 type builder struct {
 	p       *Program
 	out     emitter
-	ev      *evaluator // record scope: detail columns
-	bev     *evaluator // band scope: keys, params, aggregates
+	ev      *eval.Evaluator // record scope: detail columns
+	bev     *eval.Evaluator // band scope: keys, params, aggregates
 	params  map[string]any
 	global  *agg.Engine
 	engines []*agg.Engine
@@ -66,8 +67,8 @@ type emitter interface {
 
 func newBuilder(p *Program, out emitter, params map[string]any, aggWorkers int) *builder {
 	b := &builder{p: p, out: out, params: params}
-	b.ev = newEvaluator(p, params, allSlots(p))
-	b.bev = newEvaluator(p, params, nil)
+	b.ev = eval.NewEvaluator(p.m, params, allSlots(p))
+	b.bev = eval.NewEvaluator(p.m, params, nil)
 	b.global = agg.NewEngine(agg.Config{Global: p.m.Global})
 	for gi, gr := range p.m.Groupings {
 		gi := gi
@@ -270,18 +271,18 @@ func (b *builder) closeGroup(gi int, g *agg.Group) error {
 			}
 		}
 		if lv.Having != nil {
-			v, err := b.bev.eval(lv.Having, "having of group "+lv.Name)
+			v, err := b.bev.Eval(lv.Having, "having of group "+lv.Name)
 			if err != nil {
 				return err
 			}
-			if ok, err := truthy(v); err != nil {
-				return exprRunError(lv.Having, "having of group "+lv.Name, err)
+			if ok, err := eval.Truthy(v); err != nil {
+				return eval.RunError(lv.Having, "having of group "+lv.Name, err)
 			} else if !ok {
 				return nil // the group and everything in it are left out
 			}
 		}
 		if lv.OrderBy != nil {
-			v, err := b.bev.eval(lv.OrderBy, "order by of group "+lv.Name)
+			v, err := b.bev.Eval(lv.OrderBy, "order by of group "+lv.Name)
 			if err != nil {
 				return err
 			}
@@ -322,12 +323,12 @@ func (b *builder) emitGroup(gi, parent int, pg pendingGroup) error {
 	b.groupEnv(pg)
 	for _, a := range lv.Running {
 		cum := b.cum[gi][len(pg.keys)-1]
-		v, err := value.Arith(value.OpAdd, cumZero(cum[a.Slot]), cumZero(b.bev.env[a.Slot]))
+		v, err := value.Arith(value.OpAdd, cumZero(cum[a.Slot]), cumZero(b.bev.Env[a.Slot]))
 		if err != nil {
 			return &EvalError{Pos: grammar.At(a.Pos), What: "footer " + a.Name, Err: err}
 		}
 		cum[a.Slot] = v
-		b.bev.env[a.Slot] = v
+		b.bev.Env[a.Slot] = v
 	}
 	footer, err := b.evalBand(lv.Footer, pg.keys, b.bev)
 	if err != nil {
@@ -369,7 +370,7 @@ func (b *builder) flushPending(gi, l, parent int) error {
 // groupEnv prepares the band environment of a closed group: params, keys
 // and aggregate results (running aggregates hold the group's own value).
 func (b *builder) groupEnv(pg pendingGroup) map[string]any {
-	env := b.bev.env
+	env := b.bev.Env
 	clear(env)
 	for k, v := range b.params {
 		env[k] = v
@@ -396,7 +397,7 @@ func cumZero(v any) any {
 // headerEvent evaluates a group header before its group completes: it sees
 // keys and params only.
 func (b *builder) headerEvent(bd *program.Band, keys []any) (*render.Event, error) {
-	env := b.bev.env
+	env := b.bev.Env
 	clear(env)
 	for k, v := range b.params {
 		env[k] = v
@@ -410,7 +411,7 @@ func (b *builder) headerEvent(bd *program.Band, keys []any) (*render.Event, erro
 }
 
 // evalBand evaluates a band's columns or template in ev's environment.
-func (b *builder) evalBand(bd *program.Band, keys []any, ev *evaluator) (*render.Event, error) {
+func (b *builder) evalBand(bd *program.Band, keys []any, ev *eval.Evaluator) (*render.Event, error) {
 	e := &render.Event{Band: bd.Band, Keys: keys}
 	if bd.Band.Template {
 		var s []byte
@@ -419,7 +420,7 @@ func (b *builder) evalBand(bd *program.Band, keys []any, ev *evaluator) (*render
 				s = append(s, part.Lit...)
 				continue
 			}
-			v, err := ev.eval(part.Expr, "text of "+bandName(bd.Band))
+			v, err := ev.Eval(part.Expr, "text of "+bandName(bd.Band))
 			if err != nil {
 				return nil, err
 			}
@@ -430,7 +431,7 @@ func (b *builder) evalBand(bd *program.Band, keys []any, ev *evaluator) (*render
 	}
 	e.Values = make([]any, len(bd.Cols))
 	for i, col := range bd.Cols {
-		v, err := ev.eval(col.Expr, col.Label)
+		v, err := ev.Eval(col.Expr, col.Label)
 		if err != nil {
 			return nil, err
 		}
@@ -451,7 +452,7 @@ func bandName(b *render.Band) string {
 
 func (b *builder) detailRow(rec value.Record) error {
 	p := b.p
-	b.ev.loadRecord(rec)
+	b.ev.LoadRecord(rec)
 	for i, a := range p.m.Detail.Aggs {
 		var v any
 		if a.Arg != nil {
@@ -463,7 +464,7 @@ func (b *builder) detailRow(rec value.Record) error {
 		if err := b.running[i].Add(v); err != nil {
 			return &EvalError{Pos: grammar.At(a.Pos), What: "detail " + a.Name, Err: err}
 		}
-		b.ev.env[a.Slot] = b.running[i].Result()
+		b.ev.Env[a.Slot] = b.running[i].Result()
 	}
 	var keys []any
 	depth := -1
@@ -543,7 +544,7 @@ func (b *builder) finish() error {
 
 // globalEvent evaluates a report-level band over the global aggregates.
 func (b *builder) globalEvent(bd *program.Band) (*render.Event, error) {
-	env := b.bev.env
+	env := b.bev.Env
 	clear(env)
 	for k, v := range b.params {
 		env[k] = v

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/interp/internal/eval"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/stream"
@@ -408,4 +409,49 @@ func (p *Program) describe(def *program.Source, params map[string]any, main bool
 	defer cleanup()
 	defer src.Close()
 	return src.Schema(), nil
+}
+
+// openLookups opens every lookup's source and returns the pipeline lookups.
+func (p *Program) openLookups(params map[string]any, closers *[]func()) ([]stream.Lookup[value.Record], error) {
+	var out []stream.Lookup[value.Record]
+	for _, ld := range p.m.Lookups {
+		ld := ld
+		ev := eval.NewEvaluator(p.m, params, eval.LoadSlotsFor(p.m, ld.Left))
+		key := func(rec value.Record) any {
+			ev.LoadRecord(rec)
+			v, err := ev.Eval(ld.Left, "lookup "+ld.Name)
+			if err != nil {
+				return nil
+			}
+			return v
+		}
+		switch ld.Source.Kind {
+		case "sqlite":
+			r, err := p.resolve(ld.Source)
+			if err != nil {
+				return nil, fmt.Errorf("%s: lookup %s: %w", program.PosString(ld.Pos), ld.Name, err)
+			}
+			*closers = append(*closers, r.cleanup)
+			lk, err := source.OpenSQLiteLookup(r.osPath, source.SQLiteLookupConfig{Name: ld.Source.Path, Table: ld.Source.Table, On: ld.On, Key: key, Slot: ld.Slot})
+			if err != nil {
+				return nil, fmt.Errorf("%s: lookup %s: %w", program.PosString(ld.Pos), ld.Name, err)
+			}
+			*closers = append(*closers, func() { lk.Close() })
+			out = append(out, lk)
+		default:
+			src, cleanup, err := p.open(ld.Source, sourceOptions{params: params})
+			if err != nil {
+				return nil, fmt.Errorf("%s: lookup %s: %w", program.PosString(ld.Pos), ld.Name, err)
+			}
+			*closers = append(*closers, cleanup)
+			lk, err := source.NewMapLookup(src, source.MapLookupConfig{On: ld.On, Key: key, Slot: ld.Slot})
+			if err != nil {
+				src.Close()
+				return nil, fmt.Errorf("%s: lookup %s: %w", program.PosString(ld.Pos), ld.Name, err)
+			}
+			*closers = append(*closers, func() { lk.Close() })
+			out = append(out, lk)
+		}
+	}
+	return out, nil
 }

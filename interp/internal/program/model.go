@@ -6,6 +6,8 @@
 package program
 
 import (
+	"fmt"
+
 	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/vm"
@@ -229,3 +231,11 @@ type Program struct {
 
 // ArgIndex returns the index of an aggregate argument among p.Args.
 func (p *Program) ArgIndex(e *Expr) int { return p.ArgIx[e.Text] }
+
+// PosString prints a position as file:line:col (line:col without a file).
+func PosString(p lexer.Position) string {
+	if p.Filename == "" {
+		return fmt.Sprintf("%d:%d", p.Line, p.Column)
+	}
+	return fmt.Sprintf("%s:%d:%d", p.Filename, p.Line, p.Column)
+}

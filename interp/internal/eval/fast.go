@@ -1,4 +1,4 @@
-package interp
+package eval
 
 import (
 	"github.com/expr-lang/expr/ast"
@@ -24,10 +24,10 @@ var fastCmp = map[string]func(int) bool{
 	"__gt": func(c int) bool { return c > 0 }, "__ge": func(c int) bool { return c >= 0 },
 }
 
-// buildFast compiles n to a program.FastFn, or reports false when n has a node the
+// BuildFast compiles n to a program.FastFn, or reports false when n has a node the
 // fast path does not handle (it then runs on the VM). slot maps a field
 // name to its record slot, or -1.
-func buildFast(n ast.Node, slot func(string) int) (program.FastFn, bool) {
+func BuildFast(n ast.Node, slot func(string) int) (program.FastFn, bool) {
 	switch x := n.(type) {
 	case *ast.IdentifierNode:
 		i := slot(x.Value)
@@ -47,9 +47,9 @@ func buildFast(n ast.Node, slot func(string) int) (program.FastFn, bool) {
 	case *ast.NilNode:
 		return func(value.Record) (any, error) { return nil, nil }, true
 	case *ast.ConditionalNode:
-		c, ok1 := buildFast(x.Cond, slot)
-		a, ok2 := buildFast(x.Exp1, slot)
-		b, ok3 := buildFast(x.Exp2, slot)
+		c, ok1 := BuildFast(x.Cond, slot)
+		a, ok2 := BuildFast(x.Exp1, slot)
+		b, ok3 := BuildFast(x.Exp2, slot)
 		if !ok1 || !ok2 || !ok3 {
 			return nil, false
 		}
@@ -70,7 +70,7 @@ func buildFast(n ast.Node, slot func(string) int) (program.FastFn, bool) {
 		}
 		args := make([]program.FastFn, len(x.Arguments))
 		for i, a := range x.Arguments {
-			if args[i], ok = buildFast(a, slot); !ok {
+			if args[i], ok = BuildFast(a, slot); !ok {
 				return nil, false
 			}
 		}
@@ -116,13 +116,13 @@ func buildFast(n ast.Node, slot func(string) int) (program.FastFn, bool) {
 				var out any
 				switch name {
 				case "__truthy":
-					out, err = truthy(v)
+					out, err = Truthy(v)
 				case "__not":
 					if v == nil {
 						return nil, nil
 					}
 					var b bool
-					b, err = truthy(v)
+					b, err = Truthy(v)
 					out = !b
 				default:
 					out, err = value.Neg(v)
