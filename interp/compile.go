@@ -3,13 +3,13 @@ package interp
 import (
 	"context"
 	"fmt"
-	"path"
 	"path/filepath"
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
@@ -38,7 +38,7 @@ func Compile(ctx context.Context, name string, src []byte, opts *Options) (*Prog
 	c := &compiler{
 		ctx: ctx,
 		prog: &Program{m: &program.Program{Name: name, OnError: "fail", MaxGroups: agg.DefaultMaxGroups, GSlot: map[string]int{}},
-			opts: o, tune: defaultTuning()},
+			opts: o, tune: defaultTuning(), in: &input.Opener{FS: o.FS, Dir: o.Dir, Sources: goSources(o.Sources), Reuse: o.ReuseSource}},
 		names: map[string]value.Kind{},
 		recs:  map[string]*value.Schema{},
 	}
@@ -53,12 +53,12 @@ func Compile(ctx context.Context, name string, src []byte, opts *Options) (*Prog
 	c.ec = &exprCompiler{errs: &c.errs, funcs: c.prog.funcs, maxSize: o.MaxExprSize}
 	c.file(file)
 	if len(c.ec.tooBig) > 0 {
-		c.prog.dropSpare()
+		c.prog.in.DropSpare()
 		return nil, c.ec.tooBig[0] // a limit, not a mistake in the script
 	}
 	c.errs.Sort()
 	if err := c.errs.Err(); err != nil {
-		c.prog.dropSpare()
+		c.prog.in.DropSpare()
 		return nil, err
 	}
 	return c.prog, nil
@@ -593,12 +593,6 @@ func (c *compiler) template(t *grammar.Template, sc *scope) []program.TemplatePa
 		parts = append(parts, program.TemplatePart{Lit: lit.String()})
 	}
 	return parts
-}
-
-// cleanPath checks a script path for a confined file system.
-func cleanPath(p string) (string, bool) {
-	p = path.Clean(strings.ReplaceAll(p, "\\", "/"))
-	return p, !path.IsAbs(p) && !strings.HasPrefix(p, "../") && p != ".."
 }
 
 func isRunning(f agg.Func) bool {

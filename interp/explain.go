@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
@@ -330,7 +331,7 @@ func (p *Program) explainSource(params map[string]any) (PlanSource, error) {
 		return ps, nil
 	}
 	ps.Bound = queryBindings(def.Query, params)
-	src, cleanup, err := p.open(def, sourceOptions{params: params, unused: p.m.Unused})
+	src, cleanup, err := p.in.Open(def, input.Options{Params: params, Unused: p.m.Unused})
 	if err != nil {
 		return ps, fmt.Errorf("%s: %w", program.PosString(def.Pos), err)
 	}
@@ -361,7 +362,7 @@ func queryBindings(query string, params map[string]any) []PlanBinding {
 	for _, k := range sortedNames(params) {
 		for _, prefix := range []string{":", "@", "$"} {
 			if strings.Contains(query, prefix+k) {
-				out = append(out, PlanBinding{Name: prefix + k, Value: sqlLiteral(sqlParam(params[k]))})
+				out = append(out, PlanBinding{Name: prefix + k, Value: sqlLiteral(input.SQLParam(params[k]))})
 				break
 			}
 		}
@@ -404,12 +405,12 @@ func (p *Program) explainLookup(ld *program.Lookup, params map[string]any) (Plan
 	}
 	noKey := func(value.Record) any { return nil }
 	if def.Kind == "sqlite" {
-		r, err := p.resolve(def)
+		r, err := p.in.Resolve(def)
 		if err != nil {
 			return fail(err)
 		}
-		defer r.cleanup()
-		lk, err := source.OpenSQLiteLookup(r.osPath, source.SQLiteLookupConfig{Name: def.Path, Table: def.Table, On: ld.On, Key: noKey, Slot: ld.Slot})
+		defer r.Cleanup()
+		lk, err := source.OpenSQLiteLookup(r.OSPath, source.SQLiteLookupConfig{Name: def.Path, Table: def.Table, On: ld.On, Key: noKey, Slot: ld.Slot})
 		if err != nil {
 			return fail(err)
 		}
@@ -418,7 +419,7 @@ func (p *Program) explainLookup(ld *program.Lookup, params map[string]any) (Plan
 		pl.Batching = fmt.Sprintf("one query per chunk with the chunk's distinct keys (at most %d per query), nothing kept between chunks", source.DefaultMaxParams)
 		return pl, nil
 	}
-	src, cleanup, err := p.open(def, sourceOptions{params: params})
+	src, cleanup, err := p.in.Open(def, input.Options{Params: params})
 	if err != nil {
 		return fail(err)
 	}

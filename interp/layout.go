@@ -150,12 +150,12 @@ func (c *compiler) plan() {
 
 // indexed reports whether the SQLite source table has an index on keys.
 func (c *compiler) indexed(keys []string) bool {
-	r, err := c.prog.resolve(c.prog.m.Source)
+	r, err := c.prog.in.Resolve(c.prog.m.Source)
 	if err != nil {
 		return false
 	}
-	defer r.cleanup()
-	ok, err := source.SQLiteOrderIndexed(c.ctx, r.osPath, c.prog.m.Source.Table, keys)
+	defer r.Cleanup()
+	ok, err := source.SQLiteOrderIndexed(c.ctx, r.OSPath, c.prog.m.Source.Table, keys)
 	return err == nil && ok
 }
 

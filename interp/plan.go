@@ -1,16 +1,15 @@
 package interp
 
 import (
-	"sync/atomic"
-
+	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/interp/internal/program"
 )
 
 // Program is a compiled report script, ready to run any number of times,
 // concurrently.
 type Program struct {
-	m     *program.Program            // the compiled script
-	spare atomic.Pointer[spareSource] // the main source Compile opened (Options.ReuseSource)
+	m     *program.Program // the compiled script
+	in    *input.Opener    // opens the sources
 	opts  Options
 	funcs *funcTable
 

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
@@ -35,7 +36,7 @@ func (p *Program) openPushdown(params map[string]any) (pd *pdRun, whyNot string,
 	for _, f := range p.m.Source.Schema.Fields {
 		unused[f.Name] = true // nothing is fetched: nothing to convert
 	}
-	rs, cleanup, err := p.open(p.m.Source, sourceOptions{params: params, unused: unused})
+	rs, cleanup, err := p.in.Open(p.m.Source, input.Options{Params: params, Unused: unused})
 	if err != nil {
 		return nil, "", err
 	}

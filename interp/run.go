@@ -15,6 +15,7 @@ import (
 
 	"github.com/reportsh/reportsh/grammar"
 	"github.com/reportsh/reportsh/interp/internal/eval"
+	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
@@ -322,8 +323,8 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 	if !p.m.NeedSort && p.m.Detail == nil && aggWorkers <= 1 {
 		recycle = source.NewRecycler()
 	}
-	src, cleanup, err := p.open(p.m.Source, sourceOptions{params: params, extra: p.m.Width - p.m.NSource, skip: skip, unused: p.m.Unused,
-		onSkip: func(e *source.DataError) { noteSkip(p.dataError(e)) }, recycle: recycle})
+	src, cleanup, err := p.in.Open(p.m.Source, input.Options{Params: params, Extra: p.m.Width - p.m.NSource, Skip: skip, Unused: p.m.Unused,
+		OnSkip: func(e *source.DataError) { noteSkip(p.dataError(e)) }, Recycle: recycle})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", program.PosString(p.m.Source.Pos), err)
 	}
@@ -334,7 +335,7 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 			c()
 		}
 	}()
-	lookups, err := p.openLookups(params, &closers)
+	lookups, err := p.in.OpenLookups(p.m, params, &closers)
 	if err != nil {
 		src.Close()
 		return nil, err
@@ -479,7 +480,7 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 	return res, nil
 }
 
-func skippedBySource(src recordSource) int64 {
+func skippedBySource(src input.RecordSource) int64 {
 	if s, ok := src.(interface{ Skipped() int64 }); ok {
 		return s.Skipped()
 	}
@@ -643,7 +644,7 @@ func (p *Program) dataError(de *source.DataError) *source.DataError {
 // know their size, rows for a SQLite table whose count runs in the
 // background. stop ends and waits for that count, and returns its panic:
 // the run's context, which progressFunc returns, is then cancelled with it.
-func (p *Program) progressFunc(ctx context.Context, src recordSource, fetched *atomic.Int64) (_ context.Context, read func() (int64, int64, bool), stop func() error) {
+func (p *Program) progressFunc(ctx context.Context, src input.RecordSource, fetched *atomic.Int64) (_ context.Context, read func() (int64, int64, bool), stop func() error) {
 	if f, ok := src.(interface{ Progress() (int64, int64) }); ok {
 		return ctx, func() (int64, int64, bool) {
 			read, size := f.Progress()

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync/atomic"
 
+	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/source"
 )
@@ -267,8 +268,8 @@ func (s *scanStart) close() {
 // scanner cannot aggregate the report.
 func (p *Program) openScan(pl *runPlan) (*scanStart, string, error) {
 	skips := &skipLog{}
-	rs, cleanup, err := p.open(p.m.Source, sourceOptions{params: pl.params, skip: pl.onError == "skip", unused: p.m.Unused,
-		onSkip: func(e *source.DataError) { skips.note(p.dataError(e)) }})
+	rs, cleanup, err := p.in.Open(p.m.Source, input.Options{Params: pl.params, Skip: pl.onError == "skip", Unused: p.m.Unused,
+		OnSkip: func(e *source.DataError) { skips.note(p.dataError(e)) }})
 	if err != nil {
 		return nil, "", err
 	}

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/stream"
@@ -27,14 +28,14 @@ func (p *Program) execScan(ctx context.Context, pl *runPlan) (res *Result, note 
 	if err := src.split(pl.workers, func() (*source.CSV, error) {
 		// Another reader of the same file, which stops at a bad record
 		// (the main reader reads its range again then).
-		return p.openAnother(src, sourceOptions{params: pl.params, unused: p.m.Unused})
+		return p.openAnother(src, input.Options{Params: pl.params, Unused: p.m.Unused})
 	}); err != nil {
 		return nil, "the file could not be split among readers: " + err.Error(), nil
 	}
 	src.openPartner = func() (*source.CSV, error) {
 		// It skips bad records without a word: the main reader reads
 		// the same records and reports them.
-		return p.openAnother(src, sourceOptions{params: pl.params, unused: p.m.Unused, skip: true})
+		return p.openAnother(src, input.Options{Params: pl.params, Unused: p.m.Unused, Skip: true})
 	}
 	if pl.cfg.Progress != nil {
 		var read func() (int64, int64, bool)
@@ -51,8 +52,8 @@ func (p *Program) execScan(ctx context.Context, pl *runPlan) (res *Result, note 
 }
 
 // openAnother opens another reader of the scan's file, closed with src.
-func (p *Program) openAnother(src *scanSource, o sourceOptions) (*source.CSV, error) {
-	rs, cleanup, err := p.open(p.m.Source, o)
+func (p *Program) openAnother(src *scanSource, o input.Options) (*source.CSV, error) {
+	rs, cleanup, err := p.in.Open(p.m.Source, o)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +122,7 @@ func (s *scanSource) account(ch *stream.Chunk[value.Record]) {
 
 // scanProgress reports the bytes every reader of a scan has read.
 type scanProgress struct {
-	recordSource
+	input.RecordSource
 	s *scanSource
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
@@ -317,7 +318,7 @@ group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{D
 		t.Fatal(err)
 	}
 	open := func() *scanSource {
-		rs, cleanup, err := prog.open(prog.m.Source, sourceOptions{unused: prog.m.Unused})
+		rs, cleanup, err := prog.in.Open(prog.m.Source, input.Options{Unused: prog.m.Unused})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,295 @@
+// Package input opens a program's sources and lookups: it resolves their
+// paths against a file system (confined to it) or a directory, opens CSV,
+// JSON lines, SQLite and Go sources with a run's settings, and keeps the
+// main source that Compile described open for the first run.
+package input
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+
+	"github.com/reportsh/reportsh/interp/internal/eval"
+	"github.com/reportsh/reportsh/interp/internal/program"
+	"github.com/reportsh/reportsh/runtime/source"
+	"github.com/reportsh/reportsh/runtime/stream"
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// RecordSource is what every source constructor returns.
+type RecordSource interface {
+	stream.Source[value.Record]
+	Schema() *value.Schema
+	Close() error
+}
+
+// Resolved is a source's location after path resolution.
+type Resolved struct {
+	FS      fs.FS
+	Name    string
+	OSPath  string
+	Cleanup func()
+}
+
+// Opener opens a program's sources: it resolves their paths against FS
+// (confined to it) or Dir, and keeps the main source Compile described
+// open for the first run when reuse is set.
+type Opener struct {
+	FS      fs.FS
+	Dir     string
+	Sources map[string]GoSource // Options.Sources
+	Reuse   bool                // Options.ReuseSource
+	main    *program.Source
+	spare   atomic.Pointer[spareSource] // the main source Compile opened
+}
+
+// Resolve finds the file a source names, confined to Options.FS when set.
+func (p *Opener) Resolve(def *program.Source) (*Resolved, error) {
+	if p.FS != nil {
+		name, ok := cleanPath(def.Path)
+		if !ok || !fs.ValidPath(name) {
+			return nil, fmt.Errorf("%s: path %q is outside the report's file system", def.Kind, def.Path)
+		}
+		if _, err := fs.Stat(p.FS, name); err != nil {
+			return nil, fmt.Errorf("%s: cannot open %q: %v", def.Kind, def.Path, unwrapPathError(err))
+		}
+		r := &Resolved{FS: p.FS, Name: name, Cleanup: func() {}}
+		if def.Kind == "sqlite" {
+			if p.Dir != "" {
+				r.OSPath = filepath.Join(p.Dir, filepath.FromSlash(name))
+			} else {
+				tmp, err := copyToTemp(p.FS, name)
+				if err != nil {
+					return nil, err
+				}
+				r.OSPath = tmp
+				r.Cleanup = func() { os.Remove(tmp) }
+			}
+		}
+		return r, nil
+	}
+	abs := filepath.FromSlash(def.Path)
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(p.Dir, abs)
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return nil, fmt.Errorf("%s: cannot open %q: %v", def.Kind, def.Path, unwrapPathError(err))
+	}
+	return &Resolved{FS: os.DirFS(filepath.Dir(abs)), Name: filepath.Base(abs), OSPath: abs, Cleanup: func() {}}, nil
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+func copyToTemp(fsys fs.FS, name string) (string, error) {
+	in, err := fsys.Open(name)
+	if err != nil {
+		return "", fmt.Errorf("sqlite: cannot open %q: %v", name, unwrapPathError(err))
+	}
+	defer in.Close()
+	out, err := os.CreateTemp("", "reportsh-*.db")
+	if err != nil {
+		return "", err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		os.Remove(out.Name())
+		return "", err
+	}
+	return out.Name(), out.Close()
+}
+
+// Options are the run-time settings of an opened source.
+type Options struct {
+	Unused map[string]bool
+	Params map[string]any
+	Extra  int
+	Skip   bool
+	OnSkip func(*source.DataError)
+	// recycle, if not nil, lets the source reuse the slots of records the
+	// sink has finished with.
+	Recycle *source.Recycler
+}
+
+// spareSource is the main source as Compile opened it to describe it, kept
+// for the first run (Options.ReuseSource).
+type spareSource struct {
+	src     *source.CSV
+	cleanup func()
+	taken   atomic.Bool // by a run, or closed
+}
+
+// take hands the source over to its caller; false when it was taken.
+func (s *spareSource) take() bool { return s.taken.CompareAndSwap(false, true) }
+
+// close closes the source if it was not taken.
+func (s *spareSource) close() {
+	if s.take() {
+		s.release()
+	}
+}
+
+// release closes the source, taken by its caller.
+func (s *spareSource) release() {
+	s.src.Close()
+	s.cleanup()
+}
+
+// DropSpare closes the spare source, if any.
+func (p *Opener) DropSpare() {
+	if sp := p.spare.Swap(nil); sp != nil {
+		sp.close()
+	}
+}
+
+// config returns the source configuration of def under o.
+func (o Options) config(def *program.Source) source.Config {
+	return source.Config{Types: def.Types, SampleRows: def.Sample, Extra: o.Extra, SkipErrors: o.Skip, OnSkip: o.OnSkip,
+		Unused: o.Unused, Recycle: o.Recycle}
+}
+
+// Open opens a source for reading: the main source's spare, configured
+// for o, if there is one.
+func (p *Opener) Open(def *program.Source, o Options) (RecordSource, func(), error) {
+	if def == p.main {
+		if sp := p.spare.Swap(nil); sp != nil && sp.take() {
+			if sp.src.Configure(o.config(def)) {
+				return sp.src, sp.cleanup, nil
+			}
+			sp.release()
+		}
+	}
+	if def.Kind == "go" {
+		return newGoSource(def.Path, p.Sources[def.Path], o.Params, o.Extra), func() {}, nil
+	}
+	r, err := p.Resolve(def)
+	if err != nil {
+		return nil, nil, err
+	}
+	var src RecordSource
+	base := o.config(def)
+	switch def.Kind {
+	case "csv":
+		src, err = source.OpenCSV(r.FS, r.Name, source.CSVConfig{Config: base, Delimiter: def.Delimiter})
+	case "jsonl":
+		src, err = source.OpenJSONL(r.FS, r.Name, source.JSONLConfig{Config: base})
+	case "sqlite":
+		params := map[string]any{}
+		if def.Query != "" {
+			for k, v := range o.Params {
+				if strings.Contains(def.Query, ":"+k) || strings.Contains(def.Query, "@"+k) || strings.Contains(def.Query, "$"+k) {
+					params[k] = SQLParam(v)
+				}
+			}
+		}
+		src, err = source.OpenSQLite(r.OSPath, source.SQLiteConfig{Config: base, Name: def.Path, Table: def.Table, Query: def.Query,
+			Params: params, OrderBy: def.OrderBy})
+	}
+	if err != nil {
+		r.Cleanup()
+		return nil, nil, err
+	}
+	return src, r.Cleanup, nil
+}
+
+// SQLParam converts a parameter value to what database/sql binds.
+func SQLParam(v any) any {
+	switch x := v.(type) {
+	case value.Decimal:
+		// SQLite has no decimal type: bind an integral value as an integer
+		// and any other as the nearest REAL, which compares numerically
+		// with REAL and INTEGER columns.
+		if i, ok := x.Int64(); ok {
+			return i
+		}
+		return x.Float64()
+	case value.Date:
+		return x.String()
+	}
+	return v
+}
+
+// Describe opens a source just long enough to read its schema.
+// With main, the source is the report's and Options.ReuseSource keeps a
+// CSV file open for the first run.
+func (p *Opener) Describe(def *program.Source, params map[string]any, main bool) (*value.Schema, error) {
+	if main {
+		p.main = def
+	}
+	src, cleanup, err := p.Open(def, Options{Params: params})
+	if err != nil {
+		return nil, err
+	}
+	if csv, ok := src.(*source.CSV); ok && main && p.Reuse {
+		sp := &spareSource{src: csv, cleanup: cleanup}
+		p.DropSpare()
+		p.spare.Store(sp)
+		// Closed by a Program that is never run when it is collected.
+		runtime.AddCleanup(p, (*spareSource).close, sp)
+		return src.Schema(), nil
+	}
+	defer cleanup()
+	defer src.Close()
+	return src.Schema(), nil
+}
+
+// OpenLookups opens every lookup's source and returns the pipeline lookups.
+func (p *Opener) OpenLookups(m *program.Program, params map[string]any, closers *[]func()) ([]stream.Lookup[value.Record], error) {
+	var out []stream.Lookup[value.Record]
+	for _, ld := range m.Lookups {
+		ld := ld
+		ev := eval.NewEvaluator(m, params, eval.LoadSlotsFor(m, ld.Left))
+		key := func(rec value.Record) any {
+			ev.LoadRecord(rec)
+			v, err := ev.Eval(ld.Left, "lookup "+ld.Name)
+			if err != nil {
+				return nil
+			}
+			return v
+		}
+		switch ld.Source.Kind {
+		case "sqlite":
+			r, err := p.Resolve(ld.Source)
+			if err != nil {
+				return nil, fmt.Errorf("%s: lookup %s: %w", program.PosString(ld.Pos), ld.Name, err)
+			}
+			*closers = append(*closers, r.Cleanup)
+			lk, err := source.OpenSQLiteLookup(r.OSPath, source.SQLiteLookupConfig{Name: ld.Source.Path, Table: ld.Source.Table, On: ld.On, Key: key, Slot: ld.Slot})
+			if err != nil {
+				return nil, fmt.Errorf("%s: lookup %s: %w", program.PosString(ld.Pos), ld.Name, err)
+			}
+			*closers = append(*closers, func() { lk.Close() })
+			out = append(out, lk)
+		default:
+			src, cleanup, err := p.Open(ld.Source, Options{Params: params})
+			if err != nil {
+				return nil, fmt.Errorf("%s: lookup %s: %w", program.PosString(ld.Pos), ld.Name, err)
+			}
+			*closers = append(*closers, cleanup)
+			lk, err := source.NewMapLookup(src, source.MapLookupConfig{On: ld.On, Key: key, Slot: ld.Slot})
+			if err != nil {
+				src.Close()
+				return nil, fmt.Errorf("%s: lookup %s: %w", program.PosString(ld.Pos), ld.Name, err)
+			}
+			*closers = append(*closers, func() { lk.Close() })
+			out = append(out, lk)
+		}
+	}
+	return out, nil
+}
+
+// cleanPath checks a script path for a confined file system.
+func cleanPath(p string) (string, bool) {
+	p = path.Clean(strings.ReplaceAll(p, "\\", "/"))
+	return p, !path.IsAbs(p) && !strings.HasPrefix(p, "../") && p != ".."
+}
