@@ -3,6 +3,7 @@ package interp
 import (
 	"github.com/reportsh/reportsh/grammar"
 	"github.com/reportsh/reportsh/interp/internal/eval"
+	"github.com/reportsh/reportsh/interp/internal/program"
 )
 
 // Position is a place in a script: file name, byte offset, line and column
@@ -20,3 +21,11 @@ type ErrorList = grammar.ErrorList
 // EvalError is a run-time error in an expression: which expression (its
 // position in the script), which record, and the cause.
 type EvalError = eval.Error
+
+// LimitError reports that a configured limit was exceeded: the memory
+// limit, the sort buffer, the expression size.
+type LimitError = program.LimitError
+
+// PanicError reports a panic in a part of a run: what panicked, with what
+// value, and where. A run returns it instead of crashing the host.
+type PanicError = program.PanicError

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/reportsh/reportsh/interp/internal/check"
 	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
@@ -498,7 +499,7 @@ func (p *Program) groupingReason(gr *program.Grouping) string {
 	}
 	var keys []string
 	for _, lv := range gr.Levels {
-		if lv.Key == nil || !isIdent(lv.Key.Text) || src.Schema.Index(lv.Key.Text) < 0 {
+		if lv.Key == nil || !check.IsIdent(lv.Key.Text) || src.Schema.Index(lv.Key.Text) < 0 {
 			key, kind := "", ""
 			if lv.Key != nil {
 				key = oneLine(lv.Key.Text)

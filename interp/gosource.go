@@ -47,3 +47,12 @@ func goSources(m map[string]Source) map[string]input.GoSource {
 	}
 	return out
 }
+
+// sourceNames are the names of Options.Sources.
+func sourceNames(m map[string]Source) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for name := range m {
+		out[name] = true
+	}
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -51,3 +52,5 @@ func mustRun(t *testing.T, script string, files map[string]string, rc *RunConfig
 	}
 	return out.String(), res
 }
+
+func itoa(i int) string { return strconv.Itoa(i) }

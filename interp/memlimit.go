@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/stream"
 	"github.com/reportsh/reportsh/runtime/value"
@@ -58,7 +59,7 @@ func (b *builder) held() stream.Held {
 	if n := int64(len(b.buffered)); n > 0 {
 		rb := n * recordBytes(b.p.m.Width)
 		bytes += rb
-		what = append(what, fmt.Sprintf("sort buffer: %s records, ~%s", countText(n), mibText(rb)))
+		what = append(what, fmt.Sprintf("sort buffer: %s records, ~%s", countText(n), program.MiBText(rb)))
 	}
 	return stream.Held{Bytes: bytes, What: strings.Join(what, "; ")}
 }
@@ -132,7 +133,7 @@ func (s *pdSource) HeldMemory() stream.Held {
 	if n == 0 {
 		return stream.Held{}
 	}
-	return stream.Held{Bytes: bytes, What: fmt.Sprintf("SQLite's partial results: %s rows, ~%s", countText(n), mibText(bytes))}
+	return stream.Held{Bytes: bytes, What: fmt.Sprintf("SQLite's partial results: %s rows, ~%s", countText(n), program.MiBText(bytes))}
 }
 
 // recordsBytes estimates the memory of recs: their slices, boxed values
@@ -183,7 +184,7 @@ func (p *Program) memoryLimitError(err error) *LimitError {
 // heldGroups describes n groups (where they are, if where is set) taking
 // about bytes.
 func heldGroups(what string, n int64, where string, bytes int64) string {
-	return fmt.Sprintf("%s: %s groups%s, ~%s", what, countText(n), where, mibText(bytes))
+	return fmt.Sprintf("%s: %s groups%s, ~%s", what, countText(n), where, program.MiBText(bytes))
 }
 
 // countText writes n with thousands separators: 400,123.
@@ -202,13 +203,4 @@ func countText(n int64) string {
 		return "-" + b.String()
 	}
 	return b.String()
-}
-
-// mibText writes a byte count in MiB, rounded: "96 MiB", "0.4 MiB".
-func mibText(bytes int64) string {
-	m := float64(bytes) / (1 << 20)
-	if m < 10 {
-		return strconv.FormatFloat(m, 'f', 1, 64) + " MiB"
-	}
-	return strconv.FormatFloat(m, 'f', 0, 64) + " MiB"
 }

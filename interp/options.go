@@ -1,9 +1,7 @@
 package interp
 
 import (
-	"fmt"
 	"io/fs"
-	"strconv"
 )
 
 // Options configure Compile. The zero value is valid: paths resolve against
@@ -46,37 +44,4 @@ type Options struct {
 	// collected; set it when the Program is run right after it is compiled,
 	// as the CLI does.
 	ReuseSource bool
-}
-
-// LimitError reports that a configured limit was exceeded.
-type LimitError struct {
-	// Limit names the limit ("memory limit", "max expression size").
-	Limit string
-	// Value is what was reached, Max the limit.
-	Value int64
-	Max   int64
-	// Where is the script, or the position, that exceeded it.
-	Where string
-	// Unit is "bytes" when Value and Max are bytes (shown in MiB).
-	Unit string
-	// Held says what holds the resource, for the memory limit
-	// ("aggregation state: 400,123 groups, ~96 MiB").
-	Held string
-	// Hint says how to stay within the limit.
-	Hint string
-}
-
-func (e *LimitError) Error() string {
-	v, m := strconv.FormatInt(e.Value, 10), strconv.FormatInt(e.Max, 10)
-	if e.Unit == "bytes" {
-		v, m = mibText(e.Value), mibText(e.Max)
-	}
-	s := fmt.Sprintf("%s: %s exceeded (%s > %s)", e.Where, e.Limit, v, m)
-	if e.Held != "" {
-		s += ", held by " + e.Held
-	}
-	if e.Hint != "" {
-		s += "; " + e.Hint
-	}
-	return s
 }

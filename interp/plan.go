@@ -8,10 +8,8 @@ import (
 // Program is a compiled report script, ready to run any number of times,
 // concurrently.
 type Program struct {
-	m     *program.Program // the compiled script
-	in    *input.Opener    // opens the sources
-	opts  Options
-	funcs *funcTable
+	m  *program.Program // the compiled script
+	in *input.Opener    // opens the sources
 
 	tune tuning // the executors' sizes (tests make them small)
 	// faultIn, set by the tests, names a part of a run that panics as it

@@ -8,6 +8,7 @@ import (
 
 	"github.com/expr-lang/expr/ast"
 
+	"github.com/reportsh/reportsh/interp/internal/check"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/source"
@@ -326,7 +327,7 @@ func (a *pdAnalyzer) key(lv *program.Level) string {
 		name = strings.TrimSpace(lv.Key.Text)
 	}
 	i := -1
-	if isIdent(name) {
+	if check.IsIdent(name) {
 		i = a.schema.Index(name)
 	}
 	if i < 0 {

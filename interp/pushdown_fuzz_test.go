@@ -452,3 +452,15 @@ func pdfNote(res *Result) string {
 	}
 	return res.Strategy.String()
 }
+
+// fzReader reads the fuzzer's bytes; past their end it reads zeros.
+type fzReader struct{ b []byte }
+
+func (r *fzReader) next(n int) int {
+	if len(r.b) == 0 {
+		return 0
+	}
+	c := r.b[0]
+	r.b = r.b[1:]
+	return int(c) % n
+}

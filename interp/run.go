@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/interp/internal/check"
 	"github.com/reportsh/reportsh/interp/internal/eval"
 	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/interp/internal/program"
@@ -591,9 +592,9 @@ func (p *Program) bindParams(rc RunConfig) (map[string]any, error) {
 	for name, text := range rc.Params {
 		pd, ok := declared[name]
 		if !ok {
-			return nil, &ParamError{Name: name, Msg: "unknown parameter" + suggestOrList(name, names)}
+			return nil, &ParamError{Name: name, Msg: "unknown parameter" + check.SuggestOrList(name, names)}
 		}
-		v, err := parseParamText(pd.Kind, text)
+		v, err := check.ParseParamText(pd.Kind, text)
 		if err != nil {
 			return nil, &ParamError{Name: name, Msg: err.Error()}
 		}
@@ -602,7 +603,7 @@ func (p *Program) bindParams(rc RunConfig) (map[string]any, error) {
 	for name, v := range rc.Values {
 		pd, ok := declared[name]
 		if !ok {
-			return nil, &ParamError{Name: name, Msg: "unknown parameter" + suggestOrList(name, names)}
+			return nil, &ParamError{Name: name, Msg: "unknown parameter" + check.SuggestOrList(name, names)}
 		}
 		cv, err := value.Convert(v, pd.Kind)
 		if err != nil {

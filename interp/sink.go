@@ -420,7 +420,7 @@ func (b *builder) evalBand(bd *program.Band, keys []any, ev *eval.Evaluator) (*r
 				s = append(s, part.Lit...)
 				continue
 			}
-			v, err := ev.Eval(part.Expr, "text of "+bandName(bd.Band))
+			v, err := ev.Eval(part.Expr, "text of "+program.BandName(bd.Band))
 			if err != nil {
 				return nil, err
 			}
@@ -438,16 +438,6 @@ func (b *builder) evalBand(bd *program.Band, keys []any, ev *eval.Evaluator) (*r
 		e.Values[i] = v
 	}
 	return e, nil
-}
-
-func bandName(b *render.Band) string {
-	switch b.Kind {
-	case render.GroupHeader:
-		return "header of group " + b.Group
-	case render.GroupFooter:
-		return "footer of group " + b.Group
-	}
-	return b.Kind.String()
 }
 
 func (b *builder) detailRow(rec value.Record) error {

@@ -239,3 +239,14 @@ func PosString(p lexer.Position) string {
 	}
 	return fmt.Sprintf("%s:%d:%d", p.Filename, p.Line, p.Column)
 }
+
+// BandName names a band in messages: "footer of group territory".
+func BandName(b *render.Band) string {
+	switch b.Kind {
+	case render.GroupHeader:
+		return "header of group " + b.Group
+	case render.GroupFooter:
+		return "footer of group " + b.Group
+	}
+	return b.Kind.String()
+}

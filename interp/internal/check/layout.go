@@ -1,4 +1,4 @@
-package interp
+package check
 
 import (
 	"strings"
@@ -13,16 +13,16 @@ import (
 // plan fixes the record layout, the grouping strategy and the band list
 // once every statement has been compiled.
 func (c *compiler) plan() {
-	p := c.prog
-	p.m.ArgBase = len(c.slots)
-	for i := range p.m.Args {
+	p := c.m
+	p.ArgBase = len(c.slots)
+	for i := range p.Args {
 		c.addSlot("__arg"+itoa(i), value.KindAny)
 	}
-	p.m.Width = len(c.slots)
-	p.m.Names = c.slots
+	p.Width = len(c.slots)
+	p.Names = c.slots
 	// slotOf maps a field, lookup-free name to its record slot, or -1.
 	slotOf := func(name string) int {
-		for i, n := range c.slots[:p.m.ArgBase] {
+		for i, n := range c.slots[:p.ArgBase] {
 			if n == name && c.kinds[i] != value.KindRecord {
 				return i
 			}
@@ -36,14 +36,14 @@ func (c *compiler) plan() {
 			return
 		}
 		e.Slot = -1
-		if name := strings.TrimSpace(e.Text); isIdent(name) {
+		if name := strings.TrimSpace(e.Text); IsIdent(name) {
 			e.Slot = slotOf(name)
 		}
 	}
-	for _, a := range p.m.Args {
+	for _, a := range p.Args {
 		direct(a)
 	}
-	for _, gr := range p.m.Groupings {
+	for _, gr := range p.Groupings {
 		for _, lv := range gr.Levels {
 			direct(lv.Key)
 		}
@@ -51,7 +51,7 @@ func (c *compiler) plan() {
 	// Source fields no expression reads are neither converted (CSV) nor
 	// selected (SQLite), unless the script declares their type: then bad
 	// values in them are still found.
-	used := eval.RecordRefs(p.m)
+	used := eval.RecordRefs(p)
 	mark := func(e *program.Expr) {
 		if e != nil {
 			for _, r := range e.Refs {
@@ -59,22 +59,22 @@ func (c *compiler) plan() {
 			}
 		}
 	}
-	for _, ld := range p.m.Lookups {
+	for _, ld := range p.Lookups {
 		mark(ld.Left)
 	}
-	if p.m.Detail != nil {
-		for _, col := range p.m.Detail.Cols {
+	if p.Detail != nil {
+		for _, col := range p.Detail.Cols {
 			mark(col.Expr)
 		}
-		for _, part := range p.m.Detail.Template {
+		for _, part := range p.Detail.Template {
 			mark(part.Expr)
 		}
 	}
-	p.m.Unused = map[string]bool{}
-	for _, f := range p.m.Source.Schema.Fields {
-		_, declared := p.m.Source.Types[f.Name] // a declared type is always checked
+	p.Unused = map[string]bool{}
+	for _, f := range p.Source.Schema.Fields {
+		_, declared := p.Source.Types[f.Name] // a declared type is always checked
 		if !used[f.Name] && !declared {
-			p.m.Unused[f.Name] = true
+			p.Unused[f.Name] = true
 		}
 	}
 	// Small expressions of fields and constants skip the VM altogether.
@@ -85,77 +85,77 @@ func (c *compiler) plan() {
 			}
 		}
 	}
-	for _, s := range p.m.Steps {
+	for _, s := range p.Steps {
 		fast(s.Where)
 		fast(s.Let)
 	}
-	for _, a := range p.m.Args {
+	for _, a := range p.Args {
 		fast(a)
 	}
-	for _, gr := range p.m.Groupings {
+	for _, gr := range p.Groupings {
 		for _, lv := range gr.Levels {
 			fast(lv.Key)
 		}
 	}
-	if len(p.m.Groupings) == 1 {
-		gr := p.m.Groupings[0]
+	if len(p.Groupings) == 1 {
+		gr := p.Groupings[0]
 		var keys []string
 		plain := true
 		for _, lv := range gr.Levels {
-			if lv.Key == nil || !isIdent(lv.Key.Text) || p.m.Source.Schema.Index(lv.Key.Text) < 0 {
+			if lv.Key == nil || !IsIdent(lv.Key.Text) || p.Source.Schema.Index(lv.Key.Text) < 0 {
 				plain = false
 				break
 			}
-			keys = append(keys, p.m.Source.Schema.Fields[p.m.Source.Schema.Index(lv.Key.Text)].Name)
+			keys = append(keys, p.Source.Schema.Fields[p.Source.Schema.Index(lv.Key.Text)].Name)
 		}
 		switch {
-		case plain && sortedPrefix(p.m.Source.SortedBy, keys):
+		case plain && sortedPrefix(p.Source.SortedBy, keys):
 			gr.Streaming = true
-		case plain && p.m.Source.Kind == "sqlite" && p.m.Source.Table != "" && c.indexed(keys):
+		case plain && p.Source.Kind == "sqlite" && p.Source.Table != "" && c.indexed(keys):
 			// An index makes keyset pagination in key order cheap: stream.
 			// Without one every chunk would sort the table; hash instead.
-			p.m.Source.OrderBy = keys
+			p.Source.OrderBy = keys
 			gr.Streaming = true
 		}
-		if !gr.Streaming && p.m.Detail != nil {
-			p.m.NeedSort = true
+		if !gr.Streaming && p.Detail != nil {
+			p.NeedSort = true
 		}
 	}
 	// The bands a renderer can expect, in report order.
 	add := func(b *program.Band) {
 		if b != nil {
 			for _, col := range b.Cols {
-				col.Label = bandName(b.Band) + " column " + col.Name
+				col.Label = program.BandName(b.Band) + " column " + col.Name
 			}
-			b.Band.ID = len(p.m.Bands)
-			p.m.Bands = append(p.m.Bands, b.Band)
+			b.Band.ID = len(p.Bands)
+			p.Bands = append(p.Bands, b.Band)
 		}
 	}
-	add(p.m.RepHeader)
-	for _, gr := range p.m.Groupings {
+	add(p.RepHeader)
+	for _, gr := range p.Groupings {
 		for _, lv := range gr.Levels {
 			add(lv.Header)
 		}
 	}
-	add(p.m.Detail)
-	for _, gr := range p.m.Groupings {
+	add(p.Detail)
+	for _, gr := range p.Groupings {
 		for i := len(gr.Levels) - 1; i >= 0; i-- {
 			add(gr.Levels[i].Footer)
 		}
 	}
-	add(p.m.Summary)
-	add(p.m.RepFooter)
+	add(p.Summary)
+	add(p.RepFooter)
 	_ = render.Detail
 }
 
 // indexed reports whether the SQLite source table has an index on keys.
 func (c *compiler) indexed(keys []string) bool {
-	r, err := c.prog.in.Resolve(c.prog.m.Source)
+	r, err := c.in.Resolve(c.m.Source)
 	if err != nil {
 		return false
 	}
 	defer r.Cleanup()
-	ok, err := source.SQLiteOrderIndexed(c.ctx, r.OSPath, c.prog.m.Source.Table, keys)
+	ok, err := source.SQLiteOrderIndexed(c.ctx, r.OSPath, c.m.Source.Table, keys)
 	return err == nil && ok
 }
 

@@ -1,8 +1,9 @@
-package interp
+package check
 
 import (
 	"fmt"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/expr-lang/expr/conf"
 
 	"github.com/reportsh/reportsh/interp/internal/eval"
+	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/value"
 	"github.com/reportsh/reportsh/stdlib"
@@ -234,4 +236,18 @@ func shadowedBuiltins() []string {
 
 func unsupported(name string) func(...any) (any, error) {
 	return func(...any) (any, error) { return nil, fmt.Errorf("%s is not available here", name) }
+}
+
+// guardCall returns f's Call, a registered function's, with a panic turned
+// into an error of the call (the VM positions it).
+func guardCall(f *stdlib.Func) func(...any) (any, error) {
+	call := f.Call
+	return func(args ...any) (res any, err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				res, err = nil, &program.PanicError{Part: "function " + f.Name, Value: v, Stack: debug.Stack()}
+			}
+		}()
+		return call(args...)
+	}
 }

@@ -1,4 +1,4 @@
-package interp
+package check
 
 import (
 	"errors"
@@ -313,7 +313,7 @@ func FuzzFastVsVM(f *testing.F) {
 		}
 		switch {
 		case werr != nil || gerr != nil:
-			var we, ge *EvalError
+			var we, ge *eval.Error
 			if !errors.As(werr, &we) || !errors.As(gerr, &ge) || we.Error() != ge.Error() || we.Pos != ge.Pos {
 				t.Fatalf("%s:\nfast %v (%v)\nVM   %v (%v)", show(), got, gerr, want, werr)
 			}

@@ -1,4 +1,4 @@
-package interp
+package check
 
 import (
 	"fmt"
@@ -46,8 +46,8 @@ type exprCompiler struct {
 	errs    *grammar.ErrorList
 	funcs   *funcTable
 	nagg    int
-	maxSize int           // Options.MaxExprSize
-	tooBig  []*LimitError // expressions over maxSize
+	maxSize int                   // Options.MaxExprSize
+	tooBig  []*program.LimitError // expressions over maxSize
 }
 
 func (c *exprCompiler) errorf(pos lexer.Position, format string, args ...any) {
@@ -58,7 +58,7 @@ func (c *exprCompiler) errorf(pos lexer.Position, format string, args ...any) {
 // It returns nil after recording errors.
 func (c *exprCompiler) compile(text string, pos lexer.Position, sc *scope) *program.Expr {
 	if c.maxSize > 0 && len(text) > c.maxSize {
-		c.tooBig = append(c.tooBig, &LimitError{Limit: "max expression size", Value: int64(len(text)), Max: int64(c.maxSize), Where: program.PosString(pos)})
+		c.tooBig = append(c.tooBig, &program.LimitError{Limit: "max expression size", Value: int64(len(text)), Max: int64(c.maxSize), Where: program.PosString(pos)})
 		return nil
 	}
 	tree, err := parser.ParseWithConfig(text, c.funcs.config())
@@ -292,7 +292,7 @@ func (w *walker) ident(n *ast.IdentifierNode) value.Kind {
 		known = append(known, k)
 	}
 	sort.Strings(known)
-	w.errorf(n, "unknown field %q%s", n.Value, suggestOrList(n.Value, known))
+	w.errorf(n, "unknown field %q%s", n.Value, SuggestOrList(n.Value, known))
 	return value.KindAny
 }
 
@@ -320,7 +320,7 @@ func (w *walker) member(node *ast.Node, n *ast.MemberNode) value.Kind {
 		if schema, ok := sc.records[id.Value]; ok && schema != nil {
 			i := schema.Index(prop.Value)
 			if i < 0 {
-				w.errorf(n.Property, "unknown field %q of %s%s", prop.Value, id.Value, suggestOrList(prop.Value, schema.Names()))
+				w.errorf(n.Property, "unknown field %q of %s%s", prop.Value, id.Value, SuggestOrList(prop.Value, schema.Names()))
 				return value.KindAny
 			}
 			kind = schema.Fields[i].Kind

@@ -1,4 +1,4 @@
-package interp
+package check
 
 import (
 	"sort"
@@ -72,13 +72,13 @@ func (c *compiler) sourceCall(call *grammar.Call) *program.Source {
 			c.errorf(call.Pos, "go needs the name of a source registered in Options.Sources, e.g. go(\"orders\")")
 			return nil
 		}
-		if _, ok := c.prog.opts.Sources[def.Path]; !ok {
-			names := make([]string, 0, len(c.prog.opts.Sources))
-			for n := range c.prog.opts.Sources {
+		if _, ok := c.cfg.Sources[def.Path]; !ok {
+			names := make([]string, 0, len(c.cfg.Sources))
+			for n := range c.cfg.Sources {
 				names = append(names, n)
 			}
 			sort.Strings(names)
-			c.errorf(call.Pos, "no Go source named %q is registered%s", def.Path, suggestOrList(def.Path, names))
+			c.errorf(call.Pos, "no Go source named %q is registered%s", def.Path, SuggestOrList(def.Path, names))
 			return nil
 		}
 		return def
@@ -119,7 +119,7 @@ func (c *compiler) source(s *grammar.Source) {
 			def.Types[ft.Name.Name] = k
 		}
 	}
-	schema, err := c.prog.in.Describe(def, c.defaultParams(), true)
+	schema, err := c.in.Describe(def, c.defaultParams(), true)
 	if err != nil {
 		c.errorf(def.Pos, "%v", err)
 		return
@@ -130,13 +130,13 @@ func (c *compiler) source(s *grammar.Source) {
 	}
 	for _, id := range s.SortedBy {
 		if schema.Index(id.Name) < 0 {
-			c.errorf(id.Pos, "sorted by %s: the source has no such field%s", id.Name, suggestOrList(id.Name, schema.Names()))
+			c.errorf(id.Pos, "sorted by %s: the source has no such field%s", id.Name, SuggestOrList(id.Name, schema.Names()))
 			continue
 		}
 		def.SortedBy = append(def.SortedBy, id.Name)
 	}
-	c.prog.m.Source = def
-	c.prog.m.NSource = len(schema.Fields)
+	c.m.Source = def
+	c.m.NSource = len(schema.Fields)
 	for _, f := range schema.Fields {
 		if _, dup := c.names[f.Name]; dup {
 			c.errorf(def.Pos, "source field %q has the name of a param", f.Name)
@@ -149,7 +149,7 @@ func (c *compiler) source(s *grammar.Source) {
 
 func (c *compiler) defaultParams() map[string]any {
 	m := map[string]any{}
-	for _, p := range c.prog.m.Params {
+	for _, p := range c.m.Params {
 		m[p.Name] = p.Default
 	}
 	return m
@@ -174,7 +174,7 @@ func (c *compiler) lookup(l *grammar.Lookup) {
 		c.recs[name] = nil // known, untyped: no cascade of "unknown field"
 		return
 	}
-	schema, err := c.prog.in.Describe(def, c.defaultParams(), false)
+	schema, err := c.in.Describe(def, c.defaultParams(), false)
 	if err != nil {
 		c.errorf(def.Pos, "%v", err)
 		c.recs[name] = nil
@@ -182,7 +182,7 @@ func (c *compiler) lookup(l *grammar.Lookup) {
 	}
 	def.Schema = schema
 	if schema.Index(l.Right.Name) < 0 {
-		c.errorf(l.Right.Pos, "lookup %s: its source has no field %q%s", name, l.Right.Name, suggestOrList(l.Right.Name, schema.Names()))
+		c.errorf(l.Right.Pos, "lookup %s: its source has no field %q%s", name, l.Right.Name, SuggestOrList(l.Right.Name, schema.Names()))
 		return
 	}
 	left := c.ec.compile(l.Left.Text, l.Left.Pos, c.recordScope("lookup key"))
@@ -192,5 +192,5 @@ func (c *compiler) lookup(l *grammar.Lookup) {
 	ld := &program.Lookup{Name: name, Source: def, On: l.Right.Name, Left: left, Pos: l.Pos}
 	ld.Slot = c.addSlot(name, value.KindRecord)
 	c.recs[name] = schema
-	c.prog.m.Lookups = append(c.prog.m.Lookups, ld)
+	c.m.Lookups = append(c.m.Lookups, ld)
 }

@@ -1,4 +1,4 @@
-package interp
+package check
 
 import (
 	"fmt"
@@ -27,8 +27,8 @@ func suggest(name string, candidates []string) string {
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
-// suggestOrList suggests the closest name or else lists the known ones.
-func suggestOrList(name string, known []string) string {
+// SuggestOrList suggests the closest name or else lists the known ones.
+func SuggestOrList(name string, known []string) string {
 	if s := suggest(name, known); s != "" {
 		return s
 	}

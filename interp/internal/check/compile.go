@@ -1,0 +1,614 @@
+// Package check parses and checks a report script and builds its
+// program (package program): names and scopes, types, aggregates and
+// where they may appear, expressions compiled for the expr VM and as fast
+// closures, the record layout, and which group levels stream. Errors are
+// positioned (grammar.ErrorList), several at once where they are
+// independent.
+package check
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/interp/internal/input"
+	"github.com/reportsh/reportsh/interp/internal/program"
+	"github.com/reportsh/reportsh/render"
+	"github.com/reportsh/reportsh/runtime/agg"
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// Config are the options of checking a script.
+type Config struct {
+	// MaxGroups overrides every level's group limit (0: the script's).
+	MaxGroups int
+	// MaxExprSize limits the length of every expression (0: none).
+	MaxExprSize int
+	// Functions are the functions scripts may call besides the built-ins.
+	Functions map[string]any
+	// Sources are the names of the Go sources scripts may read.
+	Sources map[string]bool
+}
+
+// Compile parses and checks a script and builds its program; in opens
+// its sources to learn their fields.
+func Compile(ctx context.Context, name string, src []byte, cfg Config, in *input.Opener) (*program.Program, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	file, err := grammar.Parse(name, src)
+	if err != nil {
+		return nil, err
+	}
+	c := &compiler{
+		ctx:   ctx,
+		m:     &program.Program{Name: name, OnError: "fail", MaxGroups: agg.DefaultMaxGroups, GSlot: map[string]int{}},
+		in:    in,
+		cfg:   cfg,
+		names: map[string]value.Kind{},
+		recs:  map[string]*value.Schema{},
+	}
+	if cfg.MaxGroups > 0 {
+		c.m.MaxGroups = cfg.MaxGroups
+	}
+	typed, err := goFuncs(cfg.Functions)
+	if err != nil {
+		return nil, err
+	}
+	c.funcs = newFuncTable(typed)
+	c.ec = &exprCompiler{errs: &c.errs, funcs: c.funcs, maxSize: cfg.MaxExprSize}
+	c.file(file)
+	if len(c.ec.tooBig) > 0 {
+		c.in.DropSpare()
+		return nil, c.ec.tooBig[0] // a limit, not a mistake in the script
+	}
+	c.errs.Sort()
+	if err := c.errs.Err(); err != nil {
+		c.in.DropSpare()
+		return nil, err
+	}
+	return c.m, nil
+}
+
+// compiler holds the state of one Compile.
+type compiler struct {
+	ctx   context.Context // Compile's, for the sources' I/O
+	m     *program.Program
+	in    *input.Opener
+	cfg   Config
+	funcs *funcTable
+	errs  grammar.ErrorList
+	ec    *exprCompiler
+	names map[string]value.Kind    // record scope: fields, lookups' keys, lets, params
+	recs  map[string]*value.Schema // lookups
+	slots []string                 // record slot names
+	kinds []value.Kind
+	seen  map[string]lexer.Position // top-level statement kinds seen once
+	argIx map[string]int            // aggregate argument text → arg index
+}
+
+func (c *compiler) errorf(pos lexer.Position, format string, args ...any) {
+	c.errs.Add(pos, format, args...)
+}
+
+func (c *compiler) once(kind string, pos lexer.Position) bool {
+	if c.seen == nil {
+		c.seen = map[string]lexer.Position{}
+	}
+	if prev, ok := c.seen[kind]; ok {
+		c.errorf(pos, "duplicate %s (the first is at line %d)", kind, prev.Line)
+		return false
+	}
+	c.seen[kind] = pos
+	return true
+}
+
+func (c *compiler) file(f *grammar.File) {
+	p := c.m
+	// Pass 1: declarations that later statements depend on.
+	for _, s := range f.Stmts {
+		switch {
+		case s.Report != nil:
+			if c.once("report title", s.Report.Pos) {
+				p.Title = s.Report.Title.Value
+			}
+		case s.Param != nil:
+			c.param(s.Param)
+		case s.OnError != nil:
+			if c.once("on_error", s.OnError.Pos) {
+				switch m := s.OnError.Mode.Name; m {
+				case "skip", "fail":
+					p.OnError = m
+				default:
+					c.errorf(s.OnError.Mode.Pos, "on_error must be skip or fail, not %q", m)
+				}
+			}
+		case s.MaxGroups != nil:
+			if c.once("max_groups", s.MaxGroups.Pos) {
+				if s.MaxGroups.Limit.Value <= 0 {
+					c.errorf(s.MaxGroups.Pos, "max_groups must be positive")
+				} else if c.cfg.MaxGroups == 0 {
+					p.MaxGroups = int(s.MaxGroups.Limit.Value)
+				}
+			}
+		}
+	}
+	for _, s := range f.Stmts {
+		if s.Source != nil && c.once("source", s.Source.Pos) {
+			c.source(s.Source)
+		}
+	}
+	if p.Source == nil {
+		if _, declared := c.seen["source"]; !declared {
+			c.errorf(f.Pos, "the report has no source (add e.g. source csv(\"data.csv\"))")
+		}
+		return
+	}
+	if p.Source.Schema == nil {
+		return // already reported
+	}
+	for _, s := range f.Stmts {
+		if s.Lookup != nil {
+			c.lookup(s.Lookup)
+		}
+	}
+	// Pass 2: the record pipeline, in order.
+	for _, s := range f.Stmts {
+		switch {
+		case s.Where != nil:
+			e := c.ec.compile(s.Where.Cond.Text, s.Where.Cond.Pos, c.recordScope("where clause"))
+			if e != nil {
+				if e.Kind != value.KindBool && !unknown(e.Kind) {
+					c.errorf(s.Where.Cond.Pos, "where needs a condition (bool), but this is %s", e.Kind)
+				}
+				p.Steps = append(p.Steps, &program.Step{Where: e})
+			}
+		case s.Let != nil:
+			c.let(s.Let)
+		}
+	}
+	// Pass 3: groups and bands.
+	for _, s := range f.Stmts {
+		if s.Group != nil {
+			c.grouping(s.Group)
+		}
+	}
+	for _, s := range f.Stmts {
+		switch {
+		case s.Detail != nil:
+			if c.once("detail band", s.Detail.Pos) {
+				p.Detail = c.detailBand(s.Detail)
+			}
+		case s.Summary != nil:
+			if c.once("summary band", s.Summary.Pos) {
+				p.Summary = c.globalBand(s.Summary, render.Summary, "summary")
+			}
+		case s.Header != nil:
+			if c.once("report header", s.Header.Pos) {
+				p.RepHeader = c.globalBand(s.Header, render.ReportHeader, "report header")
+			}
+		case s.Footer != nil:
+			if c.once("report footer", s.Footer.Pos) {
+				p.RepFooter = c.globalBand(s.Footer, render.ReportFooter, "report footer")
+			}
+		}
+	}
+	if p.Title == "" {
+		base := filepath.Base(p.Name)
+		p.Title = strings.TrimSuffix(base, filepath.Ext(base))
+	}
+	c.plan()
+}
+
+func (c *compiler) param(d *grammar.Param) {
+	name := d.Name.Name
+	k, ok := value.ParseKind(d.Type.Name)
+	if !ok {
+		c.errorf(d.Type.Pos, "unknown type %q for param %s (types: int, decimal, float, string, date, timestamp, bool)", d.Type.Name, name)
+		return
+	}
+	for _, q := range c.m.Params {
+		if q.Name == name {
+			c.errorf(d.Name.Pos, "duplicate param %s (the first is at line %d)", name, q.Pos.Line)
+			return
+		}
+	}
+	pd := &program.Param{Name: name, Kind: k, Pos: d.Pos}
+	if d.Default != nil {
+		v, err := ParseParamText(k, d.Default.Text)
+		if err != nil {
+			c.errorf(d.Default.Pos, "default of param %s: %v", name, err)
+			return
+		}
+		pd.Default, pd.HasDefault = v, true
+	}
+	c.m.Params = append(c.m.Params, pd)
+	c.names[name] = k
+}
+
+// ParseParamText parses a parameter's value written in a script or on the
+// command line; string values may be quoted.
+func ParseParamText(k value.Kind, text string) (any, error) {
+	t := strings.TrimSpace(text)
+	if len(t) >= 2 && (t[0] == '"' || t[0] == '\'') && t[len(t)-1] == t[0] {
+		t = t[1 : len(t)-1]
+	} else if k == value.KindString && t == "" {
+		return "", nil
+	}
+	if k == value.KindAny {
+		return value.Infer(t), nil
+	}
+	return value.Parse(k, strings.ReplaceAll(t, " ", ""))
+}
+
+func (c *compiler) addSlot(name string, k value.Kind) int {
+	c.slots = append(c.slots, name)
+	c.kinds = append(c.kinds, k)
+	return len(c.slots) - 1
+}
+
+// recordScope is the scope of per-record expressions.
+func (c *compiler) recordScope(what string) *scope {
+	return &scope{what: what, names: c.names, records: c.recs, aggs: aggForbidden}
+}
+
+func (c *compiler) let(l *grammar.Let) {
+	name := l.Name.Name
+	e := c.ec.compile(l.Value.Text, l.Value.Pos, c.recordScope("let"))
+	if _, dup := c.names[name]; dup {
+		c.errorf(l.Name.Pos, "let %s: the name is already a field, param or let", name)
+		return
+	}
+	if _, dup := c.recs[name]; dup {
+		c.errorf(l.Name.Pos, "let %s: the name is already a lookup", name)
+		return
+	}
+	if e == nil {
+		c.names[name] = value.KindAny
+		return
+	}
+	slot := c.addSlot(name, e.Kind)
+	c.names[name] = e.Kind
+	c.m.Steps = append(c.m.Steps, &program.Step{Let: e, Name: name, Slot: slot})
+}
+
+// argSlot returns the index of an aggregate argument, sharing identical ones.
+func (c *compiler) argSlot(e *program.Expr) int {
+	if c.argIx == nil {
+		c.argIx = map[string]int{}
+		c.m.ArgIx = c.argIx
+	}
+	key := e.Text
+	if i, ok := c.argIx[key]; ok {
+		return i
+	}
+	c.m.Args = append(c.m.Args, e)
+	c.argIx[key] = len(c.m.Args) - 1
+	return len(c.m.Args) - 1
+}
+
+func specOf(c *compiler, a *program.AggRef) agg.Spec {
+	s := agg.Spec{Func: a.Fn, Arg: -1, Param: a.Param}
+	if a.Arg != nil {
+		s.Arg = c.argSlot(a.Arg)
+	}
+	return s
+}
+
+func (c *compiler) grouping(g *grammar.Group) {
+	gr := &program.Grouping{}
+	var keys []string
+	keyKinds := map[string]value.Kind{}
+	c.m.Groupings = append(c.m.Groupings, gr)
+	for depth := 0; g != nil; depth++ {
+		lv := &program.Level{Pos: g.Pos, MaxGroups: c.m.MaxGroups, SlotSpec: map[string]int{}}
+		key := c.ec.compile(g.Key.Text, g.Key.Pos, c.recordScope("group key"))
+		lv.Key = key
+		switch {
+		case g.As != nil:
+			lv.Name = g.As.Name
+		case IsIdent(g.Key.Text):
+			lv.Name = strings.TrimSpace(g.Key.Text)
+		default:
+			lv.Name = lastIdent(g.Key.Text)
+			if lv.Name == "" {
+				lv.Name = fmt.Sprintf("group%d", depth+1)
+			}
+		}
+		if g.MaxGroups != nil {
+			if g.MaxGroups.Value <= 0 {
+				c.errorf(g.MaxGroups.Pos, "max_groups must be positive")
+			} else {
+				lv.MaxGroups = int(g.MaxGroups.Value)
+			}
+		}
+		for _, k := range keys {
+			if k == lv.Name {
+				c.errorf(g.Key.Pos, "group level %q is already used by an enclosing group (add `as NAME`)", lv.Name)
+			}
+		}
+		if key != nil {
+			lv.KeySlot = c.addSlot("__key:"+lv.Name, key.Kind)
+			keyKinds[lv.Name] = key.Kind
+		}
+		keys = append(keys, lv.Name)
+		lv.KeyNames = append([]string(nil), keys...)
+		gr.Levels = append(gr.Levels, lv)
+		var next *grammar.Group
+		for _, it := range g.Items {
+			switch {
+			case it.Header != nil:
+				if lv.Header != nil {
+					c.errorf(it.Header.Pos, "duplicate header in group %s", lv.Name)
+					continue
+				}
+				lv.Header = c.groupBand(it.Header, render.GroupHeader, depth, lv, keys, keyKinds)
+			case it.Footer != nil:
+				if lv.Footer != nil {
+					c.errorf(it.Footer.Pos, "duplicate footer in group %s", lv.Name)
+					continue
+				}
+				lv.Footer = c.groupBand(it.Footer, render.GroupFooter, depth, lv, keys, keyKinds)
+			case it.Group != nil:
+				if next != nil {
+					c.errorf(it.Group.Pos, "a group may nest only one group (put independent groupings at the top level)")
+					continue
+				}
+				next = it.Group
+			}
+		}
+		c.groupClauses(g, lv, depth, keys, keyKinds)
+		g = next
+	}
+}
+
+// groupClauses compiles having, order by and limit in the level's footer
+// scope extended with the footer's column names.
+func (c *compiler) groupClauses(g *grammar.Group, lv *program.Level, depth int, keys []string, keyKinds map[string]value.Kind) {
+	if g.Limit != nil {
+		if g.Limit.Value <= 0 {
+			c.errorf(g.Limit.Pos, "limit must be positive")
+		} else {
+			lv.Limit = int(g.Limit.Value)
+		}
+	}
+	lv.Desc = g.Desc
+	if g.Having == nil && g.OrderBy == nil {
+		return
+	}
+	sc := c.levelScope("group "+lv.Name+" clause", keys, keyKinds)
+	if lv.Footer != nil {
+		for i, col := range lv.Footer.Cols {
+			if _, clash := sc.names[col.Name]; !clash {
+				sc.names[col.Name] = lv.Footer.Band.Columns[i].Kind
+				sc.keysOnly[col.Name] = true
+			}
+		}
+	}
+	compileClause := func(e *grammar.Expr) *program.Expr {
+		x := c.ec.compile(e.Text, e.Pos, sc)
+		if x != nil {
+			for _, a := range x.Aggs {
+				lv.SlotSpec[a.Slot] = len(lv.Specs)
+				lv.Specs = append(lv.Specs, specOf(c, a))
+				lv.SpecRefs = append(lv.SpecRefs, a)
+			}
+		}
+		return x
+	}
+	if g.Having != nil {
+		lv.Having = compileClause(g.Having)
+		if lv.Having != nil && lv.Having.Kind != value.KindBool && !unknown(lv.Having.Kind) {
+			c.errorf(g.Having.Pos, "having needs a condition (bool), but this is %s", lv.Having.Kind)
+		}
+	}
+	if g.OrderBy != nil {
+		lv.OrderBy = compileClause(g.OrderBy)
+	}
+}
+
+// levelScope is the scope of a group level's bands and clauses.
+func (c *compiler) levelScope(what string, keys []string, keyKinds map[string]value.Kind) *scope {
+	names := map[string]value.Kind{}
+	only := map[string]bool{}
+	for _, p := range c.m.Params {
+		names[p.Name] = p.Kind
+		only[p.Name] = true
+	}
+	for _, k := range keys {
+		names[k] = keyKinds[k]
+		only[k] = true
+	}
+	return &scope{what: what, names: names, keysOnly: only, aggs: aggGroup, inner: c.recordScope("aggregate argument")}
+}
+
+// IsIdent reports whether s is an identifier (a name scripts may write bare).
+func IsIdent(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// lastIdent names a level keyed by an expression like customer.name.
+func lastIdent(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '.'); i >= 0 && IsIdent(s[i+1:]) && IsIdent(strings.ReplaceAll(s[:i], ".", "_")) {
+		return s[i+1:]
+	}
+	return ""
+}
+
+func (c *compiler) groupBand(b *grammar.Band, kind render.BandKind, depth int, lv *program.Level, keys []string, keyKinds map[string]value.Kind) *program.Band {
+	what := "group header"
+	if kind == render.GroupFooter {
+		what = "group footer"
+	}
+	sc := c.levelScope(what, keys, keyKinds)
+	bd := c.band(b, kind, depth, lv.Name, keys, sc)
+	for _, a := range bd.Aggs {
+		if isRunning(a.Fn) {
+			if kind == render.GroupHeader || a.Fn == agg.RunningAvg {
+				c.errorf(a.Pos, "%s accumulates across groups only in a group footer, and only as RUNNING_SUM or RUNNING_COUNT", a.Name)
+				continue
+			}
+			lv.Running = append(lv.Running, a)
+		}
+		lv.SlotSpec[a.Slot] = len(lv.Specs)
+		lv.Specs = append(lv.Specs, specOf(c, a))
+		lv.SpecRefs = append(lv.SpecRefs, a)
+	}
+	return bd
+}
+
+func (c *compiler) globalBand(b *grammar.Band, kind render.BandKind, what string) *program.Band {
+	names := map[string]value.Kind{}
+	only := map[string]bool{}
+	for _, p := range c.m.Params {
+		names[p.Name] = p.Kind
+		only[p.Name] = true
+	}
+	sc := &scope{what: what, names: names, keysOnly: only, aggs: aggGlobal, inner: c.recordScope("aggregate argument")}
+	bd := c.band(b, kind, -1, "", nil, sc)
+	for _, a := range bd.Aggs {
+		c.m.GSlot[a.Slot] = len(c.m.Global)
+		c.m.Global = append(c.m.Global, specOf(c, a))
+		c.m.GlobalRefs = append(c.m.GlobalRefs, a)
+	}
+	return bd
+}
+
+func (c *compiler) detailBand(b *grammar.Band) *program.Band {
+	sc := &scope{what: "detail band", names: c.names, records: c.recs, aggs: aggRunning}
+	depth := -1
+	var keys []string
+	if len(c.m.Groupings) > 0 {
+		gr := c.m.Groupings[0]
+		depth = len(gr.Levels) - 1
+		for _, lv := range gr.Levels {
+			keys = append(keys, lv.Name)
+		}
+		if len(c.m.Groupings) > 1 {
+			c.errorf(b.Pos, "a detail band needs a single grouping (this report has %d top-level groups)", len(c.m.Groupings))
+		}
+	}
+	bd := c.band(b, render.Detail, depth, "", keys, sc)
+	for _, a := range bd.Aggs {
+		if a.Arg != nil {
+			c.argSlot(a.Arg)
+		}
+	}
+	return bd
+}
+
+// band compiles a band's columns or template in sc.
+func (c *compiler) band(b *grammar.Band, kind render.BandKind, depth int, group string, keys []string, sc *scope) *program.Band {
+	bd := &program.Band{Pos: b.Pos}
+	rb := &render.Band{Kind: kind, Level: depth, Group: group, KeyNames: append([]string(nil), keys...)}
+	bd.Band = rb
+	if b.Template != nil {
+		rb.Template = true
+		bd.Template = c.template(b.Template, sc)
+		for _, p := range bd.Template {
+			if p.Expr != nil {
+				bd.Aggs = append(bd.Aggs, p.Expr.Aggs...)
+			}
+		}
+		return bd
+	}
+	seen := map[string]lexer.Position{}
+	for _, col := range b.Columns {
+		name := ""
+		switch {
+		case col.Name != nil:
+			name = col.Name.Name
+		case IsIdent(col.Expr.Text):
+			name = strings.TrimSpace(col.Expr.Text)
+		default:
+			name = lastIdent(col.Expr.Text)
+			if name == "" {
+				c.errorf(col.Expr.Pos, "column %q needs a name (write name: %s)", col.Expr.Text, col.Expr.Text)
+				continue
+			}
+		}
+		if prev, dup := seen[name]; dup {
+			c.errorf(col.Pos, "duplicate column name %q (the first is at %d:%d)", name, prev.Line, prev.Column)
+			continue
+		}
+		seen[name] = col.Pos
+		e := c.ec.compile(col.Expr.Text, col.Expr.Pos, sc)
+		cd := &program.Column{Name: name, Expr: e}
+		rc := render.Column{Name: name, Kind: value.KindAny}
+		if e != nil {
+			rc.Kind = e.Kind
+			bd.Aggs = append(bd.Aggs, e.Aggs...)
+		}
+		if col.Format != nil {
+			if _, err := render.ParseFormat(col.Format.Value); err != nil {
+				c.errorf(col.Format.Pos, "column %s: %v", name, err)
+			}
+			cd.Format = col.Format.Value
+			rc.Format = col.Format.Value
+		}
+		bd.Cols = append(bd.Cols, cd)
+		rb.Columns = append(rb.Columns, rc)
+	}
+	return bd
+}
+
+// template splits "Territory {territory}" into literal and expression parts.
+func (c *compiler) template(t *grammar.Template, sc *scope) []program.TemplatePart {
+	var parts []program.TemplatePart
+	s := t.Text
+	lit := strings.Builder{}
+	base := t.Pos
+	base.Column++ // the opening quote
+	base.Offset++
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case ch == '{' && i+1 < len(s) && s[i+1] == '{':
+			lit.WriteByte('{')
+			i++
+		case ch == '}' && i+1 < len(s) && s[i+1] == '}':
+			lit.WriteByte('}')
+			i++
+		case ch == '{':
+			end := strings.IndexByte(s[i:], '}')
+			if end < 0 {
+				c.errorf(program.PosAt(base, s, len([]rune(s[:i]))), "unclosed { in text band (write {{ for a literal brace)")
+				return parts
+			}
+			if lit.Len() > 0 {
+				parts = append(parts, program.TemplatePart{Lit: lit.String()})
+				lit.Reset()
+			}
+			text := s[i+1 : i+end]
+			e := c.ec.compile(text, program.PosAt(base, s, len([]rune(s[:i+1]))), sc)
+			if e != nil {
+				parts = append(parts, program.TemplatePart{Expr: e})
+			}
+			i += end
+		default:
+			lit.WriteByte(ch)
+		}
+	}
+	if lit.Len() > 0 {
+		parts = append(parts, program.TemplatePart{Lit: lit.String()})
+	}
+	return parts
+}
+
+func isRunning(f agg.Func) bool {
+	return f == agg.RunningSum || f == agg.RunningCount || f == agg.RunningAvg
+}
