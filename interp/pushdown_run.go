@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/reportsh/reportsh/interp/internal/band"
 	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
@@ -144,8 +145,8 @@ func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, sr
 	rc, params := pl.cfg, pl.params
 	res = &Result{Title: p.m.Title}
 	out := &output{res: res, collect: rc.Collect}
-	b := newBuilder(p, out, params, 0)
-	defer b.close()
+	b := band.New(p.m, p.guard(), out, params, 0)
+	defer b.Close()
 	var r render.Renderer
 	var bw *bufio.Writer
 	if rc.Output != nil {
@@ -179,7 +180,7 @@ func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, sr
 			out.hold = true
 		}
 		if p.m.RepHeader != nil && len(p.m.RepHeader.Aggs) == 0 {
-			return b.emitGlobal(p.m.RepHeader, pp, out.Emit)
+			return b.EmitGlobal(p.m.RepHeader, pp.global.translate(b.Global.Global()), out.Emit)
 		}
 		return nil
 	}
@@ -192,14 +193,14 @@ func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, sr
 		}
 		cfg.OnClose = func(g *agg.Group) error {
 			results := pp.levels[g.Level].translate(g.Results)
-			return b.closeGroup(0, &agg.Group{Level: g.Level, Keys: g.Keys, Results: results, Count: g.Count})
+			return b.CloseGroup(0, &agg.Group{Level: g.Level, Keys: g.Keys, Results: results, Count: g.Count})
 		}
-		b.engines[0] = agg.NewEngine(cfg)
+		b.Engines[0] = agg.NewEngine(cfg)
 	}
-	b.global = agg.NewEngine(agg.Config{Global: pp.global.carriers})
+	b.Global = agg.NewEngine(agg.Config{Global: pp.global.carriers})
 	rejected := func() bool {
 		for l := range nk {
-			if b.engines[0].Rejected(l) > 0 {
+			if b.Engines[0].Rejected(l) > 0 {
 				return true
 			}
 		}
@@ -216,12 +217,12 @@ func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, sr
 			for _, rec := range batch {
 				args := rec[nk:]
 				if nk > 0 {
-					if err := b.engines[0].Add(rec[:nk], args); err != nil {
+					if err := b.Engines[0].Add(rec[:nk], args); err != nil {
 						return err
 					}
 				}
 				if len(pp.global.carriers) > 0 {
-					if err := b.global.Add(nil, args); err != nil {
+					if err := b.Global.Add(nil, args); err != nil {
 						return err
 					}
 				}
@@ -236,7 +237,7 @@ func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, sr
 			}
 			return nil
 		},
-		SinkStatus: b.status,
+		SinkStatus: b.Status,
 		Options: stream.Options{Name: p.m.Title, ChunkSize: rc.ChunkSize, MemoryLimit: rc.MemoryLimit,
 			Registry: rc.Registry, Observer: rc.Observer, Summarizing: true},
 	}
@@ -254,17 +255,17 @@ func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, sr
 	if err := begin(); err != nil {
 		return res, "", err
 	}
-	if err := b.finish(); err != nil {
+	if err := b.Finish(); err != nil {
 		return res, "", p.runError(err)
 	}
 	if p.m.RepHeader != nil && len(p.m.RepHeader.Aggs) > 0 {
-		if err := b.emitGlobal(p.m.RepHeader, pp, out.release); err != nil {
+		if err := b.EmitGlobal(p.m.RepHeader, pp.global.translate(b.Global.Global()), out.release); err != nil {
 			return res, "", err
 		}
 	}
 	for _, bd := range []*program.Band{p.m.Summary, p.m.RepFooter} {
 		if bd != nil {
-			if err := b.emitGlobal(bd, pp, out.Emit); err != nil {
+			if err := b.EmitGlobal(bd, pp.global.translate(b.Global.Global()), out.Emit); err != nil {
 				return res, "", err
 			}
 		}
@@ -276,25 +277,6 @@ func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, sr
 		}
 	}
 	return res, "", nil
-}
-
-// emitGlobal evaluates a report-level band over the pushed-down report-wide
-// aggregates and hands it to emit.
-func (b *builder) emitGlobal(bd *program.Band, pp *pushPlan, emit func(*render.Event) error) error {
-	env := b.bev.Env
-	clear(env)
-	for k, v := range b.params {
-		env[k] = v
-	}
-	res := pp.global.translate(b.global.Global())
-	for _, a := range bd.Aggs {
-		env[a.Slot] = res[b.p.m.GSlot[a.Slot]]
-	}
-	e, err := b.evalBand(bd, nil, b.bev)
-	if err != nil {
-		return err
-	}
-	return emit(e)
 }
 
 // pdSource is the pipeline's source of a pushed-down run: its records are

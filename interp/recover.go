@@ -2,7 +2,8 @@ package interp
 
 import (
 	"errors"
-	"runtime/debug"
+
+	"github.com/reportsh/reportsh/interp/internal/program"
 )
 
 // A failing part fails the run, never the host. The executors start
@@ -17,16 +18,13 @@ import (
 
 // protect runs f, turning a panic in it into a *PanicError of part. (With
 // the tests' faultIn set to part, f panics as it starts.)
-func (p *Program) protect(part string, f func() error) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = &PanicError{Script: p.m.Name, Part: part, Value: v, Stack: debug.Stack()}
-		}
-	}()
-	if p.faultIn != "" && p.faultIn == part {
-		panic("injected fault")
-	}
-	return f()
+func (p *Program) protect(part string, f func() error) error {
+	return p.guard().Protect(part, f)
+}
+
+// guard is the run's program.Guard.
+func (p *Program) guard() program.Guard {
+	return program.Guard{Script: p.m.Name, FaultIn: p.faultIn}
 }
 
 // panicOf returns the *PanicError of a part that err wraps, without the

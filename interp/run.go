@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/interp/internal/band"
 	"github.com/reportsh/reportsh/interp/internal/check"
 	"github.com/reportsh/reportsh/interp/internal/eval"
 	"github.com/reportsh/reportsh/interp/internal/input"
@@ -246,7 +247,7 @@ func (p *Program) execParallel(ctx context.Context, pl *runPlan) (*Result, strin
 	pc := pl.cfg
 	pc.Output, pc.Collect = nil, true
 	res, err := p.run(ctx, pl, pc, pl.workers)
-	if errors.Is(err, errInexact) {
+	if errors.Is(err, band.ErrInexact) {
 		return nil, "more than one level reached its group limit: the groups kept could differ from one worker's", nil
 	}
 	if err != nil {
@@ -376,14 +377,14 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 			return nil, &SinkError{Err: err}
 		}
 	}
-	b := newBuilder(p, out, params, aggWorkers)
-	defer b.close()
-	b.sortLimit = pl.sortBuffer
+	b := band.New(p.m, p.guard(), out, params, aggWorkers)
+	defer b.Close()
+	b.SortLimit = pl.sortBuffer
 	if p.m.RepHeader != nil && len(p.m.RepHeader.Aggs) > 0 {
 		out.hold = true // the report header shows totals: it comes first, so everything waits for it
 	}
 	if p.m.RepHeader != nil && len(p.m.RepHeader.Aggs) == 0 {
-		e, err := b.globalEvent(p.m.RepHeader)
+		e, err := b.GlobalEvent(p.m.RepHeader)
 		if err != nil {
 			src.Close()
 			return nil, err
@@ -401,11 +402,11 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 		Stages:  []stream.Stage[value.Record]{stage},
 		Sink: func(ctx context.Context, batch []value.Record) error {
 			for _, rec := range batch {
-				if err := b.add(rec); err != nil {
+				if err := b.Add(rec); err != nil {
 					return err
 				}
 			}
-			b.endBatch()
+			b.EndBatch()
 			if bw != nil && bw.Buffered() > 0 {
 				if err := bw.Flush(); err != nil {
 					return &SinkError{Err: err}
@@ -416,10 +417,10 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 			}
 			return nil
 		},
-		SinkStatus: b.status,
+		SinkStatus: b.Status,
 		// Closing the groups is part of the pipeline, so its errors fail it
 		// and its final rejection counts reach the registry.
-		SinkEnd: func(context.Context) error { recycle.End(); return b.finish() },
+		SinkEnd: func(context.Context) error { recycle.End(); return b.Finish() },
 		Options: stream.Options{Name: p.m.Title, ChunkSize: rc.ChunkSize, FirstChunk: p.firstChunk(), MemoryLimit: rc.MemoryLimit,
 			Registry: rc.Registry, Observer: stream.Observers(rc.Observer, stream.ObserverFunc(func(ev stream.Event) {
 				if cf, ok := ev.(stream.ChunkFetched); ok {
@@ -433,14 +434,14 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 	}
 	snap, err := runPipeline(ctx, pipe, rc.OnStart)
 	res.Snapshot = snap
-	if errors.Is(err, errInexact) {
-		return res, errInexact
+	if errors.Is(err, band.ErrInexact) {
+		return res, band.ErrInexact
 	}
 	if err != nil {
 		return res, p.runError(err)
 	}
 	if p.m.RepHeader != nil && len(p.m.RepHeader.Aggs) > 0 {
-		e, err := b.globalEvent(p.m.RepHeader)
+		e, err := b.GlobalEvent(p.m.RepHeader)
 		if err != nil {
 			return res, err
 		}
@@ -452,7 +453,7 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 		if bd == nil {
 			continue
 		}
-		e, err := b.globalEvent(bd)
+		e, err := b.GlobalEvent(bd)
 		if err != nil {
 			return res, err
 		}
@@ -462,10 +463,10 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 	}
 	t := &res.Totals
 	t.RecordsRead = snap.Counters.RecordsIn + skippedBySource(src)
-	t.Rejected = b.rejected
+	t.Rejected = b.Rejected
 	if len(p.m.Groupings) > 0 {
 		for l, lv := range p.m.Groupings[0].Levels {
-			if n := b.engines[0].Rejected(l); n > 0 {
+			if n := b.Engines[0].Rejected(l); n > 0 {
 				t.RejectedByLevel = append(t.RejectedByLevel, render.LevelCount{Level: l, Group: lv.Name, Count: n})
 				t.Warnings = append(t.Warnings, fmt.Sprintf("group %s reached max_groups %d: %d records rejected", lv.Name, lv.MaxGroups, n))
 			}

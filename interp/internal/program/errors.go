@@ -2,6 +2,7 @@ package program
 
 import (
 	"fmt"
+	"runtime/debug"
 	"strconv"
 )
 
@@ -78,4 +79,26 @@ func (e *PanicError) Error() string {
 func (e *PanicError) Unwrap() error {
 	err, _ := e.Value.(error)
 	return err
+}
+
+// Guard turns a panic in a part of a run into a *PanicError of the run
+// (see Protect).
+type Guard struct {
+	// Script is the script's name.
+	Script string
+	// FaultIn, set by tests, names a part that panics as it starts.
+	FaultIn string
+}
+
+// Protect runs f, turning a panic in it into a *PanicError of part.
+func (g Guard) Protect(part string, f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{Script: g.Script, Part: part, Value: v, Stack: debug.Stack()}
+		}
+	}()
+	if g.FaultIn != "" && g.FaultIn == part {
+		panic("injected fault")
+	}
+	return f()
 }

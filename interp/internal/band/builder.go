@@ -1,4 +1,10 @@
-package interp
+// Package band builds a report's band events from aggregated groups: it
+// feeds the grouping engines (one worker's, or several by level-0 key,
+// merged at the end), opens and closes groups, applies having, order by
+// and limit, evaluates header, detail, footer and report bands, and holds
+// what must wait (a header that shows totals, a detail band over unsorted
+// input). Every strategy hands its records or partial states to a Builder.
+package band
 
 import (
 	"errors"
@@ -13,17 +19,18 @@ import (
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
-// builder turns the stream of transformed records into band events: it
+// Builder turns the stream of transformed records into band events: it
 // feeds the aggregation engines, opens and closes groups, evaluates bands
 // and hands events to the renderer. It runs on the sink's goroutine only.
-type builder struct {
-	p       *Program
-	out     emitter
+type Builder struct {
+	m       *program.Program
+	guard   program.Guard
+	out     Emitter
 	ev      *eval.Evaluator // record scope: detail columns
 	bev     *eval.Evaluator // band scope: keys, params, aggregates
 	params  map[string]any
-	global  *agg.Engine
-	engines []*agg.Engine
+	Global  *agg.Engine
+	Engines []*agg.Engine
 	running []agg.Accumulator // detail aggregates, per innermost group
 	// opens[gi] is the open group path of grouping gi, outermost first.
 	opens [][]openGroup
@@ -34,9 +41,9 @@ type builder struct {
 	// current parent group.
 	cum       [][]map[string]any
 	buffered  []value.Record // needSort: records held until the end
-	sortLimit int
+	SortLimit int
 	keys      []any
-	rejected  int64
+	Rejected  int64
 	lastRej   []int64
 	events    int
 	par       *parAgg // parallel aggregation of the single hash grouping, or nil
@@ -60,39 +67,41 @@ type pendingGroup struct {
 	held    []*render.Event
 }
 
-// emitter receives finished events.
-type emitter interface {
+// Emitter receives finished events.
+type Emitter interface {
 	Emit(e *render.Event) error
 }
 
-func newBuilder(p *Program, out emitter, params map[string]any, aggWorkers int) *builder {
-	b := &builder{p: p, out: out, params: params}
-	b.ev = eval.NewEvaluator(p.m, params, allSlots(p))
-	b.bev = eval.NewEvaluator(p.m, params, nil)
-	b.global = agg.NewEngine(agg.Config{Global: p.m.Global})
-	for gi, gr := range p.m.Groupings {
+// New returns a builder of p's bands that hands events to out; with
+// aggWorkers above 1 the first grouping is aggregated on that many workers.
+func New(p *program.Program, guard program.Guard, out Emitter, params map[string]any, aggWorkers int) *Builder {
+	b := &Builder{m: p, guard: guard, out: out, params: params}
+	b.ev = eval.NewEvaluator(p, params, allSlots(p))
+	b.bev = eval.NewEvaluator(p, params, nil)
+	b.Global = agg.NewEngine(agg.Config{Global: p.Global})
+	for gi, gr := range p.Groupings {
 		gi := gi
-		cfg := agg.Config{Sorted: gr.Streaming || p.m.NeedSort}
+		cfg := agg.Config{Sorted: gr.Streaming || p.NeedSort}
 		for _, lv := range gr.Levels {
 			cfg.Levels = append(cfg.Levels, agg.Level{Name: lv.Name, MaxGroups: lv.MaxGroups, Specs: lv.Specs})
 		}
-		cfg.OnClose = func(g *agg.Group) error { return b.closeGroup(gi, g) }
+		cfg.OnClose = func(g *agg.Group) error { return b.CloseGroup(gi, g) }
 		if gi == 0 && aggWorkers > 1 {
-			b.par = newParAgg(p, aggWorkers, cfg)
+			b.par = newParAgg(guard, aggWorkers, cfg)
 			cfg.OnEvent = b.par.event // limits re-applied by the merge fire here
 		}
-		b.engines = append(b.engines, agg.NewEngine(cfg))
+		b.Engines = append(b.Engines, agg.NewEngine(cfg))
 	}
-	if p.m.Detail != nil {
-		for _, a := range p.m.Detail.Aggs {
+	if p.Detail != nil {
+		for _, a := range p.Detail.Aggs {
 			b.running = append(b.running, agg.New(a.Fn, a.Param))
 		}
 	}
-	if len(p.m.Groupings) > 0 {
-		b.lastRej = make([]int64, len(p.m.Groupings[0].Levels))
+	if len(p.Groupings) > 0 {
+		b.lastRej = make([]int64, len(p.Groupings[0].Levels))
 	}
-	b.opens = make([][]openGroup, len(p.m.Groupings))
-	for _, gr := range p.m.Groupings {
+	b.opens = make([][]openGroup, len(p.Groupings))
+	for _, gr := range p.Groupings {
 		b.pending = append(b.pending, make([][]pendingGroup, len(gr.Levels)))
 		cum := make([]map[string]any, len(gr.Levels))
 		for l := range cum {
@@ -103,20 +112,20 @@ func newBuilder(p *Program, out emitter, params map[string]any, aggWorkers int) 
 	return b
 }
 
-func allSlots(p *Program) []int {
-	out := make([]int, p.m.ArgBase)
+func allSlots(p *program.Program) []int {
+	out := make([]int, p.ArgBase)
 	for i := range out {
 		out[i] = i
 	}
 	return out
 }
 
-// add consumes one transformed record.
-func (b *builder) add(rec value.Record) error {
-	if b.p.m.NeedSort {
-		if len(b.buffered) >= b.sortLimit {
-			return &LimitError{Limit: "sort buffer (a detail band over input not sorted by its group keys holds records in memory; declare the source `sorted by` its keys, or index the SQLite table on them)",
-				Value: int64(len(b.buffered) + 1), Max: int64(b.sortLimit), Where: b.p.m.Name}
+// Add consumes one transformed record.
+func (b *Builder) Add(rec value.Record) error {
+	if b.m.NeedSort {
+		if len(b.buffered) >= b.SortLimit {
+			return &program.LimitError{Limit: "sort buffer (a detail band over input not sorted by its group keys holds records in memory; declare the source `sorted by` its keys, or index the SQLite table on them)",
+				Value: int64(len(b.buffered) + 1), Max: int64(b.SortLimit), Where: b.m.Name}
 		}
 		b.buffered = append(b.buffered, rec)
 		return nil
@@ -124,32 +133,32 @@ func (b *builder) add(rec value.Record) error {
 	return b.process(rec)
 }
 
-func (b *builder) process(rec value.Record) error {
-	p := b.p
-	args := rec[p.m.ArgBase:p.m.Width]
-	if len(p.m.Global) > 0 { // the report-wide aggregates, when a band shows any
-		if err := b.global.Add(nil, args); err != nil {
+func (b *Builder) process(rec value.Record) error {
+	p := b.m
+	args := rec[p.ArgBase:p.Width]
+	if len(p.Global) > 0 { // the report-wide aggregates, when a band shows any
+		if err := b.Global.Add(nil, args); err != nil {
 			return b.specError(-1, err)
 		}
 	}
 	if b.par != nil {
-		return b.par.add(recordKeys(rec, p.m.Groupings[0]), args)
+		return b.par.add(recordKeys(rec, p.Groupings[0]), args)
 	}
 	depth := -1 // levels 0..depth are accepted for this record
-	for gi, gr := range p.m.Groupings {
+	for gi, gr := range p.Groupings {
 		keys := b.keys[:0]
 		for _, lv := range gr.Levels {
 			keys = append(keys, rec[lv.KeySlot])
 		}
 		b.keys = keys
-		if err := b.engines[gi].Add(keys, args); err != nil {
+		if err := b.Engines[gi].Add(keys, args); err != nil {
 			return b.specError(gi, err)
 		}
 		rej := false
 		if gi == 0 {
 			depth = len(gr.Levels) - 1
 			for l := range gr.Levels {
-				n := b.engines[0].Rejected(l)
+				n := b.Engines[0].Rejected(l)
 				if n != b.lastRej[l] {
 					b.lastRej[l] = n
 					if depth == len(gr.Levels)-1 {
@@ -160,14 +169,14 @@ func (b *builder) process(rec value.Record) error {
 			rej = depth < len(gr.Levels)-1
 		}
 		if rej {
-			b.rejected++
+			b.Rejected++
 		}
 	}
-	if p.m.Detail == nil {
+	if p.Detail == nil {
 		return nil
 	}
-	if len(p.m.Groupings) > 0 {
-		gr := p.m.Groupings[0]
+	if len(p.Groupings) > 0 {
+		gr := p.Groupings[0]
 		if depth < len(gr.Levels)-1 {
 			return nil // the record's group was rejected: no detail row
 		}
@@ -184,8 +193,8 @@ func (b *builder) process(rec value.Record) error {
 
 // openPath makes grouping gi's open path equal keys, emitting headers for
 // the groups it opens. Closing is the engine's business (closeGroup).
-func (b *builder) openPath(gi int, keys []any) error {
-	gr := b.p.m.Groupings[gi]
+func (b *Builder) openPath(gi int, keys []any) error {
+	gr := b.m.Groupings[gi]
 	open := b.opens[gi]
 	common := 0
 	for common < len(open) && common < len(keys) && sameKey(open[common].key, keys[common]) {
@@ -223,7 +232,7 @@ func sameKey(a, b any) bool { return (a == nil) == (b == nil) && value.Equal(a, 
 
 // emitAt emits an event inside grouping gi's open group at level l (-1: top
 // level): into the innermost holding group at or above l, else to the output.
-func (b *builder) emitAt(gi, l int, e *render.Event) error {
+func (b *Builder) emitAt(gi, l int, e *render.Event) error {
 	open := b.opens[gi]
 	for i := min(l, len(open)-1); i >= 0; i-- {
 		if open[i].hold {
@@ -236,18 +245,18 @@ func (b *builder) emitAt(gi, l int, e *render.Event) error {
 }
 
 // resetRunning restarts the footer running totals of levels l and deeper.
-func (b *builder) resetRunning(gi, l int) {
+func (b *Builder) resetRunning(gi, l int) {
 	for ; l < len(b.cum[gi]); l++ {
 		clear(b.cum[gi][l])
 	}
 }
 
-// closeGroup is called by grouping gi's engine when a group is complete.
+// CloseGroup is called by grouping gi's engine when a group is complete.
 // Having, order by and limit see the group's own values; running totals in
 // the footer accumulate over the groups in the order they are emitted,
 // after having and limit, so they are computed when the group is emitted.
-func (b *builder) closeGroup(gi int, g *agg.Group) error {
-	lv := b.p.m.Groupings[gi].Levels[g.Level]
+func (b *Builder) CloseGroup(gi int, g *agg.Group) error {
+	lv := b.m.Groupings[gi].Levels[g.Level]
 	if err := b.openPath(gi, g.Keys[:g.Level+1]); err != nil {
 		return err
 	}
@@ -305,7 +314,7 @@ func (b *builder) closeGroup(gi int, g *agg.Group) error {
 
 // emitGroup emits a closed group's header, held events and footer into the
 // open group at level parent.
-func (b *builder) emitGroup(gi, parent int, pg pendingGroup) error {
+func (b *Builder) emitGroup(gi, parent int, pg pendingGroup) error {
 	lv := pg.level
 	if pg.header != nil {
 		if err := b.emitAt(gi, parent, pg.header); err != nil {
@@ -325,7 +334,7 @@ func (b *builder) emitGroup(gi, parent int, pg pendingGroup) error {
 		cum := b.cum[gi][len(pg.keys)-1]
 		v, err := value.Arith(value.OpAdd, cumZero(cum[a.Slot]), cumZero(b.bev.Env[a.Slot]))
 		if err != nil {
-			return &EvalError{Pos: grammar.At(a.Pos), What: "footer " + a.Name, Err: err}
+			return &eval.Error{Pos: grammar.At(a.Pos), What: "footer " + a.Name, Err: err}
 		}
 		cum[a.Slot] = v
 		b.bev.Env[a.Slot] = v
@@ -339,8 +348,8 @@ func (b *builder) emitGroup(gi, parent int, pg pendingGroup) error {
 
 // flushPending emits the sorted and limited groups of level l into the
 // open group at level parent.
-func (b *builder) flushPending(gi, l, parent int) error {
-	levels := b.p.m.Groupings[gi].Levels
+func (b *Builder) flushPending(gi, l, parent int) error {
+	levels := b.m.Groupings[gi].Levels
 	if l >= len(levels) || len(b.pending[gi][l]) == 0 {
 		return nil
 	}
@@ -369,7 +378,7 @@ func (b *builder) flushPending(gi, l, parent int) error {
 
 // groupEnv prepares the band environment of a closed group: params, keys
 // and aggregate results (running aggregates hold the group's own value).
-func (b *builder) groupEnv(pg pendingGroup) map[string]any {
+func (b *Builder) groupEnv(pg pendingGroup) map[string]any {
 	env := b.bev.Env
 	clear(env)
 	for k, v := range b.params {
@@ -396,7 +405,7 @@ func cumZero(v any) any {
 
 // headerEvent evaluates a group header before its group completes: it sees
 // keys and params only.
-func (b *builder) headerEvent(bd *program.Band, keys []any) (*render.Event, error) {
+func (b *Builder) headerEvent(bd *program.Band, keys []any) (*render.Event, error) {
 	env := b.bev.Env
 	clear(env)
 	for k, v := range b.params {
@@ -411,7 +420,7 @@ func (b *builder) headerEvent(bd *program.Band, keys []any) (*render.Event, erro
 }
 
 // evalBand evaluates a band's columns or template in ev's environment.
-func (b *builder) evalBand(bd *program.Band, keys []any, ev *eval.Evaluator) (*render.Event, error) {
+func (b *Builder) evalBand(bd *program.Band, keys []any, ev *eval.Evaluator) (*render.Event, error) {
 	e := &render.Event{Band: bd.Band, Keys: keys}
 	if bd.Band.Template {
 		var s []byte
@@ -440,19 +449,19 @@ func (b *builder) evalBand(bd *program.Band, keys []any, ev *eval.Evaluator) (*r
 	return e, nil
 }
 
-func (b *builder) detailRow(rec value.Record) error {
-	p := b.p
+func (b *Builder) detailRow(rec value.Record) error {
+	p := b.m
 	b.ev.LoadRecord(rec)
-	for i, a := range p.m.Detail.Aggs {
+	for i, a := range p.Detail.Aggs {
 		var v any
 		if a.Arg != nil {
-			v = rec[p.m.ArgBase+b.p.m.ArgIndex(a.Arg)]
+			v = rec[p.ArgBase+b.m.ArgIndex(a.Arg)]
 		}
 		if a.Arg == nil {
 			v = true // COUNT(): every record counts
 		}
 		if err := b.running[i].Add(v); err != nil {
-			return &EvalError{Pos: grammar.At(a.Pos), What: "detail " + a.Name, Err: err}
+			return &eval.Error{Pos: grammar.At(a.Pos), What: "detail " + a.Name, Err: err}
 		}
 		b.ev.Env[a.Slot] = b.running[i].Result()
 	}
@@ -466,7 +475,7 @@ func (b *builder) detailRow(rec value.Record) error {
 			keys[i] = og.key
 		}
 	}
-	e, err := b.evalBand(p.m.Detail, keys, b.ev)
+	e, err := b.evalBand(p.Detail, keys, b.ev)
 	if err != nil {
 		return err
 	}
@@ -477,10 +486,10 @@ func (b *builder) detailRow(rec value.Record) error {
 	return b.emitAt(0, depth, e)
 }
 
-// finish closes every group and emits the summary.
-func (b *builder) finish() error {
-	if b.p.m.NeedSort {
-		gr := b.p.m.Groupings[0]
+// Finish closes every group and emits the summary.
+func (b *Builder) Finish() error {
+	if b.m.NeedSort {
+		gr := b.m.Groupings[0]
 		slots := make([]int, len(gr.Levels))
 		for i, lv := range gr.Levels {
 			slots[i] = lv.KeySlot
@@ -508,20 +517,20 @@ func (b *builder) finish() error {
 	if b.par != nil {
 		par := b.par
 		b.par = nil
-		exact, err := par.merge(b.engines[0])
+		exact, err := par.merge(b.Engines[0])
 		if err != nil {
 			return b.specError(0, err)
 		}
 		if !exact {
-			return errInexact
+			return ErrInexact
 		}
-		levels := b.p.m.Groupings[0].Levels
-		b.rejected = b.engines[0].Rejected(len(levels) - 1) // a record rejected at any level counts at the last
+		levels := b.m.Groupings[0].Levels
+		b.Rejected = b.Engines[0].Rejected(len(levels) - 1) // a record rejected at any level counts at the last
 	}
-	if err := b.global.Finish(); err != nil {
+	if err := b.Global.Finish(); err != nil {
 		return err
 	}
-	for gi, e := range b.engines {
+	for gi, e := range b.Engines {
 		if err := e.Finish(); err != nil {
 			return err
 		}
@@ -532,32 +541,32 @@ func (b *builder) finish() error {
 	return nil
 }
 
-// globalEvent evaluates a report-level band over the global aggregates.
-func (b *builder) globalEvent(bd *program.Band) (*render.Event, error) {
+// GlobalEvent evaluates a report-level band over the global aggregates.
+func (b *Builder) GlobalEvent(bd *program.Band) (*render.Event, error) {
 	env := b.bev.Env
 	clear(env)
 	for k, v := range b.params {
 		env[k] = v
 	}
-	res := b.global.Global()
+	res := b.Global.Global()
 	for _, a := range bd.Aggs {
-		env[a.Slot] = res[b.p.m.GSlot[a.Slot]]
+		env[a.Slot] = res[b.m.GSlot[a.Slot]]
 	}
 	return b.evalBand(bd, nil, b.bev)
 }
 
-// specError turns an engine's error about one aggregate into an EvalError
+// specError turns an engine's error about one aggregate into an eval.Error
 // positioned at the aggregate call in the script.
-func (b *builder) specError(gi int, err error) error {
+func (b *Builder) specError(gi int, err error) error {
 	var se *agg.SpecError
 	if !errors.As(err, &se) {
 		return err
 	}
 	var refs []*program.AggRef
 	if se.Level < 0 || gi < 0 {
-		refs = b.p.m.GlobalRefs
-	} else if se.Level < len(b.p.m.Groupings[gi].Levels) {
-		refs = b.p.m.Groupings[gi].Levels[se.Level].SpecRefs
+		refs = b.m.GlobalRefs
+	} else if se.Level < len(b.m.Groupings[gi].Levels) {
+		refs = b.m.Groupings[gi].Levels[se.Level].SpecRefs
 	}
 	if se.Spec < 0 || se.Spec >= len(refs) {
 		return err
@@ -567,17 +576,17 @@ func (b *builder) specError(gi int, err error) error {
 	if a.Arg != nil {
 		what = a.Name + "(" + a.Arg.Text + ")"
 	}
-	return &EvalError{Pos: grammar.At(a.Pos), What: what, Err: se.Err}
+	return &eval.Error{Pos: grammar.At(a.Pos), What: what, Err: se.Err}
 }
 
-// status reports the records rejected by group limits so far, how many
+// Status reports the records rejected by group limits so far, how many
 // levels have reached their limit, and the memory held (memlimit.go), for
 // the pipeline's counters, events and memory breaker.
-func (b *builder) status() stream.AggregateStatus {
-	st := stream.AggregateStatus{Rejected: b.rejected, Held: b.held()}
-	for gi, gr := range b.p.m.Groupings {
+func (b *Builder) Status() stream.AggregateStatus {
+	st := stream.AggregateStatus{Rejected: b.Rejected, Held: b.held()}
+	for gi, gr := range b.m.Groupings {
 		for l, lv := range gr.Levels {
-			if b.engines[gi].Rejected(l) > 0 {
+			if b.Engines[gi].Rejected(l) > 0 {
 				if st.GroupLimitHits == 0 {
 					st.GroupLimit = lv.MaxGroups
 				}
@@ -588,22 +597,41 @@ func (b *builder) status() stream.AggregateStatus {
 	return st
 }
 
-// endBatch hands the records of a sink batch to the aggregation workers.
-func (b *builder) endBatch() {
+// EndBatch hands the records of a sink batch to the aggregation workers.
+func (b *Builder) EndBatch() {
 	if b.par != nil {
 		b.par.flush()
 	}
 }
 
-// close stops aggregation workers a failed run left running.
-func (b *builder) close() {
+// Close stops aggregation workers a failed run left running.
+func (b *Builder) Close() {
 	if b.par != nil {
 		b.par.stop()
 		b.par = nil
 	}
 }
 
-// errInexact reports that a parallel aggregation cannot reproduce one
+// ErrInexact reports that a parallel aggregation cannot reproduce one
 // worker's result (more than one level reached its group limit); Run then
 // starts over on one worker.
-var errInexact = errors.New("parallel aggregation would not be exact")
+var ErrInexact = errors.New("parallel aggregation would not be exact")
+
+// EmitGlobal evaluates a report-level band over the report-wide aggregates
+// res (pushed down or scanned: indexed like program.Program.Global) and
+// hands it to emit.
+func (b *Builder) EmitGlobal(bd *program.Band, res []any, emit func(*render.Event) error) error {
+	env := b.bev.Env
+	clear(env)
+	for k, v := range b.params {
+		env[k] = v
+	}
+	for _, a := range bd.Aggs {
+		env[a.Slot] = res[b.m.GSlot[a.Slot]]
+	}
+	e, err := b.evalBand(bd, nil, b.bev)
+	if err != nil {
+		return err
+	}
+	return emit(e)
+}

@@ -1,4 +1,4 @@
-package interp
+package band
 
 import (
 	"sync"
@@ -19,12 +19,12 @@ import (
 // worker that panics fails the run: the others skip what they are handed
 // from then on, and add returns the panic, so the pipeline stops.
 type parAgg struct {
-	p       *Program
+	guard   program.Guard
 	workers []*aggWorker
 	seq     int64
 	mu      sync.Mutex
-	fired   map[int]bool               // levels whose group limit was reached
-	failed  atomic.Pointer[PanicError] // the first worker's panic
+	fired   map[int]bool                       // levels whose group limit was reached
+	failed  atomic.Pointer[program.PanicError] // the first worker's panic
 }
 
 type aggItem struct {
@@ -47,8 +47,8 @@ type aggWorker struct {
 }
 
 // newParAgg starts n workers whose engines have cfg's shape.
-func newParAgg(p *Program, n int, cfg agg.Config) *parAgg {
-	pa := &parAgg{p: p, fired: map[int]bool{}}
+func newParAgg(guard program.Guard, n int, cfg agg.Config) *parAgg {
+	pa := &parAgg{guard: guard, fired: map[int]bool{}}
 	cfg.OnClose = nil
 	cfg.OnEvent = pa.event
 	for i := 0; i < n; i++ {
@@ -73,11 +73,11 @@ func (w *aggWorker) run(pa *parAgg) {
 		if w.err != nil || pa.failed.Load() != nil {
 			continue // drain: the first error stands
 		}
-		err := pa.p.protect("aggregation worker", func() error {
+		err := pa.guard.Protect("aggregation worker", func() error {
 			w.add(items)
 			return nil
 		})
-		if pe, ok := err.(*PanicError); ok {
+		if pe, ok := err.(*program.PanicError); ok {
 			w.err, w.errSeq = pe, -1 // before any record's error
 			pa.failed.CompareAndSwap(nil, pe)
 		}
