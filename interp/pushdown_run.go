@@ -1,7 +1,6 @@
 package interp
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"database/sql"
@@ -143,46 +142,13 @@ type carrierSource interface {
 func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, src carrierSource,
 	totals func(*render.Totals), sorted bool) (res *Result, note string, err error) {
 	rc, params := pl.cfg, pl.params
-	res = &Result{Title: p.m.Title}
-	out := &output{res: res, collect: rc.Collect}
-	b := band.New(p.m, p.guard(), out, params, 0)
+	w := p.newReport(rc, params)
+	res = w.res
+	defer w.done(&err)
+	b := band.New(p.m, p.guard(), w, params, 0)
 	defer b.Close()
-	var r render.Renderer
-	var bw *bufio.Writer
-	if rc.Output != nil {
-		bw = bufio.NewWriterSize(rc.Output, outputBuffer)
-		defer func() {
-			if ferr := bw.Flush(); ferr != nil && err == nil {
-				err = &SinkError{Err: ferr}
-			}
-		}()
-	}
-	// The report begins once every value conformed: when the pipeline is
-	// done, or, with sorted partial states, when the first arrives (they
-	// come after the whole input was aggregated).
-	begun := false
-	begin := func() error {
-		if begun {
-			return nil
-		}
-		begun = true
-		if bw != nil {
-			var err error
-			if r, err = render.New(formatOf(rc), bw, render.Options{Color: rc.Color}); err != nil {
-				return err
-			}
-			out.r = r
-			if err := r.Begin(p.meta(params)); err != nil {
-				return &SinkError{Err: err}
-			}
-		}
-		if p.m.RepHeader != nil && len(p.m.RepHeader.Aggs) > 0 {
-			out.hold = true
-		}
-		if p.m.RepHeader != nil && len(p.m.RepHeader.Aggs) == 0 {
-			return b.EmitGlobal(p.m.RepHeader, pp.global.translate(b.Global.Global()), out.Emit)
-		}
-		return nil
+	w.global = func(bd *program.Band) (*render.Event, error) {
+		return b.GlobalEventOf(bd, pp.global.translate(b.Global.Global()))
 	}
 	nk := len(pp.keyCols)
 	if len(p.m.Groupings) == 1 {
@@ -209,8 +175,12 @@ func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, sr
 	pipe := stream.Pipeline[value.Record]{
 		Source: src,
 		Sink: func(ctx context.Context, batch []value.Record) error {
+			// The report begins once every value conformed: when the
+			// pipeline is done, or, with sorted partial states, when the
+			// first arrives (they come after the whole input was
+			// aggregated).
 			if sorted && len(batch) > 0 {
-				if err := begin(); err != nil {
+				if err := w.begin(); err != nil {
 					return err
 				}
 			}
@@ -228,7 +198,7 @@ func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, sr
 				}
 			}
 			if nk > 0 && rejected() {
-				if begun {
+				if w.begun {
 					return errors.New("a group level reached its max_groups after the report began")
 				}
 				// The groups a limit keeps are the first ones met in the
@@ -246,35 +216,24 @@ func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, sr
 	if pe := panicOf(err); pe != nil {
 		return res, "", pe // a part panicked: the run fails, whatever the note
 	}
-	if n := src.note(); n != "" && !begun {
+	if n := src.note(); n != "" && !w.begun {
 		return nil, n, nil
 	}
 	if err != nil {
 		return res, "", p.runError(err)
 	}
-	if err := begin(); err != nil {
+	if err := w.begin(); err != nil {
 		return res, "", err
 	}
 	if err := b.Finish(); err != nil {
 		return res, "", p.runError(err)
 	}
-	if p.m.RepHeader != nil && len(p.m.RepHeader.Aggs) > 0 {
-		if err := b.EmitGlobal(p.m.RepHeader, pp.global.translate(b.Global.Global()), out.release); err != nil {
-			return res, "", err
-		}
-	}
-	for _, bd := range []*program.Band{p.m.Summary, p.m.RepFooter} {
-		if bd != nil {
-			if err := b.EmitGlobal(bd, pp.global.translate(b.Global.Global()), out.Emit); err != nil {
-				return res, "", err
-			}
-		}
+	if err := w.end(); err != nil {
+		return res, "", err
 	}
 	totals(&res.Totals)
-	if r != nil {
-		if err := r.End(&res.Totals); err != nil {
-			return res, "", &SinkError{Err: err}
-		}
+	if err := w.close(); err != nil {
+		return res, "", err
 	}
 	return res, "", nil
 }

@@ -1,7 +1,6 @@
 package interp
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"errors"
@@ -167,9 +166,6 @@ func (p *Program) firstChunk() int {
 	}
 	return 0
 }
-
-// outputBuffer is the size of the buffer the report is written through.
-const outputBuffer = 64 << 10
 
 // Run executes the report. It is safe to call concurrently on one Program.
 //
@@ -351,48 +347,16 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 		defer func() { err = cmp.Or(err, stop()) }()
 		rc.Progress(read)
 	}
-	res = &Result{Title: p.m.Title}
-	var r render.Renderer
-	// The report is written through a buffer flushed after every batch of
-	// records and at the end: rows still appear as their records are read,
-	// with one write per batch rather than per row.
-	var bw *bufio.Writer
-	if rc.Output != nil {
-		bw = bufio.NewWriterSize(rc.Output, outputBuffer)
-		defer func() {
-			if ferr := bw.Flush(); ferr != nil && err == nil {
-				err = &SinkError{Err: ferr}
-			}
-		}()
-		r, err = render.New(formatOf(rc), bw, render.Options{Color: rc.Color})
-		if err != nil {
-			src.Close()
-			return nil, err
-		}
-	}
-	out := &output{r: r, res: res, collect: rc.Collect}
-	if r != nil {
-		if err := r.Begin(p.meta(params)); err != nil {
-			src.Close()
-			return nil, &SinkError{Err: err}
-		}
-	}
-	b := band.New(p.m, p.guard(), out, params, aggWorkers)
+	w := p.newReport(rc, params)
+	res = w.res
+	defer w.done(&err)
+	b := band.New(p.m, p.guard(), w, params, aggWorkers)
 	defer b.Close()
 	b.SortLimit = pl.sortBuffer
-	if p.m.RepHeader != nil && len(p.m.RepHeader.Aggs) > 0 {
-		out.hold = true // the report header shows totals: it comes first, so everything waits for it
-	}
-	if p.m.RepHeader != nil && len(p.m.RepHeader.Aggs) == 0 {
-		e, err := b.GlobalEvent(p.m.RepHeader)
-		if err != nil {
-			src.Close()
-			return nil, err
-		}
-		if err := out.Emit(e); err != nil {
-			src.Close()
-			return nil, err
-		}
+	w.global = b.GlobalEvent
+	if err := w.begin(); err != nil {
+		src.Close()
+		return nil, err
 	}
 
 	stage := eval.Stage(p.m, params, skip, pl.workers)
@@ -401,16 +365,11 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 		Lookups: lookups,
 		Stages:  []stream.Stage[value.Record]{stage},
 		Sink: func(ctx context.Context, batch []value.Record) error {
-			for _, rec := range batch {
-				if err := b.Add(rec); err != nil {
-					return err
-				}
+			if err := b.AddBatch(batch); err != nil {
+				return err
 			}
-			b.EndBatch()
-			if bw != nil && bw.Buffered() > 0 {
-				if err := bw.Flush(); err != nil {
-					return &SinkError{Err: err}
-				}
+			if err := w.flush(); err != nil {
+				return err
 			}
 			if len(batch) > 0 {
 				recycle.Done(batch[len(batch)-1])
@@ -422,15 +381,7 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 		// and its final rejection counts reach the registry.
 		SinkEnd: func(context.Context) error { recycle.End(); return b.Finish() },
 		Options: stream.Options{Name: p.m.Title, ChunkSize: rc.ChunkSize, FirstChunk: p.firstChunk(), MemoryLimit: rc.MemoryLimit,
-			Registry: rc.Registry, Observer: stream.Observers(rc.Observer, stream.ObserverFunc(func(ev stream.Event) {
-				if cf, ok := ev.(stream.ChunkFetched); ok {
-					fetched.Add(int64(cf.Records))
-				}
-				if rf, ok := ev.(stream.RecordFailed); ok {
-					// A record whose expression failed under on_error skip.
-					noteSkip(p.runError(&stream.RecordError{Stage: rf.Stage, Offset: rf.Offset, Err: rf.Err}))
-				}
-			}))},
+			Registry: rc.Registry, Observer: p.observer(rc.Observer, &fetched, noteSkip)},
 	}
 	snap, err := runPipeline(ctx, pipe, rc.OnStart)
 	res.Snapshot = snap
@@ -440,29 +391,31 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 	if err != nil {
 		return res, p.runError(err)
 	}
-	if p.m.RepHeader != nil && len(p.m.RepHeader.Aggs) > 0 {
-		e, err := b.GlobalEvent(p.m.RepHeader)
-		if err != nil {
-			return res, err
-		}
-		if err := out.release(e); err != nil {
-			return res, err
-		}
+	if err := w.end(); err != nil {
+		return res, err
 	}
-	for _, bd := range []*program.Band{p.m.Summary, p.m.RepFooter} {
-		if bd == nil {
-			continue
+	p.totals(&res.Totals, snap.Counters.RecordsIn+skippedBySource(src), b, skips, start)
+	return res, w.close()
+}
+
+// observer counts the records fetched (for Progress) and notes the
+// records a stage skipped under on_error skip, besides the caller's
+// observer.
+func (p *Program) observer(caller stream.Observer, fetched *atomic.Int64, noteSkip func(error)) stream.Observer {
+	return stream.Observers(caller, stream.ObserverFunc(func(ev stream.Event) {
+		if cf, ok := ev.(stream.ChunkFetched); ok {
+			fetched.Add(int64(cf.Records))
 		}
-		e, err := b.GlobalEvent(bd)
-		if err != nil {
-			return res, err
+		if rf, ok := ev.(stream.RecordFailed); ok {
+			noteSkip(p.runError(&stream.RecordError{Stage: rf.Stage, Offset: rf.Offset, Err: rf.Err}))
 		}
-		if err := out.Emit(e); err != nil {
-			return res, err
-		}
-	}
-	t := &res.Totals
-	t.RecordsRead = snap.Counters.RecordsIn + skippedBySource(src)
+	}))
+}
+
+// totals sets a pipeline run's totals: records read, rejected by group
+// limits (by level, with a warning each), skipped, and the time taken.
+func (p *Program) totals(t *render.Totals, read int64, b *band.Builder, skips *skipLog, start time.Time) {
+	t.RecordsRead = read
 	t.Rejected = b.Rejected
 	if len(p.m.Groupings) > 0 {
 		for l, lv := range p.m.Groupings[0].Levels {
@@ -474,12 +427,6 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 	}
 	skips.total(t)
 	t.Elapsed = time.Since(start)
-	if r != nil {
-		if err := r.End(t); err != nil {
-			return res, &SinkError{Err: err}
-		}
-	}
-	return res, nil
 }
 
 func skippedBySource(src input.RecordSource) int64 {
@@ -529,49 +476,6 @@ func (p *Program) runError(err error) error {
 		return se
 	}
 	return err
-}
-
-// output collects and forwards events. While hold is set it keeps them
-// until release puts a first event (a report header showing totals) before
-// them.
-type output struct {
-	r       render.Renderer
-	res     *Result
-	collect bool
-	hold    bool
-	held    []*render.Event
-}
-
-// release emits first, then every held event, and stops holding.
-func (o *output) release(first *render.Event) error {
-	o.hold = false
-	if err := o.Emit(first); err != nil {
-		return err
-	}
-	held := o.held
-	o.held = nil
-	for _, e := range held {
-		if err := o.Emit(e); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (o *output) Emit(e *render.Event) error {
-	if o.hold {
-		o.held = append(o.held, e)
-		return nil
-	}
-	if o.collect {
-		o.res.Events = append(o.res.Events, e)
-	}
-	if o.r != nil {
-		if err := o.r.Emit(e); err != nil {
-			return &SinkError{Err: err}
-		}
-	}
-	return nil
 }
 
 // bindParams merges defaults, text values and typed values, checking types

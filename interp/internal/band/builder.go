@@ -120,6 +120,18 @@ func allSlots(p *program.Program) []int {
 	return out
 }
 
+// AddBatch consumes a sink batch of transformed records and hands them to
+// the aggregation workers.
+func (b *Builder) AddBatch(batch []value.Record) error {
+	for _, rec := range batch {
+		if err := b.Add(rec); err != nil {
+			return err
+		}
+	}
+	b.EndBatch()
+	return nil
+}
+
 // Add consumes one transformed record.
 func (b *Builder) Add(rec value.Record) error {
 	if b.m.NeedSort {
@@ -617,10 +629,10 @@ func (b *Builder) Close() {
 // starts over on one worker.
 var ErrInexact = errors.New("parallel aggregation would not be exact")
 
-// EmitGlobal evaluates a report-level band over the report-wide aggregates
-// res (pushed down or scanned: indexed like program.Program.Global) and
-// hands it to emit.
-func (b *Builder) EmitGlobal(bd *program.Band, res []any, emit func(*render.Event) error) error {
+// GlobalEventOf evaluates a report-level band over the report-wide
+// aggregates res, indexed like program.Program.Global (computed by SQLite
+// or the scanner rather than by the builder's engine).
+func (b *Builder) GlobalEventOf(bd *program.Band, res []any) (*render.Event, error) {
 	env := b.bev.Env
 	clear(env)
 	for k, v := range b.params {
@@ -629,9 +641,5 @@ func (b *Builder) EmitGlobal(bd *program.Band, res []any, emit func(*render.Even
 	for _, a := range bd.Aggs {
 		env[a.Slot] = res[b.m.GSlot[a.Slot]]
 	}
-	e, err := b.evalBand(bd, nil, b.bev)
-	if err != nil {
-		return err
-	}
-	return emit(e)
+	return b.evalBand(bd, nil, b.bev)
 }

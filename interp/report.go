@@ -1,0 +1,154 @@
+package interp
+
+import (
+	"bufio"
+
+	"github.com/reportsh/reportsh/interp/internal/program"
+	"github.com/reportsh/reportsh/render"
+)
+
+// report writes a run's band events as the reader will see them: through
+// a buffer to the renderer of the run's format (when the run has an
+// output), and into the result (with RunConfig.Collect). A report header
+// that shows totals comes first but is known last: until then every event
+// is held. Every strategy writes through one.
+type report struct {
+	p      *Program
+	cfg    RunConfig
+	params map[string]any
+	res    *Result
+	bw     *bufio.Writer
+	r      render.Renderer
+	// global evaluates a report-level band over the report-wide
+	// aggregates; set before begin.
+	global func(*program.Band) (*render.Event, error)
+	begun  bool
+	hold   bool
+	held   []*render.Event
+}
+
+// outputBuffer is the size of the buffer the report is written through.
+const outputBuffer = 64 << 10
+
+// newReport returns the report of a run with cfg's output settings.
+func (p *Program) newReport(cfg RunConfig, params map[string]any) *report {
+	w := &report{p: p, cfg: cfg, params: params, res: &Result{Title: p.m.Title}}
+	if cfg.Output != nil {
+		// Flushed after every batch of records and at the end: rows still
+		// appear as their records are read, with one write per batch
+		// rather than per row.
+		w.bw = bufio.NewWriterSize(cfg.Output, outputBuffer)
+	}
+	return w
+}
+
+// begin starts the report, once: the renderer writes the title and the
+// parameters, then a report header without totals; one with totals holds
+// every event until end.
+func (w *report) begin() error {
+	if w.begun {
+		return nil
+	}
+	w.begun = true
+	if w.bw != nil {
+		r, err := render.New(formatOf(w.cfg), w.bw, render.Options{Color: w.cfg.Color})
+		if err != nil {
+			return err
+		}
+		w.r = r
+		if err := r.Begin(w.p.meta(w.params)); err != nil {
+			return &SinkError{Err: err}
+		}
+	}
+	switch h := w.p.m.RepHeader; {
+	case h == nil:
+	case len(h.Aggs) > 0:
+		w.hold = true
+	default:
+		return w.emitGlobal(h)
+	}
+	return nil
+}
+
+// Emit collects and writes an event, or holds it (band.Emitter).
+func (w *report) Emit(e *render.Event) error {
+	if w.hold {
+		w.held = append(w.held, e)
+		return nil
+	}
+	if w.cfg.Collect {
+		w.res.Events = append(w.res.Events, e)
+	}
+	if w.r != nil {
+		if err := w.r.Emit(e); err != nil {
+			return &SinkError{Err: err}
+		}
+	}
+	return nil
+}
+
+// emitGlobal emits a report-level band.
+func (w *report) emitGlobal(bd *program.Band) error {
+	e, err := w.global(bd)
+	if err != nil {
+		return err
+	}
+	return w.Emit(e)
+}
+
+// flush writes what the buffer holds.
+func (w *report) flush() error {
+	if w.bw != nil && w.bw.Buffered() > 0 {
+		if err := w.bw.Flush(); err != nil {
+			return &SinkError{Err: err}
+		}
+	}
+	return nil
+}
+
+// end writes a report header with totals before every event it held, then
+// the summary and the report footer.
+func (w *report) end() error {
+	m := w.p.m
+	if h := m.RepHeader; h != nil && len(h.Aggs) > 0 {
+		w.hold = false
+		held := w.held
+		w.held = nil
+		if err := w.emitGlobal(h); err != nil {
+			return err
+		}
+		for _, e := range held {
+			if err := w.Emit(e); err != nil {
+				return err
+			}
+		}
+	}
+	for _, bd := range []*program.Band{m.Summary, m.RepFooter} {
+		if bd != nil {
+			if err := w.emitGlobal(bd); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// close writes the run's totals (res.Totals) at the end of the report.
+func (w *report) close() error {
+	if w.r != nil {
+		if err := w.r.End(&w.res.Totals); err != nil {
+			return &SinkError{Err: err}
+		}
+	}
+	return nil
+}
+
+// done flushes the buffer when the run returns: a failure to write is the
+// run's error unless it has one.
+func (w *report) done(err *error) {
+	if w.bw != nil {
+		if ferr := w.bw.Flush(); ferr != nil && *err == nil {
+			*err = &SinkError{Err: ferr}
+		}
+	}
+}
