@@ -1,28 +1,18 @@
 package interp
 
 import (
-	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"runtime/debug"
-	"sort"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/reportsh/reportsh/grammar"
 	"github.com/reportsh/reportsh/interp/internal/band"
-	"github.com/reportsh/reportsh/interp/internal/check"
-	"github.com/reportsh/reportsh/interp/internal/eval"
-	"github.com/reportsh/reportsh/interp/internal/input"
-	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/stream"
-	"github.com/reportsh/reportsh/runtime/value"
 )
 
 // RunConfig configures one run of a Program. The zero value is valid: the
@@ -111,60 +101,6 @@ type Result struct {
 	// the run ("scan: a value with more fraction digits …"); empty when it
 	// did not.
 	FellBack string
-}
-
-// maxWarnings bounds the skipped-record messages kept in the totals.
-const maxWarnings = 10
-
-// skipLog counts the records a run skips and keeps the first maxWarnings
-// messages. It is safe for concurrent use.
-type skipLog struct {
-	mu       sync.Mutex
-	warnings []string
-	n        atomic.Int64
-	onSkip   func(error) // RunConfig.OnSkip
-}
-
-// note records a skipped record.
-func (l *skipLog) note(err error) {
-	l.n.Add(1)
-	l.mu.Lock()
-	if len(l.warnings) < maxWarnings {
-		l.warnings = append(l.warnings, "skipped: "+err.Error())
-	}
-	l.mu.Unlock()
-	if l.onSkip != nil {
-		l.onSkip(err)
-	}
-}
-
-// total sets the totals' skip count and appends the warnings.
-func (l *skipLog) total(t *render.Totals) {
-	t.Skipped = l.n.Load()
-	l.mu.Lock()
-	t.Warnings = append(t.Warnings, l.warnings...)
-	l.mu.Unlock()
-	if t.Skipped > maxWarnings {
-		t.Warnings = append(t.Warnings, fmt.Sprintf("… and %d more skipped records", t.Skipped-maxWarnings))
-	}
-}
-
-// streamFirstChunk is the first fetch of a report whose rows stream out as
-// their records are read: its first rows are out after that many records
-// rather than a whole chunk (measured: the first row of a 1M-row detail
-// report 11.2 ms after exec with the first chunk of 1000, 8.0 ms with 50;
-// from the start of Run to the first write, medians of 10 cold runs, 1.18
-// ms with 64, 0.78 with 4). Fetches double from there up to the chunk
-// size.
-const streamFirstChunk = 4
-
-// firstChunk is the pipeline's FirstChunk: small when the report streams
-// detail rows, else none (an aggregate report writes nothing until the end).
-func (p *Program) firstChunk() int {
-	if p.m.Detail != nil && !p.m.NeedSort {
-		return streamFirstChunk
-	}
-	return 0
 }
 
 // Run executes the report. It is safe to call concurrently on one Program.
@@ -305,137 +241,6 @@ func (p *Program) meta(params map[string]any) *render.Meta {
 	return meta
 }
 
-// run is one pass over the input with the settings of rc (the plan's or
-// a copy); aggWorkers > 1 splits the aggregation among that many
-// goroutines.
-func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers int) (res *Result, err error) {
-	params := pl.params
-	skip := pl.onError == "skip"
-	start := time.Now()
-
-	skips := &skipLog{onSkip: rc.OnSkip}
-	noteSkip := skips.note
-
-	// A sink that keeps no record lets the source reuse their slots.
-	var recycle *source.Recycler
-	if !p.m.NeedSort && p.m.Detail == nil && aggWorkers <= 1 {
-		recycle = source.NewRecycler()
-	}
-	src, cleanup, err := p.in.Open(p.m.Source, input.Options{Params: params, Extra: p.m.Width - p.m.NSource, Skip: skip, Unused: p.m.Unused,
-		OnSkip: func(e *source.DataError) { noteSkip(p.dataError(e)) }, Recycle: recycle})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", program.PosString(p.m.Source.Pos), err)
-	}
-	defer cleanup()
-	var closers []func()
-	defer func() {
-		for _, c := range closers {
-			c()
-		}
-	}()
-	lookups, err := p.in.OpenLookups(p.m, params, &closers)
-	if err != nil {
-		src.Close()
-		return nil, err
-	}
-
-	var fetched atomic.Int64 // records fetched, for Progress
-	if rc.Progress != nil {
-		var read func() (int64, int64, bool)
-		var stop func() error
-		ctx, read, stop = p.progressFunc(ctx, src, &fetched)
-		defer func() { err = cmp.Or(err, stop()) }()
-		rc.Progress(read)
-	}
-	w := p.newReport(rc, params)
-	res = w.res
-	defer w.done(&err)
-	b := band.New(p.m, p.guard(), w, params, aggWorkers)
-	defer b.Close()
-	b.SortLimit = pl.sortBuffer
-	w.global = b.GlobalEvent
-	if err := w.begin(); err != nil {
-		src.Close()
-		return nil, err
-	}
-
-	stage := eval.Stage(p.m, params, skip, pl.workers)
-	pipe := stream.Pipeline[value.Record]{
-		Source:  src,
-		Lookups: lookups,
-		Stages:  []stream.Stage[value.Record]{stage},
-		Sink: func(ctx context.Context, batch []value.Record) error {
-			if err := b.AddBatch(batch); err != nil {
-				return err
-			}
-			if err := w.flush(); err != nil {
-				return err
-			}
-			if len(batch) > 0 {
-				recycle.Done(batch[len(batch)-1])
-			}
-			return nil
-		},
-		SinkStatus: b.Status,
-		// Closing the groups is part of the pipeline, so its errors fail it
-		// and its final rejection counts reach the registry.
-		SinkEnd: func(context.Context) error { recycle.End(); return b.Finish() },
-		Options: stream.Options{Name: p.m.Title, ChunkSize: rc.ChunkSize, FirstChunk: p.firstChunk(), MemoryLimit: rc.MemoryLimit,
-			Registry: rc.Registry, Observer: p.observer(rc.Observer, &fetched, noteSkip)},
-	}
-	snap, err := runPipeline(ctx, pipe, rc.OnStart)
-	res.Snapshot = snap
-	if errors.Is(err, band.ErrInexact) {
-		return res, band.ErrInexact
-	}
-	if err != nil {
-		return res, p.runError(err)
-	}
-	if err := w.end(); err != nil {
-		return res, err
-	}
-	p.totals(&res.Totals, snap.Counters.RecordsIn+skippedBySource(src), b, skips, start)
-	return res, w.close()
-}
-
-// observer counts the records fetched (for Progress) and notes the
-// records a stage skipped under on_error skip, besides the caller's
-// observer.
-func (p *Program) observer(caller stream.Observer, fetched *atomic.Int64, noteSkip func(error)) stream.Observer {
-	return stream.Observers(caller, stream.ObserverFunc(func(ev stream.Event) {
-		if cf, ok := ev.(stream.ChunkFetched); ok {
-			fetched.Add(int64(cf.Records))
-		}
-		if rf, ok := ev.(stream.RecordFailed); ok {
-			noteSkip(p.runError(&stream.RecordError{Stage: rf.Stage, Offset: rf.Offset, Err: rf.Err}))
-		}
-	}))
-}
-
-// totals sets a pipeline run's totals: records read, rejected by group
-// limits (by level, with a warning each), skipped, and the time taken.
-func (p *Program) totals(t *render.Totals, read int64, b *band.Builder, skips *skipLog, start time.Time) {
-	t.RecordsRead = read
-	t.Rejected = b.Rejected
-	if len(p.m.Groupings) > 0 {
-		for l, lv := range p.m.Groupings[0].Levels {
-			if n := b.Engines[0].Rejected(l); n > 0 {
-				t.RejectedByLevel = append(t.RejectedByLevel, render.LevelCount{Level: l, Group: lv.Name, Count: n})
-				t.Warnings = append(t.Warnings, fmt.Sprintf("group %s reached max_groups %d: %d records rejected", lv.Name, lv.MaxGroups, n))
-			}
-		}
-	}
-	skips.total(t)
-	t.Elapsed = time.Since(start)
-}
-
-func skippedBySource(src input.RecordSource) int64 {
-	if s, ok := src.(interface{ Skipped() int64 }); ok {
-		return s.Skipped()
-	}
-	return 0
-}
-
 // SinkError reports that the output could not be written.
 type SinkError struct{ Err error }
 
@@ -478,65 +283,6 @@ func (p *Program) runError(err error) error {
 	return err
 }
 
-// bindParams merges defaults, text values and typed values, checking types
-// and that every required parameter is set.
-func (p *Program) bindParams(rc RunConfig) (map[string]any, error) {
-	out := map[string]any{}
-	declared := map[string]*program.Param{}
-	for _, pd := range p.m.Params {
-		declared[pd.Name] = pd
-		if pd.HasDefault {
-			out[pd.Name] = pd.Default
-		}
-	}
-	names := make([]string, 0, len(declared))
-	for n := range declared {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for name, text := range rc.Params {
-		pd, ok := declared[name]
-		if !ok {
-			return nil, &ParamError{Name: name, Msg: "unknown parameter" + check.SuggestOrList(name, names)}
-		}
-		v, err := check.ParseParamText(pd.Kind, text)
-		if err != nil {
-			return nil, &ParamError{Name: name, Msg: err.Error()}
-		}
-		out[name] = v
-	}
-	for name, v := range rc.Values {
-		pd, ok := declared[name]
-		if !ok {
-			return nil, &ParamError{Name: name, Msg: "unknown parameter" + check.SuggestOrList(name, names)}
-		}
-		cv, err := value.Convert(v, pd.Kind)
-		if err != nil {
-			return nil, &ParamError{Name: name, Msg: err.Error()}
-		}
-		out[name] = cv
-	}
-	for _, pd := range p.m.Params {
-		if _, ok := out[pd.Name]; !ok {
-			return nil, &ParamError{Name: pd.Name, Required: true, Declared: program.PosString(pd.Pos),
-				Msg: fmt.Sprintf("required parameter not set (declared at %s)", program.PosString(pd.Pos))}
-		}
-	}
-	return out, nil
-}
-
-// ParamError reports a bad or missing parameter.
-type ParamError struct {
-	Name string
-	Msg  string
-	// Required is set when the error is a required parameter with no value.
-	Required bool
-	// Declared is the position of the param statement ("file:line:col").
-	Declared string
-}
-
-func (e *ParamError) Error() string { return "param " + e.Name + ": " + e.Msg }
-
 // dataError names the file of a data error as the script wrote it.
 func (p *Program) dataError(de *source.DataError) *source.DataError {
 	c := *de
@@ -544,59 +290,4 @@ func (p *Program) dataError(de *source.DataError) *source.DataError {
 		c.File = p.m.Source.Path
 	}
 	return &c
-}
-
-// progressFunc reports how much of src has been read: bytes for files that
-// know their size, rows for a SQLite table whose count runs in the
-// background. stop ends and waits for that count, and returns its panic:
-// the run's context, which progressFunc returns, is then cancelled with it.
-func (p *Program) progressFunc(ctx context.Context, src input.RecordSource, fetched *atomic.Int64) (_ context.Context, read func() (int64, int64, bool), stop func() error) {
-	if f, ok := src.(interface{ Progress() (int64, int64) }); ok {
-		return ctx, func() (int64, int64, bool) {
-			read, size := f.Progress()
-			return read, size, size > 0
-		}, func() error { return nil }
-	}
-	var total atomic.Int64
-	total.Store(-1)
-	stop = func() error { return nil }
-	if c, ok := src.(interface {
-		Count(context.Context) (int64, error)
-	}); ok && p.m.Source.Table != "" {
-		var fail context.CancelCauseFunc
-		ctx, fail = context.WithCancelCause(ctx)
-		cctx, cancel := context.WithCancel(ctx)
-		done := make(chan struct{})
-		var perr error
-		go func() {
-			defer close(done)
-			perr = p.protect("progress count", func() error {
-				if n, err := c.Count(cctx); err == nil {
-					total.Store(n)
-				}
-				return nil
-			})
-			if perr != nil {
-				fail(perr) // the run stops
-			}
-		}()
-		stop = func() error { cancel(); <-done; fail(nil); return perr }
-	}
-	return ctx, func() (int64, int64, bool) {
-		t := total.Load()
-		return fetched.Load(), t, t > 0
-	}, stop
-}
-
-// runPipeline runs pl to the end, handing its handle to onStart first.
-func runPipeline(ctx context.Context, pl stream.Pipeline[value.Record], onStart func(*stream.Handle)) (stream.Snapshot, error) {
-	if onStart == nil {
-		return stream.Run(ctx, pl)
-	}
-	h, err := stream.Start(ctx, pl)
-	if err != nil {
-		return stream.Snapshot{}, err
-	}
-	onStart(h)
-	return h.Wait()
 }
