@@ -358,14 +358,14 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 	return ch, err
 }
 
-// fetch is Fetch, unprotected.
+// fetch is Fetch, unprotected. While the file is scanned a position is
+// its offset alone (no key to allocate per fetch); then (1, groups
+// returned).
 func (s *scanSource) fetch(ctx context.Context, after stream.Position, limit int) (stream.Chunk[value.Record], error) {
 	done := stream.Chunk[value.Record]{Next: after, Done: true}
 	if s.note() != "" {
 		return done, nil
 	}
-	// While scanning a position is its offset alone (no key to allocate
-	// per fetch); then (1, groups returned).
 	phase, pos := 0, int(after.Offset)
 	if after.Key != nil {
 		var ok bool
@@ -373,99 +373,127 @@ func (s *scanSource) fetch(ctx context.Context, after stream.Position, limit int
 			return done, stream.Permanent(fmt.Errorf("position %v was not returned by this source", after))
 		}
 	}
-	if !s.done {
-		if phase != 0 || int64(pos) != s.n {
-			// A restart: the table holds the records before the position
-			// it stands at, and no other.
-			s.stop(fmt.Sprintf("the pipeline restarted at %v, where the scanner cannot go back", after))
-			return done, nil
-		}
-		// One batch of every reader still reading, at once.
-		var running []*scanRange
-		var before int64 // the records the ranges had read
-		for _, r := range s.ranges {
-			if !r.finished() {
-				before += r.n
-				r.token <- scanToken{ctx, limit}
-				running = append(running, r)
-			}
-		}
-		wait := s.partnerStep(ctx, limit)
-		var bytes int64
-		var err error
-		read := int64(0)
-		if !s.mainDone {
-			var next stream.Position
-			var n int
-			next, n, s.mainDone, bytes, err = s.csv.ScanRange(ctx, s.at, limit, s.until, s.table.addFn)
-			if err == nil {
-				s.at, s.read, read = next, s.read+int64(n), int64(n)
-			}
-		}
-		read -= before
-		for _, r := range running {
-			<-r.done
-			read += r.n
-			if panicOf(r.err) != nil {
-				err = scanError(err, r.err) // another error of a range makes the main reader read it again
-			}
-		}
-		err = scanError(err, wait())
-		for err == nil && s.mainDone && s.partner != nil && !s.partner.finished() {
-			err = s.partnerStep(ctx, limit)() // the partner's last records
-		}
-		if len(s.ranges) > 0 && !s.judged && (s.read >= s.tune.rangeJudge || s.mainDone) {
-			s.judged = true
-			if int64(s.table.index.Len())*s.tune.groupsPer > s.read {
-				// More than a group per eight records: every range's
-				// table would hold most of the groups, which costs more
-				// than reading alone saves. The main reader reads on,
-				// sharing the groups with a partner.
-				s.dropRanges()
-				if err == nil && !s.mainDone {
-					s.startPartner()
-				}
-			}
-		}
+	if s.done {
+		return s.groupsChunk(after, phase, pos, limit)
+	}
+	if phase != 0 || int64(pos) != s.n {
+		// A restart: the table holds the records before the position it
+		// stands at, and no other.
+		s.stop(fmt.Sprintf("the pipeline restarted at %v, where the scanner cannot go back", after))
+		return done, nil
+	}
+	for {
+		read, bytes, err := s.scanBatch(ctx, limit)
 		if err != nil {
 			return stream.Chunk[value.Record]{}, s.scanFailed(ctx, err)
 		}
 		s.n += read
 		s.rows.Store(s.n)
 		chunk := stream.Chunk[value.Record]{Bytes: bytes, Next: stream.Position{Offset: s.n}}
-		finished := s.mainDone && (s.partner == nil || s.partner.finished())
-		for _, r := range s.ranges {
-			finished = finished && r.finished()
+		if s.finished() {
+			return s.endScan(ctx, chunk, done)
 		}
-		if !finished {
-			if read == 0 {
-				// The main reader stood at the end of its range and the
-				// ranges were dropped: it reads on now (a chunk must move).
-				return s.fetch(ctx, after, limit)
-			}
+		if read > 0 {
 			s.account(&chunk)
 			return chunk, nil
 		}
-		if err := s.stitch(ctx); err != nil {
-			return stream.Chunk[value.Record]{}, s.scanFailed(ctx, err)
-		}
-		s.rows.Store(s.read)
-		s.done = true
-		if s.groups, err = sortGroups(s.table.sp, s.parts); err != nil {
-			return stream.Chunk[value.Record]{}, s.scanFailed(ctx, err)
-		}
-		if why := s.groups.overLimit(); why != "" {
-			s.stop(why)
-			return done, nil
-		}
-		chunk.Next.Key = []any{int64(1), int64(0)}
-		chunk.Done = s.groups.len() == 0
-		s.account(&chunk)
-		return chunk, nil
+		// The main reader stood at the end of its range and the ranges
+		// were dropped: it reads on now (a chunk must move).
 	}
+}
+
+// scanBatch lets every reader still reading read a batch of up to limit
+// records, at once, and returns the records read, the main reader's bytes,
+// and the first error. After rangeJudge records it judges whether ranges
+// pay, and drops them for a partner if not.
+func (s *scanSource) scanBatch(ctx context.Context, limit int) (read, bytes int64, err error) {
+	var running []*scanRange
+	var before int64 // the records the ranges had read
+	for _, r := range s.ranges {
+		if !r.finished() {
+			before += r.n
+			r.token <- scanToken{ctx, limit}
+			running = append(running, r)
+		}
+	}
+	wait := s.partnerStep(ctx, limit)
+	if !s.mainDone {
+		var next stream.Position
+		var n int
+		next, n, s.mainDone, bytes, err = s.csv.ScanRange(ctx, s.at, limit, s.until, s.table.addFn)
+		if err == nil {
+			s.at, s.read, read = next, s.read+int64(n), int64(n)
+		}
+	}
+	read -= before
+	for _, r := range running {
+		<-r.done
+		read += r.n
+		if panicOf(r.err) != nil {
+			err = scanError(err, r.err) // another error of a range makes the main reader read it again
+		}
+	}
+	err = scanError(err, wait())
+	for err == nil && s.mainDone && s.partner != nil && !s.partner.finished() {
+		err = s.partnerStep(ctx, limit)() // the partner's last records
+	}
+	if len(s.ranges) > 0 && !s.judged && (s.read >= s.tune.rangeJudge || s.mainDone) {
+		s.judged = true
+		if int64(s.table.index.Len())*s.tune.groupsPer > s.read {
+			// More than a group per groupsPer records: every range's table
+			// would hold most of the groups, which costs more than reading
+			// alone saves. The main reader reads on, sharing the groups
+			// with a partner.
+			s.dropRanges()
+			if err == nil && !s.mainDone {
+				s.startPartner()
+			}
+		}
+	}
+	return read, bytes, err
+}
+
+// finished reports whether every reader has read its part of the file.
+func (s *scanSource) finished() bool {
+	if !s.mainDone || (s.partner != nil && !s.partner.finished()) {
+		return false
+	}
+	for _, r := range s.ranges {
+		if !r.finished() {
+			return false
+		}
+	}
+	return true
+}
+
+// endScan merges the readers' tables once the file is read, and returns
+// the last scanning chunk, which moves to the groups (or done, when the
+// groups pass a level's max_groups: the run reads the records instead).
+func (s *scanSource) endScan(ctx context.Context, chunk, done stream.Chunk[value.Record]) (stream.Chunk[value.Record], error) {
+	if err := s.stitch(ctx); err != nil {
+		return stream.Chunk[value.Record]{}, s.scanFailed(ctx, err)
+	}
+	s.rows.Store(s.read)
+	s.done = true
+	var err error
+	if s.groups, err = sortGroups(s.table.sp, s.parts); err != nil {
+		return stream.Chunk[value.Record]{}, s.scanFailed(ctx, err)
+	}
+	if why := s.groups.overLimit(); why != "" {
+		s.stop(why)
+		return done, nil
+	}
+	chunk.Next.Key = []any{int64(1), int64(0)}
+	chunk.Done = s.groups.len() == 0
+	s.account(&chunk)
+	return chunk, nil
+}
+
+// groupsChunk returns the partial states of groups pos to pos+limit.
+func (s *scanSource) groupsChunk(after stream.Position, phase, pos, limit int) (stream.Chunk[value.Record], error) {
 	n := s.groups.len()
 	if phase != 1 || pos > n {
-		return done, stream.Permanent(fmt.Errorf("position %v was not returned by this source", after))
+		return stream.Chunk[value.Record]{Next: after, Done: true}, stream.Permanent(fmt.Errorf("position %v was not returned by this source", after))
 	}
 	end := min(pos+limit, n)
 	return stream.Chunk[value.Record]{Records: s.groups.results(pos, end), Done: end == n,
