@@ -5,7 +5,6 @@ import (
 
 	"github.com/reportsh/reportsh/interp/internal/eval"
 	"github.com/reportsh/reportsh/interp/internal/program"
-	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/value"
 )
@@ -20,37 +19,51 @@ func (c *compiler) plan() {
 	}
 	p.Width = len(c.slots)
 	p.Names = c.slots
-	// slotOf maps a field, lookup-free name to its record slot, or -1.
-	slotOf := func(name string) int {
-		for i, n := range c.slots[:p.ArgBase] {
-			if n == name && c.kinds[i] != value.KindRecord {
-				return i
-			}
+	c.directSlots()
+	c.markUnused()
+	c.fastExprs()
+	c.streaming()
+	c.bandList()
+}
+
+// slotOf returns the record slot of a field or let name that is not a
+// lookup's record, or -1.
+func (c *compiler) slotOf(name string) int {
+	for i, n := range c.slots[:c.m.ArgBase] {
+		if n == name && c.kinds[i] != value.KindRecord {
+			return i
 		}
-		return -1
 	}
-	// Group keys and aggregate arguments that are bare field names read
-	// their slot directly: no VM run per record for them.
+	return -1
+}
+
+// directSlots has group keys and aggregate arguments that are bare field
+// names read their slot directly: no VM run per record for them.
+func (c *compiler) directSlots() {
 	direct := func(e *program.Expr) {
 		if e == nil {
 			return
 		}
 		e.Slot = -1
 		if name := strings.TrimSpace(e.Text); IsIdent(name) {
-			e.Slot = slotOf(name)
+			e.Slot = c.slotOf(name)
 		}
 	}
-	for _, a := range p.Args {
+	for _, a := range c.m.Args {
 		direct(a)
 	}
-	for _, gr := range p.Groupings {
+	for _, gr := range c.m.Groupings {
 		for _, lv := range gr.Levels {
 			direct(lv.Key)
 		}
 	}
-	// Source fields no expression reads are neither converted (CSV) nor
-	// selected (SQLite), unless the script declares their type: then bad
-	// values in them are still found.
+}
+
+// markUnused finds the source fields no expression reads: they are neither
+// converted (CSV) nor selected (SQLite), unless the script declares their
+// type: then bad values in them are still found.
+func (c *compiler) markUnused() {
+	p := c.m
 	used := eval.RecordRefs(p)
 	mark := func(e *program.Expr) {
 		if e != nil {
@@ -77,51 +90,68 @@ func (c *compiler) plan() {
 			p.Unused[f.Name] = true
 		}
 	}
-	// Small expressions of fields and constants skip the VM altogether.
+}
+
+// fastExprs gives small per-record expressions of fields and constants a
+// closure that skips the VM altogether.
+func (c *compiler) fastExprs() {
 	fast := func(e *program.Expr) {
 		if e != nil && e.Node != nil {
-			if f, ok := eval.BuildFast(e.Node, slotOf); ok {
+			if f, ok := eval.BuildFast(e.Node, c.slotOf); ok {
 				e.Fast = f
 			}
 		}
 	}
-	for _, s := range p.Steps {
+	for _, s := range c.m.Steps {
 		fast(s.Where)
 		fast(s.Let)
 	}
-	for _, a := range p.Args {
+	for _, a := range c.m.Args {
 		fast(a)
 	}
-	for _, gr := range p.Groupings {
+	for _, gr := range c.m.Groupings {
 		for _, lv := range gr.Levels {
 			fast(lv.Key)
 		}
 	}
-	if len(p.Groupings) == 1 {
-		gr := p.Groupings[0]
-		var keys []string
-		plain := true
-		for _, lv := range gr.Levels {
-			if lv.Key == nil || !IsIdent(lv.Key.Text) || p.Source.Schema.Index(lv.Key.Text) < 0 {
-				plain = false
-				break
-			}
-			keys = append(keys, p.Source.Schema.Fields[p.Source.Schema.Index(lv.Key.Text)].Name)
-		}
-		switch {
-		case plain && sortedPrefix(p.Source.SortedBy, keys):
-			gr.Streaming = true
-		case plain && p.Source.Kind == "sqlite" && p.Source.Table != "" && c.indexed(keys):
-			// An index makes keyset pagination in key order cheap: stream.
-			// Without one every chunk would sort the table; hash instead.
-			p.Source.OrderBy = keys
-			gr.Streaming = true
-		}
-		if !gr.Streaming && p.Detail != nil {
-			p.NeedSort = true
-		}
+}
+
+// streaming decides whether a single grouping streams: its keys are plain
+// fields the source is declared sorted by, or an index of the SQLite table
+// serves in key order. A detail band over a grouping that does not stream
+// needs its records sorted.
+func (c *compiler) streaming() {
+	p := c.m
+	if len(p.Groupings) != 1 {
+		return
 	}
-	// The bands a renderer can expect, in report order.
+	gr := p.Groupings[0]
+	var keys []string
+	plain := true
+	for _, lv := range gr.Levels {
+		if lv.Key == nil || !IsIdent(lv.Key.Text) || p.Source.Schema.Index(lv.Key.Text) < 0 {
+			plain = false
+			break
+		}
+		keys = append(keys, p.Source.Schema.Fields[p.Source.Schema.Index(lv.Key.Text)].Name)
+	}
+	switch {
+	case plain && sortedPrefix(p.Source.SortedBy, keys):
+		gr.Streaming = true
+	case plain && p.Source.Kind == "sqlite" && p.Source.Table != "" && c.indexed(keys):
+		// An index makes keyset pagination in key order cheap: stream.
+		// Without one every chunk would sort the table; hash instead.
+		p.Source.OrderBy = keys
+		gr.Streaming = true
+	}
+	if !gr.Streaming && p.Detail != nil {
+		p.NeedSort = true
+	}
+}
+
+// bandList lists the bands a renderer can expect, in report order.
+func (c *compiler) bandList() {
+	p := c.m
 	add := func(b *program.Band) {
 		if b != nil {
 			for _, col := range b.Cols {
@@ -145,7 +175,6 @@ func (c *compiler) plan() {
 	}
 	add(p.Summary)
 	add(p.RepFooter)
-	_ = render.Detail
 }
 
 // indexed reports whether the SQLite source table has an index on keys.
