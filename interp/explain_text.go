@@ -22,6 +22,48 @@ func (pl *Plan) WriteText(w io.Writer) error {
 		tw.section(i == 0, "params", "%s: %s = %s (%s)", pp.Name, pp.Type, v, pp.From)
 	}
 	pl.Strategy.writeText(tw)
+	pl.writeSource(tw)
+	pl.writeLookups(tw)
+	for i, st := range pl.Stages {
+		switch st.Op {
+		case "where":
+			tw.section(i == 0, "stage", "where %s", st.Expr)
+		case "arg":
+			tw.section(i == 0, "stage", "aggregate argument %s", st.Expr)
+		default:
+			tw.section(i == 0, "stage", "%s %s = %s", st.Op, st.Name, st.Expr)
+		}
+	}
+	for _, g := range pl.Groupings {
+		pl.writeGrouping(tw, g)
+	}
+	if len(pl.Summary) > 0 {
+		var calls []string
+		seen := map[string]bool{}
+		for _, a := range pl.Summary {
+			if !seen[a.Call] {
+				seen[a.Call] = true
+				calls = append(calls, a.Call)
+			}
+		}
+		tw.section(true, "summary", "%s", strings.Join(calls, ", "))
+	}
+	pl.writeBands(tw)
+	if len(pl.Buffering) == 0 {
+		tw.printf("buffering: none\n")
+	} else {
+		tw.printf("buffering:\n")
+		for _, b := range pl.Buffering {
+			tw.printf("  %s: holds %s\n    cost: %s\n", b.What, b.Holds, b.Cost)
+		}
+	}
+	tw.printf("parallelism: %s; aggregation %s\n", pl.Parallelism.Transform, pl.Parallelism.Aggregation)
+	return tw.err
+}
+
+// writeSource prints the source section: what is read and how, the SQL
+// sent, what is pushed down or scanned, and the fields.
+func (pl *Plan) writeSource(tw *textWriter) {
 	s := pl.Source
 	hasWhere := false
 	for _, st := range pl.Stages {
@@ -72,6 +114,10 @@ func (pl *Plan) WriteText(w io.Writer) error {
 		fields = append(fields, d)
 	}
 	tw.section(false, "", "fields: %s", strings.Join(fields, ", "))
+}
+
+// writeLookups prints the lookups section.
+func (pl *Plan) writeLookups(tw *textWriter) {
 	for i, l := range pl.Lookups {
 		what := l.Kind + " " + l.Path
 		if l.Table != "" {
@@ -86,30 +132,10 @@ func (pl *Plan) WriteText(w io.Writer) error {
 			tw.section(false, "", "  %s", l.SQL)
 		}
 	}
-	for i, st := range pl.Stages {
-		switch st.Op {
-		case "where":
-			tw.section(i == 0, "stage", "where %s", st.Expr)
-		case "arg":
-			tw.section(i == 0, "stage", "aggregate argument %s", st.Expr)
-		default:
-			tw.section(i == 0, "stage", "%s %s = %s", st.Op, st.Name, st.Expr)
-		}
-	}
-	for _, g := range pl.Groupings {
-		pl.writeGrouping(tw, g)
-	}
-	if len(pl.Summary) > 0 {
-		var calls []string
-		seen := map[string]bool{}
-		for _, a := range pl.Summary {
-			if !seen[a.Call] {
-				seen[a.Call] = true
-				calls = append(calls, a.Call)
-			}
-		}
-		tw.section(true, "summary", "%s", strings.Join(calls, ", "))
-	}
+}
+
+// writeBands prints the bands section.
+func (pl *Plan) writeBands(tw *textWriter) {
 	for i, b := range pl.Bands {
 		name := strings.ReplaceAll(b.Kind, "_", " ")
 		if b.Group != "" {
@@ -125,16 +151,6 @@ func (pl *Plan) WriteText(w io.Writer) error {
 			tw.section(i == 0, "bands", "%s: %s — %s", name, strings.Join(cols, ", "), b.When)
 		}
 	}
-	if len(pl.Buffering) == 0 {
-		tw.printf("buffering: none\n")
-	} else {
-		tw.printf("buffering:\n")
-		for _, b := range pl.Buffering {
-			tw.printf("  %s: holds %s\n    cost: %s\n", b.What, b.Holds, b.Cost)
-		}
-	}
-	tw.printf("parallelism: %s; aggregation %s\n", pl.Parallelism.Transform, pl.Parallelism.Aggregation)
-	return tw.err
 }
 
 func (pl *Plan) writeGrouping(tw *textWriter, g PlanGrouping) {
