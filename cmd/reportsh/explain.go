@@ -91,7 +91,8 @@ func cmdExplain(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		printError(stderr, err, nil)
 		var pe *interp.ParamError
-		if errors.As(err, &pe) {
+		var se *interp.StrategyError
+		if errors.As(err, &pe) || errors.As(err, &se) {
 			return exitUsage
 		}
 		return exitRun

@@ -111,3 +111,40 @@ func TestParams(t *testing.T) {
 		t.Errorf("parseBytes = %d %v", n, err)
 	}
 }
+
+// --strategy asks run and explain for a strategy: the same output, the
+// strategy in --stats and in the plan; one that cannot run the report, or
+// an unknown name, is a usage error that says why.
+func TestStrategyFlag(t *testing.T) {
+	dir := t.TempDir()
+	writeScript(t, dir, "s.csv", "t,amount\nA,1.50\nB,2\nA,3\n")
+	script := writeScript(t, dir, "r.rpt", "source csv(\"s.csv\")\ngroup t {\n  footer { t, n: COUNT(), s: SUM(amount) }\n}\n")
+	_, want, _ := runCLI(t, "run", script, "-f", "csv")
+	for _, s := range []string{"auto", "scan", "pipeline"} {
+		code, out, errs := runCLI(t, "run", script, "-f", "csv", "--strategy", s, "--stats", "-q")
+		if code != exitOK || out != want {
+			t.Errorf("--strategy %s: exit %d, %q, want %q", s, code, out, want)
+		}
+		ran := s
+		if s == "auto" {
+			ran = "scan"
+		}
+		if !strings.Contains(errs, "stats: strategy "+ran+"\n") {
+			t.Errorf("--strategy %s: stats %q", s, errs)
+		}
+	}
+	code, _, errs := runCLI(t, "run", script, "--strategy", "pushdown")
+	if code != exitUsage || !strings.Contains(errs, "strategy pushdown cannot run this report: the source is not SQLite") {
+		t.Errorf("pushdown over CSV: exit %d, %q", code, errs)
+	}
+	if code, _, errs := runCLI(t, "run", script, "--strategy", "fast"); code != exitUsage || !strings.Contains(errs, `unknown strategy "fast"`) {
+		t.Errorf("unknown strategy: exit %d, %q", code, errs)
+	}
+	code, out, _ := runCLI(t, "explain", script, "--strategy", "pipeline", "--workers", "3")
+	if code != exitOK || !strings.Contains(out, "runs as pipeline: asked for (RunConfig.Strategy)") || !strings.Contains(out, "on 3 goroutines per batch") {
+		t.Errorf("explain: exit %d:\n%s", code, out)
+	}
+	if code, _, errs := runCLI(t, "explain", script, "--strategy", "parallel"); code != exitUsage || !strings.Contains(errs, "strategy parallel cannot run this report") {
+		t.Errorf("explain parallel: exit %d, %q", code, errs)
+	}
+}

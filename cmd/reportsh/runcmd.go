@@ -278,6 +278,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		printError(stderr, err, nil)
+		var se *interp.StrategyError
+		if errors.As(err, &se) {
+			return exitUsage // --strategy asked for one that cannot run the report
+		}
 		return exitRun
 	}
 	if file != nil {
