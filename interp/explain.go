@@ -252,7 +252,7 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 	if cfg != nil {
 		rc = *cfg
 	}
-	run, err := p.planRun(ctx, rc)
+	run, err := p.runner().planRun(ctx, rc)
 	if err != nil {
 		return nil, err
 	}
@@ -271,8 +271,8 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 	if pl.Source, err = p.explainSource(bound); err != nil {
 		return nil, err
 	}
-	pl.Source.AggregationPushedDown = p.explainPushdown(run)
-	pl.Source.AggregationInScanner = p.explainScan(run)
+	pl.Source.AggregationPushedDown = p.runner().explainPushdown(run)
+	pl.Source.AggregationInScanner = p.runner().explainScan(run)
 	for _, ld := range p.m.Lookups {
 		lk, err := p.explainLookup(ld, bound)
 		if err != nil {
@@ -312,7 +312,7 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 	}
 	pl.Bands = p.explainBands()
 	pl.Buffering = append(pl.Buffering, p.explainBuffering(run.sortBuffer)...)
-	pl.Parallelism = run.parallelism(p)
+	pl.Parallelism = run.parallelism(p.runner())
 	return pl, nil
 }
 

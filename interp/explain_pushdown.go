@@ -27,7 +27,7 @@ type PlanPushdown struct {
 
 // explainPushdown plans the push-down for explain: nil for a source that is
 // not SQLite.
-func (p *Program) explainPushdown(run *runPlan) *PlanPushdown {
+func (p *runner) explainPushdown(run *runPlan) *PlanPushdown {
 	if p.m.Source == nil || p.m.Source.Kind != "sqlite" {
 		return nil
 	}

@@ -45,7 +45,7 @@ func (pl *runPlan) describe() PlanStrategy {
 }
 
 // parallelism says how the plan uses goroutines.
-func (pl *runPlan) parallelism(p *Program) PlanParallelism {
+func (pl *runPlan) parallelism(p *runner) PlanParallelism {
 	out := PlanParallelism{Workers: pl.workers,
 		Transform:   fmt.Sprintf("where, let, group keys and aggregate arguments on %d goroutines per batch (RunConfig.Workers, --workers; default: one per CPU)", pl.workers),
 		Aggregation: "on the sink's goroutine"}

@@ -78,7 +78,7 @@ func recordsBytes(recs []value.Record) int64 {
 
 // memoryLimitError turns the pipeline's memory failure into a *LimitError
 // that says what holds the memory and what to do; nil for other errors.
-func (p *Program) memoryLimitError(err error) *LimitError {
+func (p *runner) memoryLimitError(err error) *LimitError {
 	var me *stream.MemoryError
 	if !errors.As(err, &me) {
 		return nil

@@ -69,7 +69,7 @@ const streamFirstChunk = 4
 
 // firstChunk is the pipeline's FirstChunk: small when the report streams
 // detail rows, else none (an aggregate report writes nothing until the end).
-func (p *Program) firstChunk() int {
+func (p *runner) firstChunk() int {
 	if p.m.Detail != nil && !p.m.NeedSort {
 		return streamFirstChunk
 	}
@@ -79,7 +79,7 @@ func (p *Program) firstChunk() int {
 // run is one pass over the input with the settings of rc (the plan's or
 // a copy); aggWorkers > 1 splits the aggregation among that many
 // goroutines.
-func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers int) (res *Result, err error) {
+func (p *runner) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers int) (res *Result, err error) {
 	params := pl.params
 	skip := pl.onError == "skip"
 	start := time.Now()
@@ -172,7 +172,7 @@ func (p *Program) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers
 // observer counts the records fetched (for Progress) and notes the
 // records a stage skipped under on_error skip, besides the caller's
 // observer.
-func (p *Program) observer(caller stream.Observer, fetched *atomic.Int64, noteSkip func(error)) stream.Observer {
+func (p *runner) observer(caller stream.Observer, fetched *atomic.Int64, noteSkip func(error)) stream.Observer {
 	return stream.Observers(caller, stream.ObserverFunc(func(ev stream.Event) {
 		if cf, ok := ev.(stream.ChunkFetched); ok {
 			fetched.Add(int64(cf.Records))
@@ -185,7 +185,7 @@ func (p *Program) observer(caller stream.Observer, fetched *atomic.Int64, noteSk
 
 // totals sets a pipeline run's totals: records read, rejected by group
 // limits (by level, with a warning each), skipped, and the time taken.
-func (p *Program) totals(t *render.Totals, read int64, b *band.Builder, skips *skipLog, start time.Time) {
+func (p *runner) totals(t *render.Totals, read int64, b *band.Builder, skips *skipLog, start time.Time) {
 	t.RecordsRead = read
 	t.Rejected = b.Rejected
 	if len(p.m.Groupings) > 0 {
@@ -211,7 +211,7 @@ func skippedBySource(src input.RecordSource) int64 {
 // know their size, rows for a SQLite table whose count runs in the
 // background. stop ends and waits for that count, and returns its panic:
 // the run's context, which progressFunc returns, is then cancelled with it.
-func (p *Program) progressFunc(ctx context.Context, src input.RecordSource, fetched *atomic.Int64) (_ context.Context, read func() (int64, int64, bool), stop func() error) {
+func (p *runner) progressFunc(ctx context.Context, src input.RecordSource, fetched *atomic.Int64) (_ context.Context, read func() (int64, int64, bool), stop func() error) {
 	if f, ok := src.(interface{ Progress() (int64, int64) }); ok {
 		return ctx, func() (int64, int64, bool) {
 			read, size := f.Progress()

@@ -17,6 +17,19 @@ type Program struct {
 	faultIn string
 }
 
+// runner plans and executes the runs of a Program.
+type runner struct {
+	m       *program.Program
+	in      *input.Opener
+	tune    tuning
+	faultIn string
+}
+
+// runner returns the program's planner and executors.
+func (p *Program) runner() *runner {
+	return &runner{m: p.m, in: p.in, tune: p.tune, faultIn: p.faultIn}
+}
+
 // Title returns the report's title (its report statement, else the script's
 // file name without extension).
 func (p *Program) Title() string { return p.m.Title }

@@ -23,7 +23,7 @@ import (
 
 // pdRun is one run of a pushed-down aggregation.
 type pdRun struct {
-	p    *Program
+	p    *runner
 	pp   *pushPlan
 	src  *source.SQLite
 	done func() // closes src and removes a temporary copy
@@ -31,7 +31,7 @@ type pdRun struct {
 
 // openPushdown opens the source and plans the push-down over its table;
 // whyNot says why the aggregation cannot run in SQLite.
-func (p *Program) openPushdown(params map[string]any) (pd *pdRun, whyNot string, err error) {
+func (p *runner) openPushdown(params map[string]any) (pd *pdRun, whyNot string, err error) {
 	unused := map[string]bool{}
 	for _, f := range p.m.Source.Schema.Fields {
 		unused[f.Name] = true // nothing is fetched: nothing to convert
@@ -139,7 +139,7 @@ type carrierSource interface {
 // of keys, one partial state each: the engine then closes each group as the
 // next begins, holding none. A non-empty note means it fell back: nothing
 // was written.
-func (p *Program) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, src carrierSource,
+func (p *runner) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, src carrierSource,
 	totals func(*render.Totals), sorted bool) (res *Result, note string, err error) {
 	rc, params := pl.cfg, pl.params
 	w := p.newReport(rc, params)

@@ -619,14 +619,14 @@ group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{D
 	if err != nil {
 		t.Fatal(err)
 	}
-	pd, why, err := prog.openPushdown(nil)
+	pd, why, err := prog.runner().openPushdown(nil)
 	if err != nil || pd == nil {
 		t.Fatal(err, why)
 	}
 	ctx := context.Background()
 	read := func() ([]stream.Position, []string) {
 		// Ranges of about 100 rows.
-		src := &pdSource{run: &pdRun{p: prog, pp: pd.pp, src: pd.src, done: func() {}}, workers: 2, rows: new(atomic.Int64),
+		src := &pdSource{run: &pdRun{p: prog.runner(), pp: pd.pp, src: pd.src, done: func() {}}, workers: 2, rows: new(atomic.Int64),
 			split: true, next: 0, hi: 300, span: 100, target: 100}
 		src.ctx, src.cancel = context.WithCancel(ctx)
 		defer src.Close()

@@ -18,12 +18,12 @@ import (
 
 // protect runs f, turning a panic in it into a *PanicError of part. (With
 // the tests' faultIn set to part, f panics as it starts.)
-func (p *Program) protect(part string, f func() error) error {
+func (p *runner) protect(part string, f func() error) error {
 	return p.guard().Protect(part, f)
 }
 
 // guard is the run's program.Guard.
-func (p *Program) guard() program.Guard {
+func (p *runner) guard() program.Guard {
 	return program.Guard{Script: p.m.Name, FaultIn: p.faultIn}
 }
 

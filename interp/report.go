@@ -13,7 +13,7 @@ import (
 // that shows totals comes first but is known last: until then every event
 // is held. Every strategy writes through one.
 type report struct {
-	p      *Program
+	p      *runner
 	cfg    RunConfig
 	params map[string]any
 	res    *Result
@@ -31,7 +31,7 @@ type report struct {
 const outputBuffer = 64 << 10
 
 // newReport returns the report of a run with cfg's output settings.
-func (p *Program) newReport(cfg RunConfig, params map[string]any) *report {
+func (p *runner) newReport(cfg RunConfig, params map[string]any) *report {
 	w := &report{p: p, cfg: cfg, params: params, res: &Result{Title: p.m.Title}}
 	if cfg.Output != nil {
 		// Flushed after every batch of records and at the end: rows still

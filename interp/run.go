@@ -124,17 +124,18 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 		ctx, cancel = context.WithTimeout(ctx, rc.Timeout)
 		defer cancel()
 	}
-	pl, err := p.planRun(ctx, rc)
+	r := p.runner()
+	pl, err := r.planRun(ctx, rc)
 	if err != nil {
 		return nil, err
 	}
 	defer pl.close()
-	return p.execute(ctx, pl)
+	return r.execute(ctx, pl)
 }
 
 // execute runs the plan's strategy, and the strategy it falls back to if
 // it gives way, having written nothing.
-func (p *Program) execute(ctx context.Context, pl *runPlan) (*Result, error) {
+func (p *runner) execute(ctx context.Context, pl *runPlan) (*Result, error) {
 	var fellBack string
 	for {
 		var res *Result
@@ -175,7 +176,7 @@ func (p *Program) execute(ctx context.Context, pl *runPlan) (*Result, error) {
 // workers, collecting the events, and renders them once the merge is
 // done. When more than one level reached its group limit the merge could
 // differ from one worker's: it falls back, having written nothing.
-func (p *Program) execParallel(ctx context.Context, pl *runPlan) (*Result, string, error) {
+func (p *runner) execParallel(ctx context.Context, pl *runPlan) (*Result, string, error) {
 	pc := pl.cfg
 	pc.Output, pc.Collect = nil, true
 	res, err := p.run(ctx, pl, pc, pl.workers)
@@ -197,7 +198,7 @@ func (p *Program) execParallel(ctx context.Context, pl *runPlan) (*Result, strin
 
 // replay renders the events a collecting run gathered; end says whether
 // the run completed (a failed run's output has no totals).
-func (p *Program) replay(res *Result, pl *runPlan, end bool) (*Result, error) {
+func (p *runner) replay(res *Result, pl *runPlan, end bool) (*Result, error) {
 	rc, params := pl.cfg, pl.params
 	if rc.Output != nil {
 		r, err := render.New(formatOf(rc), rc.Output, render.Options{Color: rc.Color})
@@ -233,7 +234,7 @@ func formatOf(rc RunConfig) string {
 }
 
 // meta describes the report to a renderer.
-func (p *Program) meta(params map[string]any) *render.Meta {
+func (p *runner) meta(params map[string]any) *render.Meta {
 	meta := &render.Meta{Title: p.m.Title, Bands: p.m.Bands, Source: p.m.Name}
 	for _, pd := range p.m.Params {
 		meta.Params = append(meta.Params, render.Param{Name: pd.Name, Value: params[pd.Name]})
@@ -250,7 +251,7 @@ func (e *SinkError) Error() string { return "writing the report: " + e.Err.Error
 func (e *SinkError) Unwrap() error { return e.Err }
 
 // runError unwraps the pipeline's wrapping of errors the interpreter made.
-func (p *Program) runError(err error) error {
+func (p *runner) runError(err error) error {
 	if le := p.memoryLimitError(err); le != nil {
 		return le
 	}
@@ -284,7 +285,7 @@ func (p *Program) runError(err error) error {
 }
 
 // dataError names the file of a data error as the script wrote it.
-func (p *Program) dataError(de *source.DataError) *source.DataError {
+func (p *runner) dataError(de *source.DataError) *source.DataError {
 	c := *de
 	if p.m.Source != nil && p.m.Source.Path != "" {
 		c.File = p.m.Source.Path

@@ -83,7 +83,7 @@ func (pl *runPlan) close() {
 // planRun resolves cfg's settings and chooses the strategy. It opens the
 // source of a strategy that aggregates in the source, to plan the work
 // sent there; the caller closes the plan.
-func (p *Program) planRun(ctx context.Context, cfg RunConfig) (*runPlan, error) {
+func (p *runner) planRun(ctx context.Context, cfg RunConfig) (*runPlan, error) {
 	pl := &runPlan{cfg: cfg, tune: p.tune, onError: p.m.OnError, workers: cfg.Workers, sortBuffer: cfg.SortBuffer}
 	if cfg.OnError != "" {
 		if cfg.OnError != "skip" && cfg.OnError != "fail" {
@@ -124,7 +124,7 @@ func (p *Program) planRun(ctx context.Context, cfg RunConfig) (*runPlan, error) 
 
 // choose considers the strategies in the order of Strategies and takes the
 // first that can run the report (or the one cfg.Strategy asks for).
-func (p *Program) choose(ctx context.Context, pl *runPlan) error {
+func (p *runner) choose(ctx context.Context, pl *runPlan) error {
 	want := pl.cfg.Strategy
 	for _, s := range Strategies {
 		if want != StrategyAuto && want != s {
@@ -164,7 +164,7 @@ func (e *StrategyError) Error() string {
 // consider says why strategy s would run the report, or why not. A
 // strategy that aggregates in the source opens it, and keeps it in pl when
 // it can run.
-func (p *Program) consider(ctx context.Context, pl *runPlan, s Strategy) (why, whyNot string, err error) {
+func (p *runner) consider(ctx context.Context, pl *runPlan, s Strategy) (why, whyNot string, err error) {
 	switch s {
 	case StrategyPushdownRaw, StrategyPushdown:
 		return p.considerPushdown(pl, s == StrategyPushdownRaw)
@@ -181,7 +181,7 @@ func (p *Program) consider(ctx context.Context, pl *runPlan, s Strategy) (why, w
 
 // considerPushdown plans the push-down over the SQLite table (raw: read in
 // Go as the rows arrive).
-func (p *Program) considerPushdown(pl *runPlan, raw bool) (why, whyNot string, err error) {
+func (p *runner) considerPushdown(pl *runPlan, raw bool) (why, whyNot string, err error) {
 	if whyNot := p.pushStatic(); whyNot != "" {
 		return "", whyNot, nil
 	}
@@ -207,7 +207,7 @@ func (p *Program) considerPushdown(pl *runPlan, raw bool) (why, whyNot string, e
 }
 
 // considerScan plans the aggregation in the CSV scanner.
-func (p *Program) considerScan(pl *runPlan) (why, whyNot string, err error) {
+func (p *runner) considerScan(pl *runPlan) (why, whyNot string, err error) {
 	if whyNot := p.scanStatic(); whyNot != "" {
 		return "", whyNot, nil
 	}
@@ -231,7 +231,7 @@ func (p *Program) considerScan(pl *runPlan) (why, whyNot string, err error) {
 // when it is. A single level rarely has enough groups for the split to pay
 // for routing records between goroutines (measured: 8 territories ran 25%
 // slower on two cores, territory > customer with 100k groups 20% faster).
-func (p *Program) whyNotParallel(workers int) string {
+func (p *runner) whyNotParallel(workers int) string {
 	switch {
 	case workers < 2:
 		return "one worker"
@@ -266,7 +266,7 @@ func (s *scanStart) close() {
 
 // openScan opens the CSV file and plans the scan; whyNot says why the
 // scanner cannot aggregate the report.
-func (p *Program) openScan(pl *runPlan) (*scanStart, string, error) {
+func (p *runner) openScan(pl *runPlan) (*scanStart, string, error) {
 	skips := &skipLog{}
 	rs, cleanup, err := p.in.Open(p.m.Source, input.Options{Params: pl.params, Skip: pl.onError == "skip", Unused: p.m.Unused,
 		OnSkip: func(e *source.DataError) { skips.note(p.dataError(e)) }})

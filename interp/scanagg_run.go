@@ -18,7 +18,7 @@ import (
 
 // execScan runs the report with its aggregation in the CSV scanner (see
 // scanagg.go). A non-empty note means it fell back: nothing was written.
-func (p *Program) execScan(ctx context.Context, pl *runPlan) (res *Result, note string, err error) {
+func (p *runner) execScan(ctx context.Context, pl *runPlan) (res *Result, note string, err error) {
 	st := pl.scan
 	defer st.close()
 	start := time.Now()
@@ -52,7 +52,7 @@ func (p *Program) execScan(ctx context.Context, pl *runPlan) (res *Result, note 
 }
 
 // openAnother opens another reader of the scan's file, closed with src.
-func (p *Program) openAnother(src *scanSource, o input.Options) (*source.CSV, error) {
+func (p *runner) openAnother(src *scanSource, o input.Options) (*source.CSV, error) {
 	rs, cleanup, err := p.in.Open(p.m.Source, o)
 	if err != nil {
 		return nil, err
@@ -73,7 +73,7 @@ const rescanBatch = 1 << 16
 // offsets count the records aggregated. It cannot go back: the table holds
 // what the records before its position made of it.
 type scanSource struct {
-	p     *Program // protects the readers (see Program.protect)
+	p     *runner // protects the readers (see runner.protect)
 	csv   *source.CSV
 	table *scanTable
 	rows  *atomic.Int64 // records aggregated, for progress and the totals
@@ -271,7 +271,7 @@ type scanToken struct {
 }
 
 // run reads one batch per token; part names the reader should it panic.
-func (r *scanRange) run(p *Program, part string) {
+func (r *scanRange) run(p *runner, part string) {
 	defer close(r.exited)
 	for tok := range r.token {
 		if !r.finished() {
@@ -522,7 +522,7 @@ type PlanScan struct {
 
 // explainScan plans the scan aggregation for explain: nil for a source that
 // is not CSV.
-func (p *Program) explainScan(run *runPlan) *PlanScan {
+func (p *runner) explainScan(run *runPlan) *PlanScan {
 	if p.m.Source == nil || p.m.Source.Kind != "csv" {
 		return nil
 	}

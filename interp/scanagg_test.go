@@ -323,8 +323,8 @@ group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{D
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { rs.Close(); cleanup() })
-		_, sp := prog.planScan(rs.Schema(), nil)
-		return &scanSource{p: prog, csv: rs.(*source.CSV), table: newScanTable(sp), rows: new(atomic.Int64), until: -1}
+		_, sp := prog.runner().planScan(rs.Schema(), nil)
+		return &scanSource{p: prog.runner(), csv: rs.(*source.CSV), table: newScanTable(sp), rows: new(atomic.Int64), until: -1}
 	}
 	ctx := context.Background()
 	src := open()
