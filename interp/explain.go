@@ -252,13 +252,13 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 	if cfg != nil {
 		rc = *cfg
 	}
-	run, err := p.runner().planRun(ctx, rc)
+	run, err := p.runner().planRun(ctx, settings(rc))
 	if err != nil {
 		return nil, err
 	}
 	defer run.close()
 	bound := run.params
-	pl := &Plan{Script: p.m.Name, Title: p.m.Title, OnError: run.onError, Buffering: []PlanBuffer{}, Strategy: run.describe()}
+	pl := &Plan{Script: p.m.Name, Title: p.m.Title, OnError: run.onError, Buffering: []PlanBuffer{}, Strategy: planStrategy(run.describe())}
 	for _, pd := range p.m.Params {
 		from := "default"
 		_, text := rc.Params[pd.Name]
@@ -271,8 +271,14 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 	if pl.Source, err = p.explainSource(bound); err != nil {
 		return nil, err
 	}
-	pl.Source.AggregationPushedDown = p.runner().explainPushdown(run)
-	pl.Source.AggregationInScanner = p.runner().explainScan(run)
+	if i := p.runner().explainPushdown(run); i != nil {
+		pd := PlanPushdown(*i)
+		pl.Source.AggregationPushedDown = &pd
+	}
+	if i := p.runner().explainScan(run); i != nil {
+		ps := PlanScan(*i)
+		pl.Source.AggregationInScanner = &ps
+	}
 	for _, ld := range p.m.Lookups {
 		lk, err := p.explainLookup(ld, bound)
 		if err != nil {
@@ -312,7 +318,7 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 	}
 	pl.Bands = p.explainBands()
 	pl.Buffering = append(pl.Buffering, p.explainBuffering(run.sortBuffer)...)
-	pl.Parallelism = run.parallelism(p.runner())
+	pl.Parallelism = PlanParallelism(run.parallelism(p.runner()))
 	return pl, nil
 }
 

@@ -27,16 +27,16 @@ type PlanPushdown struct {
 
 // explainPushdown plans the push-down for explain: nil for a source that is
 // not SQLite.
-func (p *runner) explainPushdown(run *runPlan) *PlanPushdown {
+func (p *runner) explainPushdown(run *runPlan) *pushdownInfo {
 	if p.m.Source == nil || p.m.Source.Kind != "sqlite" {
 		return nil
 	}
 	pd := run.push
 	if pd == nil || (run.strategy != StrategyPushdown && run.strategy != StrategyPushdownRaw) {
-		return &PlanPushdown{Reason: run.whyNot(StrategyPushdown)}
+		return &pushdownInfo{Reason: run.whyNot(StrategyPushdown)}
 	}
 	pp := pd.pp
-	out := &PlanPushdown{Pushed: true, SQL: pp.sql, InGo: pp.raw != nil, Checked: pp.checked,
+	out := &pushdownInfo{Pushed: true, SQL: pp.sql, InGo: pp.raw != nil, Checked: pp.checked,
 		Ranges: fmt.Sprintf("one statement per range of rowids holding about %d rows (more when groups are many), run on up to %d connections at once", run.tune.rangeRows, max(run.workers, 1))}
 	if pp.table.RowID == "" {
 		out.Ranges = "one statement over the whole table (it has no rowid)"

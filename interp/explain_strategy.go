@@ -27,11 +27,20 @@ type PlanDeclined struct {
 	Why      string   `json:"why"`
 }
 
+// planStrategy is Explain's copy of a plan's strategy.
+func planStrategy(i strategyInfo) PlanStrategy {
+	ps := PlanStrategy{Name: i.Name, Why: i.Why, FallBack: i.FallBack, When: i.When}
+	for _, d := range i.Declined {
+		ps.Declined = append(ps.Declined, PlanDeclined(d))
+	}
+	return ps
+}
+
 // describe is the plan's strategy for Explain.
-func (pl *runPlan) describe() PlanStrategy {
-	ps := PlanStrategy{Name: pl.strategy, Why: pl.why, FallBack: pl.fallback}
+func (pl *runPlan) describe() strategyInfo {
+	ps := strategyInfo{Name: pl.strategy, Why: pl.why, FallBack: pl.fallback}
 	for _, d := range pl.declined {
-		ps.Declined = append(ps.Declined, PlanDeclined{Strategy: d.strategy, Why: d.why})
+		ps.Declined = append(ps.Declined, declinedInfo{Strategy: d.strategy, Why: d.why})
 	}
 	switch pl.strategy {
 	case StrategyScan:
@@ -45,8 +54,8 @@ func (pl *runPlan) describe() PlanStrategy {
 }
 
 // parallelism says how the plan uses goroutines.
-func (pl *runPlan) parallelism(p *runner) PlanParallelism {
-	out := PlanParallelism{Workers: pl.workers,
+func (pl *runPlan) parallelism(p *runner) parallelismInfo {
+	out := parallelismInfo{Workers: pl.workers,
 		Transform:   fmt.Sprintf("where, let, group keys and aggregate arguments on %d goroutines per batch (RunConfig.Workers, --workers; default: one per CPU)", pl.workers),
 		Aggregation: "on the sink's goroutine"}
 	if pl.strategy == StrategyParallel || pl.fallback == StrategyParallel {

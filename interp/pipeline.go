@@ -79,7 +79,7 @@ func (p *runner) firstChunk() int {
 // run is one pass over the input with the settings of rc (the plan's or
 // a copy); aggWorkers > 1 splits the aggregation among that many
 // goroutines.
-func (p *runner) run(ctx context.Context, pl *runPlan, rc RunConfig, aggWorkers int) (res *Result, err error) {
+func (p *runner) run(ctx context.Context, pl *runPlan, rc settings, aggWorkers int) (res *result, err error) {
 	params := pl.params
 	skip := pl.onError == "skip"
 	start := time.Now()

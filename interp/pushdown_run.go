@@ -92,7 +92,7 @@ func (pd *pdRun) bounds(ctx context.Context) (lo, hi int64, split bool, err erro
 
 // run aggregates in SQLite and renders the report. A non-empty note means
 // the run fell back: nothing was written.
-func (pd *pdRun) run(ctx context.Context, pl *runPlan) (res *Result, note string, err error) {
+func (pd *pdRun) run(ctx context.Context, pl *runPlan) (res *result, note string, err error) {
 	p := pd.p
 	start := time.Now()
 	lo, hi, split, err := pd.bounds(ctx)
@@ -140,7 +140,7 @@ type carrierSource interface {
 // next begins, holding none. A non-empty note means it fell back: nothing
 // was written.
 func (p *runner) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, src carrierSource,
-	totals func(*render.Totals), sorted bool) (res *Result, note string, err error) {
+	totals func(*render.Totals), sorted bool) (res *result, note string, err error) {
 	rc, params := pl.cfg, pl.params
 	w := p.newReport(rc, params)
 	res = w.res

@@ -14,9 +14,9 @@ import (
 // is held. Every strategy writes through one.
 type report struct {
 	p      *runner
-	cfg    RunConfig
+	cfg    settings
 	params map[string]any
-	res    *Result
+	res    *result
 	bw     *bufio.Writer
 	r      render.Renderer
 	// global evaluates a report-level band over the report-wide
@@ -31,8 +31,8 @@ type report struct {
 const outputBuffer = 64 << 10
 
 // newReport returns the report of a run with cfg's output settings.
-func (p *runner) newReport(cfg RunConfig, params map[string]any) *report {
-	w := &report{p: p, cfg: cfg, params: params, res: &Result{Title: p.m.Title}}
+func (p *runner) newReport(cfg settings, params map[string]any) *report {
+	w := &report{p: p, cfg: cfg, params: params, res: &result{Title: p.m.Title}}
 	if cfg.Output != nil {
 		// Flushed after every batch of records and at the end: rows still
 		// appear as their records are read, with one write per batch

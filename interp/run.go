@@ -125,20 +125,21 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 		defer cancel()
 	}
 	r := p.runner()
-	pl, err := r.planRun(ctx, rc)
+	pl, err := r.planRun(ctx, settings(rc))
 	if err != nil {
 		return nil, err
 	}
 	defer pl.close()
-	return r.execute(ctx, pl)
+	out, err := r.execute(ctx, pl)
+	return (*Result)(out), err
 }
 
 // execute runs the plan's strategy, and the strategy it falls back to if
 // it gives way, having written nothing.
-func (p *runner) execute(ctx context.Context, pl *runPlan) (*Result, error) {
+func (p *runner) execute(ctx context.Context, pl *runPlan) (*result, error) {
 	var fellBack string
 	for {
-		var res *Result
+		var res *result
 		var note string
 		var err error
 		switch pl.strategy {
@@ -176,7 +177,7 @@ func (p *runner) execute(ctx context.Context, pl *runPlan) (*Result, error) {
 // workers, collecting the events, and renders them once the merge is
 // done. When more than one level reached its group limit the merge could
 // differ from one worker's: it falls back, having written nothing.
-func (p *runner) execParallel(ctx context.Context, pl *runPlan) (*Result, string, error) {
+func (p *runner) execParallel(ctx context.Context, pl *runPlan) (*result, string, error) {
 	pc := pl.cfg
 	pc.Output, pc.Collect = nil, true
 	res, err := p.run(ctx, pl, pc, pl.workers)
@@ -198,7 +199,7 @@ func (p *runner) execParallel(ctx context.Context, pl *runPlan) (*Result, string
 
 // replay renders the events a collecting run gathered; end says whether
 // the run completed (a failed run's output has no totals).
-func (p *runner) replay(res *Result, pl *runPlan, end bool) (*Result, error) {
+func (p *runner) replay(res *result, pl *runPlan, end bool) (*result, error) {
 	rc, params := pl.cfg, pl.params
 	if rc.Output != nil {
 		r, err := render.New(formatOf(rc), rc.Output, render.Options{Color: rc.Color})
@@ -226,7 +227,7 @@ func (p *runner) replay(res *Result, pl *runPlan, end bool) (*Result, error) {
 	return res, nil
 }
 
-func formatOf(rc RunConfig) string {
+func formatOf(rc settings) string {
 	if rc.Format == "" {
 		return string(FormatText)
 	}

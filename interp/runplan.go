@@ -18,7 +18,7 @@ import (
 // source it opened and the work it sends there. Run executes it and
 // Explain prints it, so the two cannot disagree.
 type runPlan struct {
-	cfg      RunConfig // the caller's settings, as given
+	cfg      settings // the caller's settings, as given
 	strategy Strategy
 	why      string     // why strategy
 	declined []declined // the strategies considered before it, and why not
@@ -83,7 +83,7 @@ func (pl *runPlan) close() {
 // planRun resolves cfg's settings and chooses the strategy. It opens the
 // source of a strategy that aggregates in the source, to plan the work
 // sent there; the caller closes the plan.
-func (p *runner) planRun(ctx context.Context, cfg RunConfig) (*runPlan, error) {
+func (p *runner) planRun(ctx context.Context, cfg settings) (*runPlan, error) {
 	pl := &runPlan{cfg: cfg, tune: p.tune, onError: p.m.OnError, workers: cfg.Workers, sortBuffer: cfg.SortBuffer}
 	if cfg.OnError != "" {
 		if cfg.OnError != "skip" && cfg.OnError != "fail" {

@@ -18,7 +18,7 @@ import (
 
 // execScan runs the report with its aggregation in the CSV scanner (see
 // scanagg.go). A non-empty note means it fell back: nothing was written.
-func (p *runner) execScan(ctx context.Context, pl *runPlan) (res *Result, note string, err error) {
+func (p *runner) execScan(ctx context.Context, pl *runPlan) (res *result, note string, err error) {
 	st := pl.scan
 	defer st.close()
 	start := time.Now()
@@ -522,15 +522,15 @@ type PlanScan struct {
 
 // explainScan plans the scan aggregation for explain: nil for a source that
 // is not CSV.
-func (p *runner) explainScan(run *runPlan) *PlanScan {
+func (p *runner) explainScan(run *runPlan) *scanInfo {
 	if p.m.Source == nil || p.m.Source.Kind != "csv" {
 		return nil
 	}
 	if run.scan == nil || run.strategy != StrategyScan {
-		return &PlanScan{Reason: run.whyNot(StrategyScan)}
+		return &scanInfo{Reason: run.whyNot(StrategyScan)}
 	}
 	schema, sp := run.scan.csv.Schema(), run.scan.sp
-	out := &PlanScan{InScanner: true}
+	out := &scanInfo{InScanner: true}
 	for _, k := range sp.keys {
 		out.Read = append(out.Read, fmt.Sprintf("%s (key, %s)", schema.Fields[k.field].Name, schema.Fields[k.field].Kind))
 	}
