@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/reportsh/reportsh/interp/internal/check"
+	"github.com/reportsh/reportsh/interp/internal/exec"
 	"github.com/reportsh/reportsh/interp/internal/input"
 )
 
@@ -25,5 +26,5 @@ func Compile(ctx context.Context, name string, src []byte, opts *Options) (*Prog
 	if err != nil {
 		return nil, err
 	}
-	return &Program{m: m, tune: defaultTuning(), in: in}, nil
+	return &Program{m: m, tune: exec.DefaultTuning(), in: in}, nil
 }

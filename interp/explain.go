@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/reportsh/reportsh/interp/internal/exec"
 	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/source"
@@ -252,13 +253,13 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 	if cfg != nil {
 		rc = *cfg
 	}
-	run, err := p.runner().planRun(ctx, settings(rc))
+	run, err := p.runner().PlanRun(ctx, exec.Settings(rc))
 	if err != nil {
 		return nil, err
 	}
-	defer run.close()
-	bound := run.params
-	pl := &Plan{Script: p.m.Name, Title: p.m.Title, OnError: run.onError, Buffering: []PlanBuffer{}, Strategy: planStrategy(run.describe())}
+	defer run.Close()
+	bound := run.Params
+	pl := &Plan{Script: p.m.Name, Title: p.m.Title, OnError: run.OnError, Buffering: []PlanBuffer{}, Strategy: planStrategy(run.Describe())}
 	for _, pd := range p.m.Params {
 		from := "default"
 		_, text := rc.Params[pd.Name]
@@ -271,11 +272,11 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 	if pl.Source, err = p.explainSource(bound); err != nil {
 		return nil, err
 	}
-	if i := p.runner().explainPushdown(run); i != nil {
+	if i := p.runner().ExplainPushdown(run); i != nil {
 		pd := PlanPushdown(*i)
 		pl.Source.AggregationPushedDown = &pd
 	}
-	if i := p.runner().explainScan(run); i != nil {
+	if i := p.runner().ExplainScan(run); i != nil {
 		ps := PlanScan(*i)
 		pl.Source.AggregationInScanner = &ps
 	}
@@ -288,23 +289,23 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 	}
 	for _, s := range p.m.Steps {
 		if s.Where != nil {
-			pl.Stages = append(pl.Stages, PlanStage{Op: "where", Expr: oneLine(s.Where.Text)})
+			pl.Stages = append(pl.Stages, PlanStage{Op: "where", Expr: program.OneLine(s.Where.Text)})
 		} else {
-			pl.Stages = append(pl.Stages, PlanStage{Op: "let", Name: s.Name, Expr: oneLine(s.Let.Text)})
+			pl.Stages = append(pl.Stages, PlanStage{Op: "let", Name: s.Name, Expr: program.OneLine(s.Let.Text)})
 		}
 	}
 	for _, gr := range p.m.Groupings {
 		for _, lv := range gr.Levels {
 			if lv.Key != nil {
-				pl.Stages = append(pl.Stages, PlanStage{Op: "key", Name: lv.Name, Expr: oneLine(lv.Key.Text)})
+				pl.Stages = append(pl.Stages, PlanStage{Op: "key", Name: lv.Name, Expr: program.OneLine(lv.Key.Text)})
 			}
 		}
 	}
 	for _, a := range p.m.Args {
-		pl.Stages = append(pl.Stages, PlanStage{Op: "arg", Expr: oneLine(a.Text)})
+		pl.Stages = append(pl.Stages, PlanStage{Op: "arg", Expr: program.OneLine(a.Text)})
 	}
 	for gi, gr := range p.m.Groupings {
-		pl.Groupings = append(pl.Groupings, p.explainGrouping(gi, gr, run.sortBuffer))
+		pl.Groupings = append(pl.Groupings, p.explainGrouping(gi, gr, run.SortBuffer))
 	}
 	for _, g := range []struct {
 		bd   *program.Band
@@ -317,14 +318,14 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 		}
 	}
 	pl.Bands = p.explainBands()
-	pl.Buffering = append(pl.Buffering, p.explainBuffering(run.sortBuffer)...)
-	pl.Parallelism = PlanParallelism(run.parallelism(p.runner()))
+	pl.Buffering = append(pl.Buffering, p.explainBuffering(run.SortBuffer)...)
+	pl.Parallelism = PlanParallelism(run.Parallelism(p.runner()))
 	return pl, nil
 }
 
 func (p *Program) explainSource(params map[string]any) (PlanSource, error) {
 	def := p.m.Source
-	ps := PlanSource{Kind: def.Kind, Path: def.Path, Table: def.Table, Query: oneLine(def.Query),
+	ps := PlanSource{Kind: def.Kind, Path: def.Path, Table: def.Table, Query: program.OneLine(def.Query),
 		OrderByPushedDown: def.OrderBy, DeclaredSorted: def.SortedBy}
 	for _, f := range def.Schema.Fields {
 		_, declared := def.Types[f.Name]
@@ -403,7 +404,7 @@ func sqlLiteral(v any) string {
 
 func (p *Program) explainLookup(ld *program.Lookup, params map[string]any) (PlanLookup, error) {
 	def := ld.Source
-	pl := PlanLookup{Name: ld.Name, Kind: def.Kind, Path: def.Path, Table: def.Table, Key: oneLine(ld.Left.Text), On: ld.On}
+	pl := PlanLookup{Name: ld.Name, Kind: def.Kind, Path: def.Path, Table: def.Table, Key: program.OneLine(ld.Left.Text), On: ld.On}
 	fail := func(err error) (PlanLookup, error) {
 		return pl, fmt.Errorf("%s: lookup %s: %w", program.PosString(ld.Pos), ld.Name, err)
 	}

@@ -22,7 +22,7 @@ func (p *Program) explainGrouping(gi int, gr *program.Grouping, sortBuffer int) 
 	for depth, lv := range gr.Levels {
 		pv := PlanLevel{Name: lv.Name, Depth: depth, MaxGroups: lv.MaxGroups, Limit: lv.Limit, Desc: lv.Desc}
 		if lv.Key != nil {
-			pv.Key = oneLine(lv.Key.Text)
+			pv.Key = program.OneLine(lv.Key.Text)
 		}
 		switch pg.Strategy {
 		case GroupingStreaming:
@@ -44,13 +44,13 @@ func (p *Program) explainGrouping(gi int, gr *program.Grouping, sortBuffer int) 
 			}
 		}
 		if lv.Having != nil {
-			pv.Having = oneLine(lv.Having.Text)
+			pv.Having = program.OneLine(lv.Having.Text)
 			for _, a := range lv.Having.Aggs {
 				pv.Aggregates = append(pv.Aggregates, PlanAggregate{Band: "having", Call: aggCall(a)})
 			}
 		}
 		if lv.OrderBy != nil {
-			pv.OrderBy = oneLine(lv.OrderBy.Text)
+			pv.OrderBy = program.OneLine(lv.OrderBy.Text)
 			for _, a := range lv.OrderBy.Aggs {
 				pv.Aggregates = append(pv.Aggregates, PlanAggregate{Band: "order by", Call: aggCall(a)})
 			}
@@ -74,7 +74,7 @@ func (p *Program) groupingReason(gr *program.Grouping) string {
 		if lv.Key == nil || !check.IsIdent(lv.Key.Text) || src.Schema.Index(lv.Key.Text) < 0 {
 			key, kind := "", ""
 			if lv.Key != nil {
-				key = oneLine(lv.Key.Text)
+				key = program.OneLine(lv.Key.Text)
 			}
 			for _, s := range p.m.Steps {
 				if s.Let != nil && s.Name == key {
@@ -254,7 +254,7 @@ func (p *Program) explainBands() []PlanBand {
 		for _, c := range bd.Cols {
 			pc := PlanColumn{Name: c.Name, Format: c.Format}
 			if c.Expr != nil {
-				pc.Expr = oneLine(c.Expr.Text)
+				pc.Expr = program.OneLine(c.Expr.Text)
 			}
 			pb.Columns = append(pb.Columns, pc)
 		}
@@ -324,23 +324,10 @@ func (p *Program) bandWhen(bd *program.Band, lv *program.Level) string {
 func aggCall(a *program.AggRef) string {
 	var args []string
 	if a.Arg != nil {
-		args = append(args, oneLine(a.Arg.Text))
+		args = append(args, program.OneLine(a.Arg.Text))
 	}
 	if agg.HasParam(a.Fn) {
 		args = append(args, strconv.FormatFloat(a.Param, 'g', -1, 64))
 	}
 	return a.Fn.String() + "(" + strings.Join(args, ", ") + ")"
-}
-
-// oneLine joins an expression written over several lines into one.
-func oneLine(s string) string {
-	s = strings.TrimSpace(s)
-	if !strings.ContainsAny(s, "\r\n") {
-		return s
-	}
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimSpace(l)
-	}
-	return strings.Join(lines, " ")
 }

@@ -1,7 +1,6 @@
 package interp
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -25,28 +24,6 @@ type PlanPushdown struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-// explainPushdown plans the push-down for explain: nil for a source that is
-// not SQLite.
-func (p *runner) explainPushdown(run *runPlan) *pushdownInfo {
-	if p.m.Source == nil || p.m.Source.Kind != "sqlite" {
-		return nil
-	}
-	pd := run.push
-	if pd == nil || (run.strategy != StrategyPushdown && run.strategy != StrategyPushdownRaw) {
-		return &pushdownInfo{Reason: run.whyNot(StrategyPushdown)}
-	}
-	pp := pd.pp
-	out := &pushdownInfo{Pushed: true, SQL: pp.sql, InGo: pp.raw != nil, Checked: pp.checked,
-		Ranges: fmt.Sprintf("one statement per range of rowids holding about %d rows (more when groups are many), run on up to %d connections at once", run.tune.rangeRows, max(run.workers, 1))}
-	if pp.table.RowID == "" {
-		out.Ranges = "one statement over the whole table (it has no rowid)"
-	}
-	if out.InGo {
-		out.SQL = pp.raw.sql
-	}
-	return out
-}
-
 // writeText prints the push-down in the source section of a plan.
 func (pd *PlanPushdown) writeText(tw *textWriter) {
 	switch {
@@ -64,5 +41,27 @@ func (pd *PlanPushdown) writeText(tw *textWriter) {
 		} else {
 			tw.section(false, "", "  an overflow makes the run read the rows instead")
 		}
+	}
+}
+
+// PlanScan says whether a report's aggregation runs in the CSV scanner.
+type PlanScan struct {
+	// InScanner is set when the scanner computes the aggregates.
+	InScanner bool `json:"in_scanner"`
+	// Read lists the fields the scanner parses from their bytes, and how.
+	Read []string `json:"read,omitempty"`
+	// Reason says why the aggregation runs on records instead.
+	Reason string `json:"reason,omitempty"`
+}
+
+// writeText prints the scan aggregation in the source section of a plan.
+func (ps *PlanScan) writeText(tw *textWriter) {
+	switch {
+	case ps == nil:
+	case !ps.InScanner:
+		tw.section(false, "", "aggregation in the scanner: no, %s", ps.Reason)
+	default:
+		tw.section(false, "", "aggregation in the scanner: yes, from the bytes of %s", strings.Join(ps.Read, ", "))
+		tw.section(false, "", "  a value with more fraction digits, an overflow, or too many groups makes the run read the records instead")
 	}
 }

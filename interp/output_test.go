@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/reportsh/reportsh/interp/internal/exec"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
 
@@ -78,7 +79,7 @@ func TestFirstChunkForStreamingReports(t *testing.T) {
 		script string
 		first  int
 	}{
-		{"source csv(\"s.csv\")\ndetail { id, v }", streamFirstChunk},
+		{"source csv(\"s.csv\")\ndetail { id, v }", exec.StreamFirstChunk},
 		{"source csv(\"s.csv\")\ngroup v { footer { v, n: COUNT() } }", 1000},
 	} {
 		p, err := compileFS(t, tc.script, files)

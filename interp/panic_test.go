@@ -108,7 +108,7 @@ func TestPanicGoFunction(t *testing.T) {
 func TestPanicParts(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	tune := smallRanges(300) // statements run ahead on the push-down's connections
-	tune.minRange = 1
+	tune.MinRange = 1
 
 	customer := regexp.MustCompile(`,C\d,`)
 	var many []string // 170 customers: the CSV scanner's ranges give way to a partner
@@ -146,7 +146,7 @@ func TestPanicParts(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var partners atomic.Int64
 			tune := tune
-			tune.rangeJudge, tune.partners = tc.judge, &partners
+			tune.RangeJudge, tune.Partners = tc.judge, &partners
 			prog, err := Compile(context.Background(), "t.rpt", []byte(tc.script), &Options{Dir: tc.dir})
 			require.NoError(t, err)
 			prog.tune = tune
@@ -187,7 +187,7 @@ func TestPanicScanRangeFS(t *testing.T) {
 	prog, err := Compile(context.Background(), "t.rpt", []byte(`source csv("t.csv")
 group territory { group customer { footer { customer, n: COUNT(), s: SUM(amount) } } }`), &Options{FS: fsys})
 	require.NoError(t, err)
-	prog.tune.minRange = 1
+	prog.tune.MinRange = 1
 	_, err = prog.Run(context.Background(), &RunConfig{Workers: 2})
 	var pe *PanicError
 	require.ErrorAs(t, err, &pe)

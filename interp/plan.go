@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"github.com/reportsh/reportsh/interp/internal/exec"
 	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/interp/internal/program"
 )
@@ -11,23 +12,15 @@ type Program struct {
 	m  *program.Program // the compiled script
 	in *input.Opener    // opens the sources
 
-	tune tuning // the executors' sizes (tests make them small)
+	tune exec.Tuning // the executors' sizes (tests make them small)
 	// faultIn, set by the tests, names a part of a run that panics as it
 	// starts (see protect).
 	faultIn string
 }
 
-// runner plans and executes the runs of a Program.
-type runner struct {
-	m       *program.Program
-	in      *input.Opener
-	tune    tuning
-	faultIn string
-}
-
 // runner returns the program's planner and executors.
-func (p *Program) runner() *runner {
-	return &runner{m: p.m, in: p.in, tune: p.tune, faultIn: p.faultIn}
+func (p *Program) runner() *exec.Runner {
+	return exec.NewRunner(p.m, p.in, p.tune, p.faultIn)
 }
 
 // Title returns the report's title (its report statement, else the script's

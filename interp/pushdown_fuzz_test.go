@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/reportsh/reportsh/interp/internal/exec"
 	"github.com/reportsh/reportsh/runtime/agg"
 )
 
@@ -68,7 +69,7 @@ func pdfData(r *fzReader) []pdfRow {
 			s = r.next(5) // another scale
 			fallthrough
 		default:
-			v := r.next(256)*int(pow10[s]/10+1) + r.next(100)
+			v := r.next(256)*int(exec.Pow10[s]/10+1) + r.next(100)
 			if r.next(4) == 0 {
 				v = -v
 			}
@@ -325,7 +326,7 @@ func pdfCheck(t *testing.T, data []byte) {
 	rc := RunConfig{Workers: 1 + r.next(3), ChunkSize: []int{0, 1, 2, 7}[r.next(4)]}
 	tune := smallRanges(int64(1 + r.next(24))) // statements over a few rows each
 	// Every file is large enough for the scanner's ranges, judged early.
-	tune.minRange, tune.rangeJudge = 1, 4
+	tune.MinRange, tune.RangeJudge = 1, 4
 	shape := r.next(8)
 	rows := pdfData(r)
 	dir := t.TempDir()
@@ -374,7 +375,7 @@ func pdfCheck(t *testing.T, data []byte) {
 			}
 			if o.out != want.out || o.err != want.err {
 				t.Fatalf("%s over %d rows (%d workers, chunks of %d, statements over %d rows):\n%s\n%s (%s): error %s\n%s\nwant (%s): error %s\n%s",
-					format, len(rows), rc.Workers, rc.ChunkSize, tune.rangeRows, script, o.way, o.note, o.err, o.out, want.way, want.err, want.out)
+					format, len(rows), rc.Workers, rc.ChunkSize, tune.RangeRows, script, o.way, o.note, o.err, o.out, want.way, want.err, want.out)
 			}
 		}
 	}

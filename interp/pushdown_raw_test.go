@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"testing"
+
+	"github.com/reportsh/reportsh/interp/internal/exec"
 )
 
 // TestDecimalTextValue checks decimalTextValue, the Go check of a decimal
@@ -52,7 +54,7 @@ func TestDecimalTextValue(t *testing.T) {
 	}
 	accepted := 0
 	for scale := int32(0); scale <= 3; scale++ {
-		rows, err := db.Query("SELECT v, " + decimalText(`"v"`, scale) + " FROM t")
+		rows, err := db.Query("SELECT v, " + exec.DecimalText(`"v"`, scale) + " FROM t")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +64,7 @@ func TestDecimalTextValue(t *testing.T) {
 			if err := rows.Scan(&v, &got); err != nil {
 				t.Fatal(err)
 			}
-			c, ok := decimalTextValue([]byte(v), scale)
+			c, ok := exec.DecimalTextValue([]byte(v), scale)
 			want, sqlOK := got.(int64) // 0.5 for a value the statement rejects
 			if ok && !sqlOK && scale == 0 && (c > 1<<53 || c < -(1<<53)) {
 				// The statement compares the integer with its REAL, which

@@ -16,6 +16,7 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"github.com/reportsh/reportsh/interp/internal/exec"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/stream"
 	"github.com/reportsh/reportsh/runtime/value"
@@ -107,11 +108,11 @@ func runOnce(t *testing.T, prog *Program, format string, push bool, rc RunConfig
 // totals and errors; it returns the planned run's last Result.
 func sameOutput(t *testing.T, dir, script string, rcs ...RunConfig) *Result {
 	t.Helper()
-	return sameOutputTuned(t, defaultTuning(), dir, script, rcs...)
+	return sameOutputTuned(t, exec.DefaultTuning(), dir, script, rcs...)
 }
 
 // sameOutputTuned is sameOutput with the executors' sizes set to tune.
-func sameOutputTuned(t *testing.T, tune tuning, dir, script string, rcs ...RunConfig) *Result {
+func sameOutputTuned(t *testing.T, tune exec.Tuning, dir, script string, rcs ...RunConfig) *Result {
 	t.Helper()
 	prog, err := Compile(context.Background(), "t.rpt", []byte(script), &Options{Dir: dir})
 	if err != nil {
@@ -182,9 +183,9 @@ func wantFellBack(t *testing.T, res *Result, why string) {
 // smallRanges is the default tuning with push-down statements that
 // aggregate about n rows each (partial states of one group from many
 // statements).
-func smallRanges(n int64) tuning {
-	tune := defaultTuning()
-	tune.rangeRows = n
+func smallRanges(n int64) exec.Tuning {
+	tune := exec.DefaultTuning()
+	tune.RangeRows = n
 	return tune
 }
 
@@ -619,16 +620,16 @@ group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{D
 	if err != nil {
 		t.Fatal(err)
 	}
-	pd, why, err := prog.runner().openPushdown(nil)
+	pd, why, err := prog.runner().OpenPushdown(nil)
 	if err != nil || pd == nil {
 		t.Fatal(err, why)
 	}
 	ctx := context.Background()
 	read := func() ([]stream.Position, []string) {
 		// Ranges of about 100 rows.
-		src := &pdSource{run: &pdRun{p: prog.runner(), pp: pd.pp, src: pd.src, done: func() {}}, workers: 2, rows: new(atomic.Int64),
-			split: true, next: 0, hi: 300, span: 100, target: 100}
-		src.ctx, src.cancel = context.WithCancel(ctx)
+		src := &exec.PdSource{Run: &exec.PdRun{P: prog.runner(), Pp: pd.Pp, Src: pd.Src, Done: func() {}}, Workers: 2, Rows: new(atomic.Int64),
+			Split: true, Next: 0, Hi: 300, Span: 100, Target: 100}
+		src.Ctx, src.Cancel = context.WithCancel(ctx)
 		defer src.Close()
 		var pos []stream.Position
 		var recs []string
@@ -669,7 +670,7 @@ group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{D
 				t.Errorf("position %v: %v", bad, err)
 			}
 		}
-		if ch, err := src.Fetch(ctx, stream.Position{Key: []any{int64(len(src.ranges)), int64(0)}}, 4); err != nil || !ch.Done {
+		if ch, err := src.Fetch(ctx, stream.Position{Key: []any{int64(len(src.Ranges)), int64(0)}}, 4); err != nil || !ch.Done {
 			t.Errorf("past the end: %v %v", ch, err)
 		}
 		return pos, recs
@@ -678,7 +679,7 @@ group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{D
 	if len(recs) != 9*3 && len(recs) < 9 {
 		t.Errorf("%d records", len(recs))
 	}
-	pd.done()
+	pd.Done()
 }
 
 // avgOf is agg's AVG over the same values.
@@ -708,12 +709,12 @@ func TestPushdownAvgMatchesAgg(t *testing.T) {
 			}
 			total = sum
 		}
-		want, got := acc.Result(), avgOf(total, int64(n))
+		want, got := acc.Result(), exec.AvgOf(total, int64(n))
 		if value.String(got) != value.String(want) || fmt.Sprintf("%T", got) != fmt.Sprintf("%T", want) {
 			t.Fatalf("avg of %d values with total %v: %v, want %v", n, total, got, want)
 		}
 	}
-	if avgOf(nil, 0) != nil || avgOf(int64(5), 0) != nil {
+	if exec.AvgOf(nil, 0) != nil || exec.AvgOf(int64(5), 0) != nil {
 		t.Error("avg of nothing")
 	}
 }
@@ -724,7 +725,7 @@ func TestPushdownAvgMatchesAgg(t *testing.T) {
 func TestPushdownManyGroups(t *testing.T) {
 	rows, first := 12000, 4200
 	if raceEnabled {
-		rows, first = 5000, pdJudgeRows
+		rows, first = 5000, exec.PdJudgeRows
 	}
 	tune := smallRanges(int64(4 * first)) // a first range of first rows
 	dir := pdDB(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER, m INTEGER, amount TEXT)",

@@ -2,16 +2,12 @@ package interp
 
 import (
 	"context"
-	"errors"
 	"io"
 	"runtime/debug"
 	"time"
 
-	"github.com/reportsh/reportsh/grammar"
-	"github.com/reportsh/reportsh/interp/internal/band"
+	"github.com/reportsh/reportsh/interp/internal/exec"
 	"github.com/reportsh/reportsh/render"
-	"github.com/reportsh/reportsh/runtime/agg"
-	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
 
@@ -81,9 +77,6 @@ type RunConfig struct {
 	SortBuffer int
 }
 
-// DefaultSortBuffer is the default of RunConfig.SortBuffer.
-const DefaultSortBuffer = 1_000_000
-
 // Result is what a run produced, for programs that post-process.
 type Result struct {
 	// Title is the report's title.
@@ -125,171 +118,11 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 		defer cancel()
 	}
 	r := p.runner()
-	pl, err := r.planRun(ctx, settings(rc))
+	pl, err := r.PlanRun(ctx, exec.Settings(rc))
 	if err != nil {
 		return nil, err
 	}
-	defer pl.close()
-	out, err := r.execute(ctx, pl)
+	defer pl.Close()
+	out, err := r.Execute(ctx, pl)
 	return (*Result)(out), err
-}
-
-// execute runs the plan's strategy, and the strategy it falls back to if
-// it gives way, having written nothing.
-func (p *runner) execute(ctx context.Context, pl *runPlan) (*result, error) {
-	var fellBack string
-	for {
-		var res *result
-		var note string
-		var err error
-		switch pl.strategy {
-		case StrategyPushdown, StrategyPushdownRaw:
-			push := pl.push
-			pl.push = nil // the run's source closes it
-			res, note, err = push.run(ctx, pl)
-			push.done()
-		case StrategyScan:
-			res, note, err = p.execScan(ctx, pl)
-			pl.scan = nil
-		case StrategyParallel:
-			res, note, err = p.execParallel(ctx, pl)
-		default:
-			res, err = p.run(ctx, pl, pl.cfg, 0)
-		}
-		if note == "" {
-			if res != nil {
-				res.Strategy, res.FellBack = pl.strategy, fellBack
-			}
-			return res, err
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if fellBack != "" {
-			fellBack += "; "
-		}
-		fellBack += pl.strategy.String() + ": " + note
-		pl.strategy, pl.fallback = pl.fallback, StrategyPipeline
-	}
-}
-
-// execParallel runs the pipeline with the aggregation split among the
-// workers, collecting the events, and renders them once the merge is
-// done. When more than one level reached its group limit the merge could
-// differ from one worker's: it falls back, having written nothing.
-func (p *runner) execParallel(ctx context.Context, pl *runPlan) (*result, string, error) {
-	pc := pl.cfg
-	pc.Output, pc.Collect = nil, true
-	res, err := p.run(ctx, pl, pc, pl.workers)
-	if errors.Is(err, band.ErrInexact) {
-		return nil, "more than one level reached its group limit: the groups kept could differ from one worker's", nil
-	}
-	if err != nil {
-		// Render what one worker would have written before failing.
-		if res != nil {
-			if _, rerr := p.replay(res, pl, false); rerr != nil {
-				return res, "", rerr
-			}
-		}
-		return res, "", err
-	}
-	res, err = p.replay(res, pl, true)
-	return res, "", err
-}
-
-// replay renders the events a collecting run gathered; end says whether
-// the run completed (a failed run's output has no totals).
-func (p *runner) replay(res *result, pl *runPlan, end bool) (*result, error) {
-	rc, params := pl.cfg, pl.params
-	if rc.Output != nil {
-		r, err := render.New(formatOf(rc), rc.Output, render.Options{Color: rc.Color})
-		if err != nil {
-			return nil, err
-		}
-		if err := r.Begin(p.meta(params)); err != nil {
-			return res, &SinkError{Err: err}
-		}
-		for _, e := range res.Events {
-			if err := r.Emit(e); err != nil {
-				return res, &SinkError{Err: err}
-			}
-		}
-		if !end {
-			return res, nil
-		}
-		if err := r.End(&res.Totals); err != nil {
-			return res, &SinkError{Err: err}
-		}
-	}
-	if !rc.Collect {
-		res.Events = nil
-	}
-	return res, nil
-}
-
-func formatOf(rc settings) string {
-	if rc.Format == "" {
-		return string(FormatText)
-	}
-	return string(rc.Format)
-}
-
-// meta describes the report to a renderer.
-func (p *runner) meta(params map[string]any) *render.Meta {
-	meta := &render.Meta{Title: p.m.Title, Bands: p.m.Bands, Source: p.m.Name}
-	for _, pd := range p.m.Params {
-		meta.Params = append(meta.Params, render.Param{Name: pd.Name, Value: params[pd.Name]})
-	}
-	return meta
-}
-
-// SinkError reports that the output could not be written.
-type SinkError struct{ Err error }
-
-func (e *SinkError) Error() string { return "writing the report: " + e.Err.Error() }
-
-// Unwrap returns the cause.
-func (e *SinkError) Unwrap() error { return e.Err }
-
-// runError unwraps the pipeline's wrapping of errors the interpreter made.
-func (p *runner) runError(err error) error {
-	if le := p.memoryLimitError(err); le != nil {
-		return le
-	}
-	var sk *stream.SinkError
-	if errors.As(err, &sk) {
-		err = sk.Err // the builder runs in the sink; its errors are the interpreter's own
-	}
-	var de *source.DataError
-	if errors.As(err, &de) {
-		// The data error names file and line; the fetch that met it does
-		// not matter. Name the file as the script does.
-		return p.dataError(de)
-	}
-	if errors.Is(err, agg.ErrUnsorted) && p.m.Source.SortedPos.Line > 0 {
-		return &EvalError{Pos: grammar.At(p.m.Source.SortedPos), What: "sorted by", Err: err}
-	}
-	var re *stream.RecordError
-	if errors.As(err, &re) {
-		var ee *EvalError
-		if errors.As(re.Err, &ee) {
-			c := *ee
-			c.Record = re.Offset + 1
-			return &c
-		}
-	}
-	var se *SinkError
-	if errors.As(err, &se) {
-		return se
-	}
-	return err
-}
-
-// dataError names the file of a data error as the script wrote it.
-func (p *runner) dataError(de *source.DataError) *source.DataError {
-	c := *de
-	if p.m.Source != nil && p.m.Source.Path != "" {
-		c.File = p.m.Source.Path
-	}
-	return &c
 }

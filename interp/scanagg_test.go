@@ -17,6 +17,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/reportsh/reportsh/interp/internal/exec"
 	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/stream"
@@ -317,14 +318,14 @@ group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{D
 	if err != nil {
 		t.Fatal(err)
 	}
-	open := func() *scanSource {
+	open := func() *exec.ScanSource {
 		rs, cleanup, err := prog.in.Open(prog.m.Source, input.Options{Unused: prog.m.Unused})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { rs.Close(); cleanup() })
-		_, sp := prog.runner().planScan(rs.Schema(), nil)
-		return &scanSource{p: prog.runner(), csv: rs.(*source.CSV), table: newScanTable(sp), rows: new(atomic.Int64), until: -1}
+		_, sp := prog.runner().PlanScan(rs.Schema(), nil)
+		return &exec.ScanSource{P: prog.runner(), Csv: rs.(*source.CSV), Table: exec.NewScanTable(sp), Rows: new(atomic.Int64), Until: -1}
 	}
 	ctx := context.Background()
 	src := open()
@@ -377,8 +378,8 @@ group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{D
 	if err != nil || ch.Done {
 		t.Fatal(err, ch)
 	}
-	if ch, err = src.Fetch(ctx, stream.Position{}, 4); err != nil || !ch.Done || !strings.Contains(src.note(), "restarted") {
-		t.Errorf("restart while scanning: %v %v %q", ch, err, src.note())
+	if ch, err = src.Fetch(ctx, stream.Position{}, 4); err != nil || !ch.Done || !strings.Contains(src.Note(), "restarted") {
+		t.Errorf("restart while scanning: %v %v %q", ch, err, src.Note())
 	}
 	if ch, err = src.Fetch(ctx, ch.Next, 4); err != nil || !ch.Done {
 		t.Errorf("after a stop: %v %v", ch, err)
@@ -403,8 +404,8 @@ group d { footer { d, c: COUNT(), s: SUM(x * n) } }
 summary { first: MIN(d), last: MAX(d), n: COUNT(d) }`}
 	// Every file is large enough for ranges, and judged early: with two
 	// workers the ranges, or the partner, read it.
-	tune := defaultTuning()
-	tune.minRange, tune.rangeJudge = 1, 4
+	tune := exec.DefaultTuning()
+	tune.MinRange, tune.RangeJudge = 1, 4
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "t.csv"), data, 0o644); err != nil {
@@ -495,8 +496,8 @@ group k { footer { k, n: COUNT(), s: SUM(x) } }`))
 // record, is read again by the main reader. Here every file is large.
 func TestScanRanges(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent()) // the readers' goroutines end with the run
-	tune := defaultTuning()
-	tune.minRange = 1
+	tune := exec.DefaultTuning()
+	tune.MinRange = 1
 	sameOutput := func(t *testing.T, dir, script string, rcs ...RunConfig) *Result {
 		t.Helper()
 		return sameOutputTuned(t, tune, dir, script, rcs...)
@@ -556,7 +557,7 @@ group k { footer { k, s: SUM(n + 1) } }`, RunConfig{Workers: 3}), "overflow")
 
 	// With more than a group per eight records the ranges are dropped and
 	// the main reader reads on; with few groups they stay.
-	tune.rangeJudge = 20
+	tune.RangeJudge = 20
 	var many []string
 	for i := range 400 {
 		many = append(many, fmt.Sprintf("k%d,%d,x%d", i, i, i%3))
@@ -571,7 +572,7 @@ max_groups 1000
 	// The main reader ends its range exactly at a fetch's end, the other
 	// range is done, and then the ranges are dropped: the next fetch must
 	// still move on (a chunk that moves nothing fails the pipeline).
-	tune.rangeJudge = 1 << 16 // judged when the main reader is done
+	tune.RangeJudge = 1 << 16 // judged when the main reader is done
 	var even []string
 	for i := range 100 {
 		even = append(even, fmt.Sprintf("k%03d,1", i)) // 7 bytes a line: the cut falls after 50 records
@@ -639,10 +640,10 @@ summary { n: COUNT(), first: MIN(day), last: MAX(day) }`,
 // reader's.
 func TestScanPartner(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	tune := defaultTuning()
-	tune.minRange, tune.rangeJudge = 1, 30
+	tune := exec.DefaultTuning()
+	tune.MinRange, tune.RangeJudge = 1, 30
 	var partners atomic.Int64 // the partners the programs started
-	tune.partners = &partners
+	tune.Partners = &partners
 	sameOutput := func(t *testing.T, dir, script string, rcs ...RunConfig) *Result {
 		t.Helper()
 		return sameOutputTuned(t, tune, dir, script, rcs...)

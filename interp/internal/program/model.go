@@ -7,6 +7,7 @@ package program
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/expr-lang/expr/ast"
@@ -249,4 +250,17 @@ func BandName(b *render.Band) string {
 		return "footer of group " + b.Group
 	}
 	return b.Kind.String()
+}
+
+// OneLine joins an expression written over several lines into one.
+func OneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.Join(lines, " ")
 }

@@ -1,4 +1,4 @@
-package interp
+package exec
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 
 // bindParams merges defaults, text values and typed values, checking types
 // and that every required parameter is set.
-func (p *runner) bindParams(rc settings) (map[string]any, error) {
+func (p *Runner) bindParams(rc Settings) (map[string]any, error) {
 	out := map[string]any{}
 	declared := map[string]*program.Param{}
 	for _, pd := range p.m.Params {

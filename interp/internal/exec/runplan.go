@@ -1,4 +1,4 @@
-package interp
+package exec
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 // source it opened and the work it sends there. Run executes it and
 // Explain prints it, so the two cannot disagree.
 type runPlan struct {
-	cfg      settings // the caller's settings, as given
+	cfg      Settings // the caller's settings, as given
 	strategy Strategy
 	why      string     // why strategy
 	declined []declined // the strategies considered before it, and why not
@@ -27,13 +27,13 @@ type runPlan struct {
 	// merge could differ); StrategyAuto when it cannot.
 	fallback Strategy
 
-	params     map[string]any
-	onError    string // "fail" or "skip"
+	Params     map[string]any
+	OnError    string // "fail" or "skip"
 	workers    int
-	sortBuffer int
-	tune       tuning
+	SortBuffer int
+	tune       Tuning
 
-	push       *pdRun     // StrategyPushdown, StrategyPushdownRaw: the opened table
+	push       *PdRun     // StrategyPushdown, StrategyPushdownRaw: the opened table
 	pushWhyNot string     // why the table's aggregation cannot run in SQLite
 	scan       *scanStart // StrategyScan: the opened file
 }
@@ -44,34 +44,34 @@ type declined struct {
 	why      string
 }
 
-// tuning are the sizes the executors divide their work by. Compile sets
+// Tuning are the sizes the executors divide their work by. Compile sets
 // the defaults; tests set small ones to reach the ranges with little data.
-type tuning struct {
+type Tuning struct {
 	// rangeRows is the number of rows a push-down statement aims at: few
 	// enough for SQLite's GROUP BY sort to stay in memory and for progress
 	// and cancellation to be timely.
-	rangeRows int64
+	RangeRows int64
 	// minRange is the least number of bytes of CSV worth a reader of its own.
-	minRange int64
+	MinRange int64
 	// rangeJudge is the number of records the scan's main reader reads
 	// before it decides whether ranges pay.
-	rangeJudge int64
+	RangeJudge int64
 	// groupsPer: with more than a group per groupsPer records, the ranges'
 	// tables would each hold most groups: the scan drops them.
 	groupsPer int64
 	// partners, if set, counts the partners scans start (for tests).
-	partners *atomic.Int64
+	Partners *atomic.Int64
 }
 
-// defaultTuning returns the sizes measured to pay (docs/performance.md).
-func defaultTuning() tuning {
-	return tuning{rangeRows: 1 << 16, minRange: 4 << 20, rangeJudge: 1 << 14, groupsPer: 8}
+// DefaultTuning returns the sizes measured to pay (docs/performance.md).
+func DefaultTuning() Tuning {
+	return Tuning{RangeRows: 1 << 16, MinRange: 4 << 20, RangeJudge: 1 << 14, groupsPer: 8}
 }
 
-// close releases what the plan opened and the run did not take.
-func (pl *runPlan) close() {
+// Close releases what the plan opened and the run did not take.
+func (pl *runPlan) Close() {
 	if pl.push != nil {
-		pl.push.done()
+		pl.push.Done()
 		pl.push = nil
 	}
 	if pl.scan != nil {
@@ -80,22 +80,22 @@ func (pl *runPlan) close() {
 	}
 }
 
-// planRun resolves cfg's settings and chooses the strategy. It opens the
+// PlanRun resolves cfg's settings and chooses the strategy. It opens the
 // source of a strategy that aggregates in the source, to plan the work
 // sent there; the caller closes the plan.
-func (p *runner) planRun(ctx context.Context, cfg settings) (*runPlan, error) {
-	pl := &runPlan{cfg: cfg, tune: p.tune, onError: p.m.OnError, workers: cfg.Workers, sortBuffer: cfg.SortBuffer}
+func (p *Runner) PlanRun(ctx context.Context, cfg Settings) (*runPlan, error) {
+	pl := &runPlan{cfg: cfg, tune: p.tune, OnError: p.m.OnError, workers: cfg.Workers, SortBuffer: cfg.SortBuffer}
 	if cfg.OnError != "" {
 		if cfg.OnError != "skip" && cfg.OnError != "fail" {
 			return nil, fmt.Errorf("on_error must be skip or fail, not %q", cfg.OnError)
 		}
-		pl.onError = string(cfg.OnError)
+		pl.OnError = string(cfg.OnError)
 	}
 	if pl.workers <= 0 {
 		pl.workers = runtime.GOMAXPROCS(0)
 	}
-	if pl.sortBuffer <= 0 {
-		pl.sortBuffer = DefaultSortBuffer
+	if pl.SortBuffer <= 0 {
+		pl.SortBuffer = DefaultSortBuffer
 	}
 	if cfg.Strategy > StrategyPushdownRaw {
 		return nil, fmt.Errorf("unknown strategy %v", cfg.Strategy)
@@ -104,13 +104,13 @@ func (p *runner) planRun(ctx context.Context, cfg settings) (*runPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	pl.params = params
+	pl.Params = params
 	pl.fallback = StrategyPipeline
 	if p.whyNotParallel(pl.workers) == "" {
 		pl.fallback = StrategyParallel
 	}
 	if err := p.choose(ctx, pl); err != nil {
-		pl.close()
+		pl.Close()
 		return nil, err
 	}
 	if !pl.strategy.carriers() && pl.strategy != StrategyParallel {
@@ -124,7 +124,7 @@ func (p *runner) planRun(ctx context.Context, cfg settings) (*runPlan, error) {
 
 // choose considers the strategies in the order of Strategies and takes the
 // first that can run the report (or the one cfg.Strategy asks for).
-func (p *runner) choose(ctx context.Context, pl *runPlan) error {
+func (p *Runner) choose(ctx context.Context, pl *runPlan) error {
 	want := pl.cfg.Strategy
 	for _, s := range Strategies {
 		if want != StrategyAuto && want != s {
@@ -164,7 +164,7 @@ func (e *StrategyError) Error() string {
 // consider says why strategy s would run the report, or why not. A
 // strategy that aggregates in the source opens it, and keeps it in pl when
 // it can run.
-func (p *runner) consider(ctx context.Context, pl *runPlan, s Strategy) (why, whyNot string, err error) {
+func (p *Runner) consider(ctx context.Context, pl *runPlan, s Strategy) (why, whyNot string, err error) {
 	switch s {
 	case StrategyPushdownRaw, StrategyPushdown:
 		return p.considerPushdown(pl, s == StrategyPushdownRaw)
@@ -181,12 +181,12 @@ func (p *runner) consider(ctx context.Context, pl *runPlan, s Strategy) (why, wh
 
 // considerPushdown plans the push-down over the SQLite table (raw: read in
 // Go as the rows arrive).
-func (p *runner) considerPushdown(pl *runPlan, raw bool) (why, whyNot string, err error) {
+func (p *Runner) considerPushdown(pl *runPlan, raw bool) (why, whyNot string, err error) {
 	if whyNot := p.pushStatic(); whyNot != "" {
 		return "", whyNot, nil
 	}
 	if pl.push == nil && pl.pushWhyNot == "" {
-		pd, whyNot, err := p.openPushdown(pl.params)
+		pd, whyNot, err := p.OpenPushdown(pl.Params)
 		if err != nil {
 			return "", "", fmt.Errorf("%s: %w", program.PosString(p.m.Source.Pos), err)
 		}
@@ -195,7 +195,7 @@ func (p *runner) considerPushdown(pl *runPlan, raw bool) (why, whyNot string, er
 	if pl.pushWhyNot != "" {
 		return "", pl.pushWhyNot, nil
 	}
-	pp := pl.push.pp
+	pp := pl.push.Pp
 	if raw {
 		if pp.raw == nil {
 			return "", pp.whyNotRaw, nil
@@ -207,7 +207,7 @@ func (p *runner) considerPushdown(pl *runPlan, raw bool) (why, whyNot string, er
 }
 
 // considerScan plans the aggregation in the CSV scanner.
-func (p *runner) considerScan(pl *runPlan) (why, whyNot string, err error) {
+func (p *Runner) considerScan(pl *runPlan) (why, whyNot string, err error) {
 	if whyNot := p.scanStatic(); whyNot != "" {
 		return "", whyNot, nil
 	}
@@ -231,7 +231,7 @@ func (p *runner) considerScan(pl *runPlan) (why, whyNot string, err error) {
 // when it is. A single level rarely has enough groups for the split to pay
 // for routing records between goroutines (measured: 8 territories ran 25%
 // slower on two cores, territory > customer with 100k groups 20% faster).
-func (p *runner) whyNotParallel(workers int) string {
+func (p *Runner) whyNotParallel(workers int) string {
 	switch {
 	case workers < 2:
 		return "one worker"
@@ -266,9 +266,9 @@ func (s *scanStart) close() {
 
 // openScan opens the CSV file and plans the scan; whyNot says why the
 // scanner cannot aggregate the report.
-func (p *runner) openScan(pl *runPlan) (*scanStart, string, error) {
+func (p *Runner) openScan(pl *runPlan) (*scanStart, string, error) {
 	skips := &skipLog{}
-	rs, cleanup, err := p.in.Open(p.m.Source, input.Options{Params: pl.params, Skip: pl.onError == "skip", Unused: p.m.Unused,
+	rs, cleanup, err := p.in.Open(p.m.Source, input.Options{Params: pl.Params, Skip: pl.OnError == "skip", Unused: p.m.Unused,
 		OnSkip: func(e *source.DataError) { skips.note(p.dataError(e)) }})
 	if err != nil {
 		return nil, "", err
@@ -279,7 +279,7 @@ func (p *runner) openScan(pl *runPlan) (*scanStart, string, error) {
 		cleanup()
 		return nil, "the source is not a CSV file", nil
 	}
-	pp, sp := p.planScan(csv.Schema(), pl.params)
+	pp, sp := p.PlanScan(csv.Schema(), pl.Params)
 	if sp == nil {
 		csv.Close()
 		cleanup()

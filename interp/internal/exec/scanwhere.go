@@ -1,4 +1,4 @@
-package interp
+package exec
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/expr-lang/expr/ast"
 
+	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -109,8 +110,8 @@ func (k *kcond) eval(t *scanTable) (uint8, error) {
 	if a.ok && b.ok {
 		// Compare at the larger of the two fixed scales.
 		ls, rs := k.l.scale, k.r.scale
-		x, ok1 := value.MulInt64(a.c, pow10[max(ls, rs)-ls])
-		y, ok2 := value.MulInt64(b.c, pow10[max(ls, rs)-rs])
+		x, ok1 := value.MulInt64(a.c, Pow10[max(ls, rs)-ls])
+		y, ok2 := value.MulInt64(b.c, Pow10[max(ls, rs)-rs])
 		if !ok1 || !ok2 {
 			return tNil, errOverflow
 		}
@@ -188,7 +189,7 @@ func (a *pdAnalyzer) steps() string {
 		}
 		c, why := a.cond(s.Where.Node)
 		if why != "" {
-			return "where " + oneLine(s.Where.Text) + ": " + why
+			return "where " + program.OneLine(s.Where.Text) + ": " + why
 		}
 		a.ksteps = append(a.ksteps, kstep{where: c})
 	}

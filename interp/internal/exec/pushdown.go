@@ -1,4 +1,4 @@
-package interp
+package exec
 
 import (
 	"fmt"
@@ -42,9 +42,9 @@ import (
 // translated back into the report's aggregates (AVG from the exact SUM and
 // COUNT).
 
-// pdJudgeRows is the least number of rows a range must hold for its number
+// PdJudgeRows is the least number of rows a range must hold for its number
 // of groups to steer the push-down (see pdSource.Fetch and adapt).
-const pdJudgeRows = 4096
+const PdJudgeRows = 4096
 
 // pushPlan is how a report's aggregation runs in SQLite, or why it does not.
 type pushPlan struct {
@@ -123,15 +123,15 @@ func (s *pdSpecs) translate(carried []any) []any {
 			}
 		case pdAvg:
 			n, _ := carried[r.j].(int64)
-			out[k] = avgOf(carried[r.i], n)
+			out[k] = AvgOf(carried[r.i], n)
 		}
 	}
 	return out
 }
 
-// avgOf is AVG from an exact total of n values (an int or decimal sum), as
+// AvgOf is AVG from an exact total of n values (an int or decimal sum), as
 // the engine computes it: agg.DecimalAvg.
-func avgOf(total any, n int64) any {
+func AvgOf(total any, n int64) any {
 	t, ok := value.ToDecimal(total)
 	if !ok || n == 0 {
 		return nil
@@ -141,7 +141,7 @@ func avgOf(total any, n int64) any {
 
 // pushStatic returns why the report's shape keeps its aggregation out of
 // SQLite, whatever the table; "" when the table decides.
-func (p *runner) pushStatic() string {
+func (p *Runner) pushStatic() string {
 	src := p.m.Source
 	switch {
 	case src == nil || src.Kind != "sqlite":
@@ -165,7 +165,7 @@ func (p *runner) pushStatic() string {
 // (so that its aggregation cannot be computed as partial states by SQLite
 // or the CSV scanner); "" when it does not. noJoin ends the lookup reason.
 // Where clauses and lets are the caller's to judge.
-func (p *runner) carrierShape(noJoin string) string {
+func (p *Runner) carrierShape(noJoin string) string {
 	switch {
 	case len(p.m.Lookups) > 0:
 		return "the report has a lookup, which " + noJoin
@@ -181,7 +181,7 @@ func (p *runner) carrierShape(noJoin string) string {
 
 // planPushdown decides whether the report's aggregation runs in SQLite over
 // tbl, whose records have schema, and builds the statement.
-func (p *runner) planPushdown(tbl source.SQLiteTable, isTable bool, schema *value.Schema) *pushPlan {
+func (p *Runner) planPushdown(tbl source.SQLiteTable, isTable bool, schema *value.Schema) *pushPlan {
 	pp := &pushPlan{table: tbl}
 	if why := p.pushStatic(); why != "" {
 		pp.reason = why
@@ -257,7 +257,7 @@ func containsInt(list []int, x int) bool {
 
 // pdAnalyzer translates keys and aggregate arguments into SQL.
 type pdAnalyzer struct {
-	p       *runner
+	p       *Runner
 	pp      *pushPlan
 	schema  *value.Schema
 	back    pdBackend
@@ -337,7 +337,7 @@ func (a *pdAnalyzer) specs(specs []agg.Spec, where string) (pdSpecs, string) {
 		var arg pdExpr
 		if s.Arg >= 0 {
 			e := a.p.m.Args[s.Arg]
-			call = s.Func.String() + "(" + oneLine(e.Text) + ")"
+			call = s.Func.String() + "(" + program.OneLine(e.Text) + ")"
 			var why string
 			if arg, why = a.expr(e.Node); why != "" {
 				return out, call + " in " + where + ": " + why

@@ -1,4 +1,4 @@
-package interp
+package exec
 
 import (
 	"fmt"
@@ -61,8 +61,8 @@ type kval struct {
 	ok bool
 }
 
-// pow10 holds 10^0 … 10^18.
-var pow10 = func() (p [19]int64) {
+// Pow10 holds 10^0 … 10^18.
+var Pow10 = func() (p [19]int64) {
 	p[0] = 1
 	for i := 1; i < len(p); i++ {
 		p[i] = p[i-1] * 10
@@ -119,8 +119,8 @@ func (e *kexpr) eval(vals []kval) (kval, error) {
 		}
 		return kval{c: c, s: l.s + r.s, ok: true}, nil
 	}
-	a, ok1 := value.MulInt64(l.c, pow10[e.scale-e.l.scale])
-	b, ok2 := value.MulInt64(r.c, pow10[e.scale-e.r.scale])
+	a, ok1 := value.MulInt64(l.c, Pow10[e.scale-e.l.scale])
+	b, ok2 := value.MulInt64(r.c, Pow10[e.scale-e.r.scale])
 	if e.op == kSub {
 		if b == math.MinInt64 {
 			ok2 = false
@@ -193,16 +193,16 @@ func (csvBackend) declared(a *pdAnalyzer, i int) string {
 
 // scanStatic returns why the report's aggregation is not computed in the
 // CSV scanner, whatever the file; "" when the file's columns decide.
-func (p *runner) scanStatic() string {
+func (p *Runner) scanStatic() string {
 	if src := p.m.Source; src == nil || src.Kind != "csv" {
 		return "the source is not CSV"
 	}
 	return p.carrierShape("the scanner does not join")
 }
 
-// planScan decides whether the report's aggregation runs in the scanner of a
+// PlanScan decides whether the report's aggregation runs in the scanner of a
 // CSV file whose records have schema.
-func (p *runner) planScan(schema *value.Schema, params map[string]any) (*pushPlan, *scanPlan) {
+func (p *Runner) PlanScan(schema *value.Schema, params map[string]any) (*pushPlan, *scanPlan) {
 	pp := &pushPlan{}
 	if pp.reason = p.scanStatic(); pp.reason != "" {
 		return pp, nil
@@ -358,5 +358,5 @@ func (c scanCol) result(st []int64) any {
 		return v
 	}
 	s := int32(meta - 1)
-	return value.NewDecimal(v/pow10[c.scale-s], s)
+	return value.NewDecimal(v/Pow10[c.scale-s], s)
 }

@@ -1,4 +1,4 @@
-package interp
+package exec
 
 import (
 	"cmp"
@@ -58,20 +58,20 @@ func (l *skipLog) total(t *render.Totals) {
 	}
 }
 
-// streamFirstChunk is the first fetch of a report whose rows stream out as
+// StreamFirstChunk is the first fetch of a report whose rows stream out as
 // their records are read: its first rows are out after that many records
 // rather than a whole chunk (measured: the first row of a 1M-row detail
 // report 11.2 ms after exec with the first chunk of 1000, 8.0 ms with 50;
 // from the start of Run to the first write, medians of 10 cold runs, 1.18
 // ms with 64, 0.78 with 4). Fetches double from there up to the chunk
 // size.
-const streamFirstChunk = 4
+const StreamFirstChunk = 4
 
 // firstChunk is the pipeline's FirstChunk: small when the report streams
 // detail rows, else none (an aggregate report writes nothing until the end).
-func (p *runner) firstChunk() int {
+func (p *Runner) firstChunk() int {
 	if p.m.Detail != nil && !p.m.NeedSort {
-		return streamFirstChunk
+		return StreamFirstChunk
 	}
 	return 0
 }
@@ -79,9 +79,9 @@ func (p *runner) firstChunk() int {
 // run is one pass over the input with the settings of rc (the plan's or
 // a copy); aggWorkers > 1 splits the aggregation among that many
 // goroutines.
-func (p *runner) run(ctx context.Context, pl *runPlan, rc settings, aggWorkers int) (res *result, err error) {
-	params := pl.params
-	skip := pl.onError == "skip"
+func (p *Runner) run(ctx context.Context, pl *runPlan, rc Settings, aggWorkers int) (res *result, err error) {
+	params := pl.Params
+	skip := pl.OnError == "skip"
 	start := time.Now()
 
 	skips := &skipLog{onSkip: rc.OnSkip}
@@ -123,7 +123,7 @@ func (p *runner) run(ctx context.Context, pl *runPlan, rc settings, aggWorkers i
 	defer w.done(&err)
 	b := band.New(p.m, p.guard(), w, params, aggWorkers)
 	defer b.Close()
-	b.SortLimit = pl.sortBuffer
+	b.SortLimit = pl.SortBuffer
 	w.global = b.GlobalEvent
 	if err := w.begin(); err != nil {
 		src.Close()
@@ -172,7 +172,7 @@ func (p *runner) run(ctx context.Context, pl *runPlan, rc settings, aggWorkers i
 // observer counts the records fetched (for Progress) and notes the
 // records a stage skipped under on_error skip, besides the caller's
 // observer.
-func (p *runner) observer(caller stream.Observer, fetched *atomic.Int64, noteSkip func(error)) stream.Observer {
+func (p *Runner) observer(caller stream.Observer, fetched *atomic.Int64, noteSkip func(error)) stream.Observer {
 	return stream.Observers(caller, stream.ObserverFunc(func(ev stream.Event) {
 		if cf, ok := ev.(stream.ChunkFetched); ok {
 			fetched.Add(int64(cf.Records))
@@ -185,7 +185,7 @@ func (p *runner) observer(caller stream.Observer, fetched *atomic.Int64, noteSki
 
 // totals sets a pipeline run's totals: records read, rejected by group
 // limits (by level, with a warning each), skipped, and the time taken.
-func (p *runner) totals(t *render.Totals, read int64, b *band.Builder, skips *skipLog, start time.Time) {
+func (p *Runner) totals(t *render.Totals, read int64, b *band.Builder, skips *skipLog, start time.Time) {
 	t.RecordsRead = read
 	t.Rejected = b.Rejected
 	if len(p.m.Groupings) > 0 {
@@ -211,7 +211,7 @@ func skippedBySource(src input.RecordSource) int64 {
 // know their size, rows for a SQLite table whose count runs in the
 // background. stop ends and waits for that count, and returns its panic:
 // the run's context, which progressFunc returns, is then cancelled with it.
-func (p *runner) progressFunc(ctx context.Context, src input.RecordSource, fetched *atomic.Int64) (_ context.Context, read func() (int64, int64, bool), stop func() error) {
+func (p *Runner) progressFunc(ctx context.Context, src input.RecordSource, fetched *atomic.Int64) (_ context.Context, read func() (int64, int64, bool), stop func() error) {
 	if f, ok := src.(interface{ Progress() (int64, int64) }); ok {
 		return ctx, func() (int64, int64, bool) {
 			read, size := f.Progress()

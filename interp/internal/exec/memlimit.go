@@ -1,4 +1,4 @@
-package interp
+package exec
 
 import (
 	"errors"
@@ -18,14 +18,14 @@ import (
 // in its AggregateStatus, the CSV scanner's and SQLite's sources through
 // stream.MemoryHolder. With nothing in flight and the limit still reached,
 // the pipeline fails with a *stream.MemoryError naming them, which
-// memoryLimitError turns into a *LimitError with advice.
+// memoryLimitError turns into a *program.LimitError with advice.
 
 // HeldMemory reports the scanner's tables: their groups and what their
 // slices take. It runs between fetches, when no reader is reading.
-func (s *scanSource) HeldMemory() stream.Held {
+func (s *ScanSource) HeldMemory() stream.Held {
 	tables := s.parts
 	if tables == nil {
-		tables = []*scanTable{s.table}
+		tables = []*scanTable{s.Table}
 		for _, r := range s.ranges {
 			tables = append(tables, r.table)
 		}
@@ -53,7 +53,7 @@ func (t *scanTable) bytes() int64 {
 
 // HeldMemory reports the result rows of the push-down's statements that
 // are in memory: the current range's and those of ranges run ahead.
-func (s *pdSource) HeldMemory() stream.Held {
+func (s *PdSource) HeldMemory() stream.Held {
 	n, bytes := int64(len(s.buf))+s.ahead.Load(), s.bufBytes+s.aheadBytes.Load()
 	if n == 0 {
 		return stream.Held{}
@@ -76,14 +76,14 @@ func recordsBytes(recs []value.Record) int64 {
 	return n
 }
 
-// memoryLimitError turns the pipeline's memory failure into a *LimitError
+// memoryLimitError turns the pipeline's memory failure into a *program.LimitError
 // that says what holds the memory and what to do; nil for other errors.
-func (p *runner) memoryLimitError(err error) *LimitError {
+func (p *Runner) memoryLimitError(err error) *program.LimitError {
 	var me *stream.MemoryError
 	if !errors.As(err, &me) {
 		return nil
 	}
-	le := &LimitError{Limit: "memory limit", Value: me.Usage, Max: me.Limit, Where: p.m.Name, Unit: "bytes"}
+	le := &program.LimitError{Limit: "memory limit", Value: me.Usage, Max: me.Limit, Where: p.m.Name, Unit: "bytes"}
 	var what []string
 	for _, h := range me.Held {
 		what = append(what, h.What)

@@ -1,4 +1,4 @@
-package interp
+package exec
 
 import (
 	"bufio"
@@ -13,8 +13,8 @@ import (
 // that shows totals comes first but is known last: until then every event
 // is held. Every strategy writes through one.
 type report struct {
-	p      *runner
-	cfg    settings
+	p      *Runner
+	cfg    Settings
 	params map[string]any
 	res    *result
 	bw     *bufio.Writer
@@ -31,7 +31,7 @@ type report struct {
 const outputBuffer = 64 << 10
 
 // newReport returns the report of a run with cfg's output settings.
-func (p *runner) newReport(cfg settings, params map[string]any) *report {
+func (p *Runner) newReport(cfg Settings, params map[string]any) *report {
 	w := &report{p: p, cfg: cfg, params: params, res: &result{Title: p.m.Title}}
 	if cfg.Output != nil {
 		// Flushed after every batch of records and at the end: rows still

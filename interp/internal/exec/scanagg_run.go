@@ -1,11 +1,10 @@
-package interp
+package exec
 
 import (
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -18,24 +17,24 @@ import (
 
 // execScan runs the report with its aggregation in the CSV scanner (see
 // scanagg.go). A non-empty note means it fell back: nothing was written.
-func (p *runner) execScan(ctx context.Context, pl *runPlan) (res *result, note string, err error) {
+func (p *Runner) execScan(ctx context.Context, pl *runPlan) (res *result, note string, err error) {
 	st := pl.scan
 	defer st.close()
 	start := time.Now()
 	var rows atomic.Int64
-	src := &scanSource{p: p, csv: st.csv, table: newScanTable(st.sp), rows: &rows, until: -1, tune: pl.tune}
+	src := &ScanSource{P: p, Csv: st.csv, Table: NewScanTable(st.sp), Rows: &rows, Until: -1, tune: pl.tune}
 	defer src.close()
 	if err := src.split(pl.workers, func() (*source.CSV, error) {
 		// Another reader of the same file, which stops at a bad record
 		// (the main reader reads its range again then).
-		return p.openAnother(src, input.Options{Params: pl.params, Unused: p.m.Unused})
+		return p.openAnother(src, input.Options{Params: pl.Params, Unused: p.m.Unused})
 	}); err != nil {
 		return nil, "the file could not be split among readers: " + err.Error(), nil
 	}
 	src.openPartner = func() (*source.CSV, error) {
 		// It skips bad records without a word: the main reader reads
 		// the same records and reports them.
-		return p.openAnother(src, input.Options{Params: pl.params, Unused: p.m.Unused, Skip: true})
+		return p.openAnother(src, input.Options{Params: pl.Params, Unused: p.m.Unused, Skip: true})
 	}
 	if pl.cfg.Progress != nil {
 		var read func() (int64, int64, bool)
@@ -52,7 +51,7 @@ func (p *runner) execScan(ctx context.Context, pl *runPlan) (res *result, note s
 }
 
 // openAnother opens another reader of the scan's file, closed with src.
-func (p *runner) openAnother(src *scanSource, o input.Options) (*source.CSV, error) {
+func (p *Runner) openAnother(src *ScanSource, o input.Options) (*source.CSV, error) {
 	rs, cleanup, err := p.in.Open(p.m.Source, o)
 	if err != nil {
 		return nil, err
@@ -65,23 +64,23 @@ func (p *runner) openAnother(src *scanSource, o input.Options) (*source.CSV, err
 // reads a range again.
 const rescanBatch = 1 << 16
 
-// scanSource is the pipeline's source of a scan aggregation. Its first
+// ScanSource is the pipeline's source of a scan aggregation. Its first
 // fetches aggregate the file, as many records at a time as the fetch's
 // limit (per reader), and return no
 // record; then it returns the groups' partial states. Its positions are
 // the records read while scanning, then (1, groups returned); its
 // offsets count the records aggregated. It cannot go back: the table holds
 // what the records before its position made of it.
-type scanSource struct {
-	p     *runner // protects the readers (see runner.protect)
-	csv   *source.CSV
-	table *scanTable
-	rows  *atomic.Int64 // records aggregated, for progress and the totals
+type ScanSource struct {
+	P     *Runner // protects the readers (see runner.protect)
+	Csv   *source.CSV
+	Table *scanTable
+	Rows  *atomic.Int64 // records aggregated, for progress and the totals
 	at    stream.Position
 	done  bool // the file is scanned: the table's partial states are returned
 	// until is where the main reader stops, the start of ranges[0] (-1:
 	// the end of the file); the ranges are read on goroutines of their own.
-	until    int64
+	Until    int64
 	ranges   []*scanRange
 	mainDone bool
 	n        int64        // records read, in every range (for positions)
@@ -97,7 +96,7 @@ type scanSource struct {
 	// main table takes the other's from there (see startPartner).
 	partner     *scanRange
 	openPartner func() (*source.CSV, error)
-	tune        tuning
+	tune        Tuning
 
 	fallback
 }
@@ -105,8 +104,8 @@ type scanSource struct {
 // account sets the chunk's Read and Kept to the records read and kept
 // since the last chunk: the main reader's, and the ranges' once stitched
 // (a range read again counts once).
-func (s *scanSource) account(ch *stream.Chunk[value.Record]) {
-	kept := s.table.rows
+func (s *ScanSource) account(ch *stream.Chunk[value.Record]) {
+	kept := s.Table.rows
 	if s.partner != nil {
 		kept += s.partner.table.rows
 	}
@@ -123,13 +122,13 @@ func (s *scanSource) account(ch *stream.Chunk[value.Record]) {
 // scanProgress reports the bytes every reader of a scan has read.
 type scanProgress struct {
 	input.RecordSource
-	s *scanSource
+	s *ScanSource
 }
 
 // Progress returns the bytes read by the main reader (from the start of the
 // file) and by each range's (from its start), and the file's size.
 func (p scanProgress) Progress() (read, size int64) {
-	read, size = p.s.csv.Progress()
+	read, size = p.s.Csv.Progress()
 	for _, r := range p.s.ranges {
 		if n, _ := r.csv.Progress(); n > r.begin {
 			read += n - r.begin
@@ -140,14 +139,14 @@ func (p scanProgress) Progress() (read, size int64) {
 
 // dropRanges ends the ranges' readers and discards their tables: the main
 // reader reads to the end of the file.
-func (s *scanSource) dropRanges() {
+func (s *ScanSource) dropRanges() {
 	s.endRanges()
-	s.ranges, s.until = nil, -1
+	s.ranges, s.Until = nil, -1
 	s.mainDone = false
 }
 
 // endRanges ends the ranges' goroutines, and the partner's.
-func (s *scanSource) endRanges() {
+func (s *ScanSource) endRanges() {
 	for _, r := range append(s.ranges, s.partner) {
 		if r != nil && r.token != nil {
 			close(r.token)
@@ -165,7 +164,7 @@ func (s *scanSource) endRanges() {
 // only half the groups, which for many groups is most of the work. The
 // tables share a hash seed; their states are merged like ranges'. When the
 // partner cannot be opened, the main reader reads on alone.
-func (s *scanSource) startPartner() {
+func (s *ScanSource) startPartner() {
 	off, ok := source.Offset(s.at)
 	if !ok || s.openPartner == nil {
 		return
@@ -174,25 +173,25 @@ func (s *scanSource) startPartner() {
 	if err != nil {
 		return
 	}
-	t := newScanTable(s.table.sp)
-	t.index.ShareSeed(s.table.index)
+	t := NewScanTable(s.Table.sp)
+	t.index.ShareSeed(s.Table.index)
 	t.parts, t.part, t.lenient = 2, 1, true
-	s.table.parts, s.table.part = 2, 0
+	s.Table.parts, s.Table.part = 2, 0
 	r := &scanRange{csv: c, table: t, begin: off, until: -1,
 		token: make(chan scanToken), done: make(chan struct{}, 1), exited: make(chan struct{})}
 	r.start = c.At(off)
 	r.at = r.start
 	s.partner = r
-	if s.tune.partners != nil {
-		s.tune.partners.Add(1)
+	if s.tune.Partners != nil {
+		s.tune.Partners.Add(1)
 	}
-	go r.run(s.p, "CSV scan partner")
+	go r.run(s.P, "CSV scan partner")
 }
 
 // partnerStep lets the partner read up to limit records, if it is still
 // reading, and returns a function that waits for it; a stop (an
 // overflow, too many groups) or a read error is returned as the scan's.
-func (s *scanSource) partnerStep(ctx context.Context, limit int) func() error {
+func (s *ScanSource) partnerStep(ctx context.Context, limit int) func() error {
 	r := s.partner
 	if r == nil || r.finished() {
 		return func() error { return nil }
@@ -205,7 +204,7 @@ func (s *scanSource) partnerStep(ctx context.Context, limit int) func() error {
 }
 
 // close ends the ranges' goroutines and closes their readers.
-func (s *scanSource) close() {
+func (s *ScanSource) close() {
 	s.endRanges()
 	for _, c := range s.closers {
 		c()
@@ -217,12 +216,12 @@ func (s *scanSource) close() {
 // the main one reads from the start to the first range; each range, from a
 // line start to the next range's (a guess: a newline inside a quoted field
 // starts no record, which stitch finds out), on a goroutine of its own.
-func (s *scanSource) split(workers int, open func() (*source.CSV, error)) error {
-	_, size := s.csv.Progress()
-	parts := min(int64(workers), size/s.tune.minRange)
+func (s *ScanSource) split(workers int, open func() (*source.CSV, error)) error {
+	_, size := s.Csv.Progress()
+	parts := min(int64(workers), size/s.tune.MinRange)
 	var begins []int64
 	for i := int64(1); i < parts; i++ {
-		b, err := s.csv.LineStart(size * i / parts)
+		b, err := s.Csv.LineStart(size * i / parts)
 		if err != nil {
 			return err
 		}
@@ -235,7 +234,7 @@ func (s *scanSource) split(workers int, open func() (*source.CSV, error)) error 
 		if err != nil {
 			return err
 		}
-		r := &scanRange{csv: c, table: newScanTable(s.table.sp), begin: b, until: -1,
+		r := &scanRange{csv: c, table: NewScanTable(s.Table.sp), begin: b, until: -1,
 			token: make(chan scanToken), done: make(chan struct{}, 1), exited: make(chan struct{})}
 		if i+1 < len(begins) {
 			r.until = begins[i+1]
@@ -243,10 +242,10 @@ func (s *scanSource) split(workers int, open func() (*source.CSV, error)) error 
 		r.start = c.At(b)
 		r.at = r.start
 		s.ranges = append(s.ranges, r)
-		go r.run(s.p, "CSV scan range")
+		go r.run(s.P, "CSV scan range")
 	}
 	if len(begins) > 0 {
-		s.until = begins[0]
+		s.Until = begins[0]
 	}
 	return nil
 }
@@ -271,7 +270,7 @@ type scanToken struct {
 }
 
 // run reads one batch per token; part names the reader should it panic.
-func (r *scanRange) run(p *runner, part string) {
+func (r *scanRange) run(p *Runner, part string) {
 	defer close(r.exited)
 	for tok := range r.token {
 		if !r.finished() {
@@ -291,7 +290,7 @@ func (r *scanRange) finished() bool { return r.eof || r.err != nil }
 
 // scanFailed turns the error of a read into the note of a scan that must
 // fall back; a context's error is returned instead.
-func (s *scanSource) scanFailed(ctx context.Context, err error) error {
+func (s *ScanSource) scanFailed(ctx context.Context, err error) error {
 	if pe := panicOf(err); pe != nil {
 		return stream.Permanent(pe) // a reader panicked: the run fails
 	}
@@ -315,9 +314,9 @@ func (s *scanSource) scanFailed(ctx context.Context, err error) error {
 // reader is done. A range whose start the main reading did not end exactly
 // at (its first record was not one: a quoted field ran across it), or
 // whose reader stopped, is read again by the main reader instead.
-func (s *scanSource) stitch(ctx context.Context) error {
+func (s *ScanSource) stitch(ctx context.Context) error {
 	cur := s.at
-	s.parts = []*scanTable{s.table}
+	s.parts = []*scanTable{s.Table}
 	for i, r := range s.ranges {
 		if off, _ := source.Offset(cur); off == r.begin && r.err == nil {
 			s.parts = append(s.parts, r.table)
@@ -332,7 +331,7 @@ func (s *scanSource) stitch(ctx context.Context) error {
 		for eof := false; !eof; {
 			var err error
 			var n int
-			if cur, n, eof, _, err = s.csv.ScanRange(ctx, cur, rescanBatch, until, s.table.addFn); err != nil {
+			if cur, n, eof, _, err = s.Csv.ScanRange(ctx, cur, rescanBatch, until, s.Table.addFn); err != nil {
 				return err
 			}
 			s.read += int64(n)
@@ -348,8 +347,8 @@ func (s *scanSource) stitch(ctx context.Context) error {
 // Fetch aggregates the next records, or returns partial states. A panic
 // fails the run: the tables may hold part of a batch, which the pipeline's
 // restart would count again.
-func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int) (ch stream.Chunk[value.Record], err error) {
-	if pe := s.p.protect("CSV scan", func() error {
+func (s *ScanSource) Fetch(ctx context.Context, after stream.Position, limit int) (ch stream.Chunk[value.Record], err error) {
+	if pe := s.P.protect("CSV scan", func() error {
 		ch, err = s.fetch(ctx, after, limit)
 		return nil
 	}); pe != nil {
@@ -361,9 +360,9 @@ func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int
 // fetch is Fetch, unprotected. While the file is scanned a position is
 // its offset alone (no key to allocate per fetch); then (1, groups
 // returned).
-func (s *scanSource) fetch(ctx context.Context, after stream.Position, limit int) (stream.Chunk[value.Record], error) {
+func (s *ScanSource) fetch(ctx context.Context, after stream.Position, limit int) (stream.Chunk[value.Record], error) {
 	done := stream.Chunk[value.Record]{Next: after, Done: true}
-	if s.note() != "" {
+	if s.Note() != "" {
 		return done, nil
 	}
 	phase, pos := 0, int(after.Offset)
@@ -388,7 +387,7 @@ func (s *scanSource) fetch(ctx context.Context, after stream.Position, limit int
 			return stream.Chunk[value.Record]{}, s.scanFailed(ctx, err)
 		}
 		s.n += read
-		s.rows.Store(s.n)
+		s.Rows.Store(s.n)
 		chunk := stream.Chunk[value.Record]{Bytes: bytes, Next: stream.Position{Offset: s.n}}
 		if s.finished() {
 			return s.endScan(ctx, chunk, done)
@@ -406,7 +405,7 @@ func (s *scanSource) fetch(ctx context.Context, after stream.Position, limit int
 // records, at once, and returns the records read, the main reader's bytes,
 // and the first error. After rangeJudge records it judges whether ranges
 // pay, and drops them for a partner if not.
-func (s *scanSource) scanBatch(ctx context.Context, limit int) (read, bytes int64, err error) {
+func (s *ScanSource) scanBatch(ctx context.Context, limit int) (read, bytes int64, err error) {
 	var running []*scanRange
 	var before int64 // the records the ranges had read
 	for _, r := range s.ranges {
@@ -420,7 +419,7 @@ func (s *scanSource) scanBatch(ctx context.Context, limit int) (read, bytes int6
 	if !s.mainDone {
 		var next stream.Position
 		var n int
-		next, n, s.mainDone, bytes, err = s.csv.ScanRange(ctx, s.at, limit, s.until, s.table.addFn)
+		next, n, s.mainDone, bytes, err = s.Csv.ScanRange(ctx, s.at, limit, s.Until, s.Table.addFn)
 		if err == nil {
 			s.at, s.read, read = next, s.read+int64(n), int64(n)
 		}
@@ -437,9 +436,9 @@ func (s *scanSource) scanBatch(ctx context.Context, limit int) (read, bytes int6
 	for err == nil && s.mainDone && s.partner != nil && !s.partner.finished() {
 		err = s.partnerStep(ctx, limit)() // the partner's last records
 	}
-	if len(s.ranges) > 0 && !s.judged && (s.read >= s.tune.rangeJudge || s.mainDone) {
+	if len(s.ranges) > 0 && !s.judged && (s.read >= s.tune.RangeJudge || s.mainDone) {
 		s.judged = true
-		if int64(s.table.index.Len())*s.tune.groupsPer > s.read {
+		if int64(s.Table.index.Len())*s.tune.groupsPer > s.read {
 			// More than a group per groupsPer records: every range's table
 			// would hold most of the groups, which costs more than reading
 			// alone saves. The main reader reads on, sharing the groups
@@ -454,7 +453,7 @@ func (s *scanSource) scanBatch(ctx context.Context, limit int) (read, bytes int6
 }
 
 // finished reports whether every reader has read its part of the file.
-func (s *scanSource) finished() bool {
+func (s *ScanSource) finished() bool {
 	if !s.mainDone || (s.partner != nil && !s.partner.finished()) {
 		return false
 	}
@@ -469,14 +468,14 @@ func (s *scanSource) finished() bool {
 // endScan merges the readers' tables once the file is read, and returns
 // the last scanning chunk, which moves to the groups (or done, when the
 // groups pass a level's max_groups: the run reads the records instead).
-func (s *scanSource) endScan(ctx context.Context, chunk, done stream.Chunk[value.Record]) (stream.Chunk[value.Record], error) {
+func (s *ScanSource) endScan(ctx context.Context, chunk, done stream.Chunk[value.Record]) (stream.Chunk[value.Record], error) {
 	if err := s.stitch(ctx); err != nil {
 		return stream.Chunk[value.Record]{}, s.scanFailed(ctx, err)
 	}
-	s.rows.Store(s.read)
+	s.Rows.Store(s.read)
 	s.done = true
 	var err error
-	if s.groups, err = sortGroups(s.table.sp, s.parts); err != nil {
+	if s.groups, err = sortGroups(s.Table.sp, s.parts); err != nil {
 		return stream.Chunk[value.Record]{}, s.scanFailed(ctx, err)
 	}
 	if why := s.groups.overLimit(); why != "" {
@@ -490,7 +489,7 @@ func (s *scanSource) endScan(ctx context.Context, chunk, done stream.Chunk[value
 }
 
 // groupsChunk returns the partial states of groups pos to pos+limit.
-func (s *scanSource) groupsChunk(after stream.Position, phase, pos, limit int) (stream.Chunk[value.Record], error) {
+func (s *ScanSource) groupsChunk(after stream.Position, phase, pos, limit int) (stream.Chunk[value.Record], error) {
 	n := s.groups.len()
 	if phase != 1 || pos > n {
 		return stream.Chunk[value.Record]{Next: after, Done: true}, stream.Permanent(fmt.Errorf("position %v was not returned by this source", after))
@@ -508,58 +507,4 @@ func scanError(err, other error) error {
 		return other
 	}
 	return err
-}
-
-// PlanScan says whether a report's aggregation runs in the CSV scanner.
-type PlanScan struct {
-	// InScanner is set when the scanner computes the aggregates.
-	InScanner bool `json:"in_scanner"`
-	// Read lists the fields the scanner parses from their bytes, and how.
-	Read []string `json:"read,omitempty"`
-	// Reason says why the aggregation runs on records instead.
-	Reason string `json:"reason,omitempty"`
-}
-
-// explainScan plans the scan aggregation for explain: nil for a source that
-// is not CSV.
-func (p *runner) explainScan(run *runPlan) *scanInfo {
-	if p.m.Source == nil || p.m.Source.Kind != "csv" {
-		return nil
-	}
-	if run.scan == nil || run.strategy != StrategyScan {
-		return &scanInfo{Reason: run.whyNot(StrategyScan)}
-	}
-	schema, sp := run.scan.csv.Schema(), run.scan.sp
-	out := &scanInfo{InScanner: true}
-	for _, k := range sp.keys {
-		out.Read = append(out.Read, fmt.Sprintf("%s (key, %s)", schema.Fields[k.field].Name, schema.Fields[k.field].Kind))
-	}
-	for _, f := range sp.fields {
-		name := schema.Fields[f.field].Name
-		if f.check {
-			out.Read = append(out.Read, fmt.Sprintf("%s (%s, checked only)", name, schema.Fields[f.field].Kind))
-			continue
-		}
-		switch {
-		case f.dec:
-			out.Read = append(out.Read, fmt.Sprintf("%s (decimal, up to %s)", name, fractionDigits(f.scale)))
-		case f.date:
-			out.Read = append(out.Read, name+" (date)")
-		default:
-			out.Read = append(out.Read, name+" (int)")
-		}
-	}
-	return out
-}
-
-// writeText prints the scan aggregation in the source section of a plan.
-func (ps *PlanScan) writeText(tw *textWriter) {
-	switch {
-	case ps == nil:
-	case !ps.InScanner:
-		tw.section(false, "", "aggregation in the scanner: no, %s", ps.Reason)
-	default:
-		tw.section(false, "", "aggregation in the scanner: yes, from the bytes of %s", strings.Join(ps.Read, ", "))
-		tw.section(false, "", "  a value with more fraction digits, an overflow, or too many groups makes the run read the records instead")
-	}
 }

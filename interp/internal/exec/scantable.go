@@ -1,4 +1,4 @@
-package interp
+package exec
 
 import (
 	"errors"
@@ -37,7 +37,7 @@ type scanTable struct {
 	hash        uint64 // the key's hash, when parts > 1
 }
 
-func newScanTable(sp *scanPlan) *scanTable {
+func NewScanTable(sp *scanPlan) *scanTable {
 	t := &scanTable{sp: sp, index: keys.NewIndex(), vals: make([]kval, sp.width),
 		evals: make([]kval, len(sp.exprs)), rec: make([]any, sp.width),
 		strs: make([][]byte, sp.width), strOK: make([]bool, sp.width)}
@@ -216,7 +216,7 @@ func scaleTo(coef int64, s, fixed int32) (kval, bool) {
 	if s >= fixed {
 		return kval{c: coef, s: s, ok: true}, s == fixed
 	}
-	c, ok := value.MulInt64(coef, pow10[fixed-s])
+	c, ok := value.MulInt64(coef, Pow10[fixed-s])
 	return kval{c: c, s: s, ok: true}, ok
 }
 

@@ -1,0 +1,169 @@
+package exec
+
+import (
+	"fmt"
+	"strings"
+)
+
+// What Explain shows of a run's plan, as the planner describes it; the
+// public Plan types have the same fields.
+
+// pushdownInfo is a plan's push-down (PlanPushdown).
+type pushdownInfo struct {
+	Pushed  bool
+	SQL     string
+	InGo    bool
+	Ranges  string
+	Checked []string
+	Reason  string
+}
+
+// scanInfo is a plan's aggregation in the scanner (PlanScan).
+type scanInfo struct {
+	InScanner bool
+	Read      []string
+	Reason    string
+}
+
+// parallelismInfo is how a plan uses goroutines (PlanParallelism).
+type parallelismInfo struct {
+	Workers     int
+	Transform   string
+	Aggregation string
+}
+
+// StrategyInfo is a plan's strategy (PlanStrategy).
+type StrategyInfo struct {
+	Name     Strategy
+	Why      string
+	Declined []declinedInfo
+	FallBack Strategy
+	When     string
+}
+
+// declinedInfo is a strategy the planner did not choose (PlanDeclined).
+type declinedInfo struct {
+	Strategy Strategy
+	Why      string
+}
+
+// ExplainPushdown plans the push-down for explain: nil for a source that is
+// not SQLite.
+func (p *Runner) ExplainPushdown(run *runPlan) *pushdownInfo {
+	if p.m.Source == nil || p.m.Source.Kind != "sqlite" {
+		return nil
+	}
+	pd := run.push
+	if pd == nil || (run.strategy != StrategyPushdown && run.strategy != StrategyPushdownRaw) {
+		return &pushdownInfo{Reason: run.whyNot(StrategyPushdown)}
+	}
+	pp := pd.Pp
+	out := &pushdownInfo{Pushed: true, SQL: pp.sql, InGo: pp.raw != nil, Checked: pp.checked,
+		Ranges: fmt.Sprintf("one statement per range of rowids holding about %d rows (more when groups are many), run on up to %d connections at once", run.tune.RangeRows, max(run.workers, 1))}
+	if pp.table.RowID == "" {
+		out.Ranges = "one statement over the whole table (it has no rowid)"
+	}
+	if out.InGo {
+		out.SQL = pp.raw.sql
+	}
+	return out
+}
+
+// ExplainScan plans the scan aggregation for explain: nil for a source that
+// is not CSV.
+func (p *Runner) ExplainScan(run *runPlan) *scanInfo {
+	if p.m.Source == nil || p.m.Source.Kind != "csv" {
+		return nil
+	}
+	if run.scan == nil || run.strategy != StrategyScan {
+		return &scanInfo{Reason: run.whyNot(StrategyScan)}
+	}
+	schema, sp := run.scan.csv.Schema(), run.scan.sp
+	out := &scanInfo{InScanner: true}
+	for _, k := range sp.keys {
+		out.Read = append(out.Read, fmt.Sprintf("%s (key, %s)", schema.Fields[k.field].Name, schema.Fields[k.field].Kind))
+	}
+	for _, f := range sp.fields {
+		name := schema.Fields[f.field].Name
+		if f.check {
+			out.Read = append(out.Read, fmt.Sprintf("%s (%s, checked only)", name, schema.Fields[f.field].Kind))
+			continue
+		}
+		switch {
+		case f.dec:
+			out.Read = append(out.Read, fmt.Sprintf("%s (decimal, up to %s)", name, fractionDigits(f.scale)))
+		case f.date:
+			out.Read = append(out.Read, name+" (date)")
+		default:
+			out.Read = append(out.Read, name+" (int)")
+		}
+	}
+	return out
+}
+
+// Describe is the plan's strategy for Explain.
+func (pl *runPlan) Describe() StrategyInfo {
+	ps := StrategyInfo{Name: pl.strategy, Why: pl.why, FallBack: pl.fallback}
+	for _, d := range pl.declined {
+		ps.Declined = append(ps.Declined, declinedInfo{Strategy: d.strategy, Why: d.why})
+	}
+	switch pl.strategy {
+	case StrategyScan:
+		ps.When = "a value with more fraction digits than the scanner keeps, an overflow, or a group level reaching its max_groups"
+	case StrategyPushdown, StrategyPushdownRaw:
+		ps.When = "a value that is not as checked, an overflow, SQLite failing a statement, too many groups in the first range, or a group level reaching its max_groups"
+	case StrategyParallel:
+		ps.When = "more than one group level reaching its max_groups (the groups kept could differ from one worker's)"
+	}
+	return ps
+}
+
+// Parallelism says how the plan uses goroutines.
+func (pl *runPlan) Parallelism(p *Runner) parallelismInfo {
+	out := parallelismInfo{Workers: pl.workers,
+		Transform:   fmt.Sprintf("where, let, group keys and aggregate arguments on %d goroutines per batch (RunConfig.Workers, --workers; default: one per CPU)", pl.workers),
+		Aggregation: "on the sink's goroutine"}
+	if pl.strategy == StrategyParallel || pl.fallback == StrategyParallel {
+		out.Aggregation = fmt.Sprintf("split by the level-0 key among %d goroutines, merged when the input ends (output rendered after the merge)", pl.workers)
+		if pl.strategy != StrategyParallel {
+			out.Aggregation = "if the run falls back: " + out.Aggregation
+		}
+	}
+	t := pl.tune
+	switch pl.strategy {
+	case StrategyScan:
+		out.Transform = "none: the scanner parses and aggregates the cells"
+		if pl.workers > 1 {
+			out.Transform += fmt.Sprintf("; a file of at least %s per reader is read in up to %d ranges, each by a reader and into a table of its own, merged at the end; with more than a group per %d records after the first %d, the ranges are dropped and two readers read the rest of the file, each aggregating the keys of one hash partition",
+				byteSize(t.MinRange), pl.workers, t.groupsPer, t.RangeJudge)
+		}
+	case StrategyPushdown, StrategyPushdownRaw:
+		out.Transform = fmt.Sprintf("none: the statements of the ranges run on up to %d connections at once", max(pl.workers, 1))
+	}
+	return out
+}
+
+// byteSize prints a size in whole MiB or KiB where it is one.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// whyNot says why the plan does not use s: the reason it was declined, or
+// that another was chosen first.
+func (pl *runPlan) whyNot(s Strategy) string {
+	for _, d := range pl.declined {
+		if d.strategy == s {
+			return d.why
+		}
+	}
+	if pl.cfg.Strategy != StrategyAuto {
+		return "RunConfig.Strategy asks for " + pl.cfg.Strategy.String()
+	}
+	return strings.TrimSpace("the run uses " + pl.strategy.String())
+}
