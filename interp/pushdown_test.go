@@ -17,9 +17,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/reportsh/reportsh/interp/internal/exec"
-	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/stream"
-	"github.com/reportsh/reportsh/runtime/value"
 )
 
 // The aggregation push-down must be invisible but for speed: every test
@@ -609,113 +607,6 @@ summary { s: SUM(amount) }`), &Options{Dir: dir})
 	plan, err := prog.Explain(context.Background(), nil)
 	if err != nil || plan.Strategy.Name != StrategyPushdownRaw || plan.Strategy.FallBack != StrategyPipeline {
 		t.Errorf("%v, %+v", err, plan.Strategy)
-	}
-}
-
-// The source restarts from any position it returned, and refuses others.
-func TestPushdownSourcePositions(t *testing.T) {
-	dir := pdDB(t, pdSales(300)...)
-	prog, err := Compile(context.Background(), "t.rpt", []byte(`source sqlite("s.db", table: "sales") { amount: decimal }
-group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pd, why, err := prog.runner().OpenPushdown(nil)
-	if err != nil || pd == nil {
-		t.Fatal(err, why)
-	}
-	ctx := context.Background()
-	read := func() ([]stream.Position, []string) {
-		// Ranges of about 100 rows.
-		src := &exec.PdSource{Run: &exec.PdRun{P: prog.runner(), Pp: pd.Pp, Src: pd.Src, Done: func() {}}, Workers: 2, Rows: new(atomic.Int64),
-			Split: true, Next: 0, Hi: 300, Span: 100, Target: 100}
-		src.Ctx, src.Cancel = context.WithCancel(ctx)
-		defer src.Close()
-		var pos []stream.Position
-		var recs []string
-		after := stream.Position{}
-		for {
-			ch, err := src.Fetch(ctx, after, 4)
-			if err != nil {
-				t.Fatal(err)
-			}
-			pos = append(pos, after)
-			for _, r := range ch.Records {
-				recs = append(recs, fmt.Sprint(r))
-			}
-			after = ch.Next
-			if ch.Done {
-				break
-			}
-		}
-		if after.Offset != 300 {
-			t.Errorf("offset at the end %d", after.Offset)
-		}
-		// Restart from every position, in reverse order.
-		for i := len(pos) - 1; i >= 0; i-- {
-			ch, err := src.Fetch(ctx, pos[i], 4)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, r := range ch.Records {
-				got = append(got, fmt.Sprint(r))
-			}
-			if fmt.Sprint(got) != fmt.Sprint(recs[:0]) && !strings.Contains(strings.Join(recs, "|"), strings.Join(got, "|")) {
-				t.Errorf("restart at %v: %v", pos[i], got)
-			}
-		}
-		for _, bad := range []stream.Position{{Key: []any{int64(9), int64(0)}}, {Key: []any{"x", int64(0)}}, {Key: []any{int64(0)}}, {Key: []any{int64(0), int64(999)}}} {
-			if _, err := src.Fetch(ctx, bad, 4); !stream.IsPermanent(err) {
-				t.Errorf("position %v: %v", bad, err)
-			}
-		}
-		if ch, err := src.Fetch(ctx, stream.Position{Key: []any{int64(len(src.Ranges)), int64(0)}}, 4); err != nil || !ch.Done {
-			t.Errorf("past the end: %v %v", ch, err)
-		}
-		return pos, recs
-	}
-	_, recs := read()
-	if len(recs) != 9*3 && len(recs) < 9 {
-		t.Errorf("%d records", len(recs))
-	}
-	pd.Done()
-}
-
-// avgOf is agg's AVG over the same values.
-func TestPushdownAvgMatchesAgg(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
-	for i := 0; i < 3000; i++ {
-		n := 1 + r.IntN(50)
-		scale := int32(r.IntN(5))
-		acc := agg.New(agg.Avg, 0)
-		var total any = int64(0)
-		for j := 0; j < n; j++ {
-			var v any = r.Int64N(2_000_000) - 1_000_000
-			if i%7 == 0 {
-				v = r.Int64() // sums leave int64: the total is an integral decimal
-			}
-			if scale > 0 {
-				v = value.NewDecimal(v.(int64), scale)
-			}
-			if err := acc.Add(v); err != nil {
-				t.Fatal(err)
-			}
-			sum, err := value.Arith(value.OpAdd, total, v)
-			if err != nil {
-				d, _ := value.ToDecimal(total)
-				e, _ := value.ToDecimal(v)
-				sum = d.Add(e)
-			}
-			total = sum
-		}
-		want, got := acc.Result(), exec.AvgOf(total, int64(n))
-		if value.String(got) != value.String(want) || fmt.Sprintf("%T", got) != fmt.Sprintf("%T", want) {
-			t.Fatalf("avg of %d values with total %v: %v, want %v", n, total, got, want)
-		}
-	}
-	if exec.AvgOf(nil, 0) != nil || exec.AvgOf(int64(5), 0) != nil {
-		t.Error("avg of nothing")
 	}
 }
 

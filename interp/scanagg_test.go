@@ -18,8 +18,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/reportsh/reportsh/interp/internal/exec"
-	"github.com/reportsh/reportsh/interp/internal/input"
-	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
 
@@ -305,84 +303,6 @@ group territory { footer { territory, total: SUM(amount) } }`), &Options{Dir: di
 	res, err = prog.Run(context.Background(), &RunConfig{OnSkip: func(error) {}})
 	if err != nil || res.Strategy == StrategyScan {
 		t.Errorf("with OnSkip: %v, %s", err, ran(res))
-	}
-}
-
-// The source returns the partial states from any position it returned
-// once the file is scanned; a restart while scanning makes the run read the
-// records; other positions are refused.
-func TestScanSourcePositions(t *testing.T) {
-	dir := scanCSV(t, scanHeader, scanSales(300)...)
-	prog, err := Compile(context.Background(), "t.rpt", []byte(`source csv("t.csv") { amount: decimal }
-group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`), &Options{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	open := func() *exec.ScanSource {
-		rs, cleanup, err := prog.in.Open(prog.m.Source, input.Options{Unused: prog.m.Unused})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { rs.Close(); cleanup() })
-		_, sp := prog.runner().PlanScan(rs.Schema(), nil)
-		return &exec.ScanSource{P: prog.runner(), Csv: rs.(*source.CSV), Table: exec.NewScanTable(sp), Rows: new(atomic.Int64), Until: -1}
-	}
-	ctx := context.Background()
-	src := open()
-	var scanning, results []stream.Position
-	var recs []string
-	after := stream.Position{}
-	for {
-		limit := 4
-		if after.Key == nil || after.Key[0] == int64(0) {
-			limit = 100 // records to read while scanning
-		}
-		ch, err := src.Fetch(ctx, after, limit)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if after.Key == nil || after.Key[0] == int64(0) {
-			scanning = append(scanning, after)
-		} else {
-			results = append(results, after)
-		}
-		for _, r := range ch.Records {
-			recs = append(recs, fmt.Sprint(r))
-		}
-		after = ch.Next
-		if ch.Done {
-			break
-		}
-	}
-	if after.Offset != 300 || len(scanning) != 3 || len(recs) != 9 {
-		t.Fatalf("offset at the end %d, %d scanning fetches, %d partial states", after.Offset, len(scanning), len(recs))
-	}
-	// Restart from every position of the results, in reverse order.
-	for i := len(results) - 1; i >= 0; i-- {
-		ch, err := src.Fetch(ctx, results[i], 4)
-		if err != nil || len(ch.Records) == 0 {
-			t.Fatal(err, ch)
-		}
-		if got := fmt.Sprint(ch.Records[0]); got != recs[4*i] {
-			t.Errorf("restart at %v: %v, want %v", results[i], got, recs[4*i])
-		}
-	}
-	for _, bad := range []stream.Position{{Key: []any{int64(9), int64(0)}}, {Key: []any{"x", int64(0)}}, {Key: []any{int64(1), int64(999)}}, {Key: []any{int64(0), int64(0)}}} {
-		if _, err := src.Fetch(ctx, bad, 4); !stream.IsPermanent(err) {
-			t.Errorf("position %v: %v", bad, err)
-		}
-	}
-	// A restart while scanning stops the scan.
-	src = open()
-	ch, err := src.Fetch(ctx, stream.Position{}, 4)
-	if err != nil || ch.Done {
-		t.Fatal(err, ch)
-	}
-	if ch, err = src.Fetch(ctx, stream.Position{}, 4); err != nil || !ch.Done || !strings.Contains(src.Note(), "restarted") {
-		t.Errorf("restart while scanning: %v %v %q", ch, err, src.Note())
-	}
-	if ch, err = src.Fetch(ctx, ch.Next, 4); err != nil || !ch.Done {
-		t.Errorf("after a stop: %v %v", ch, err)
 	}
 }
 

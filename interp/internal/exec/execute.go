@@ -26,7 +26,7 @@ func (p *Runner) Execute(ctx context.Context, pl *runPlan) (*result, error) {
 			push := pl.push
 			pl.push = nil // the run's source closes it
 			res, note, err = push.run(ctx, pl)
-			push.Done()
+			push.done()
 		case StrategyScan:
 			res, note, err = p.execScan(ctx, pl)
 			pl.scan = nil

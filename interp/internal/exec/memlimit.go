@@ -22,10 +22,10 @@ import (
 
 // HeldMemory reports the scanner's tables: their groups and what their
 // slices take. It runs between fetches, when no reader is reading.
-func (s *ScanSource) HeldMemory() stream.Held {
+func (s *scanSource) HeldMemory() stream.Held {
 	tables := s.parts
 	if tables == nil {
-		tables = []*scanTable{s.Table}
+		tables = []*scanTable{s.table}
 		for _, r := range s.ranges {
 			tables = append(tables, r.table)
 		}
@@ -53,7 +53,7 @@ func (t *scanTable) bytes() int64 {
 
 // HeldMemory reports the result rows of the push-down's statements that
 // are in memory: the current range's and those of ranges run ahead.
-func (s *PdSource) HeldMemory() stream.Held {
+func (s *pdSource) HeldMemory() stream.Held {
 	n, bytes := int64(len(s.buf))+s.ahead.Load(), s.bufBytes+s.aheadBytes.Load()
 	if n == 0 {
 		return stream.Held{}

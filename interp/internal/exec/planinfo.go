@@ -57,7 +57,7 @@ func (p *Runner) ExplainPushdown(run *runPlan) *pushdownInfo {
 	if pd == nil || (run.strategy != StrategyPushdown && run.strategy != StrategyPushdownRaw) {
 		return &pushdownInfo{Reason: run.whyNot(StrategyPushdown)}
 	}
-	pp := pd.Pp
+	pp := pd.pp
 	out := &pushdownInfo{Pushed: true, SQL: pp.sql, InGo: pp.raw != nil, Checked: pp.checked,
 		Ranges: fmt.Sprintf("one statement per range of rowids holding about %d rows (more when groups are many), run on up to %d connections at once", run.tune.RangeRows, max(run.workers, 1))}
 	if pp.table.RowID == "" {

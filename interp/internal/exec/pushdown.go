@@ -123,15 +123,15 @@ func (s *pdSpecs) translate(carried []any) []any {
 			}
 		case pdAvg:
 			n, _ := carried[r.j].(int64)
-			out[k] = AvgOf(carried[r.i], n)
+			out[k] = avgOf(carried[r.i], n)
 		}
 	}
 	return out
 }
 
-// AvgOf is AVG from an exact total of n values (an int or decimal sum), as
+// avgOf is AVG from an exact total of n values (an int or decimal sum), as
 // the engine computes it: agg.DecimalAvg.
-func AvgOf(total any, n int64) any {
+func avgOf(total any, n int64) any {
 	t, ok := value.ToDecimal(total)
 	if !ok || n == 0 {
 		return nil

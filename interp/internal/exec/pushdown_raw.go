@@ -61,8 +61,8 @@ type rawAgg struct {
 
 // rawQuery is query for a plan with pp.raw: it reads the range's rows and
 // aggregates them.
-func (s *PdSource) rawQuery(ctx context.Context, bounds []any) pdRange {
-	pp := s.Run.Pp
+func (s *pdSource) rawQuery(ctx context.Context, bounds []any) pdRange {
+	pp := s.run.pp
 	conn, err := s.takeRaw()
 	if err != nil {
 		return queryFailure(ctx, err)
@@ -79,7 +79,7 @@ func (s *PdSource) rawQuery(ctx context.Context, bounds []any) pdRange {
 		return queryFailure(ctx, err)
 	}
 	defer rows.Close()
-	a := &rawAgg{pp: pp, index: keys.NewIndex(), vals: make([]kval, len(s.Run.Src.Schema().Fields))}
+	a := &rawAgg{pp: pp, index: keys.NewIndex(), vals: make([]kval, len(s.run.src.Schema().Fields))}
 	for rows.Next() {
 		if note := a.add(rows); note != "" {
 			return pdRange{note: note}
@@ -154,7 +154,7 @@ func (a *rawAgg) add(rows *source.RawRows) string {
 
 // result turns the groups into records as query does: keys as the source
 // reads them, then the aggregate columns.
-func (a *rawAgg) result(s *PdSource) pdRange {
+func (a *rawAgg) result(s *pdSource) pdRange {
 	pp := a.pp
 	nk := len(pp.keyCols)
 	out := pdRange{rows: a.rows}
@@ -194,18 +194,18 @@ func rawValue(rows *source.RawRows, col int, f pdRawField) (kval, bool) {
 		if len(b) == 0 {
 			return kval{}, true // empty text is nil, as for the source
 		}
-		c, ok := DecimalTextValue(b, f.scale)
+		c, ok := decimalTextValue(b, f.scale)
 		return kval{c: c, s: f.scale, ok: true}, ok
 	}
 	return kval{}, false
 }
 
-// DecimalTextValue is decimalText's check and conversion in Go: b conforms
+// decimalTextValue is decimalText's check and conversion in Go: b conforms
 // when it is at most 18 bytes, an optional '-', digits, and (when scale >
 // 0) '.' and exactly scale digits, with a digit before the '.' unless the
 // '-' is there ("-.25" is a number to SQLite, ".25" does not start with
 // a digit or '-'); c is its scaled integer.
-func DecimalTextValue(b []byte, scale int32) (c int64, ok bool) {
+func decimalTextValue(b []byte, scale int32) (c int64, ok bool) {
 	if len(b) > 18 {
 		return 0, false
 	}
@@ -278,17 +278,17 @@ func rawKeyValue(rows *source.RawRows, col int) any {
 }
 
 // takeRaw returns an idle raw connection, or opens one.
-func (s *PdSource) takeRaw() (*source.RawConn, error) {
+func (s *pdSource) takeRaw() (*source.RawConn, error) {
 	select {
 	case c := <-s.rawConns:
 		return c, nil
 	default:
 	}
-	return s.Run.Src.OpenRaw()
+	return s.run.src.OpenRaw()
 }
 
 // putRaw keeps c for the next range, or closes it.
-func (s *PdSource) putRaw(c *source.RawConn) {
+func (s *pdSource) putRaw(c *source.RawConn) {
 	select {
 	case s.rawConns <- c:
 	default:
@@ -297,7 +297,7 @@ func (s *PdSource) putRaw(c *source.RawConn) {
 }
 
 // closeRaw closes the idle raw connections.
-func (s *PdSource) closeRaw() {
+func (s *pdSource) closeRaw() {
 	for {
 		select {
 		case c := <-s.rawConns:

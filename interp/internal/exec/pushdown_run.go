@@ -21,17 +21,17 @@ import (
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
-// PdRun is one run of a pushed-down aggregation.
-type PdRun struct {
-	P    *Runner
-	Pp   *pushPlan
-	Src  *source.SQLite
-	Done func() // closes src and removes a temporary copy
+// pdRun is one run of a pushed-down aggregation.
+type pdRun struct {
+	p    *Runner
+	pp   *pushPlan
+	src  *source.SQLite
+	done func() // closes src and removes a temporary copy
 }
 
-// OpenPushdown opens the source and plans the push-down over its table;
+// openPushdown opens the source and plans the push-down over its table;
 // whyNot says why the aggregation cannot run in SQLite.
-func (p *Runner) OpenPushdown(params map[string]any) (pd *PdRun, whyNot string, err error) {
+func (p *Runner) openPushdown(params map[string]any) (pd *pdRun, whyNot string, err error) {
 	unused := map[string]bool{}
 	for _, f := range p.m.Source.Schema.Fields {
 		unused[f.Name] = true // nothing is fetched: nothing to convert
@@ -52,21 +52,21 @@ func (p *Runner) OpenPushdown(params map[string]any) (pd *PdRun, whyNot string, 
 		done()
 		return nil, pp.reason, nil
 	}
-	return &PdRun{P: p, Pp: pp, Src: s, Done: done}, "", nil
+	return &pdRun{p: p, pp: pp, src: s, done: done}, "", nil
 }
 
 // bounds returns the table's lowest and highest rowids; split is false
 // when the table is read in one statement: it has no rowid, is empty
 // (then lo > hi), or its rowids are too far apart to split safely.
-func (pd *PdRun) bounds(ctx context.Context) (lo, hi int64, split bool, err error) {
-	rowid := pd.Pp.table.RowID
+func (pd *pdRun) bounds(ctx context.Context) (lo, hi int64, split bool, err error) {
+	rowid := pd.pp.table.RowID
 	if rowid == "" {
 		return 0, 0, false, nil
 	}
 	// Two subqueries: each is one step down the b-tree, where MIN and MAX
 	// together would scan the table.
-	from := " FROM " + quoteSQL(pd.Pp.table.Name) + ")"
-	rows, err := pd.Src.QueryContext(ctx, "SELECT (SELECT MIN("+rowid+")"+from+", (SELECT MAX("+rowid+")"+from)
+	from := " FROM " + quoteSQL(pd.pp.table.Name) + ")"
+	rows, err := pd.src.QueryContext(ctx, "SELECT (SELECT MIN("+rowid+")"+from+", (SELECT MAX("+rowid+")"+from)
 	if err != nil {
 		return 0, 0, false, err
 	}
@@ -92,8 +92,8 @@ func (pd *PdRun) bounds(ctx context.Context) (lo, hi int64, split bool, err erro
 
 // run aggregates in SQLite and renders the report. A non-empty note means
 // the run fell back: nothing was written.
-func (pd *PdRun) run(ctx context.Context, pl *runPlan) (res *result, note string, err error) {
-	p := pd.P
+func (pd *pdRun) run(ctx context.Context, pl *runPlan) (res *result, note string, err error) {
+	p := pd.p
 	start := time.Now()
 	lo, hi, split, err := pd.bounds(ctx)
 	if err != nil {
@@ -106,18 +106,18 @@ func (pd *PdRun) run(ctx context.Context, pl *runPlan) (res *result, note string
 	if pl.cfg.Progress != nil {
 		var read func() (int64, int64, bool)
 		var stop func() error
-		ctx, read, stop = p.progressFunc(ctx, pd.Src, &rows)
+		ctx, read, stop = p.progressFunc(ctx, pd.src, &rows)
 		defer func() { err = cmp.Or(err, stop()) }()
 		pl.cfg.Progress(read)
 	}
 	target := pl.tune.RangeRows
-	src := &PdSource{Run: pd, Workers: max(pl.workers, 1), Rows: &rows,
-		Split: split, Next: lo - 1, Hi: hi, Span: max(target/4, 1), Target: target, empty: lo > hi}
-	src.Ctx, src.Cancel = context.WithCancel(context.Background())
-	if pd.Pp.raw != nil {
-		src.rawConns = make(chan *source.RawConn, src.Workers)
+	src := &pdSource{run: pd, workers: max(pl.workers, 1), rows: &rows,
+		split: split, next: lo - 1, hi: hi, span: max(target/4, 1), target: target, empty: lo > hi}
+	src.ctx, src.cancel = context.WithCancel(context.Background())
+	if pd.pp.raw != nil {
+		src.rawConns = make(chan *source.RawConn, src.workers)
 	}
-	return p.runCarriers(ctx, pl, pd.Pp, src, func(t *render.Totals) {
+	return p.runCarriers(ctx, pl, pd.pp, src, func(t *render.Totals) {
 		t.RecordsRead = rows.Load()
 		t.Elapsed = time.Since(start)
 	}, false)
@@ -130,7 +130,7 @@ func (pd *PdRun) run(ctx context.Context, pl *runPlan) (res *result, note string
 type carrierSource interface {
 	stream.Source[value.Record]
 	stop(note string)
-	Note() string
+	note() string
 }
 
 // runCarriers aggregates the partial states src returns, with engines
@@ -216,7 +216,7 @@ func (p *Runner) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, src
 	if pe := panicOf(err); pe != nil {
 		return res, "", pe // a part panicked: the run fails, whatever the note
 	}
-	if n := src.Note(); n != "" && !w.begun {
+	if n := src.note(); n != "" && !w.begun {
 		return nil, n, nil
 	}
 	if err != nil {
@@ -238,7 +238,7 @@ func (p *Runner) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, src
 	return res, "", nil
 }
 
-// PdSource is the pipeline's source of a pushed-down run: its records are
+// pdSource is the pipeline's source of a pushed-down run: its records are
 // the result rows of the aggregate statement, range of rowids after range
 // (keys, then the aggregate columns), its positions (range, row) pairs,
 // and its offsets the source rows aggregated. Ranges aim at tuning.rangeRows
@@ -247,22 +247,22 @@ func (p *Runner) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, src
 // that, run alone: if it holds too many groups the run reads the rows
 // instead, having spent little. Then the statements of the next ranges run
 // ahead, on up to workers connections.
-type PdSource struct {
-	Run     *PdRun
-	Workers int
-	Rows    *atomic.Int64
+type pdSource struct {
+	run     *pdRun
+	workers int
+	rows    *atomic.Int64
 
-	Split  bool  // ranges of rowids; else one statement over the table
+	split  bool  // ranges of rowids; else one statement over the table
 	empty  bool  // the table has no row
-	Next   int64 // the rowid the next range starts after
-	Hi     int64 // the table's highest rowid
-	Span   int64 // the width of the next range
-	Target int64 // the rows a range aims at
+	next   int64 // the rowid the next range starts after
+	hi     int64 // the table's highest rowid
+	span   int64 // the width of the next range
+	target int64 // the rows a range aims at
 
-	Ctx     context.Context // of the statements run ahead; ended by Close
-	Cancel  context.CancelFunc
+	ctx     context.Context // of the statements run ahead; ended by Close
+	cancel  context.CancelFunc
 	wg      sync.WaitGroup
-	Ranges  [][]any        // the bounds of the ranges started so far: (after, upto]
+	ranges  [][]any        // the bounds of the ranges started so far: (after, upto]
 	results []chan pdRange // per range started, until taken
 	// ahead and aheadBytes are the result rows of ranges done and not yet
 	// taken, and their memory (HeldMemory).
@@ -305,25 +305,25 @@ func (f *fallback) stop(note string) {
 	f.mu.Unlock()
 }
 
-func (f *fallback) Note() string {
+func (f *fallback) note() string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.why
 }
 
 // Fetch returns up to limit result rows after the position after.
-func (s *PdSource) Fetch(ctx context.Context, after stream.Position, limit int) (stream.Chunk[value.Record], error) {
+func (s *pdSource) Fetch(ctx context.Context, after stream.Position, limit int) (stream.Chunk[value.Record], error) {
 	done := stream.Chunk[value.Record]{Next: after, Done: true}
-	if s.Note() != "" || s.empty {
+	if s.note() != "" || s.empty {
 		return done, nil
 	}
 	ri, pos := 0, 0
 	if after.Key != nil {
 		var ok bool
-		if ri, pos, ok = pdPosition(after.Key); !ok || ri > len(s.Ranges) {
+		if ri, pos, ok = pdPosition(after.Key); !ok || ri > len(s.ranges) {
 			return done, stream.Permanent(fmt.Errorf("position %v was not returned by this source", after))
 		}
-		if ri == len(s.Ranges) && s.all {
+		if ri == len(s.ranges) && s.all {
 			return done, nil
 		}
 	}
@@ -338,18 +338,18 @@ func (s *PdSource) Fetch(ctx context.Context, after stream.Position, limit int) 
 			return done, nil
 		}
 		if ri == s.counted {
-			if s.Split && r.rows >= PdJudgeRows && int64(len(r.recs))*2 > r.rows {
+			if s.split && r.rows >= PdJudgeRows && int64(len(r.recs))*2 > r.rows {
 				// Each result row costs more than a row read: with more
 				// than one group per two rows, reading the rows is faster.
 				what := "SQLite's GROUP BY"
-				if s.Run.Pp.raw != nil {
+				if s.run.pp.raw != nil {
 					what = "partial results"
 				}
 				s.stop(fmt.Sprintf("%d groups in %d rows: too many groups for %s to pay", len(r.recs), r.rows, what))
 				return done, nil
 			}
 			s.counted++
-			s.Rows.Add(r.rows)
+			s.rows.Add(r.rows)
 			read = r.rows
 			s.adapt(ri, r.rows, len(r.recs))
 		}
@@ -367,7 +367,7 @@ func (s *PdSource) Fetch(ctx context.Context, after stream.Position, limit int) 
 	if end == len(s.buf) {
 		chunk.Next.Key = []any{int64(ri + 1), int64(0)}
 		chunk.Next.Offset = after.Offset + s.curRows
-		chunk.Done = ri+1 == len(s.Ranges) && s.all
+		chunk.Done = ri+1 == len(s.ranges) && s.all
 	}
 	return chunk, nil
 }
@@ -377,21 +377,21 @@ func (s *PdSource) Fetch(ctx context.Context, after stream.Position, limit int) 
 // fourfold while a range holds more than one group per eight rows, so
 // that bigger ranges merge more rows per group), the width growing or
 // shrinking at most sixteenfold at a time.
-func (s *PdSource) adapt(ri int, rows int64, results int) {
-	if !s.Split {
+func (s *pdSource) adapt(ri int, rows int64, results int) {
+	if !s.split {
 		return
 	}
 	if rows >= PdJudgeRows && int64(results)*8 > rows {
-		s.Target = min(s.Target*4, 1<<24)
+		s.target = min(s.target*4, 1<<24)
 	}
-	width := s.Ranges[ri][1].(int64) - s.Ranges[ri][0].(int64)
+	width := s.ranges[ri][1].(int64) - s.ranges[ri][0].(int64)
 	switch {
 	case rows == 0:
-		s.Span = width * 16
+		s.span = width * 16
 	default:
-		s.Span = min(max(width*s.Target/rows, width/16, 1), width*16)
+		s.span = min(max(width*s.target/rows, width/16, 1), width*16)
 	}
-	s.Span = min(s.Span, 1<<40)
+	s.span = min(s.span, 1<<40)
 }
 
 // pdPosition decodes a position's key: (range, row).
@@ -408,33 +408,33 @@ func pdPosition(key []any) (ri, pos int, ok bool) {
 }
 
 // start starts the statement of the next range.
-func (s *PdSource) start() {
+func (s *pdSource) start() {
 	var bounds []any
-	if s.Split {
-		upto := s.Hi
-		if s.Span < s.Hi-s.Next {
-			upto = s.Next + s.Span
+	if s.split {
+		upto := s.hi
+		if s.span < s.hi-s.next {
+			upto = s.next + s.span
 		}
-		bounds = []any{s.Next, upto}
-		s.Next = upto
-		s.all = upto >= s.Hi
+		bounds = []any{s.next, upto}
+		s.next = upto
+		s.all = upto >= s.hi
 	} else {
 		s.all = true
 	}
 	ch := make(chan pdRange, 1)
-	s.Ranges = append(s.Ranges, bounds)
+	s.ranges = append(s.ranges, bounds)
 	s.results = append(s.results, ch)
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		var r pdRange
-		err := s.Run.P.protect("SQLite push-down range", func() error {
-			r = s.query(s.Ctx, bounds)
+		err := s.run.p.protect("SQLite push-down range", func() error {
+			r = s.query(s.ctx, bounds)
 			return nil
 		})
 		if pe, ok := err.(*program.PanicError); ok {
 			s.panicked.CompareAndSwap(nil, pe)
-			s.Cancel() // the statements run ahead stop
+			s.cancel() // the statements run ahead stop
 			r = pdRange{err: pe}
 		}
 		r.bytes = recordsBytes(r.recs)
@@ -445,17 +445,17 @@ func (s *PdSource) start() {
 }
 
 // result returns the result of range ri, started ahead or run now.
-func (s *PdSource) result(ctx context.Context, ri int) (pdRange, error) {
-	ahead := ri + s.Workers
+func (s *pdSource) result(ctx context.Context, ri int) (pdRange, error) {
+	ahead := ri + s.workers
 	if s.counted == 0 {
 		ahead = 1 // the first range, smaller, says whether to go on
 	}
-	for !s.all && len(s.Ranges) < ahead {
+	for !s.all && len(s.ranges) < ahead {
 		s.start()
 	}
 	ch := s.results[ri]
 	if ch == nil { // taken before: a restart
-		r := s.query(ctx, s.Ranges[ri])
+		r := s.query(ctx, s.ranges[ri])
 		return r, r.err
 	}
 	select {
@@ -479,8 +479,8 @@ func (s *PdSource) result(ctx context.Context, ri int) (pdRange, error) {
 // records: keys read as the source reads them, sums, minima and maxima of
 // decimals back from scaled integers. A value that does not conform, or an
 // overflow, gives a note instead.
-func (s *PdSource) query(ctx context.Context, bounds []any) pdRange {
-	pp := s.Run.Pp
+func (s *pdSource) query(ctx context.Context, bounds []any) pdRange {
+	pp := s.run.pp
 	if pp.raw != nil {
 		return s.rawQuery(ctx, bounds)
 	}
@@ -488,7 +488,7 @@ func (s *PdSource) query(ctx context.Context, bounds []any) pdRange {
 	if args == nil {
 		stmt = pp.sqlAll
 	}
-	rows, err := s.Run.Src.QueryContext(ctx, stmt, args...)
+	rows, err := s.run.src.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return queryFailure(ctx, err)
 	}
@@ -525,10 +525,10 @@ func (s *PdSource) query(ctx context.Context, bounds []any) pdRange {
 // readKeys converts the keys of a result row, raw[:len(keyCols)] as
 // database/sql scans them, into rec's first slots as the source reads them;
 // it returns a note when one cannot be read.
-func (s *PdSource) readKeys(rec value.Record, raw []any) string {
-	pp := s.Run.Pp
+func (s *pdSource) readKeys(rec value.Record, raw []any) string {
+	pp := s.run.pp
 	for l, i := range pp.keyCols {
-		v, err := s.Run.Src.Cell(i, raw[l])
+		v, err := s.run.src.Cell(i, raw[l])
 		if err != nil {
 			return fmt.Sprintf("a value of group key %s cannot be read: %v", pp.keyNames[l], err)
 		}
@@ -556,8 +556,8 @@ func pdValue(c pdCol, v any, dst *any) string {
 
 // nonConforming says why a result row shows a non-conforming value: the
 // first field whose SUM is not an integer, else the expression's.
-func (s *PdSource) nonConforming(raw []any, first string) string {
-	for j, c := range s.Run.Pp.cols {
+func (s *pdSource) nonConforming(raw []any, first string) string {
+	for j, c := range s.run.pp.cols {
 		if _, isInt := raw[j].(int64); c.field != "" && raw[j] != nil && !isInt {
 			return fmt.Sprintf("a value of %s is not %s", c.field, c.what)
 		}
@@ -579,10 +579,10 @@ func queryFailure(ctx context.Context, err error) pdRange {
 }
 
 // Close ends the statements run ahead and closes the database.
-func (s *PdSource) Close() error {
-	s.Cancel()
+func (s *pdSource) Close() error {
+	s.cancel()
 	s.wg.Wait()
 	s.closeRaw()
-	s.Run.Done()
+	s.run.done()
 	return nil
 }

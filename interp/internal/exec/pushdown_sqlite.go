@@ -53,13 +53,13 @@ func declName(decl string) string {
 	return decl
 }
 
-// DecimalText converts a TEXT decimal column to its scaled integer. A value
+// decimalText converts a TEXT decimal column to its scaled integer. A value
 // conforms when it is exactly what reportsh reads as a decimal with scale
 // fraction digits: a well-formed number (SQLite's own test: it equals its
 // REAL) that starts with a digit or '-' and ends with '.' and scale digits
 // (so no exponent, spaces or '+'), of at most 18 characters (so that its
 // digits fit an int64). Empty text is nil.
-func DecimalText(col string, scale int32) string {
+func decimalText(col string, scale int32) string {
 	shape := col + " GLOB '[0-9-]*." + strings.Repeat("[0-9]", int(scale)) + "'"
 	value := "CAST(REPLACE(" + col + ", '.', '') AS INTEGER)"
 	if scale == 0 {
@@ -181,7 +181,7 @@ func (sqliteBackend) field(a *pdAnalyzer, i int) (pdExpr, string) {
 		conv, what = "CASE WHEN typeof("+col+") = 'integer' THEN "+col+" WHEN "+col+" IS NULL THEN NULL ELSE 0.5 END", "an integer"
 	case f.Kind == value.KindDecimal && f.Scale <= maxPushScale && aff == "TEXT":
 		e.scale, e.dec = f.Scale, true
-		conv, what = DecimalText(col, f.Scale), "a decimal written with "+fractionDigits(f.Scale)
+		conv, what = decimalText(col, f.Scale), "a decimal written with "+fractionDigits(f.Scale)
 	case f.Kind == value.KindDecimal && f.Scale > 0 && f.Scale <= maxPushScale && a.pp.table.Rescale[i] == f.Scale:
 		e.scale, e.dec = f.Scale, true
 		conv, what = decimalNumeric(col, f.Scale), "a number with at most "+fractionDigits(f.Scale)

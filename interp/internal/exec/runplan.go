@@ -33,7 +33,7 @@ type runPlan struct {
 	SortBuffer int
 	tune       Tuning
 
-	push       *PdRun     // StrategyPushdown, StrategyPushdownRaw: the opened table
+	push       *pdRun     // StrategyPushdown, StrategyPushdownRaw: the opened table
 	pushWhyNot string     // why the table's aggregation cannot run in SQLite
 	scan       *scanStart // StrategyScan: the opened file
 }
@@ -47,19 +47,19 @@ type declined struct {
 // Tuning are the sizes the executors divide their work by. Compile sets
 // the defaults; tests set small ones to reach the ranges with little data.
 type Tuning struct {
-	// rangeRows is the number of rows a push-down statement aims at: few
+	// RangeRows is the number of rows a push-down statement aims at: few
 	// enough for SQLite's GROUP BY sort to stay in memory and for progress
 	// and cancellation to be timely.
 	RangeRows int64
-	// minRange is the least number of bytes of CSV worth a reader of its own.
+	// MinRange is the least number of bytes of CSV worth a reader of its own.
 	MinRange int64
-	// rangeJudge is the number of records the scan's main reader reads
+	// RangeJudge is the number of records the scan's main reader reads
 	// before it decides whether ranges pay.
 	RangeJudge int64
 	// groupsPer: with more than a group per groupsPer records, the ranges'
 	// tables would each hold most groups: the scan drops them.
 	groupsPer int64
-	// partners, if set, counts the partners scans start (for tests).
+	// Partners, if set, counts the partners scans start (for tests).
 	Partners *atomic.Int64
 }
 
@@ -71,7 +71,7 @@ func DefaultTuning() Tuning {
 // Close releases what the plan opened and the run did not take.
 func (pl *runPlan) Close() {
 	if pl.push != nil {
-		pl.push.Done()
+		pl.push.done()
 		pl.push = nil
 	}
 	if pl.scan != nil {
@@ -186,7 +186,7 @@ func (p *Runner) considerPushdown(pl *runPlan, raw bool) (why, whyNot string, er
 		return "", whyNot, nil
 	}
 	if pl.push == nil && pl.pushWhyNot == "" {
-		pd, whyNot, err := p.OpenPushdown(pl.Params)
+		pd, whyNot, err := p.openPushdown(pl.Params)
 		if err != nil {
 			return "", "", fmt.Errorf("%s: %w", program.PosString(p.m.Source.Pos), err)
 		}
@@ -195,7 +195,7 @@ func (p *Runner) considerPushdown(pl *runPlan, raw bool) (why, whyNot string, er
 	if pl.pushWhyNot != "" {
 		return "", pl.pushWhyNot, nil
 	}
-	pp := pl.push.Pp
+	pp := pl.push.pp
 	if raw {
 		if pp.raw == nil {
 			return "", pp.whyNotRaw, nil
@@ -279,7 +279,7 @@ func (p *Runner) openScan(pl *runPlan) (*scanStart, string, error) {
 		cleanup()
 		return nil, "the source is not a CSV file", nil
 	}
-	pp, sp := p.PlanScan(csv.Schema(), pl.Params)
+	pp, sp := p.planScan(csv.Schema(), pl.Params)
 	if sp == nil {
 		csv.Close()
 		cleanup()

@@ -200,9 +200,9 @@ func (p *Runner) scanStatic() string {
 	return p.carrierShape("the scanner does not join")
 }
 
-// PlanScan decides whether the report's aggregation runs in the scanner of a
+// planScan decides whether the report's aggregation runs in the scanner of a
 // CSV file whose records have schema.
-func (p *Runner) PlanScan(schema *value.Schema, params map[string]any) (*pushPlan, *scanPlan) {
+func (p *Runner) planScan(schema *value.Schema, params map[string]any) (*pushPlan, *scanPlan) {
 	pp := &pushPlan{}
 	if pp.reason = p.scanStatic(); pp.reason != "" {
 		return pp, nil

@@ -22,7 +22,7 @@ func (p *Runner) execScan(ctx context.Context, pl *runPlan) (res *result, note s
 	defer st.close()
 	start := time.Now()
 	var rows atomic.Int64
-	src := &ScanSource{P: p, Csv: st.csv, Table: NewScanTable(st.sp), Rows: &rows, Until: -1, tune: pl.tune}
+	src := &scanSource{p: p, csv: st.csv, table: newScanTable(st.sp), rows: &rows, until: -1, tune: pl.tune}
 	defer src.close()
 	if err := src.split(pl.workers, func() (*source.CSV, error) {
 		// Another reader of the same file, which stops at a bad record
@@ -51,7 +51,7 @@ func (p *Runner) execScan(ctx context.Context, pl *runPlan) (res *result, note s
 }
 
 // openAnother opens another reader of the scan's file, closed with src.
-func (p *Runner) openAnother(src *ScanSource, o input.Options) (*source.CSV, error) {
+func (p *Runner) openAnother(src *scanSource, o input.Options) (*source.CSV, error) {
 	rs, cleanup, err := p.in.Open(p.m.Source, o)
 	if err != nil {
 		return nil, err
@@ -64,23 +64,23 @@ func (p *Runner) openAnother(src *ScanSource, o input.Options) (*source.CSV, err
 // reads a range again.
 const rescanBatch = 1 << 16
 
-// ScanSource is the pipeline's source of a scan aggregation. Its first
+// scanSource is the pipeline's source of a scan aggregation. Its first
 // fetches aggregate the file, as many records at a time as the fetch's
 // limit (per reader), and return no
 // record; then it returns the groups' partial states. Its positions are
 // the records read while scanning, then (1, groups returned); its
 // offsets count the records aggregated. It cannot go back: the table holds
 // what the records before its position made of it.
-type ScanSource struct {
-	P     *Runner // protects the readers (see runner.protect)
-	Csv   *source.CSV
-	Table *scanTable
-	Rows  *atomic.Int64 // records aggregated, for progress and the totals
+type scanSource struct {
+	p     *Runner // protects the readers (see runner.protect)
+	csv   *source.CSV
+	table *scanTable
+	rows  *atomic.Int64 // records aggregated, for progress and the totals
 	at    stream.Position
 	done  bool // the file is scanned: the table's partial states are returned
 	// until is where the main reader stops, the start of ranges[0] (-1:
 	// the end of the file); the ranges are read on goroutines of their own.
-	Until    int64
+	until    int64
 	ranges   []*scanRange
 	mainDone bool
 	n        int64        // records read, in every range (for positions)
@@ -104,8 +104,8 @@ type ScanSource struct {
 // account sets the chunk's Read and Kept to the records read and kept
 // since the last chunk: the main reader's, and the ranges' once stitched
 // (a range read again counts once).
-func (s *ScanSource) account(ch *stream.Chunk[value.Record]) {
-	kept := s.Table.rows
+func (s *scanSource) account(ch *stream.Chunk[value.Record]) {
+	kept := s.table.rows
 	if s.partner != nil {
 		kept += s.partner.table.rows
 	}
@@ -122,13 +122,13 @@ func (s *ScanSource) account(ch *stream.Chunk[value.Record]) {
 // scanProgress reports the bytes every reader of a scan has read.
 type scanProgress struct {
 	input.RecordSource
-	s *ScanSource
+	s *scanSource
 }
 
 // Progress returns the bytes read by the main reader (from the start of the
 // file) and by each range's (from its start), and the file's size.
 func (p scanProgress) Progress() (read, size int64) {
-	read, size = p.s.Csv.Progress()
+	read, size = p.s.csv.Progress()
 	for _, r := range p.s.ranges {
 		if n, _ := r.csv.Progress(); n > r.begin {
 			read += n - r.begin
@@ -139,14 +139,14 @@ func (p scanProgress) Progress() (read, size int64) {
 
 // dropRanges ends the ranges' readers and discards their tables: the main
 // reader reads to the end of the file.
-func (s *ScanSource) dropRanges() {
+func (s *scanSource) dropRanges() {
 	s.endRanges()
-	s.ranges, s.Until = nil, -1
+	s.ranges, s.until = nil, -1
 	s.mainDone = false
 }
 
 // endRanges ends the ranges' goroutines, and the partner's.
-func (s *ScanSource) endRanges() {
+func (s *scanSource) endRanges() {
 	for _, r := range append(s.ranges, s.partner) {
 		if r != nil && r.token != nil {
 			close(r.token)
@@ -164,7 +164,7 @@ func (s *ScanSource) endRanges() {
 // only half the groups, which for many groups is most of the work. The
 // tables share a hash seed; their states are merged like ranges'. When the
 // partner cannot be opened, the main reader reads on alone.
-func (s *ScanSource) startPartner() {
+func (s *scanSource) startPartner() {
 	off, ok := source.Offset(s.at)
 	if !ok || s.openPartner == nil {
 		return
@@ -173,10 +173,10 @@ func (s *ScanSource) startPartner() {
 	if err != nil {
 		return
 	}
-	t := NewScanTable(s.Table.sp)
-	t.index.ShareSeed(s.Table.index)
+	t := newScanTable(s.table.sp)
+	t.index.ShareSeed(s.table.index)
 	t.parts, t.part, t.lenient = 2, 1, true
-	s.Table.parts, s.Table.part = 2, 0
+	s.table.parts, s.table.part = 2, 0
 	r := &scanRange{csv: c, table: t, begin: off, until: -1,
 		token: make(chan scanToken), done: make(chan struct{}, 1), exited: make(chan struct{})}
 	r.start = c.At(off)
@@ -185,13 +185,13 @@ func (s *ScanSource) startPartner() {
 	if s.tune.Partners != nil {
 		s.tune.Partners.Add(1)
 	}
-	go r.run(s.P, "CSV scan partner")
+	go r.run(s.p, "CSV scan partner")
 }
 
 // partnerStep lets the partner read up to limit records, if it is still
 // reading, and returns a function that waits for it; a stop (an
 // overflow, too many groups) or a read error is returned as the scan's.
-func (s *ScanSource) partnerStep(ctx context.Context, limit int) func() error {
+func (s *scanSource) partnerStep(ctx context.Context, limit int) func() error {
 	r := s.partner
 	if r == nil || r.finished() {
 		return func() error { return nil }
@@ -204,7 +204,7 @@ func (s *ScanSource) partnerStep(ctx context.Context, limit int) func() error {
 }
 
 // close ends the ranges' goroutines and closes their readers.
-func (s *ScanSource) close() {
+func (s *scanSource) close() {
 	s.endRanges()
 	for _, c := range s.closers {
 		c()
@@ -216,12 +216,12 @@ func (s *ScanSource) close() {
 // the main one reads from the start to the first range; each range, from a
 // line start to the next range's (a guess: a newline inside a quoted field
 // starts no record, which stitch finds out), on a goroutine of its own.
-func (s *ScanSource) split(workers int, open func() (*source.CSV, error)) error {
-	_, size := s.Csv.Progress()
+func (s *scanSource) split(workers int, open func() (*source.CSV, error)) error {
+	_, size := s.csv.Progress()
 	parts := min(int64(workers), size/s.tune.MinRange)
 	var begins []int64
 	for i := int64(1); i < parts; i++ {
-		b, err := s.Csv.LineStart(size * i / parts)
+		b, err := s.csv.LineStart(size * i / parts)
 		if err != nil {
 			return err
 		}
@@ -234,7 +234,7 @@ func (s *ScanSource) split(workers int, open func() (*source.CSV, error)) error 
 		if err != nil {
 			return err
 		}
-		r := &scanRange{csv: c, table: NewScanTable(s.Table.sp), begin: b, until: -1,
+		r := &scanRange{csv: c, table: newScanTable(s.table.sp), begin: b, until: -1,
 			token: make(chan scanToken), done: make(chan struct{}, 1), exited: make(chan struct{})}
 		if i+1 < len(begins) {
 			r.until = begins[i+1]
@@ -242,10 +242,10 @@ func (s *ScanSource) split(workers int, open func() (*source.CSV, error)) error 
 		r.start = c.At(b)
 		r.at = r.start
 		s.ranges = append(s.ranges, r)
-		go r.run(s.P, "CSV scan range")
+		go r.run(s.p, "CSV scan range")
 	}
 	if len(begins) > 0 {
-		s.Until = begins[0]
+		s.until = begins[0]
 	}
 	return nil
 }
@@ -290,7 +290,7 @@ func (r *scanRange) finished() bool { return r.eof || r.err != nil }
 
 // scanFailed turns the error of a read into the note of a scan that must
 // fall back; a context's error is returned instead.
-func (s *ScanSource) scanFailed(ctx context.Context, err error) error {
+func (s *scanSource) scanFailed(ctx context.Context, err error) error {
 	if pe := panicOf(err); pe != nil {
 		return stream.Permanent(pe) // a reader panicked: the run fails
 	}
@@ -314,9 +314,9 @@ func (s *ScanSource) scanFailed(ctx context.Context, err error) error {
 // reader is done. A range whose start the main reading did not end exactly
 // at (its first record was not one: a quoted field ran across it), or
 // whose reader stopped, is read again by the main reader instead.
-func (s *ScanSource) stitch(ctx context.Context) error {
+func (s *scanSource) stitch(ctx context.Context) error {
 	cur := s.at
-	s.parts = []*scanTable{s.Table}
+	s.parts = []*scanTable{s.table}
 	for i, r := range s.ranges {
 		if off, _ := source.Offset(cur); off == r.begin && r.err == nil {
 			s.parts = append(s.parts, r.table)
@@ -331,7 +331,7 @@ func (s *ScanSource) stitch(ctx context.Context) error {
 		for eof := false; !eof; {
 			var err error
 			var n int
-			if cur, n, eof, _, err = s.Csv.ScanRange(ctx, cur, rescanBatch, until, s.Table.addFn); err != nil {
+			if cur, n, eof, _, err = s.csv.ScanRange(ctx, cur, rescanBatch, until, s.table.addFn); err != nil {
 				return err
 			}
 			s.read += int64(n)
@@ -347,8 +347,8 @@ func (s *ScanSource) stitch(ctx context.Context) error {
 // Fetch aggregates the next records, or returns partial states. A panic
 // fails the run: the tables may hold part of a batch, which the pipeline's
 // restart would count again.
-func (s *ScanSource) Fetch(ctx context.Context, after stream.Position, limit int) (ch stream.Chunk[value.Record], err error) {
-	if pe := s.P.protect("CSV scan", func() error {
+func (s *scanSource) Fetch(ctx context.Context, after stream.Position, limit int) (ch stream.Chunk[value.Record], err error) {
+	if pe := s.p.protect("CSV scan", func() error {
 		ch, err = s.fetch(ctx, after, limit)
 		return nil
 	}); pe != nil {
@@ -360,9 +360,9 @@ func (s *ScanSource) Fetch(ctx context.Context, after stream.Position, limit int
 // fetch is Fetch, unprotected. While the file is scanned a position is
 // its offset alone (no key to allocate per fetch); then (1, groups
 // returned).
-func (s *ScanSource) fetch(ctx context.Context, after stream.Position, limit int) (stream.Chunk[value.Record], error) {
+func (s *scanSource) fetch(ctx context.Context, after stream.Position, limit int) (stream.Chunk[value.Record], error) {
 	done := stream.Chunk[value.Record]{Next: after, Done: true}
-	if s.Note() != "" {
+	if s.note() != "" {
 		return done, nil
 	}
 	phase, pos := 0, int(after.Offset)
@@ -387,7 +387,7 @@ func (s *ScanSource) fetch(ctx context.Context, after stream.Position, limit int
 			return stream.Chunk[value.Record]{}, s.scanFailed(ctx, err)
 		}
 		s.n += read
-		s.Rows.Store(s.n)
+		s.rows.Store(s.n)
 		chunk := stream.Chunk[value.Record]{Bytes: bytes, Next: stream.Position{Offset: s.n}}
 		if s.finished() {
 			return s.endScan(ctx, chunk, done)
@@ -405,7 +405,7 @@ func (s *ScanSource) fetch(ctx context.Context, after stream.Position, limit int
 // records, at once, and returns the records read, the main reader's bytes,
 // and the first error. After rangeJudge records it judges whether ranges
 // pay, and drops them for a partner if not.
-func (s *ScanSource) scanBatch(ctx context.Context, limit int) (read, bytes int64, err error) {
+func (s *scanSource) scanBatch(ctx context.Context, limit int) (read, bytes int64, err error) {
 	var running []*scanRange
 	var before int64 // the records the ranges had read
 	for _, r := range s.ranges {
@@ -419,7 +419,7 @@ func (s *ScanSource) scanBatch(ctx context.Context, limit int) (read, bytes int6
 	if !s.mainDone {
 		var next stream.Position
 		var n int
-		next, n, s.mainDone, bytes, err = s.Csv.ScanRange(ctx, s.at, limit, s.Until, s.Table.addFn)
+		next, n, s.mainDone, bytes, err = s.csv.ScanRange(ctx, s.at, limit, s.until, s.table.addFn)
 		if err == nil {
 			s.at, s.read, read = next, s.read+int64(n), int64(n)
 		}
@@ -438,7 +438,7 @@ func (s *ScanSource) scanBatch(ctx context.Context, limit int) (read, bytes int6
 	}
 	if len(s.ranges) > 0 && !s.judged && (s.read >= s.tune.RangeJudge || s.mainDone) {
 		s.judged = true
-		if int64(s.Table.index.Len())*s.tune.groupsPer > s.read {
+		if int64(s.table.index.Len())*s.tune.groupsPer > s.read {
 			// More than a group per groupsPer records: every range's table
 			// would hold most of the groups, which costs more than reading
 			// alone saves. The main reader reads on, sharing the groups
@@ -453,7 +453,7 @@ func (s *ScanSource) scanBatch(ctx context.Context, limit int) (read, bytes int6
 }
 
 // finished reports whether every reader has read its part of the file.
-func (s *ScanSource) finished() bool {
+func (s *scanSource) finished() bool {
 	if !s.mainDone || (s.partner != nil && !s.partner.finished()) {
 		return false
 	}
@@ -468,14 +468,14 @@ func (s *ScanSource) finished() bool {
 // endScan merges the readers' tables once the file is read, and returns
 // the last scanning chunk, which moves to the groups (or done, when the
 // groups pass a level's max_groups: the run reads the records instead).
-func (s *ScanSource) endScan(ctx context.Context, chunk, done stream.Chunk[value.Record]) (stream.Chunk[value.Record], error) {
+func (s *scanSource) endScan(ctx context.Context, chunk, done stream.Chunk[value.Record]) (stream.Chunk[value.Record], error) {
 	if err := s.stitch(ctx); err != nil {
 		return stream.Chunk[value.Record]{}, s.scanFailed(ctx, err)
 	}
-	s.Rows.Store(s.read)
+	s.rows.Store(s.read)
 	s.done = true
 	var err error
-	if s.groups, err = sortGroups(s.Table.sp, s.parts); err != nil {
+	if s.groups, err = sortGroups(s.table.sp, s.parts); err != nil {
 		return stream.Chunk[value.Record]{}, s.scanFailed(ctx, err)
 	}
 	if why := s.groups.overLimit(); why != "" {
@@ -489,7 +489,7 @@ func (s *ScanSource) endScan(ctx context.Context, chunk, done stream.Chunk[value
 }
 
 // groupsChunk returns the partial states of groups pos to pos+limit.
-func (s *ScanSource) groupsChunk(after stream.Position, phase, pos, limit int) (stream.Chunk[value.Record], error) {
+func (s *scanSource) groupsChunk(after stream.Position, phase, pos, limit int) (stream.Chunk[value.Record], error) {
 	n := s.groups.len()
 	if phase != 1 || pos > n {
 		return stream.Chunk[value.Record]{Next: after, Done: true}, stream.Permanent(fmt.Errorf("position %v was not returned by this source", after))

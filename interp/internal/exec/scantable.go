@@ -37,7 +37,7 @@ type scanTable struct {
 	hash        uint64 // the key's hash, when parts > 1
 }
 
-func NewScanTable(sp *scanPlan) *scanTable {
+func newScanTable(sp *scanPlan) *scanTable {
 	t := &scanTable{sp: sp, index: keys.NewIndex(), vals: make([]kval, sp.width),
 		evals: make([]kval, len(sp.exprs)), rec: make([]any, sp.width),
 		strs: make([][]byte, sp.width), strOK: make([]bool, sp.width)}

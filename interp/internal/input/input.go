@@ -116,7 +116,7 @@ type Options struct {
 	Extra  int
 	Skip   bool
 	OnSkip func(*source.DataError)
-	// recycle, if not nil, lets the source reuse the slots of records the
+	// Recycle, if not nil, lets the source reuse the slots of records the
 	// sink has finished with.
 	Recycle *source.Recycler
 }

@@ -106,7 +106,7 @@ type Level struct {
 	// Running aggregates in the footer accumulate across the groups of a
 	// parent (a running total of monthly revenue).
 	Running []*AggRef
-	// keyNames are the names of levels 0..this one.
+	// KeyNames are the names of levels 0..this one.
 	KeyNames []string
 }
 
@@ -145,14 +145,14 @@ type Expr struct {
 	Prog *vm.Program
 	Aggs []*AggRef
 	Refs []string // names read from the environment
-	// slot, when not -1, is the record slot a bare field name reads: the
+	// Slot, when not -1, is the record slot a bare field name reads: the
 	// stage copies it instead of running the VM (set by plan; 0 before).
 	Slot int
-	// node is the checked, rewritten expression; plan builds fast from it.
+	// Node is the checked, rewritten expression; plan builds fast from it.
 	Node ast.Node
-	// fast, when set, evaluates the expression without the VM.
+	// Fast, when set, evaluates the expression without the VM.
 	Fast FastFn
-	// locText and locPos, when set, are the text its nodes' locations
+	// LocText and locPos, when set, are the text its nodes' locations
 	// count in and where it starts: the enclosing expression's, for an
 	// aggregate's argument (see at).
 	LocText string
