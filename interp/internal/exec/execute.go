@@ -15,7 +15,7 @@ import (
 
 // Execute runs the plan's strategy, and the strategy it falls back to if
 // it gives way, having written nothing.
-func (p *Runner) Execute(ctx context.Context, pl *runPlan) (*result, error) {
+func (p *Runner) Execute(ctx context.Context, pl *Plan) (*result, error) {
 	var fellBack string
 	for {
 		var res *result
@@ -56,7 +56,7 @@ func (p *Runner) Execute(ctx context.Context, pl *runPlan) (*result, error) {
 // workers, collecting the events, and renders them once the merge is
 // done. When more than one level reached its group limit the merge could
 // differ from one worker's: it falls back, having written nothing.
-func (p *Runner) execParallel(ctx context.Context, pl *runPlan) (*result, string, error) {
+func (p *Runner) execParallel(ctx context.Context, pl *Plan) (*result, string, error) {
 	pc := pl.cfg
 	pc.Output, pc.Collect = nil, true
 	res, err := p.run(ctx, pl, pc, pl.workers)
@@ -78,7 +78,7 @@ func (p *Runner) execParallel(ctx context.Context, pl *runPlan) (*result, string
 
 // replay renders the events a collecting run gathered; end says whether
 // the run completed (a failed run's output has no totals).
-func (p *Runner) replay(res *result, pl *runPlan, end bool) (*result, error) {
+func (p *Runner) replay(res *result, pl *Plan, end bool) (*result, error) {
 	rc, params := pl.cfg, pl.Params
 	if rc.Output != nil {
 		r, err := render.New(formatOf(rc), rc.Output, render.Options{Color: rc.Color})

@@ -79,7 +79,7 @@ func (p *Runner) firstChunk() int {
 // run is one pass over the input with the settings of rc (the plan's or
 // a copy); aggWorkers > 1 splits the aggregation among that many
 // goroutines.
-func (p *Runner) run(ctx context.Context, pl *runPlan, rc Settings, aggWorkers int) (res *result, err error) {
+func (p *Runner) run(ctx context.Context, pl *Plan, rc Settings, aggWorkers int) (res *result, err error) {
 	params := pl.Params
 	skip := pl.OnError == "skip"
 	start := time.Now()

@@ -49,7 +49,7 @@ type declinedInfo struct {
 
 // ExplainPushdown plans the push-down for explain: nil for a source that is
 // not SQLite.
-func (p *Runner) ExplainPushdown(run *runPlan) *pushdownInfo {
+func (p *Runner) ExplainPushdown(run *Plan) *pushdownInfo {
 	if p.m.Source == nil || p.m.Source.Kind != "sqlite" {
 		return nil
 	}
@@ -71,7 +71,7 @@ func (p *Runner) ExplainPushdown(run *runPlan) *pushdownInfo {
 
 // ExplainScan plans the scan aggregation for explain: nil for a source that
 // is not CSV.
-func (p *Runner) ExplainScan(run *runPlan) *scanInfo {
+func (p *Runner) ExplainScan(run *Plan) *scanInfo {
 	if p.m.Source == nil || p.m.Source.Kind != "csv" {
 		return nil
 	}
@@ -102,7 +102,7 @@ func (p *Runner) ExplainScan(run *runPlan) *scanInfo {
 }
 
 // Describe is the plan's strategy for Explain.
-func (pl *runPlan) Describe() StrategyInfo {
+func (pl *Plan) Describe() StrategyInfo {
 	ps := StrategyInfo{Name: pl.strategy, Why: pl.why, FallBack: pl.fallback}
 	for _, d := range pl.declined {
 		ps.Declined = append(ps.Declined, declinedInfo{Strategy: d.strategy, Why: d.why})
@@ -119,7 +119,7 @@ func (pl *runPlan) Describe() StrategyInfo {
 }
 
 // Parallelism says how the plan uses goroutines.
-func (pl *runPlan) Parallelism(p *Runner) parallelismInfo {
+func (pl *Plan) Parallelism(p *Runner) parallelismInfo {
 	out := parallelismInfo{Workers: pl.workers,
 		Transform:   fmt.Sprintf("where, let, group keys and aggregate arguments on %d goroutines per batch (RunConfig.Workers, --workers; default: one per CPU)", pl.workers),
 		Aggregation: "on the sink's goroutine"}
@@ -156,7 +156,7 @@ func byteSize(n int64) string {
 
 // whyNot says why the plan does not use s: the reason it was declined, or
 // that another was chosen first.
-func (pl *runPlan) whyNot(s Strategy) string {
+func (pl *Plan) whyNot(s Strategy) string {
 	for _, d := range pl.declined {
 		if d.strategy == s {
 			return d.why

@@ -92,7 +92,7 @@ func (pd *pdRun) bounds(ctx context.Context) (lo, hi int64, split bool, err erro
 
 // run aggregates in SQLite and renders the report. A non-empty note means
 // the run fell back: nothing was written.
-func (pd *pdRun) run(ctx context.Context, pl *runPlan) (res *result, note string, err error) {
+func (pd *pdRun) run(ctx context.Context, pl *Plan) (res *result, note string, err error) {
 	p := pd.p
 	start := time.Now()
 	lo, hi, split, err := pd.bounds(ctx)
@@ -139,7 +139,7 @@ type carrierSource interface {
 // of keys, one partial state each: the engine then closes each group as the
 // next begins, holding none. A non-empty note means it fell back: nothing
 // was written.
-func (p *Runner) runCarriers(ctx context.Context, pl *runPlan, pp *pushPlan, src carrierSource,
+func (p *Runner) runCarriers(ctx context.Context, pl *Plan, pp *pushPlan, src carrierSource,
 	totals func(*render.Totals), sorted bool) (res *result, note string, err error) {
 	rc, params := pl.cfg, pl.Params
 	w := p.newReport(rc, params)

@@ -11,13 +11,13 @@ import (
 	"github.com/reportsh/reportsh/runtime/source"
 )
 
-// runPlan is everything one run does, chosen once at its start by planRun:
+// Plan is everything one run does, chosen once at its start by planRun:
 // the strategy and why (and why not the others), the resolved settings,
 // the strategy it turns into if its source's partial states cannot be
 // trusted, and, for the strategies that aggregate in the source, the
 // source it opened and the work it sends there. Run executes it and
 // Explain prints it, so the two cannot disagree.
-type runPlan struct {
+type Plan struct {
 	cfg      Settings // the caller's settings, as given
 	strategy Strategy
 	why      string     // why strategy
@@ -69,7 +69,7 @@ func DefaultTuning() Tuning {
 }
 
 // Close releases what the plan opened and the run did not take.
-func (pl *runPlan) Close() {
+func (pl *Plan) Close() {
 	if pl.push != nil {
 		pl.push.done()
 		pl.push = nil
@@ -83,8 +83,8 @@ func (pl *runPlan) Close() {
 // PlanRun resolves cfg's settings and chooses the strategy. It opens the
 // source of a strategy that aggregates in the source, to plan the work
 // sent there; the caller closes the plan.
-func (p *Runner) PlanRun(ctx context.Context, cfg Settings) (*runPlan, error) {
-	pl := &runPlan{cfg: cfg, tune: p.tune, OnError: p.m.OnError, workers: cfg.Workers, SortBuffer: cfg.SortBuffer}
+func (p *Runner) PlanRun(ctx context.Context, cfg Settings) (*Plan, error) {
+	pl := &Plan{cfg: cfg, tune: p.tune, OnError: p.m.OnError, workers: cfg.Workers, SortBuffer: cfg.SortBuffer}
 	if cfg.OnError != "" {
 		if cfg.OnError != "skip" && cfg.OnError != "fail" {
 			return nil, fmt.Errorf("on_error must be skip or fail, not %q", cfg.OnError)
@@ -124,7 +124,7 @@ func (p *Runner) PlanRun(ctx context.Context, cfg Settings) (*runPlan, error) {
 
 // choose considers the strategies in the order of Strategies and takes the
 // first that can run the report (or the one cfg.Strategy asks for).
-func (p *Runner) choose(ctx context.Context, pl *runPlan) error {
+func (p *Runner) choose(ctx context.Context, pl *Plan) error {
 	want := pl.cfg.Strategy
 	for _, s := range Strategies {
 		if want != StrategyAuto && want != s {
@@ -164,7 +164,7 @@ func (e *StrategyError) Error() string {
 // consider says why strategy s would run the report, or why not. A
 // strategy that aggregates in the source opens it, and keeps it in pl when
 // it can run.
-func (p *Runner) consider(ctx context.Context, pl *runPlan, s Strategy) (why, whyNot string, err error) {
+func (p *Runner) consider(ctx context.Context, pl *Plan, s Strategy) (why, whyNot string, err error) {
 	switch s {
 	case StrategyPushdownRaw, StrategyPushdown:
 		return p.considerPushdown(pl, s == StrategyPushdownRaw)
@@ -181,7 +181,7 @@ func (p *Runner) consider(ctx context.Context, pl *runPlan, s Strategy) (why, wh
 
 // considerPushdown plans the push-down over the SQLite table (raw: read in
 // Go as the rows arrive).
-func (p *Runner) considerPushdown(pl *runPlan, raw bool) (why, whyNot string, err error) {
+func (p *Runner) considerPushdown(pl *Plan, raw bool) (why, whyNot string, err error) {
 	if whyNot := p.pushStatic(); whyNot != "" {
 		return "", whyNot, nil
 	}
@@ -207,7 +207,7 @@ func (p *Runner) considerPushdown(pl *runPlan, raw bool) (why, whyNot string, er
 }
 
 // considerScan plans the aggregation in the CSV scanner.
-func (p *Runner) considerScan(pl *runPlan) (why, whyNot string, err error) {
+func (p *Runner) considerScan(pl *Plan) (why, whyNot string, err error) {
 	if whyNot := p.scanStatic(); whyNot != "" {
 		return "", whyNot, nil
 	}
@@ -266,7 +266,7 @@ func (s *scanStart) close() {
 
 // openScan opens the CSV file and plans the scan; whyNot says why the
 // scanner cannot aggregate the report.
-func (p *Runner) openScan(pl *runPlan) (*scanStart, string, error) {
+func (p *Runner) openScan(pl *Plan) (*scanStart, string, error) {
 	skips := &skipLog{}
 	rs, cleanup, err := p.in.Open(p.m.Source, input.Options{Params: pl.Params, Skip: pl.OnError == "skip", Unused: p.m.Unused,
 		OnSkip: func(e *source.DataError) { skips.note(p.dataError(e)) }})

@@ -17,7 +17,7 @@ import (
 
 // execScan runs the report with its aggregation in the CSV scanner (see
 // scanagg.go). A non-empty note means it fell back: nothing was written.
-func (p *Runner) execScan(ctx context.Context, pl *runPlan) (res *result, note string, err error) {
+func (p *Runner) execScan(ctx context.Context, pl *Plan) (res *result, note string, err error) {
 	st := pl.scan
 	defer st.close()
 	start := time.Now()
