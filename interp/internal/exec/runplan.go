@@ -11,7 +11,7 @@ import (
 	"github.com/reportsh/reportsh/runtime/source"
 )
 
-// Plan is everything one run does, chosen once at its start by planRun:
+// Plan is everything one run does, chosen once at its start by PlanRun:
 // the strategy and why (and why not the others), the resolved settings,
 // the strategy it turns into if its source's partial states cannot be
 // trusted, and, for the strategies that aggregate in the source, the
