@@ -253,7 +253,7 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 	if cfg != nil {
 		rc = *cfg
 	}
-	run, err := p.runner().PlanRun(ctx, exec.Settings(rc))
+	run, err := p.planner().PlanRun(ctx, exec.Settings(rc))
 	if err != nil {
 		return nil, err
 	}
@@ -272,11 +272,11 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 	if pl.Source, err = p.explainSource(bound); err != nil {
 		return nil, err
 	}
-	if i := p.runner().ExplainPushdown(run); i != nil {
+	if i := p.planner().ExplainPushdown(run); i != nil {
 		pd := PlanPushdown(*i)
 		pl.Source.AggregationPushedDown = &pd
 	}
-	if i := p.runner().ExplainScan(run); i != nil {
+	if i := p.planner().ExplainScan(run); i != nil {
 		ps := PlanScan(*i)
 		pl.Source.AggregationInScanner = &ps
 	}

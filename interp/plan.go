@@ -23,6 +23,9 @@ func (p *Program) runner() *exec.Runner {
 	return exec.NewRunner(p.m, p.in, p.tune, p.faultIn)
 }
 
+// planner returns the program's planner.
+func (p *Program) planner() *exec.Planner { return exec.NewPlanner(p.m, p.in, p.tune) }
+
 // Title returns the report's title (its report statement, else the script's
 // file name without extension).
 func (p *Program) Title() string { return p.m.Title }

@@ -118,7 +118,7 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 		defer cancel()
 	}
 	r := p.runner()
-	pl, err := r.PlanRun(ctx, exec.Settings(rc))
+	pl, err := p.planner().PlanRun(ctx, exec.Settings(rc))
 	if err != nil {
 		return nil, err
 	}

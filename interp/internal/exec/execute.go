@@ -25,7 +25,7 @@ func (p *Runner) Execute(ctx context.Context, pl *Plan) (*result, error) {
 		case StrategyPushdown, StrategyPushdownRaw:
 			push := pl.push
 			pl.push = nil // the run's source closes it
-			res, note, err = push.run(ctx, pl)
+			res, note, err = p.execPushdown(ctx, push, pl)
 			push.done()
 		case StrategyScan:
 			res, note, err = p.execScan(ctx, pl)
@@ -166,9 +166,5 @@ func (p *Runner) runError(err error) error {
 
 // dataError names the file of a data error as the script wrote it.
 func (p *Runner) dataError(de *source.DataError) *source.DataError {
-	c := *de
-	if p.m.Source != nil && p.m.Source.Path != "" {
-		c.File = p.m.Source.Path
-	}
-	return &c
+	return fileError(p.m, de)
 }

@@ -11,7 +11,7 @@ import (
 
 // bindParams merges defaults, text values and typed values, checking types
 // and that every required parameter is set.
-func (p *Runner) bindParams(rc Settings) (map[string]any, error) {
+func (p *Planner) bindParams(rc Settings) (map[string]any, error) {
 	out := map[string]any{}
 	declared := map[string]*program.Param{}
 	for _, pd := range p.m.Params {

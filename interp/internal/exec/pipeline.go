@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -21,42 +20,6 @@ import (
 
 // The pipeline strategy: every record read, transformed in the stage and
 // aggregated in the sink.
-
-// maxWarnings bounds the skipped-record messages kept in the totals.
-const maxWarnings = 10
-
-// skipLog counts the records a run skips and keeps the first maxWarnings
-// messages. It is safe for concurrent use.
-type skipLog struct {
-	mu       sync.Mutex
-	warnings []string
-	n        atomic.Int64
-	onSkip   func(error) // RunConfig.OnSkip
-}
-
-// note records a skipped record.
-func (l *skipLog) note(err error) {
-	l.n.Add(1)
-	l.mu.Lock()
-	if len(l.warnings) < maxWarnings {
-		l.warnings = append(l.warnings, "skipped: "+err.Error())
-	}
-	l.mu.Unlock()
-	if l.onSkip != nil {
-		l.onSkip(err)
-	}
-}
-
-// total sets the totals' skip count and appends the warnings.
-func (l *skipLog) total(t *render.Totals) {
-	t.Skipped = l.n.Load()
-	l.mu.Lock()
-	t.Warnings = append(t.Warnings, l.warnings...)
-	l.mu.Unlock()
-	if t.Skipped > maxWarnings {
-		t.Warnings = append(t.Warnings, fmt.Sprintf("… and %d more skipped records", t.Skipped-maxWarnings))
-	}
-}
 
 // StreamFirstChunk is the first fetch of a report whose rows stream out as
 // their records are read: its first rows are out after that many records

@@ -49,7 +49,7 @@ type declinedInfo struct {
 
 // ExplainPushdown plans the push-down for explain: nil for a source that is
 // not SQLite.
-func (p *Runner) ExplainPushdown(run *Plan) *pushdownInfo {
+func (p *Planner) ExplainPushdown(run *Plan) *pushdownInfo {
 	if p.m.Source == nil || p.m.Source.Kind != "sqlite" {
 		return nil
 	}
@@ -71,7 +71,7 @@ func (p *Runner) ExplainPushdown(run *Plan) *pushdownInfo {
 
 // ExplainScan plans the scan aggregation for explain: nil for a source that
 // is not CSV.
-func (p *Runner) ExplainScan(run *Plan) *scanInfo {
+func (p *Planner) ExplainScan(run *Plan) *scanInfo {
 	if p.m.Source == nil || p.m.Source.Kind != "csv" {
 		return nil
 	}

@@ -141,7 +141,7 @@ func avgOf(total any, n int64) any {
 
 // pushStatic returns why the report's shape keeps its aggregation out of
 // SQLite, whatever the table; "" when the table decides.
-func (p *Runner) pushStatic() string {
+func (p *Planner) pushStatic() string {
 	src := p.m.Source
 	switch {
 	case src == nil || src.Kind != "sqlite":
@@ -165,7 +165,7 @@ func (p *Runner) pushStatic() string {
 // (so that its aggregation cannot be computed as partial states by SQLite
 // or the CSV scanner); "" when it does not. noJoin ends the lookup reason.
 // Where clauses and lets are the caller's to judge.
-func (p *Runner) carrierShape(noJoin string) string {
+func (p *Planner) carrierShape(noJoin string) string {
 	switch {
 	case len(p.m.Lookups) > 0:
 		return "the report has a lookup, which " + noJoin
@@ -181,7 +181,7 @@ func (p *Runner) carrierShape(noJoin string) string {
 
 // planPushdown decides whether the report's aggregation runs in SQLite over
 // tbl, whose records have schema, and builds the statement.
-func (p *Runner) planPushdown(tbl source.SQLiteTable, isTable bool, schema *value.Schema) *pushPlan {
+func (p *Planner) planPushdown(tbl source.SQLiteTable, isTable bool, schema *value.Schema) *pushPlan {
 	pp := &pushPlan{table: tbl}
 	if why := p.pushStatic(); why != "" {
 		pp.reason = why
@@ -257,7 +257,7 @@ func containsInt(list []int, x int) bool {
 
 // pdAnalyzer translates keys and aggregate arguments into SQL.
 type pdAnalyzer struct {
-	p       *Runner
+	p       *Planner
 	pp      *pushPlan
 	schema  *value.Schema
 	back    pdBackend

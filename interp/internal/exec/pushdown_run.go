@@ -3,7 +3,6 @@ package exec
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/reportsh/reportsh/interp/internal/band"
-	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
@@ -21,79 +19,9 @@ import (
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
-// pdRun is one run of a pushed-down aggregation.
-type pdRun struct {
-	p    *Runner
-	pp   *pushPlan
-	src  *source.SQLite
-	done func() // closes src and removes a temporary copy
-}
-
-// openPushdown opens the source and plans the push-down over its table;
-// whyNot says why the aggregation cannot run in SQLite.
-func (p *Runner) openPushdown(params map[string]any) (pd *pdRun, whyNot string, err error) {
-	unused := map[string]bool{}
-	for _, f := range p.m.Source.Schema.Fields {
-		unused[f.Name] = true // nothing is fetched: nothing to convert
-	}
-	rs, cleanup, err := p.in.Open(p.m.Source, input.Options{Params: params, Unused: unused})
-	if err != nil {
-		return nil, "", err
-	}
-	done := sync.OnceFunc(func() { rs.Close(); cleanup() })
-	s, ok := rs.(*source.SQLite)
-	if !ok {
-		done()
-		return nil, "the source is not SQLite", nil
-	}
-	tbl, isTable := s.Table()
-	pp := p.planPushdown(tbl, isTable, s.Schema())
-	if pp.reason != "" {
-		done()
-		return nil, pp.reason, nil
-	}
-	return &pdRun{p: p, pp: pp, src: s, done: done}, "", nil
-}
-
-// bounds returns the table's lowest and highest rowids; split is false
-// when the table is read in one statement: it has no rowid, is empty
-// (then lo > hi), or its rowids are too far apart to split safely.
-func (pd *pdRun) bounds(ctx context.Context) (lo, hi int64, split bool, err error) {
-	rowid := pd.pp.table.RowID
-	if rowid == "" {
-		return 0, 0, false, nil
-	}
-	// Two subqueries: each is one step down the b-tree, where MIN and MAX
-	// together would scan the table.
-	from := " FROM " + quoteSQL(pd.pp.table.Name) + ")"
-	rows, err := pd.src.QueryContext(ctx, "SELECT (SELECT MIN("+rowid+")"+from+", (SELECT MAX("+rowid+")"+from)
-	if err != nil {
-		return 0, 0, false, err
-	}
-	defer rows.Close()
-	var l, h sql.NullInt64
-	if rows.Next() {
-		if err := rows.Scan(&l, &h); err != nil {
-			return 0, 0, false, err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return 0, 0, false, err
-	}
-	const far = 1 << 61
-	switch {
-	case !l.Valid:
-		return 1, 0, false, nil
-	case l.Int64 < -far || h.Int64 > far:
-		return 0, 0, false, nil
-	}
-	return l.Int64, h.Int64, true, nil
-}
-
 // run aggregates in SQLite and renders the report. A non-empty note means
 // the run fell back: nothing was written.
-func (pd *pdRun) run(ctx context.Context, pl *Plan) (res *result, note string, err error) {
-	p := pd.p
+func (p *Runner) execPushdown(ctx context.Context, pd *pdRun, pl *Plan) (res *result, note string, err error) {
 	start := time.Now()
 	lo, hi, split, err := pd.bounds(ctx)
 	if err != nil {
@@ -111,7 +39,7 @@ func (pd *pdRun) run(ctx context.Context, pl *Plan) (res *result, note string, e
 		pl.cfg.Progress(read)
 	}
 	target := pl.tune.RangeRows
-	src := &pdSource{run: pd, workers: max(pl.workers, 1), rows: &rows,
+	src := &pdSource{p: p, run: pd, workers: max(pl.workers, 1), rows: &rows,
 		split: split, next: lo - 1, hi: hi, span: max(target/4, 1), target: target, empty: lo > hi}
 	src.ctx, src.cancel = context.WithCancel(context.Background())
 	if pd.pp.raw != nil {
@@ -248,6 +176,7 @@ func (p *Runner) runCarriers(ctx context.Context, pl *Plan, pp *pushPlan, src ca
 // instead, having spent little. Then the statements of the next ranges run
 // ahead, on up to workers connections.
 type pdSource struct {
+	p       *Runner // protects the statements
 	run     *pdRun
 	workers int
 	rows    *atomic.Int64
@@ -428,7 +357,7 @@ func (s *pdSource) start() {
 	go func() {
 		defer s.wg.Done()
 		var r pdRange
-		err := s.run.p.protect("SQLite push-down range", func() error {
+		err := s.p.protect("SQLite push-down range", func() error {
 			r = s.query(s.ctx, bounds)
 			return nil
 		})

@@ -11,6 +11,19 @@ import (
 	"github.com/reportsh/reportsh/runtime/source"
 )
 
+// Planner chooses the plans of a program's runs.
+type Planner struct {
+	m    *program.Program
+	in   *input.Opener
+	tune Tuning
+}
+
+// NewPlanner returns the planner of a compiled program whose sources in
+// opens, with the executors' sizes tune.
+func NewPlanner(m *program.Program, in *input.Opener, tune Tuning) *Planner {
+	return &Planner{m: m, in: in, tune: tune}
+}
+
 // Plan is everything one run does, chosen once at its start by PlanRun:
 // the strategy and why (and why not the others), the resolved settings,
 // the strategy it turns into if its source's partial states cannot be
@@ -83,7 +96,7 @@ func (pl *Plan) Close() {
 // PlanRun resolves cfg's settings and chooses the strategy. It opens the
 // source of a strategy that aggregates in the source, to plan the work
 // sent there; the caller closes the plan.
-func (p *Runner) PlanRun(ctx context.Context, cfg Settings) (*Plan, error) {
+func (p *Planner) PlanRun(ctx context.Context, cfg Settings) (*Plan, error) {
 	pl := &Plan{cfg: cfg, tune: p.tune, OnError: p.m.OnError, workers: cfg.Workers, SortBuffer: cfg.SortBuffer}
 	if cfg.OnError != "" {
 		if cfg.OnError != "skip" && cfg.OnError != "fail" {
@@ -124,7 +137,7 @@ func (p *Runner) PlanRun(ctx context.Context, cfg Settings) (*Plan, error) {
 
 // choose considers the strategies in the order of Strategies and takes the
 // first that can run the report (or the one cfg.Strategy asks for).
-func (p *Runner) choose(ctx context.Context, pl *Plan) error {
+func (p *Planner) choose(ctx context.Context, pl *Plan) error {
 	want := pl.cfg.Strategy
 	for _, s := range Strategies {
 		if want != StrategyAuto && want != s {
@@ -164,7 +177,7 @@ func (e *StrategyError) Error() string {
 // consider says why strategy s would run the report, or why not. A
 // strategy that aggregates in the source opens it, and keeps it in pl when
 // it can run.
-func (p *Runner) consider(ctx context.Context, pl *Plan, s Strategy) (why, whyNot string, err error) {
+func (p *Planner) consider(ctx context.Context, pl *Plan, s Strategy) (why, whyNot string, err error) {
 	switch s {
 	case StrategyPushdownRaw, StrategyPushdown:
 		return p.considerPushdown(pl, s == StrategyPushdownRaw)
@@ -181,7 +194,7 @@ func (p *Runner) consider(ctx context.Context, pl *Plan, s Strategy) (why, whyNo
 
 // considerPushdown plans the push-down over the SQLite table (raw: read in
 // Go as the rows arrive).
-func (p *Runner) considerPushdown(pl *Plan, raw bool) (why, whyNot string, err error) {
+func (p *Planner) considerPushdown(pl *Plan, raw bool) (why, whyNot string, err error) {
 	if whyNot := p.pushStatic(); whyNot != "" {
 		return "", whyNot, nil
 	}
@@ -207,7 +220,7 @@ func (p *Runner) considerPushdown(pl *Plan, raw bool) (why, whyNot string, err e
 }
 
 // considerScan plans the aggregation in the CSV scanner.
-func (p *Runner) considerScan(pl *Plan) (why, whyNot string, err error) {
+func (p *Planner) considerScan(pl *Plan) (why, whyNot string, err error) {
 	if whyNot := p.scanStatic(); whyNot != "" {
 		return "", whyNot, nil
 	}
@@ -231,7 +244,7 @@ func (p *Runner) considerScan(pl *Plan) (why, whyNot string, err error) {
 // when it is. A single level rarely has enough groups for the split to pay
 // for routing records between goroutines (measured: 8 territories ran 25%
 // slower on two cores, territory > customer with 100k groups 20% faster).
-func (p *Runner) whyNotParallel(workers int) string {
+func (p *Planner) whyNotParallel(workers int) string {
 	switch {
 	case workers < 2:
 		return "one worker"
@@ -266,10 +279,10 @@ func (s *scanStart) close() {
 
 // openScan opens the CSV file and plans the scan; whyNot says why the
 // scanner cannot aggregate the report.
-func (p *Runner) openScan(pl *Plan) (*scanStart, string, error) {
+func (p *Planner) openScan(pl *Plan) (*scanStart, string, error) {
 	skips := &skipLog{}
 	rs, cleanup, err := p.in.Open(p.m.Source, input.Options{Params: pl.Params, Skip: pl.OnError == "skip", Unused: p.m.Unused,
-		OnSkip: func(e *source.DataError) { skips.note(p.dataError(e)) }})
+		OnSkip: func(e *source.DataError) { skips.note(fileError(p.m, e)) }})
 	if err != nil {
 		return nil, "", err
 	}

@@ -193,7 +193,7 @@ func (csvBackend) declared(a *pdAnalyzer, i int) string {
 
 // scanStatic returns why the report's aggregation is not computed in the
 // CSV scanner, whatever the file; "" when the file's columns decide.
-func (p *Runner) scanStatic() string {
+func (p *Planner) scanStatic() string {
 	if src := p.m.Source; src == nil || src.Kind != "csv" {
 		return "the source is not CSV"
 	}
@@ -202,7 +202,7 @@ func (p *Runner) scanStatic() string {
 
 // planScan decides whether the report's aggregation runs in the scanner of a
 // CSV file whose records have schema.
-func (p *Runner) planScan(schema *value.Schema, params map[string]any) (*pushPlan, *scanPlan) {
+func (p *Planner) planScan(schema *value.Schema, params map[string]any) (*pushPlan, *scanPlan) {
 	pp := &pushPlan{}
 	if pp.reason = p.scanStatic(); pp.reason != "" {
 		return pp, nil

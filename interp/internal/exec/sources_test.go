@@ -156,14 +156,14 @@ func TestPushdownSourcePositions(t *testing.T) {
 	dir := pdDB(t, pdSales(300)...)
 	prog := compileRunner(t, `source sqlite("s.db", table: "sales") { amount: decimal }
 group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`, dir)
-	pd, why, err := prog.openPushdown(nil)
+	pd, why, err := NewPlanner(prog.m, prog.in, prog.tune).openPushdown(nil)
 	if err != nil || pd == nil {
 		t.Fatal(err, why)
 	}
 	ctx := context.Background()
 	read := func() ([]stream.Position, []string) {
 		// Ranges of about 100 rows.
-		src := &pdSource{run: &pdRun{p: prog, pp: pd.pp, src: pd.src, done: func() {}}, workers: 2, rows: new(atomic.Int64),
+		src := &pdSource{p: prog, run: &pdRun{pp: pd.pp, src: pd.src, done: func() {}}, workers: 2, rows: new(atomic.Int64),
 			split: true, next: 0, hi: 300, span: 100, target: 100}
 		src.ctx, src.cancel = context.WithCancel(ctx)
 		defer src.Close()
@@ -268,7 +268,7 @@ group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`, dir)
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { rs.Close(); cleanup() })
-		_, sp := prog.planScan(rs.Schema(), nil)
+		_, sp := NewPlanner(prog.m, prog.in, prog.tune).planScan(rs.Schema(), nil)
 		return &scanSource{p: prog, csv: rs.(*source.CSV), table: newScanTable(sp), rows: new(atomic.Int64), until: -1}
 	}
 	ctx := context.Background()
