@@ -319,7 +319,7 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 	}
 	pl.Bands = p.explainBands()
 	pl.Buffering = append(pl.Buffering, p.explainBuffering(run.SortBuffer)...)
-	pl.Parallelism = PlanParallelism(run.Parallelism(p.runner()))
+	pl.Parallelism = PlanParallelism(run.Parallelism(p.planner()))
 	return pl, nil
 }
 

@@ -7,37 +7,11 @@
 package exec
 
 import (
-	"io"
-	"time"
-
 	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
-
-// Settings are a run's RunConfig as the planner and executors read it
-// (RunConfig converts to it: the fields are the same).
-type Settings struct {
-	Params      map[string]string
-	Values      map[string]any
-	Output      io.Writer
-	Format      Format
-	Color       bool
-	OnError     OnError
-	ChunkSize   int
-	MemoryLimit int64
-	Timeout     time.Duration
-	Registry    *stream.Registry
-	Observer    stream.Observer
-	OnSkip      func(error)
-	Collect     bool
-	Workers     int
-	OnStart     func(h *stream.Handle)
-	Progress    func(read func() (done, total int64, ok bool))
-	Strategy    Strategy
-	SortBuffer  int
-}
 
 // result is what a run produced, as the executors build it (it converts
 // to a Result: the fields are the same).
@@ -57,9 +31,6 @@ type Runner struct {
 	tune    Tuning
 	faultIn string
 }
-
-// DefaultSortBuffer is the default of RunConfig.SortBuffer.
-const DefaultSortBuffer = 1_000_000
 
 // NewRunner returns the planner and executors of a compiled program.
 func NewRunner(m *program.Program, in *input.Opener, tune Tuning, faultIn string) *Runner {

@@ -119,7 +119,7 @@ func (pl *Plan) Describe() StrategyInfo {
 }
 
 // Parallelism says how the plan uses goroutines.
-func (pl *Plan) Parallelism(p *Runner) parallelismInfo {
+func (pl *Plan) Parallelism(p *Planner) parallelismInfo {
 	out := parallelismInfo{Workers: pl.workers,
 		Transform:   fmt.Sprintf("where, let, group keys and aggregate arguments on %d goroutines per batch (RunConfig.Workers, --workers; default: one per CPU)", pl.workers),
 		Aggregation: "on the sink's goroutine"}

@@ -451,3 +451,18 @@ func (a *pdAnalyzer) expr(n ast.Node) (pdExpr, string) {
 	}
 	return pdExpr{}, only
 }
+
+// pdRaw is the statement that reads the rows, and how to check its values.
+type pdRaw struct {
+	sql, sqlAll string       // the keys' columns, then fields' (as pp.sql and pp.sqlAll)
+	fields      []pdRawField // after the keys, in statement order
+}
+
+// pdRawField is a field the aggregates read.
+type pdRawField struct {
+	field int // schema index (kexpr's field)
+	name  string
+	dec   bool  // a decimal written as TEXT with scale fraction digits; else an integer
+	scale int32 // fraction digits
+	what  string
+}

@@ -26,21 +26,6 @@ import (
 // without SQLite's mutex, SQLITE_OPEN_NOMUTEX: one goroutine uses it at a
 // time, and locking it around every call was 45% of the time.)
 
-// pdRaw is the statement that reads the rows, and how to check its values.
-type pdRaw struct {
-	sql, sqlAll string       // the keys' columns, then fields' (as pp.sql and pp.sqlAll)
-	fields      []pdRawField // after the keys, in statement order
-}
-
-// pdRawField is a field the aggregates read.
-type pdRawField struct {
-	field int // schema index (kexpr's field)
-	name  string
-	dec   bool  // a decimal written as TEXT with scale fraction digits; else an integer
-	scale int32 // fraction digits
-	what  string
-}
-
 // rawGroup is one group's keys (as the source reads them) and partial
 // states, one per result column.
 type rawGroup struct {

@@ -19,11 +19,9 @@ type scanTable struct {
 	index  *keys.Index
 	order  []int32   // the groups sorted by key, once the file is scanned
 	state  [][]int64 // per block of blockGroups groups: stride words per group
-	vals   []kval    // per schema index: the record's values
+	cells            // the record's values, as the where clauses read them
 	evals  []kval    // per distinct argument
 	keyBuf []byte
-	strs   [][]byte                      // per schema index: the string fields the where clauses read
-	strOK  []bool                        // … and whether they are not nil
 	rec    []any                         // a record, for cells converted as Fetch would
 	rows   int64                         // records aggregated
 	addFn  func(*source.RawRecord) error // add, made once for every scan
@@ -38,9 +36,9 @@ type scanTable struct {
 }
 
 func newScanTable(sp *scanPlan) *scanTable {
-	t := &scanTable{sp: sp, index: keys.NewIndex(), vals: make([]kval, sp.width),
-		evals: make([]kval, len(sp.exprs)), rec: make([]any, sp.width),
-		strs: make([][]byte, sp.width), strOK: make([]bool, sp.width)}
+	t := &scanTable{sp: sp, index: keys.NewIndex(), cells: cells{vals: make([]kval, sp.width),
+		strs: make([][]byte, sp.width), strOK: make([]bool, sp.width)},
+		evals: make([]kval, len(sp.exprs)), rec: make([]any, sp.width)}
 	t.addFn = t.add
 	return t
 }
@@ -85,7 +83,7 @@ func (t *scanTable) parse(r *source.RawRecord) (keep bool, err error) {
 			}
 			continue
 		}
-		v, err := s.where.eval(t)
+		v, err := s.where.eval(&t.cells)
 		if err != nil || v != tTrue {
 			return false, err
 		}

@@ -65,8 +65,15 @@ type kstring struct {
 	isNil bool
 }
 
+// cells are a record's values as the scanner's conditions read them.
+type cells struct {
+	vals  []kval   // per schema index: the record's values
+	strs  [][]byte // per schema index: the string fields the where clauses read
+	strOK []bool   // … and whether they are not nil
+}
+
 // eval returns the condition's truth value over the record's values.
-func (k *kcond) eval(t *scanTable) (uint8, error) {
+func (k *kcond) eval(t *cells) (uint8, error) {
 	switch k.op {
 	case cConst:
 		return k.val, nil
@@ -157,7 +164,7 @@ func truth(b bool) uint8 {
 }
 
 // value returns the operand's bytes, and false for nil.
-func (s kstring) value(t *scanTable) ([]byte, bool) {
+func (s kstring) value(t *cells) ([]byte, bool) {
 	switch {
 	case s.isNil:
 		return nil, false

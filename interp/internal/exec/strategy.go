@@ -1,6 +1,12 @@
 package exec
 
-import "fmt"
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/reportsh/reportsh/runtime/stream"
+)
 
 // Strategy is how a run computes the report. The planner picks one at the
 // start of every run (see [Program.Explain]); [RunConfig.Strategy] can ask
@@ -99,3 +105,29 @@ const (
 	// OnErrorSkip skips bad records, counts them and reports the first ten.
 	OnErrorSkip OnError = "skip"
 )
+
+// Settings are a run's RunConfig as the planner and executors read it
+// (RunConfig converts to it: the fields are the same).
+type Settings struct {
+	Params      map[string]string
+	Values      map[string]any
+	Output      io.Writer
+	Format      Format
+	Color       bool
+	OnError     OnError
+	ChunkSize   int
+	MemoryLimit int64
+	Timeout     time.Duration
+	Registry    *stream.Registry
+	Observer    stream.Observer
+	OnSkip      func(error)
+	Collect     bool
+	Workers     int
+	OnStart     func(h *stream.Handle)
+	Progress    func(read func() (done, total int64, ok bool))
+	Strategy    Strategy
+	SortBuffer  int
+}
+
+// DefaultSortBuffer is the default of RunConfig.SortBuffer.
+const DefaultSortBuffer = 1_000_000
