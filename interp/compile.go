@@ -4,8 +4,8 @@ import (
 	"context"
 
 	"github.com/reportsh/reportsh/interp/internal/check"
-	"github.com/reportsh/reportsh/interp/internal/exec"
 	"github.com/reportsh/reportsh/interp/internal/input"
+	"github.com/reportsh/reportsh/interp/internal/plan"
 )
 
 // Compile parses and checks a report script. name is used in positions
@@ -26,5 +26,5 @@ func Compile(ctx context.Context, name string, src []byte, opts *Options) (*Prog
 	if err != nil {
 		return nil, err
 	}
-	return &Program{m: m, tune: exec.DefaultTuning(), in: in}, nil
+	return &Program{m: m, tune: plan.DefaultTuning(), in: in}, nil
 }

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/reportsh/reportsh/interp/internal/exec"
 	"github.com/reportsh/reportsh/interp/internal/input"
+	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/stream"
@@ -253,7 +253,7 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 	if cfg != nil {
 		rc = *cfg
 	}
-	run, err := p.planner().PlanRun(ctx, exec.Settings(rc))
+	run, err := p.planner().PlanRun(ctx, plan.Settings(rc))
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,6 @@
 package interp
 
-import "github.com/reportsh/reportsh/interp/internal/exec"
+import "github.com/reportsh/reportsh/interp/internal/plan"
 
 // PlanStrategy is the strategy a run uses (see [Strategy]), why, and what
 // it turns into if it gives way.
@@ -25,7 +25,7 @@ type PlanDeclined struct {
 }
 
 // planStrategy is Explain's copy of a plan's strategy.
-func planStrategy(i exec.StrategyInfo) PlanStrategy {
+func planStrategy(i plan.StrategyInfo) PlanStrategy {
 	ps := PlanStrategy{Name: i.Name, Why: i.Why, FallBack: i.FallBack, When: i.When}
 	for _, d := range i.Declined {
 		ps.Declined = append(ps.Declined, PlanDeclined(d))

@@ -3,6 +3,7 @@ package interp
 import (
 	"github.com/reportsh/reportsh/interp/internal/exec"
 	"github.com/reportsh/reportsh/interp/internal/input"
+	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/interp/internal/program"
 )
 
@@ -12,7 +13,7 @@ type Program struct {
 	m  *program.Program // the compiled script
 	in *input.Opener    // opens the sources
 
-	tune exec.Tuning // the executors' sizes (tests make them small)
+	tune plan.Tuning // the executors' sizes (tests make them small)
 	// faultIn, set by the tests, names a part of a run that panics as it
 	// starts (see protect).
 	faultIn string
@@ -24,7 +25,7 @@ func (p *Program) runner() *exec.Runner {
 }
 
 // planner returns the program's planner.
-func (p *Program) planner() *exec.Planner { return exec.NewPlanner(p.m, p.in, p.tune) }
+func (p *Program) planner() *plan.Planner { return plan.NewPlanner(p.m, p.in, p.tune) }
 
 // Title returns the report's title (its report statement, else the script's
 // file name without extension).

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/reportsh/reportsh/interp/internal/exec"
+	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/runtime/agg"
 )
 
@@ -69,7 +69,7 @@ func pdfData(r *fzReader) []pdfRow {
 			s = r.next(5) // another scale
 			fallthrough
 		default:
-			v := r.next(256)*int(exec.Pow10[s]/10+1) + r.next(100)
+			v := r.next(256)*int(plan.Pow10[s]/10+1) + r.next(100)
 			if r.next(4) == 0 {
 				v = -v
 			}

@@ -16,7 +16,7 @@ import (
 
 	_ "modernc.org/sqlite"
 
-	"github.com/reportsh/reportsh/interp/internal/exec"
+	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
 
@@ -106,11 +106,11 @@ func runOnce(t *testing.T, prog *Program, format string, push bool, rc RunConfig
 // totals and errors; it returns the planned run's last Result.
 func sameOutput(t *testing.T, dir, script string, rcs ...RunConfig) *Result {
 	t.Helper()
-	return sameOutputTuned(t, exec.DefaultTuning(), dir, script, rcs...)
+	return sameOutputTuned(t, plan.DefaultTuning(), dir, script, rcs...)
 }
 
 // sameOutputTuned is sameOutput with the executors' sizes set to tune.
-func sameOutputTuned(t *testing.T, tune exec.Tuning, dir, script string, rcs ...RunConfig) *Result {
+func sameOutputTuned(t *testing.T, tune plan.Tuning, dir, script string, rcs ...RunConfig) *Result {
 	t.Helper()
 	prog, err := Compile(context.Background(), "t.rpt", []byte(script), &Options{Dir: dir})
 	if err != nil {
@@ -181,8 +181,8 @@ func wantFellBack(t *testing.T, res *Result, why string) {
 // smallRanges is the default tuning with push-down statements that
 // aggregate about n rows each (partial states of one group from many
 // statements).
-func smallRanges(n int64) exec.Tuning {
-	tune := exec.DefaultTuning()
+func smallRanges(n int64) plan.Tuning {
+	tune := plan.DefaultTuning()
 	tune.RangeRows = n
 	return tune
 }
@@ -616,7 +616,7 @@ summary { s: SUM(amount) }`), &Options{Dir: dir})
 func TestPushdownManyGroups(t *testing.T) {
 	rows, first := 12000, 4200
 	if raceEnabled {
-		rows, first = 5000, exec.PdJudgeRows
+		rows, first = 5000, plan.PdJudgeRows
 	}
 	tune := smallRanges(int64(4 * first)) // a first range of first rows
 	dir := pdDB(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER, m INTEGER, amount TEXT)",

@@ -6,7 +6,7 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/reportsh/reportsh/interp/internal/exec"
+	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
@@ -118,7 +118,7 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 		defer cancel()
 	}
 	r := p.runner()
-	pl, err := p.planner().PlanRun(ctx, exec.Settings(rc))
+	pl, err := p.planner().PlanRun(ctx, plan.Settings(rc))
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/reportsh/reportsh/interp/internal/exec"
+	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
 
@@ -324,7 +324,7 @@ group d { footer { d, c: COUNT(), s: SUM(x * n) } }
 summary { first: MIN(d), last: MAX(d), n: COUNT(d) }`}
 	// Every file is large enough for ranges, and judged early: with two
 	// workers the ranges, or the partner, read it.
-	tune := exec.DefaultTuning()
+	tune := plan.DefaultTuning()
 	tune.MinRange, tune.RangeJudge = 1, 4
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dir := t.TempDir()
@@ -416,7 +416,7 @@ group k { footer { k, n: COUNT(), s: SUM(x) } }`))
 // record, is read again by the main reader. Here every file is large.
 func TestScanRanges(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent()) // the readers' goroutines end with the run
-	tune := exec.DefaultTuning()
+	tune := plan.DefaultTuning()
 	tune.MinRange = 1
 	sameOutput := func(t *testing.T, dir, script string, rcs ...RunConfig) *Result {
 		t.Helper()
@@ -560,7 +560,7 @@ summary { n: COUNT(), first: MIN(day), last: MAX(day) }`,
 // reader's.
 func TestScanPartner(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	tune := exec.DefaultTuning()
+	tune := plan.DefaultTuning()
 	tune.MinRange, tune.RangeJudge = 1, 30
 	var partners atomic.Int64 // the partners the programs started
 	tune.Partners = &partners

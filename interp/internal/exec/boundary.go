@@ -1,13 +1,13 @@
-// Package exec plans and executes a run of a compiled program: the plan
-// value (PlanRun: the strategy and why, the fall back, the resolved
-// settings, the opened source), and the executors that carry it out — the
-// pipeline, parallel aggregation, the CSV scanner and the SQLite push-down
-// (with SQLite's SQL dialect) — writing every strategy's events through
-// one report writer.
+// Package exec carries out a run's plan (package plan): the pipeline,
+// parallel aggregation, the CSV scanner's readers and tables, and the
+// SQLite push-down's statements and Go aggregation, following the plan's
+// fall back when a strategy gives way, and writing every strategy's events
+// through one report writer.
 package exec
 
 import (
 	"github.com/reportsh/reportsh/interp/internal/input"
+	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/stream"
@@ -20,7 +20,7 @@ type result struct {
 	Events   []*render.Event
 	Totals   render.Totals
 	Snapshot stream.Snapshot
-	Strategy Strategy
+	Strategy plan.Strategy
 	FellBack string
 }
 
@@ -28,11 +28,11 @@ type result struct {
 type Runner struct {
 	m       *program.Program
 	in      *input.Opener
-	tune    Tuning
+	tune    plan.Tuning
 	faultIn string
 }
 
 // NewRunner returns the planner and executors of a compiled program.
-func NewRunner(m *program.Program, in *input.Opener, tune Tuning, faultIn string) *Runner {
+func NewRunner(m *program.Program, in *input.Opener, tune plan.Tuning, faultIn string) *Runner {
 	return &Runner{m: m, in: in, tune: tune, faultIn: faultIn}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/reportsh/reportsh/grammar"
 	"github.com/reportsh/reportsh/interp/internal/band"
 	"github.com/reportsh/reportsh/interp/internal/eval"
+	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/source"
@@ -15,29 +16,29 @@ import (
 
 // Execute runs the plan's strategy, and the strategy it falls back to if
 // it gives way, having written nothing.
-func (p *Runner) Execute(ctx context.Context, pl *Plan) (*result, error) {
+func (p *Runner) Execute(ctx context.Context, pl *plan.Plan) (*result, error) {
 	var fellBack string
 	for {
 		var res *result
 		var note string
 		var err error
-		switch pl.strategy {
-		case StrategyPushdown, StrategyPushdownRaw:
-			push := pl.push
-			pl.push = nil // the run's source closes it
+		switch pl.Strategy {
+		case plan.StrategyPushdown, plan.StrategyPushdownRaw:
+			push := pl.Push
+			pl.Push = nil // the run's source closes it
 			res, note, err = p.execPushdown(ctx, push, pl)
-			push.done()
-		case StrategyScan:
+			push.Done()
+		case plan.StrategyScan:
 			res, note, err = p.execScan(ctx, pl)
-			pl.scan = nil
-		case StrategyParallel:
+			pl.Scan = nil
+		case plan.StrategyParallel:
 			res, note, err = p.execParallel(ctx, pl)
 		default:
-			res, err = p.run(ctx, pl, pl.cfg, 0)
+			res, err = p.run(ctx, pl, pl.Cfg, 0)
 		}
 		if note == "" {
 			if res != nil {
-				res.Strategy, res.FellBack = pl.strategy, fellBack
+				res.Strategy, res.FellBack = pl.Strategy, fellBack
 			}
 			return res, err
 		}
@@ -47,8 +48,8 @@ func (p *Runner) Execute(ctx context.Context, pl *Plan) (*result, error) {
 		if fellBack != "" {
 			fellBack += "; "
 		}
-		fellBack += pl.strategy.String() + ": " + note
-		pl.strategy, pl.fallback = pl.fallback, StrategyPipeline
+		fellBack += pl.Strategy.String() + ": " + note
+		pl.Strategy, pl.Fallback = pl.Fallback, plan.StrategyPipeline
 	}
 }
 
@@ -56,10 +57,10 @@ func (p *Runner) Execute(ctx context.Context, pl *Plan) (*result, error) {
 // workers, collecting the events, and renders them once the merge is
 // done. When more than one level reached its group limit the merge could
 // differ from one worker's: it falls back, having written nothing.
-func (p *Runner) execParallel(ctx context.Context, pl *Plan) (*result, string, error) {
-	pc := pl.cfg
+func (p *Runner) execParallel(ctx context.Context, pl *plan.Plan) (*result, string, error) {
+	pc := pl.Cfg
 	pc.Output, pc.Collect = nil, true
-	res, err := p.run(ctx, pl, pc, pl.workers)
+	res, err := p.run(ctx, pl, pc, pl.Workers)
 	if errors.Is(err, band.ErrInexact) {
 		return nil, "more than one level reached its group limit: the groups kept could differ from one worker's", nil
 	}
@@ -78,8 +79,8 @@ func (p *Runner) execParallel(ctx context.Context, pl *Plan) (*result, string, e
 
 // replay renders the events a collecting run gathered; end says whether
 // the run completed (a failed run's output has no totals).
-func (p *Runner) replay(res *result, pl *Plan, end bool) (*result, error) {
-	rc, params := pl.cfg, pl.Params
+func (p *Runner) replay(res *result, pl *plan.Plan, end bool) (*result, error) {
+	rc, params := pl.Cfg, pl.Params
 	if rc.Output != nil {
 		r, err := render.New(formatOf(rc), rc.Output, render.Options{Color: rc.Color})
 		if err != nil {
@@ -106,9 +107,9 @@ func (p *Runner) replay(res *result, pl *Plan, end bool) (*result, error) {
 	return res, nil
 }
 
-func formatOf(rc Settings) string {
+func formatOf(rc plan.Settings) string {
 	if rc.Format == "" {
-		return string(FormatText)
+		return string(plan.FormatText)
 	}
 	return string(rc.Format)
 }
@@ -166,5 +167,5 @@ func (p *Runner) runError(err error) error {
 
 // dataError names the file of a data error as the script wrote it.
 func (p *Runner) dataError(de *source.DataError) *source.DataError {
-	return fileError(p.m, de)
+	return plan.FileError(p.m, de)
 }

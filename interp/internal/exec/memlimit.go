@@ -47,7 +47,7 @@ func (s *scanSource) HeldMemory() stream.Held {
 // bytes returns what the table's slices take.
 func (t *scanTable) bytes() int64 {
 	n := t.index.Bytes()
-	n += int64(len(t.state)) * blockGroups * int64(t.sp.stride) * 8
+	n += int64(len(t.state)) * blockGroups * int64(t.sp.Stride) * 8
 	return n + int64(cap(t.order))*4
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/reportsh/reportsh/interp/internal/band"
 	"github.com/reportsh/reportsh/interp/internal/eval"
 	"github.com/reportsh/reportsh/interp/internal/input"
+	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/source"
@@ -42,13 +43,13 @@ func (p *Runner) firstChunk() int {
 // run is one pass over the input with the settings of rc (the plan's or
 // a copy); aggWorkers > 1 splits the aggregation among that many
 // goroutines.
-func (p *Runner) run(ctx context.Context, pl *Plan, rc Settings, aggWorkers int) (res *result, err error) {
+func (p *Runner) run(ctx context.Context, pl *plan.Plan, rc plan.Settings, aggWorkers int) (res *result, err error) {
 	params := pl.Params
 	skip := pl.OnError == "skip"
 	start := time.Now()
 
-	skips := &skipLog{onSkip: rc.OnSkip}
-	noteSkip := skips.note
+	skips := &plan.SkipLog{OnSkip: rc.OnSkip}
+	noteSkip := skips.Note
 
 	// A sink that keeps no record lets the source reuse their slots.
 	var recycle *source.Recycler
@@ -93,7 +94,7 @@ func (p *Runner) run(ctx context.Context, pl *Plan, rc Settings, aggWorkers int)
 		return nil, err
 	}
 
-	stage := eval.Stage(p.m, params, skip, pl.workers)
+	stage := eval.Stage(p.m, params, skip, pl.Workers)
 	pipe := stream.Pipeline[value.Record]{
 		Source:  src,
 		Lookups: lookups,
@@ -148,7 +149,7 @@ func (p *Runner) observer(caller stream.Observer, fetched *atomic.Int64, noteSki
 
 // totals sets a pipeline run's totals: records read, rejected by group
 // limits (by level, with a warning each), skipped, and the time taken.
-func (p *Runner) totals(t *render.Totals, read int64, b *band.Builder, skips *skipLog, start time.Time) {
+func (p *Runner) totals(t *render.Totals, read int64, b *band.Builder, skips *plan.SkipLog, start time.Time) {
 	t.RecordsRead = read
 	t.Rejected = b.Rejected
 	if len(p.m.Groupings) > 0 {
@@ -159,7 +160,7 @@ func (p *Runner) totals(t *render.Totals, read int64, b *band.Builder, skips *sk
 			}
 		}
 	}
-	skips.total(t)
+	skips.Total(t)
 	t.Elapsed = time.Since(start)
 }
 

@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/reportsh/reportsh/interp/internal/keys"
+	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/value"
 )
@@ -36,10 +37,10 @@ type rawGroup struct {
 
 // rawAgg aggregates one range's rows.
 type rawAgg struct {
-	pp     *pushPlan
+	pp     *plan.PushPlan
 	index  *keys.Index // of the encoded keys (appendRawKey)
 	groups []*rawGroup
-	vals   []kval // per schema field, the current row's
+	vals   []plan.Kval // per schema field, the current row's
 	key    []byte
 	rows   int64
 }
@@ -47,15 +48,15 @@ type rawAgg struct {
 // rawQuery is query for a plan with pp.raw: it reads the range's rows and
 // aggregates them.
 func (s *pdSource) rawQuery(ctx context.Context, bounds []any) pdRange {
-	pp := s.run.pp
+	pp := s.run.Pp
 	conn, err := s.takeRaw()
 	if err != nil {
 		return queryFailure(ctx, err)
 	}
 	defer s.putRaw(conn)
-	stmt, args := pp.raw.sql, []int64(nil)
+	stmt, args := pp.Raw.Sql, []int64(nil)
 	if bounds == nil {
-		stmt = pp.raw.sqlAll
+		stmt = pp.Raw.SqlAll
 	} else {
 		args = []int64{bounds[0].(int64), bounds[1].(int64)}
 	}
@@ -64,7 +65,7 @@ func (s *pdSource) rawQuery(ctx context.Context, bounds []any) pdRange {
 		return queryFailure(ctx, err)
 	}
 	defer rows.Close()
-	a := &rawAgg{pp: pp, index: keys.NewIndex(), vals: make([]kval, len(s.run.src.Schema().Fields))}
+	a := &rawAgg{pp: pp, index: keys.NewIndex(), vals: make([]plan.Kval, len(s.run.Src.Schema().Fields))}
 	for rows.Next() {
 		if note := a.add(rows); note != "" {
 			return pdRange{note: note}
@@ -80,21 +81,21 @@ func (s *pdSource) rawQuery(ctx context.Context, bounds []any) pdRange {
 // rows instead, if it must.
 func (a *rawAgg) add(rows *source.RawRows) string {
 	pp := a.pp
-	nk := len(pp.keyCols)
+	nk := len(pp.KeyCols)
 	a.key = a.key[:0]
 	for l := 0; l < nk; l++ {
 		a.key = appendRawKey(a.key, rows, l)
 	}
-	for j, f := range pp.raw.fields {
+	for j, f := range pp.Raw.Fields {
 		v, ok := rawValue(rows, nk+j, f)
 		if !ok {
-			return fmt.Sprintf("a value of %s is not %s", f.name, f.what)
+			return fmt.Sprintf("a value of %s is not %s", f.Name, f.What)
 		}
-		a.vals[f.field] = v
+		a.vals[f.Field] = v
 	}
 	gi, h := a.index.Find(a.key)
 	if gi < 0 {
-		g := &rawGroup{keys: make([]any, nk), st: make([]int64, len(pp.cols)), has: make([]bool, len(pp.cols))}
+		g := &rawGroup{keys: make([]any, nk), st: make([]int64, len(pp.Cols)), has: make([]bool, len(pp.Cols))}
 		for l := range g.keys {
 			g.keys[l] = rawKeyValue(rows, l)
 		}
@@ -103,34 +104,34 @@ func (a *rawAgg) add(rows *source.RawRows) string {
 	}
 	g := a.groups[gi]
 	a.rows++
-	for j, c := range pp.cols {
-		if c.k == nil { // COUNT(*)
+	for j, c := range pp.Cols {
+		if c.K == nil { // COUNT(*)
 			g.st[j]++
 			continue
 		}
-		v, err := c.k.eval(a.vals)
+		v, err := c.K.Eval(a.vals)
 		if err != nil {
 			return err.Error()
 		}
-		if !v.ok {
+		if !v.Ok {
 			continue
 		}
-		switch c.fn {
+		switch c.Fn {
 		case "COUNT":
 			g.st[j]++
 		case "SUM":
-			sum, ok := value.AddInt64(g.st[j], v.c)
+			sum, ok := value.AddInt64(g.st[j], v.C)
 			if !ok {
 				return "a sum overflows 64-bit integers"
 			}
 			g.st[j], g.has[j] = sum, true
 		case "MIN":
-			if !g.has[j] || v.c < g.st[j] {
-				g.st[j], g.has[j] = v.c, true
+			if !g.has[j] || v.C < g.st[j] {
+				g.st[j], g.has[j] = v.C, true
 			}
 		case "MAX":
-			if !g.has[j] || v.c > g.st[j] {
-				g.st[j], g.has[j] = v.c, true
+			if !g.has[j] || v.C > g.st[j] {
+				g.st[j], g.has[j] = v.C, true
 			}
 		}
 	}
@@ -141,16 +142,16 @@ func (a *rawAgg) add(rows *source.RawRows) string {
 // reads them, then the aggregate columns.
 func (a *rawAgg) result(s *pdSource) pdRange {
 	pp := a.pp
-	nk := len(pp.keyCols)
+	nk := len(pp.KeyCols)
 	out := pdRange{rows: a.rows}
 	for _, g := range a.groups {
-		rec := make(value.Record, nk+len(pp.cols))
+		rec := make(value.Record, nk+len(pp.Cols))
 		if note := s.readKeys(rec, g.keys); note != "" {
 			return pdRange{note: note}
 		}
-		for j, c := range pp.cols {
+		for j, c := range pp.Cols {
 			var v any // nil: a SUM, MIN or MAX of no value
-			if c.fn == "COUNT" || g.has[j] {
+			if c.Fn == "COUNT" || g.has[j] {
 				v = g.st[j]
 			}
 			pdValue(c, v, &rec[nk+j]) // an int64 or nil: never a note
@@ -162,27 +163,27 @@ func (a *rawAgg) result(s *pdSource) pdRange {
 
 // rawValue reads column col as field f's value, as the GROUP BY
 // statement's checks accept it; ok is false for a value they reject.
-func rawValue(rows *source.RawRows, col int, f pdRawField) (kval, bool) {
+func rawValue(rows *source.RawRows, col int, f plan.PdRawField) (plan.Kval, bool) {
 	switch rows.Type(col) {
 	case source.RawNull:
-		return kval{}, true
+		return plan.Kval{}, true
 	case source.RawInt:
-		if f.dec {
-			return kval{}, false // not in a TEXT column: TEXT affinity stores numbers as text
+		if f.Dec {
+			return plan.Kval{}, false // not in a TEXT column: TEXT affinity stores numbers as text
 		}
-		return kval{c: rows.Int64(col), ok: true}, true
+		return plan.Kval{C: rows.Int64(col), Ok: true}, true
 	case source.RawText:
-		if !f.dec {
-			return kval{}, false
+		if !f.Dec {
+			return plan.Kval{}, false
 		}
 		b := rows.Text(col)
 		if len(b) == 0 {
-			return kval{}, true // empty text is nil, as for the source
+			return plan.Kval{}, true // empty text is nil, as for the source
 		}
-		c, ok := decimalTextValue(b, f.scale)
-		return kval{c: c, s: f.scale, ok: true}, ok
+		c, ok := decimalTextValue(b, f.Scale)
+		return plan.Kval{C: c, S: f.Scale, Ok: true}, ok
 	}
-	return kval{}, false
+	return plan.Kval{}, false
 }
 
 // decimalTextValue is decimalText's check and conversion in Go: b conforms
@@ -269,7 +270,7 @@ func (s *pdSource) takeRaw() (*source.RawConn, error) {
 		return c, nil
 	default:
 	}
-	return s.run.src.OpenRaw()
+	return s.run.Src.OpenRaw()
 }
 
 // putRaw keeps c for the next range, or closes it.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/reportsh/reportsh/interp/internal/band"
+	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
@@ -21,9 +22,9 @@ import (
 
 // run aggregates in SQLite and renders the report. A non-empty note means
 // the run fell back: nothing was written.
-func (p *Runner) execPushdown(ctx context.Context, pd *pdRun, pl *Plan) (res *result, note string, err error) {
+func (p *Runner) execPushdown(ctx context.Context, pd *plan.PdRun, pl *plan.Plan) (res *result, note string, err error) {
 	start := time.Now()
-	lo, hi, split, err := pd.bounds(ctx)
+	lo, hi, split, err := pd.Bounds(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, "", ctx.Err()
@@ -31,21 +32,21 @@ func (p *Runner) execPushdown(ctx context.Context, pd *pdRun, pl *Plan) (res *re
 		return nil, "SQLite: " + err.Error(), nil
 	}
 	var rows atomic.Int64 // source rows aggregated, for progress
-	if pl.cfg.Progress != nil {
+	if pl.Cfg.Progress != nil {
 		var read func() (int64, int64, bool)
 		var stop func() error
-		ctx, read, stop = p.progressFunc(ctx, pd.src, &rows)
+		ctx, read, stop = p.progressFunc(ctx, pd.Src, &rows)
 		defer func() { err = cmp.Or(err, stop()) }()
-		pl.cfg.Progress(read)
+		pl.Cfg.Progress(read)
 	}
-	target := pl.tune.RangeRows
-	src := &pdSource{p: p, run: pd, workers: max(pl.workers, 1), rows: &rows,
+	target := pl.Tune.RangeRows
+	src := &pdSource{p: p, run: pd, workers: max(pl.Workers, 1), rows: &rows,
 		split: split, next: lo - 1, hi: hi, span: max(target/4, 1), target: target, empty: lo > hi}
 	src.ctx, src.cancel = context.WithCancel(context.Background())
-	if pd.pp.raw != nil {
+	if pd.Pp.Raw != nil {
 		src.rawConns = make(chan *source.RawConn, src.workers)
 	}
-	return p.runCarriers(ctx, pl, pd.pp, src, func(t *render.Totals) {
+	return p.runCarriers(ctx, pl, pd.Pp, src, func(t *render.Totals) {
 		t.RecordsRead = rows.Load()
 		t.Elapsed = time.Since(start)
 	}, false)
@@ -67,31 +68,31 @@ type carrierSource interface {
 // of keys, one partial state each: the engine then closes each group as the
 // next begins, holding none. A non-empty note means it fell back: nothing
 // was written.
-func (p *Runner) runCarriers(ctx context.Context, pl *Plan, pp *pushPlan, src carrierSource,
+func (p *Runner) runCarriers(ctx context.Context, pl *plan.Plan, pp *plan.PushPlan, src carrierSource,
 	totals func(*render.Totals), sorted bool) (res *result, note string, err error) {
-	rc, params := pl.cfg, pl.Params
+	rc, params := pl.Cfg, pl.Params
 	w := p.newReport(rc, params)
 	res = w.res
 	defer w.done(&err)
 	b := band.New(p.m, p.guard(), w, params, 0)
 	defer b.Close()
 	w.global = func(bd *program.Band) (*render.Event, error) {
-		return b.GlobalEventOf(bd, pp.global.translate(b.Global.Global()))
+		return b.GlobalEventOf(bd, pp.Global.Translate(b.Global.Global()))
 	}
-	nk := len(pp.keyCols)
+	nk := len(pp.KeyCols)
 	if len(p.m.Groupings) == 1 {
 		gr := p.m.Groupings[0]
 		cfg := agg.Config{Sorted: sorted}
 		for l, lv := range gr.Levels {
-			cfg.Levels = append(cfg.Levels, agg.Level{Name: lv.Name, MaxGroups: lv.MaxGroups, Specs: pp.levels[l].carriers})
+			cfg.Levels = append(cfg.Levels, agg.Level{Name: lv.Name, MaxGroups: lv.MaxGroups, Specs: pp.Levels[l].Carriers})
 		}
 		cfg.OnClose = func(g *agg.Group) error {
-			results := pp.levels[g.Level].translate(g.Results)
+			results := pp.Levels[g.Level].Translate(g.Results)
 			return b.CloseGroup(0, &agg.Group{Level: g.Level, Keys: g.Keys, Results: results, Count: g.Count})
 		}
 		b.Engines[0] = agg.NewEngine(cfg)
 	}
-	b.Global = agg.NewEngine(agg.Config{Global: pp.global.carriers})
+	b.Global = agg.NewEngine(agg.Config{Global: pp.Global.Carriers})
 	rejected := func() bool {
 		for l := range nk {
 			if b.Engines[0].Rejected(l) > 0 {
@@ -119,7 +120,7 @@ func (p *Runner) runCarriers(ctx context.Context, pl *Plan, pp *pushPlan, src ca
 						return err
 					}
 				}
-				if len(pp.global.carriers) > 0 {
+				if len(pp.Global.Carriers) > 0 {
 					if err := b.Global.Add(nil, args); err != nil {
 						return err
 					}
@@ -177,7 +178,7 @@ func (p *Runner) runCarriers(ctx context.Context, pl *Plan, pp *pushPlan, src ca
 // ahead, on up to workers connections.
 type pdSource struct {
 	p       *Runner // protects the statements
-	run     *pdRun
+	run     *plan.PdRun
 	workers int
 	rows    *atomic.Int64
 
@@ -267,11 +268,11 @@ func (s *pdSource) Fetch(ctx context.Context, after stream.Position, limit int) 
 			return done, nil
 		}
 		if ri == s.counted {
-			if s.split && r.rows >= PdJudgeRows && int64(len(r.recs))*2 > r.rows {
+			if s.split && r.rows >= plan.PdJudgeRows && int64(len(r.recs))*2 > r.rows {
 				// Each result row costs more than a row read: with more
 				// than one group per two rows, reading the rows is faster.
 				what := "SQLite's GROUP BY"
-				if s.run.pp.raw != nil {
+				if s.run.Pp.Raw != nil {
 					what = "partial results"
 				}
 				s.stop(fmt.Sprintf("%d groups in %d rows: too many groups for %s to pay", len(r.recs), r.rows, what))
@@ -310,7 +311,7 @@ func (s *pdSource) adapt(ri int, rows int64, results int) {
 	if !s.split {
 		return
 	}
-	if rows >= PdJudgeRows && int64(results)*8 > rows {
+	if rows >= plan.PdJudgeRows && int64(results)*8 > rows {
 		s.target = min(s.target*4, 1<<24)
 	}
 	width := s.ranges[ri][1].(int64) - s.ranges[ri][0].(int64)
@@ -409,21 +410,21 @@ func (s *pdSource) result(ctx context.Context, ri int) (pdRange, error) {
 // decimals back from scaled integers. A value that does not conform, or an
 // overflow, gives a note instead.
 func (s *pdSource) query(ctx context.Context, bounds []any) pdRange {
-	pp := s.run.pp
-	if pp.raw != nil {
+	pp := s.run.Pp
+	if pp.Raw != nil {
 		return s.rawQuery(ctx, bounds)
 	}
-	stmt, args := pp.sql, bounds
+	stmt, args := pp.Sql, bounds
 	if args == nil {
-		stmt = pp.sqlAll
+		stmt = pp.SqlAll
 	}
-	rows, err := s.run.src.QueryContext(ctx, stmt, args...)
+	rows, err := s.run.Src.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return queryFailure(ctx, err)
 	}
 	defer rows.Close()
-	nk := len(pp.keyCols)
-	raw := make([]any, nk+len(pp.cols))
+	nk := len(pp.KeyCols)
+	raw := make([]any, nk+len(pp.Cols))
 	ptrs := make([]any, len(raw))
 	for i := range raw {
 		ptrs[i] = &raw[i]
@@ -437,7 +438,7 @@ func (s *pdSource) query(ctx context.Context, bounds []any) pdRange {
 		if note := s.readKeys(rec, raw); note != "" {
 			return pdRange{note: note}
 		}
-		for j, c := range pp.cols {
+		for j, c := range pp.Cols {
 			if note := pdValue(c, raw[nk+j], &rec[nk+j]); note != "" {
 				return pdRange{note: s.nonConforming(raw[nk:], note)}
 			}
@@ -455,11 +456,11 @@ func (s *pdSource) query(ctx context.Context, bounds []any) pdRange {
 // database/sql scans them, into rec's first slots as the source reads them;
 // it returns a note when one cannot be read.
 func (s *pdSource) readKeys(rec value.Record, raw []any) string {
-	pp := s.run.pp
-	for l, i := range pp.keyCols {
-		v, err := s.run.src.Cell(i, raw[l])
+	pp := s.run.Pp
+	for l, i := range pp.KeyCols {
+		v, err := s.run.Src.Cell(i, raw[l])
 		if err != nil {
-			return fmt.Sprintf("a value of group key %s cannot be read: %v", pp.keyNames[l], err)
+			return fmt.Sprintf("a value of group key %s cannot be read: %v", pp.KeyNames[l], err)
 		}
 		rec[l] = v
 	}
@@ -468,17 +469,17 @@ func (s *pdSource) readKeys(rec value.Record, raw []any) string {
 
 // pdValue converts one aggregate result into dst; it returns a note when
 // the value shows SQLite left exact integer arithmetic.
-func pdValue(c pdCol, v any, dst *any) string {
+func pdValue(c plan.PdCol, v any, dst *any) string {
 	switch x := v.(type) {
 	case nil:
 		*dst = nil
 	case int64:
 		*dst = x
-		if c.dec {
-			*dst = value.NewDecimal(x, c.scale)
+		if c.Dec {
+			*dst = value.NewDecimal(x, c.Scale)
 		}
 	default:
-		return c.sql()
+		return c.Sql()
 	}
 	return ""
 }
@@ -486,9 +487,9 @@ func pdValue(c pdCol, v any, dst *any) string {
 // nonConforming says why a result row shows a non-conforming value: the
 // first field whose SUM is not an integer, else the expression's.
 func (s *pdSource) nonConforming(raw []any, first string) string {
-	for j, c := range s.run.pp.cols {
-		if _, isInt := raw[j].(int64); c.field != "" && raw[j] != nil && !isInt {
-			return fmt.Sprintf("a value of %s is not %s", c.field, c.what)
+	for j, c := range s.run.Pp.Cols {
+		if _, isInt := raw[j].(int64); c.Field != "" && raw[j] != nil && !isInt {
+			return fmt.Sprintf("a value of %s is not %s", c.Field, c.What)
 		}
 	}
 	return first + " is not an exact integer in SQLite (an overflow)"
@@ -512,6 +513,6 @@ func (s *pdSource) Close() error {
 	s.cancel()
 	s.wg.Wait()
 	s.closeRaw()
-	s.run.done()
+	s.run.Done()
 	return nil
 }

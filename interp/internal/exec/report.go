@@ -3,6 +3,7 @@ package exec
 import (
 	"bufio"
 
+	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
 )
@@ -14,7 +15,7 @@ import (
 // is held. Every strategy writes through one.
 type report struct {
 	p      *Runner
-	cfg    Settings
+	cfg    plan.Settings
 	params map[string]any
 	res    *result
 	bw     *bufio.Writer
@@ -31,7 +32,7 @@ type report struct {
 const outputBuffer = 64 << 10
 
 // newReport returns the report of a run with cfg's output settings.
-func (p *Runner) newReport(cfg Settings, params map[string]any) *report {
+func (p *Runner) newReport(cfg plan.Settings, params map[string]any) *report {
 	w := &report{p: p, cfg: cfg, params: params, res: &result{Title: p.m.Title}}
 	if cfg.Output != nil {
 		// Flushed after every batch of records and at the end: rows still

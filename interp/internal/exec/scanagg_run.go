@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/reportsh/reportsh/interp/internal/input"
+	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/stream"
@@ -17,14 +18,14 @@ import (
 
 // execScan runs the report with its aggregation in the CSV scanner (see
 // scanagg.go). A non-empty note means it fell back: nothing was written.
-func (p *Runner) execScan(ctx context.Context, pl *Plan) (res *result, note string, err error) {
-	st := pl.scan
-	defer st.close()
+func (p *Runner) execScan(ctx context.Context, pl *plan.Plan) (res *result, note string, err error) {
+	st := pl.Scan
+	defer st.Close()
 	start := time.Now()
 	var rows atomic.Int64
-	src := &scanSource{p: p, csv: st.csv, table: newScanTable(st.sp), rows: &rows, until: -1, tune: pl.tune}
+	src := &scanSource{p: p, csv: st.Csv, table: newScanTable(st.Sp), rows: &rows, until: -1, tune: pl.Tune}
 	defer src.close()
-	if err := src.split(pl.workers, func() (*source.CSV, error) {
+	if err := src.split(pl.Workers, func() (*source.CSV, error) {
 		// Another reader of the same file, which stops at a bad record
 		// (the main reader reads its range again then).
 		return p.openAnother(src, input.Options{Params: pl.Params, Unused: p.m.Unused})
@@ -36,16 +37,16 @@ func (p *Runner) execScan(ctx context.Context, pl *Plan) (res *result, note stri
 		// the same records and reports them.
 		return p.openAnother(src, input.Options{Params: pl.Params, Unused: p.m.Unused, Skip: true})
 	}
-	if pl.cfg.Progress != nil {
+	if pl.Cfg.Progress != nil {
 		var read func() (int64, int64, bool)
 		var stop func() error
-		ctx, read, stop = p.progressFunc(ctx, scanProgress{st.csv, src}, &rows)
+		ctx, read, stop = p.progressFunc(ctx, scanProgress{st.Csv, src}, &rows)
 		defer func() { err = cmp.Or(err, stop()) }()
-		pl.cfg.Progress(read)
+		pl.Cfg.Progress(read)
 	}
-	return p.runCarriers(ctx, pl, st.pp, src, func(t *render.Totals) {
-		t.RecordsRead = rows.Load() + st.csv.Skipped()
-		st.skips.total(t)
+	return p.runCarriers(ctx, pl, st.Pp, src, func(t *render.Totals) {
+		t.RecordsRead = rows.Load() + st.Csv.Skipped()
+		st.Skips.Total(t)
 		t.Elapsed = time.Since(start)
 	}, true)
 }
@@ -96,7 +97,7 @@ type scanSource struct {
 	// main table takes the other's from there (see startPartner).
 	partner     *scanRange
 	openPartner func() (*source.CSV, error)
-	tune        Tuning
+	tune        plan.Tuning
 
 	fallback
 }
@@ -297,11 +298,11 @@ func (s *scanSource) scanFailed(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	var stop *errScanStop
+	var stop *plan.ErrScanStop
 	var de *source.DataError
 	switch {
 	case errors.As(err, &stop):
-		s.stop(stop.why)
+		s.stop(stop.Why)
 	case errors.As(err, &de):
 		s.stop("a bad record (" + de.Error() + "): the records are read to report it")
 	default:
@@ -438,7 +439,7 @@ func (s *scanSource) scanBatch(ctx context.Context, limit int) (read, bytes int6
 	}
 	if len(s.ranges) > 0 && !s.judged && (s.read >= s.tune.RangeJudge || s.mainDone) {
 		s.judged = true
-		if int64(s.table.index.Len())*s.tune.groupsPer > s.read {
+		if int64(s.table.index.Len())*s.tune.GroupsPer > s.read {
 			// More than a group per groupsPer records: every range's table
 			// would hold most of the groups, which costs more than reading
 			// alone saves. The main reader reads on, sharing the groups

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/reportsh/reportsh/interp/internal/keys"
+	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -17,14 +18,14 @@ import (
 // holding them all. The tables are sorted each on its own goroutine and
 // merged: a key in several tables has its states combined into the first's.
 type scanGroups struct {
-	sp    *scanPlan
+	sp    *plan.ScanPlan
 	parts []*scanTable
 	refs  []uint64 // per group in key order: its table << 32 | its group there
 }
 
 // sortGroups sorts and merges parts. An overflow while combining stops the
 // scan.
-func sortGroups(sp *scanPlan, parts []*scanTable) (*scanGroups, error) {
+func sortGroups(sp *plan.ScanPlan, parts []*scanTable) (*scanGroups, error) {
 	var wg sync.WaitGroup
 	for _, t := range parts {
 		wg.Go(t.sort)
@@ -53,7 +54,7 @@ func sortGroups(sp *scanPlan, parts []*scanTable) (*scanGroups, error) {
 		for p := best + 1; p < len(parts); p++ {
 			t := parts[p]
 			if heads[p] < len(t.order) && keys.Compare(t.index.Key(int(t.order[heads[p]])), key) == 0 {
-				if err := sp.combine(dst, t.stateOf(int(t.order[heads[p]]))); err != nil {
+				if err := combine(sp, dst, t.stateOf(int(t.order[heads[p]]))); err != nil {
 					return nil, err
 				}
 				heads[p]++
@@ -73,31 +74,31 @@ func (t *scanTable) sort() {
 }
 
 // combine adds the state src of the same group over other records to dst.
-func (sp *scanPlan) combine(dst, src []int64) error {
-	for _, off := range sp.countStar {
+func combine(sp *plan.ScanPlan, dst, src []int64) error {
+	for _, off := range sp.CountStar {
 		dst[off] += src[off]
 	}
-	for _, c := range sp.counts {
-		dst[c.off] += src[c.off]
+	for _, c := range sp.Counts {
+		dst[c.Off] += src[c.Off]
 	}
-	for _, c := range sp.sums {
-		if src[c.off+1] == 0 {
+	for _, c := range sp.Sums {
+		if src[c.Off+1] == 0 {
 			continue
 		}
-		s, ok := value.AddInt64(dst[c.off], src[c.off])
+		s, ok := value.AddInt64(dst[c.Off], src[c.Off])
 		if !ok {
-			return errOverflow
+			return plan.ErrOverflow
 		}
-		dst[c.off], dst[c.off+1] = s, max(dst[c.off+1], src[c.off+1])
+		dst[c.Off], dst[c.Off+1] = s, max(dst[c.Off+1], src[c.Off+1])
 	}
-	for _, c := range sp.mins {
-		if meta := src[c.off+1]; meta != 0 {
-			foldExtreme(dst, c.off, src[c.off], meta, true)
+	for _, c := range sp.Mins {
+		if meta := src[c.Off+1]; meta != 0 {
+			foldExtreme(dst, c.Off, src[c.Off], meta, true)
 		}
 	}
-	for _, c := range sp.maxs {
-		if meta := src[c.off+1]; meta != 0 {
-			foldExtreme(dst, c.off, src[c.off], meta, false)
+	for _, c := range sp.Maxs {
+		if meta := src[c.Off+1]; meta != 0 {
+			foldExtreme(dst, c.Off, src[c.Off], meta, false)
 		}
 	}
 	return nil
@@ -120,7 +121,7 @@ func (m *scanGroups) key(i int) []byte {
 // engine would reject some, and which ones depends on the order of the
 // input, which only reading the records tells. "" when none.
 func (m *scanGroups) overLimit() string {
-	n := make([]int, len(m.sp.levels))
+	n := make([]int, len(m.sp.Levels))
 	for i := range m.refs {
 		from := 0
 		if i > 0 {
@@ -130,9 +131,9 @@ func (m *scanGroups) overLimit() string {
 			n[l]++
 		}
 	}
-	for l, lv := range m.sp.levels {
-		if lv.max > 0 && n[l] > lv.max {
-			return fmt.Sprintf("group %s has more than %d groups (max_groups)", lv.name, lv.max)
+	for l, lv := range m.sp.Levels {
+		if lv.Max > 0 && n[l] > lv.Max {
+			return fmt.Sprintf("group %s has more than %d groups (max_groups)", lv.Name, lv.Max)
 		}
 	}
 	return ""
@@ -145,11 +146,11 @@ func (m *scanGroups) results(from, to int) []value.Record {
 	out := make([]value.Record, 0, to-from)
 	for i := from; i < to; i++ {
 		t, g := m.at(i)
-		rec := make(value.Record, 0, len(sp.keys)+len(sp.cols))
+		rec := make(value.Record, 0, len(sp.Keys)+len(sp.Cols))
 		rec = keys.Decode(rec, t.index.Key(g))
 		st := t.stateOf(g)
-		for _, c := range sp.cols {
-			rec = append(rec, c.result(st))
+		for _, c := range sp.Cols {
+			rec = append(rec, c.Result(st))
 		}
 		out = append(out, rec)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/reportsh/reportsh/interp/internal/keys"
+	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/value"
 )
@@ -15,16 +16,16 @@ import (
 // scanTable is the scanner's aggregation state: the groups, in the order
 // first met, and their integer states.
 type scanTable struct {
-	sp     *scanPlan
-	index  *keys.Index
-	order  []int32   // the groups sorted by key, once the file is scanned
-	state  [][]int64 // per block of blockGroups groups: stride words per group
-	cells            // the record's values, as the where clauses read them
-	evals  []kval    // per distinct argument
-	keyBuf []byte
-	rec    []any                         // a record, for cells converted as Fetch would
-	rows   int64                         // records aggregated
-	addFn  func(*source.RawRecord) error // add, made once for every scan
+	sp         *plan.ScanPlan
+	index      *keys.Index
+	order      []int32     // the groups sorted by key, once the file is scanned
+	state      [][]int64   // per block of blockGroups groups: stride words per group
+	plan.Cells             // the record's values, as the where clauses read them
+	evals      []plan.Kval // per distinct argument
+	keyBuf     []byte
+	rec        []any                         // a record, for cells converted as Fetch would
+	rows       int64                         // records aggregated
+	addFn      func(*source.RawRecord) error // add, made once for every scan
 	// With parts > 1 the table aggregates only the records whose key's
 	// hash, shifted right by 31, is part modulo parts (another table takes
 	// the others). A
@@ -35,10 +36,10 @@ type scanTable struct {
 	hash        uint64 // the key's hash, when parts > 1
 }
 
-func newScanTable(sp *scanPlan) *scanTable {
-	t := &scanTable{sp: sp, index: keys.NewIndex(), cells: cells{vals: make([]kval, sp.width),
-		strs: make([][]byte, sp.width), strOK: make([]bool, sp.width)},
-		evals: make([]kval, len(sp.exprs)), rec: make([]any, sp.width)}
+func newScanTable(sp *plan.ScanPlan) *scanTable {
+	t := &scanTable{sp: sp, index: keys.NewIndex(), Cells: plan.Cells{Vals: make([]plan.Kval, sp.Width),
+		Strs: make([][]byte, sp.Width), StrOK: make([]bool, sp.Width)},
+		evals: make([]plan.Kval, len(sp.Exprs)), rec: make([]any, sp.Width)}
 	t.addFn = t.add
 	return t
 }
@@ -76,15 +77,15 @@ func (t *scanTable) parse(r *source.RawRecord) (keep bool, err error) {
 	if err := t.parseCells(r); err != nil {
 		return false, err
 	}
-	for _, s := range t.sp.steps {
-		if s.let != nil {
-			if _, err := s.let.eval(t.vals); err != nil {
+	for _, s := range t.sp.Steps {
+		if s.Let != nil {
+			if _, err := s.Let.Eval(t.Vals); err != nil {
 				return false, err
 			}
 			continue
 		}
-		v, err := s.where.eval(&t.cells)
-		if err != nil || v != tTrue {
+		v, err := s.Where.Eval(&t.Cells)
+		if err != nil || v != plan.TTrue {
 			return false, err
 		}
 	}
@@ -95,41 +96,41 @@ func (t *scanTable) parseCells(r *source.RawRecord) error {
 	sp := t.sp
 	fast := r.Valid
 	if fast {
-		for _, f := range sp.fields {
-			b := r.Fields[f.field]
+		for _, f := range sp.Fields {
+			b := r.Fields[f.Field]
 			if len(b) == 0 {
-				t.vals[f.field] = kval{}
+				t.Vals[f.Field] = plan.Kval{}
 				continue
 			}
-			var v kval
-			if f.dec {
+			var v plan.Kval
+			if f.Dec {
 				c, s, ok := source.ParseDecimal(b)
 				if !ok {
 					fast = false
 					break
 				}
-				if f.check {
+				if f.Check {
 					continue
 				}
-				if v, ok = scaleTo(c, s, f.scale); !ok {
-					return &errScanStop{fmt.Sprintf("record %d: a decimal (%s) has more fraction digits than %d, or too many digits", r.Record, b, f.scale)}
+				if v, ok = scaleTo(c, s, f.Scale); !ok {
+					return &plan.ErrScanStop{Why: fmt.Sprintf("record %d: a decimal (%s) has more fraction digits than %d, or too many digits", r.Record, b, f.Scale)}
 				}
-			} else if f.date {
+			} else if f.Date {
 				d, ok := source.ParseDate(b)
 				if !ok {
 					fast = false
 					break
 				}
-				v = kval{c: int64(d), ok: true}
+				v = plan.Kval{C: int64(d), Ok: true}
 			} else {
 				c, ok := source.ParseInt(b)
 				if !ok {
 					fast = false
 					break
 				}
-				v = kval{c: c, ok: true}
+				v = plan.Kval{C: c, Ok: true}
 			}
-			t.vals[f.field] = v
+			t.Vals[f.Field] = v
 		}
 	}
 	if fast {
@@ -138,9 +139,9 @@ func (t *scanTable) parseCells(r *source.RawRecord) error {
 	if !fast {
 		return t.slow(r)
 	}
-	for _, i := range sp.strs {
+	for _, i := range sp.Strs {
 		b := r.Fields[i]
-		t.strs[i], t.strOK[i] = b, len(b) > 0
+		t.Strs[i], t.StrOK[i] = b, len(b) > 0
 	}
 	return nil
 }
@@ -153,40 +154,40 @@ func (t *scanTable) update(kb []byte) error {
 	if err != nil {
 		return err
 	}
-	for i, e := range sp.exprs {
-		if e.op == kField { // a bare field, the most common argument
-			t.evals[i] = t.vals[e.field]
-		} else if t.evals[i], err = e.eval(t.vals); err != nil {
+	for i, e := range sp.Exprs {
+		if e.Op == plan.KField { // a bare field, the most common argument
+			t.evals[i] = t.Vals[e.Field]
+		} else if t.evals[i], err = e.Eval(t.Vals); err != nil {
 			return err
 		}
 	}
 	st := t.stateOf(int(g))
-	for _, off := range sp.countStar {
+	for _, off := range sp.CountStar {
 		st[off]++
 	}
-	for _, u := range sp.counts {
-		if t.evals[u.expr].ok {
-			st[u.off]++
+	for _, u := range sp.Counts {
+		if t.evals[u.Expr].Ok {
+			st[u.Off]++
 		}
 	}
-	for _, u := range sp.sums {
-		if v := t.evals[u.expr]; v.ok {
-			s, ok := value.AddInt64(st[u.off], v.c)
+	for _, u := range sp.Sums {
+		if v := t.evals[u.Expr]; v.Ok {
+			s, ok := value.AddInt64(st[u.Off], v.C)
 			if !ok {
-				return errOverflow
+				return plan.ErrOverflow
 			}
-			st[u.off] = s
-			st[u.off+1] = max(st[u.off+1], int64(v.s)+1)
+			st[u.Off] = s
+			st[u.Off+1] = max(st[u.Off+1], int64(v.S)+1)
 		}
 	}
-	for _, u := range sp.mins {
-		if v := t.evals[u.expr]; v.ok {
-			foldExtreme(st, u.off, v.c, int64(v.s)+1, true)
+	for _, u := range sp.Mins {
+		if v := t.evals[u.Expr]; v.Ok {
+			foldExtreme(st, u.Off, v.C, int64(v.S)+1, true)
 		}
 	}
-	for _, u := range sp.maxs {
-		if v := t.evals[u.expr]; v.ok {
-			foldExtreme(st, u.off, v.c, int64(v.s)+1, false)
+	for _, u := range sp.Maxs {
+		if v := t.evals[u.Expr]; v.Ok {
+			foldExtreme(st, u.Off, v.C, int64(v.S)+1, false)
 		}
 	}
 	t.rows++
@@ -210,12 +211,12 @@ func foldExtreme(st []int64, off int32, v, meta int64, isMin bool) {
 }
 
 // scaleTo returns coef × 10^-s at the fixed scale fixed.
-func scaleTo(coef int64, s, fixed int32) (kval, bool) {
+func scaleTo(coef int64, s, fixed int32) (plan.Kval, bool) {
 	if s >= fixed {
-		return kval{c: coef, s: s, ok: true}, s == fixed
+		return plan.Kval{C: coef, S: s, Ok: true}, s == fixed
 	}
-	c, ok := value.MulInt64(coef, Pow10[fixed-s])
-	return kval{c: c, s: s, ok: true}, ok
+	c, ok := value.MulInt64(coef, plan.Pow10[fixed-s])
+	return plan.Kval{C: c, S: s, Ok: true}, ok
 }
 
 // slow converts the record's cells as Fetch does and takes the values and
@@ -224,34 +225,34 @@ func (t *scanTable) slow(r *source.RawRecord) error {
 	if err := r.Convert(t.rec); err != nil {
 		return err
 	}
-	for _, f := range t.sp.fields {
-		if f.check {
+	for _, f := range t.sp.Fields {
+		if f.Check {
 			continue // Convert checked it
 		}
-		switch x := t.rec[f.field].(type) {
+		switch x := t.rec[f.Field].(type) {
 		case nil:
-			t.vals[f.field] = kval{}
+			t.Vals[f.Field] = plan.Kval{}
 		case int64:
-			t.vals[f.field] = kval{c: x, ok: true}
+			t.Vals[f.Field] = plan.Kval{C: x, Ok: true}
 		case value.Date:
-			t.vals[f.field] = kval{c: int64(x), ok: true}
+			t.Vals[f.Field] = plan.Kval{C: int64(x), Ok: true}
 		case value.Decimal:
 			c, ok := x.Coef()
-			var v kval
+			var v plan.Kval
 			if ok {
-				v, ok = scaleTo(c, x.Scale(), f.scale)
+				v, ok = scaleTo(c, x.Scale(), f.Scale)
 			}
 			if !ok {
-				return &errScanStop{fmt.Sprintf("record %d: a decimal (%s) has more fraction digits than %d, or too many digits", r.Record, x, f.scale)}
+				return &plan.ErrScanStop{Why: fmt.Sprintf("record %d: a decimal (%s) has more fraction digits than %d, or too many digits", r.Record, x, f.Scale)}
 			}
-			t.vals[f.field] = v
+			t.Vals[f.Field] = v
 		default:
-			return &errScanStop{fmt.Sprintf("record %d: a value of kind %s", r.Record, value.KindOf(x))}
+			return &plan.ErrScanStop{Why: fmt.Sprintf("record %d: a value of kind %s", r.Record, value.KindOf(x))}
 		}
 	}
-	for _, i := range t.sp.strs {
+	for _, i := range t.sp.Strs {
 		str, ok := t.rec[i].(string)
-		t.strs[i], t.strOK[i] = []byte(str), ok
+		t.Strs[i], t.StrOK[i] = []byte(str), ok
 	}
 	t.keyOf(nil, t.rec)
 	return nil
@@ -262,19 +263,19 @@ func (t *scanTable) slow(r *source.RawRecord) error {
 // int key's cell needs the full conversion.
 func (t *scanTable) keyOf(cells [][]byte, rec []any) bool {
 	kb := t.keyBuf[:0]
-	for _, k := range t.sp.keys {
+	for _, k := range t.sp.Keys {
 		if cells != nil {
-			b := cells[k.field]
+			b := cells[k.Field]
 			switch {
 			case len(b) == 0:
 				kb = keys.AppendNil(kb)
-			case k.kind == value.KindInt:
+			case k.Kind == value.KindInt:
 				c, ok := source.ParseInt(b)
 				if !ok {
 					return false
 				}
 				kb = keys.AppendInt(kb, c)
-			case k.kind == value.KindDate:
+			case k.Kind == value.KindDate:
 				d, ok := source.ParseDate(b)
 				if !ok {
 					return false
@@ -285,7 +286,7 @@ func (t *scanTable) keyOf(cells [][]byte, rec []any) bool {
 			}
 			continue
 		}
-		switch x := rec[k.field].(type) {
+		switch x := rec[k.Field].(type) {
 		case nil:
 			kb = keys.AppendNil(kb)
 		case int64:
@@ -313,12 +314,12 @@ func (t *scanTable) groupOf(kb []byte) (int32, error) {
 	if i >= 0 {
 		return int32(i), nil
 	}
-	if sp.maxGroups > 0 && t.index.Len() >= sp.maxGroups {
-		return 0, &errScanStop{fmt.Sprintf("more than %d groups (max_groups)", sp.maxGroups)}
+	if sp.MaxGroups > 0 && t.index.Len() >= sp.MaxGroups {
+		return 0, &plan.ErrScanStop{Why: fmt.Sprintf("more than %d groups (max_groups)", sp.MaxGroups)}
 	}
 	g := t.index.Add(kb, h)
 	if g%blockGroups == 0 {
-		t.state = append(t.state, make([]int64, blockGroups*sp.stride))
+		t.state = append(t.state, make([]int64, blockGroups*sp.Stride))
 	}
 	return int32(g), nil
 }
@@ -329,6 +330,6 @@ const blockGroups = 1024
 
 // stateOf returns group g's state.
 func (t *scanTable) stateOf(g int) []int64 {
-	b, i := g/blockGroups, g%blockGroups*t.sp.stride
-	return t.state[b][i : i+t.sp.stride]
+	b, i := g/blockGroups, g%blockGroups*t.sp.Stride
+	return t.state[b][i : i+t.sp.Stride]
 }

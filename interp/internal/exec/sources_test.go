@@ -13,6 +13,7 @@ import (
 
 	"github.com/reportsh/reportsh/interp/internal/check"
 	"github.com/reportsh/reportsh/interp/internal/input"
+	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/stream"
@@ -30,7 +31,7 @@ func compileRunner(t *testing.T, script, dir string) *Runner {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewRunner(m, in, DefaultTuning(), "")
+	return NewRunner(m, in, plan.DefaultTuning(), "")
 }
 
 // pdDB creates the SQLite database dir/s.db with stmts.
@@ -156,14 +157,14 @@ func TestPushdownSourcePositions(t *testing.T) {
 	dir := pdDB(t, pdSales(300)...)
 	prog := compileRunner(t, `source sqlite("s.db", table: "sales") { amount: decimal }
 group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`, dir)
-	pd, why, err := NewPlanner(prog.m, prog.in, prog.tune).openPushdown(nil)
+	pd, why, err := plan.NewPlanner(prog.m, prog.in, prog.tune).OpenPushdown(nil)
 	if err != nil || pd == nil {
 		t.Fatal(err, why)
 	}
 	ctx := context.Background()
 	read := func() ([]stream.Position, []string) {
 		// Ranges of about 100 rows.
-		src := &pdSource{p: prog, run: &pdRun{pp: pd.pp, src: pd.src, done: func() {}}, workers: 2, rows: new(atomic.Int64),
+		src := &pdSource{p: prog, run: &plan.PdRun{Pp: pd.Pp, Src: pd.Src, Done: func() {}}, workers: 2, rows: new(atomic.Int64),
 			split: true, next: 0, hi: 300, span: 100, target: 100}
 		src.ctx, src.cancel = context.WithCancel(ctx)
 		defer src.Close()
@@ -215,7 +216,7 @@ group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`, dir)
 	if len(recs) != 9*3 && len(recs) < 9 {
 		t.Errorf("%d records", len(recs))
 	}
-	pd.done()
+	pd.Done()
 }
 
 // avgOf is agg's AVG over the same values.
@@ -245,12 +246,12 @@ func TestPushdownAvgMatchesAgg(t *testing.T) {
 			}
 			total = sum
 		}
-		want, got := acc.Result(), avgOf(total, int64(n))
+		want, got := acc.Result(), plan.AvgOf(total, int64(n))
 		if value.String(got) != value.String(want) || fmt.Sprintf("%T", got) != fmt.Sprintf("%T", want) {
 			t.Fatalf("avg of %d values with total %v: %v, want %v", n, total, got, want)
 		}
 	}
-	if avgOf(nil, 0) != nil || avgOf(int64(5), 0) != nil {
+	if plan.AvgOf(nil, 0) != nil || plan.AvgOf(int64(5), 0) != nil {
 		t.Error("avg of nothing")
 	}
 }
@@ -268,7 +269,7 @@ group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`, dir)
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { rs.Close(); cleanup() })
-		_, sp := NewPlanner(prog.m, prog.in, prog.tune).planScan(rs.Schema(), nil)
+		_, sp := plan.NewPlanner(prog.m, prog.in, prog.tune).PlanScan(rs.Schema(), nil)
 		return &scanSource{p: prog, csv: rs.(*source.CSV), table: newScanTable(sp), rows: new(atomic.Int64), until: -1}
 	}
 	ctx := context.Background()
@@ -375,7 +376,7 @@ func TestDecimalTextValue(t *testing.T) {
 	}
 	accepted := 0
 	for scale := int32(0); scale <= 3; scale++ {
-		rows, err := db.Query("SELECT v, " + decimalText(`"v"`, scale) + " FROM t")
+		rows, err := db.Query("SELECT v, " + plan.DecimalText(`"v"`, scale) + " FROM t")
 		if err != nil {
 			t.Fatal(err)
 		}

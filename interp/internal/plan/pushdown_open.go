@@ -1,4 +1,4 @@
-package exec
+package plan
 
 import (
 	"context"
@@ -9,16 +9,16 @@ import (
 	"github.com/reportsh/reportsh/runtime/source"
 )
 
-// pdRun is one run of a pushed-down aggregation.
-type pdRun struct {
-	pp   *pushPlan
-	src  *source.SQLite
-	done func() // closes src and removes a temporary copy
+// PdRun is one run of a pushed-down aggregation.
+type PdRun struct {
+	Pp   *PushPlan
+	Src  *source.SQLite
+	Done func() // closes src and removes a temporary copy
 }
 
-// openPushdown opens the source and plans the push-down over its table;
+// OpenPushdown opens the source and plans the push-down over its table;
 // whyNot says why the aggregation cannot run in SQLite.
-func (p *Planner) openPushdown(params map[string]any) (pd *pdRun, whyNot string, err error) {
+func (p *Planner) OpenPushdown(params map[string]any) (pd *PdRun, whyNot string, err error) {
 	unused := map[string]bool{}
 	for _, f := range p.m.Source.Schema.Fields {
 		unused[f.Name] = true // nothing is fetched: nothing to convert
@@ -39,21 +39,21 @@ func (p *Planner) openPushdown(params map[string]any) (pd *pdRun, whyNot string,
 		done()
 		return nil, pp.reason, nil
 	}
-	return &pdRun{pp: pp, src: s, done: done}, "", nil
+	return &PdRun{Pp: pp, Src: s, Done: done}, "", nil
 }
 
-// bounds returns the table's lowest and highest rowids; split is false
+// Bounds returns the table's lowest and highest rowids; split is false
 // when the table is read in one statement: it has no rowid, is empty
 // (then lo > hi), or its rowids are too far apart to split safely.
-func (pd *pdRun) bounds(ctx context.Context) (lo, hi int64, split bool, err error) {
-	rowid := pd.pp.table.RowID
+func (pd *PdRun) Bounds(ctx context.Context) (lo, hi int64, split bool, err error) {
+	rowid := pd.Pp.table.RowID
 	if rowid == "" {
 		return 0, 0, false, nil
 	}
 	// Two subqueries: each is one step down the b-tree, where MIN and MAX
 	// together would scan the table.
-	from := " FROM " + quoteSQL(pd.pp.table.Name) + ")"
-	rows, err := pd.src.QueryContext(ctx, "SELECT (SELECT MIN("+rowid+")"+from+", (SELECT MAX("+rowid+")"+from)
+	from := " FROM " + quoteSQL(pd.Pp.table.Name) + ")"
+	rows, err := pd.Src.QueryContext(ctx, "SELECT (SELECT MIN("+rowid+")"+from+", (SELECT MAX("+rowid+")"+from)
 	if err != nil {
 		return 0, 0, false, err
 	}

@@ -1,4 +1,4 @@
-package exec
+package plan
 
 import (
 	"fmt"
@@ -15,30 +15,30 @@ import (
 // maxWarnings bounds the skipped-record messages kept in the totals.
 const maxWarnings = 10
 
-// skipLog counts the records a run skips and keeps the first maxWarnings
+// SkipLog counts the records a run skips and keeps the first maxWarnings
 // messages. It is safe for concurrent use.
-type skipLog struct {
+type SkipLog struct {
 	mu       sync.Mutex
 	warnings []string
 	n        atomic.Int64
-	onSkip   func(error) // RunConfig.OnSkip
+	OnSkip   func(error) // RunConfig.OnSkip
 }
 
-// note records a skipped record.
-func (l *skipLog) note(err error) {
+// Note records a skipped record.
+func (l *SkipLog) Note(err error) {
 	l.n.Add(1)
 	l.mu.Lock()
 	if len(l.warnings) < maxWarnings {
 		l.warnings = append(l.warnings, "skipped: "+err.Error())
 	}
 	l.mu.Unlock()
-	if l.onSkip != nil {
-		l.onSkip(err)
+	if l.OnSkip != nil {
+		l.OnSkip(err)
 	}
 }
 
-// total sets the totals' skip count and appends the warnings.
-func (l *skipLog) total(t *render.Totals) {
+// Total sets the totals' skip count and appends the warnings.
+func (l *SkipLog) Total(t *render.Totals) {
 	t.Skipped = l.n.Load()
 	l.mu.Lock()
 	t.Warnings = append(t.Warnings, l.warnings...)
@@ -48,8 +48,8 @@ func (l *skipLog) total(t *render.Totals) {
 	}
 }
 
-// fileError names the file of a data error as the script wrote it.
-func fileError(m *program.Program, de *source.DataError) *source.DataError {
+// FileError names the file of a data error as the script wrote it.
+func FileError(m *program.Program, de *source.DataError) *source.DataError {
 	c := *de
 	if m.Source != nil && m.Source.Path != "" {
 		c.File = m.Source.Path

@@ -1,4 +1,4 @@
-package exec
+package plan
 
 import (
 	"fmt"
@@ -46,54 +46,54 @@ import (
 // of groups to steer the push-down (see pdSource.Fetch and adapt).
 const PdJudgeRows = 4096
 
-// pushPlan is how a report's aggregation runs in SQLite, or why it does not.
-type pushPlan struct {
+// PushPlan is how a report's aggregation runs in SQLite, or why it does not.
+type PushPlan struct {
 	// reason says why the aggregation is not pushed down; "" when it is.
 	reason string
-	// sql is the statement over the rows of one rowid range (its bounds
+	// Sql is the statement over the rows of one rowid range (its bounds
 	// are parameters 1 and 2: above the first, up to the second); sqlAll
 	// the one over the whole table.
-	sql, sqlAll string
+	Sql, SqlAll string
 	table       source.SQLiteTable
-	// keyCols are the schema indexes of the level keys; keyNames the keys.
-	keyCols  []int
-	keyNames []string
-	// cols are the aggregate result columns, after the keys; cols[0] is
+	// KeyCols are the schema indexes of the level keys; keyNames the keys.
+	KeyCols  []int
+	KeyNames []string
+	// Cols are the aggregate result columns, after the keys; cols[0] is
 	// COUNT(*).
-	cols []pdCol
-	// levels are the carriers and translations of each group level, global
+	Cols []PdCol
+	// Levels are the carriers and translations of each group level, global
 	// those of the report-wide aggregates.
-	levels []pdSpecs
-	global pdSpecs
+	Levels []pdSpecs
+	Global pdSpecs
 	// checked describes the values each statement checks, for explain.
 	checked []string
-	// raw, when every checked field's values can be read as they are
+	// Raw, when every checked field's values can be read as they are
 	// stored (not DECIMAL(p,s) columns, whose REALs SQLite rounds), reads
 	// the rows through SQLite's C API and aggregates them in Go instead of
 	// running sql (see pushdown_raw.go).
-	raw *pdRaw
+	Raw *pdRaw
 	// whyNotRaw says why raw is nil.
 	whyNotRaw string
 }
 
-// pdCol is one aggregate result column.
-type pdCol struct {
-	fn    string // SUM, COUNT, MIN, MAX
+// PdCol is one aggregate result column.
+type PdCol struct {
+	Fn    string // SUM, COUNT, MIN, MAX
 	arg   string // over the inner statement's aliases; * for COUNT(*)
-	scale int32  // the fraction digits of a decimal's scaled integer
-	dec   bool   // the values are decimals (scaled integers)
-	// field, for the SUM of a bare field, names the field: a REAL in it
+	Scale int32  // the fraction digits of a decimal's scaled integer
+	Dec   bool   // the values are decimals (scaled integers)
+	// Field, for the SUM of a bare field, names the field: a REAL in it
 	// means a value of that field does not conform.
-	field string
-	what  string // how that field's values must be, for the fall back's reason
-	k     *kexpr // the argument, for the CSV scanner; nil for COUNT(*)
+	Field string
+	What  string // how that field's values must be, for the fall back's reason
+	K     *kexpr // the argument, for the CSV scanner; nil for COUNT(*)
 }
 
-func (c pdCol) sql() string { return c.fn + "(" + c.arg + ")" }
+func (c PdCol) Sql() string { return c.Fn + "(" + c.arg + ")" }
 
 // pdSpecs are one level's (or the report's) aggregates as carriers.
 type pdSpecs struct {
-	carriers []agg.Spec
+	Carriers []agg.Spec
 	results  []pdResult // per aggregate of the level, in spec order
 }
 
@@ -109,8 +109,8 @@ type pdResult struct {
 	i, j int // carrier indexes
 }
 
-// translate turns carrier results into the aggregates' results.
-func (s *pdSpecs) translate(carried []any) []any {
+// Translate turns carrier results into the aggregates' results.
+func (s *pdSpecs) Translate(carried []any) []any {
 	out := make([]any, len(s.results))
 	for k, r := range s.results {
 		switch r.how {
@@ -123,15 +123,15 @@ func (s *pdSpecs) translate(carried []any) []any {
 			}
 		case pdAvg:
 			n, _ := carried[r.j].(int64)
-			out[k] = avgOf(carried[r.i], n)
+			out[k] = AvgOf(carried[r.i], n)
 		}
 	}
 	return out
 }
 
-// avgOf is AVG from an exact total of n values (an int or decimal sum), as
+// AvgOf is AVG from an exact total of n values (an int or decimal sum), as
 // the engine computes it: agg.DecimalAvg.
-func avgOf(total any, n int64) any {
+func AvgOf(total any, n int64) any {
 	t, ok := value.ToDecimal(total)
 	if !ok || n == 0 {
 		return nil
@@ -181,8 +181,8 @@ func (p *Planner) carrierShape(noJoin string) string {
 
 // planPushdown decides whether the report's aggregation runs in SQLite over
 // tbl, whose records have schema, and builds the statement.
-func (p *Planner) planPushdown(tbl source.SQLiteTable, isTable bool, schema *value.Schema) *pushPlan {
-	pp := &pushPlan{table: tbl}
+func (p *Planner) planPushdown(tbl source.SQLiteTable, isTable bool, schema *value.Schema) *PushPlan {
+	pp := &PushPlan{table: tbl}
 	if why := p.pushStatic(); why != "" {
 		pp.reason = why
 		return pp
@@ -202,7 +202,7 @@ func (p *Planner) planPushdown(tbl source.SQLiteTable, isTable bool, schema *val
 // result columns and carriers; it returns why it cannot.
 func (a *pdAnalyzer) analyze() string {
 	p, pp := a.p, a.pp
-	a.col(pdCol{fn: "COUNT", arg: "*"})
+	a.col(PdCol{Fn: "COUNT", arg: "*"})
 	if len(p.m.Groupings) == 1 {
 		levels := p.m.Groupings[0].Levels
 		for _, lv := range levels {
@@ -215,20 +215,20 @@ func (a *pdAnalyzer) analyze() string {
 			if why != "" {
 				return why
 			}
-			pp.levels = append(pp.levels, specs)
+			pp.Levels = append(pp.Levels, specs)
 		}
 	}
 	specs, why := a.specs(p.m.Global, "the report")
 	if why != "" {
 		return why
 	}
-	pp.global = specs
+	pp.Global = specs
 	for _, name := range sortedKinds(p.m.Source.Types) {
 		i := a.schema.Index(name)
 		if i < 0 {
 			continue
 		}
-		if _, ok := a.alias[i]; !ok && !containsInt(pp.keyCols, i) && !containsInt(a.strs, i) {
+		if _, ok := a.alias[i]; !ok && !containsInt(pp.KeyCols, i) && !containsInt(a.strs, i) {
 			if why := a.back.declared(a, i); why != "" {
 				return why
 			}
@@ -258,7 +258,7 @@ func containsInt(list []int, x int) bool {
 // pdAnalyzer translates keys and aggregate arguments into SQL.
 type pdAnalyzer struct {
 	p       *Planner
-	pp      *pushPlan
+	pp      *PushPlan
 	schema  *value.Schema
 	back    pdBackend
 	inner   []string       // the inner statement's select list
@@ -273,22 +273,22 @@ type pdAnalyzer struct {
 	strs   []int
 	// For reading the rows in Go (SQLite): how each checked field's values
 	// are read, and whether every one can be.
-	rawFields []pdRawField
+	rawFields []PdRawField
 	noRaw     string // why the rows cannot be aggregated in Go as read
 }
 
 // col adds a result column (once) and returns its index.
-func (a *pdAnalyzer) col(c pdCol) int {
-	key := c.sql()
+func (a *pdAnalyzer) col(c PdCol) int {
+	key := c.Sql()
 	if i, ok := a.colIx[key]; ok {
-		if c.field != "" && a.pp.cols[i].field == "" {
-			a.pp.cols[i].field, a.pp.cols[i].what = c.field, c.what
+		if c.Field != "" && a.pp.Cols[i].Field == "" {
+			a.pp.Cols[i].Field, a.pp.Cols[i].What = c.Field, c.What
 		}
 		return i
 	}
-	a.pp.cols = append(a.pp.cols, c)
-	a.colIx[key] = len(a.pp.cols) - 1
-	return len(a.pp.cols) - 1
+	a.pp.Cols = append(a.pp.Cols, c)
+	a.colIx[key] = len(a.pp.Cols) - 1
+	return len(a.pp.Cols) - 1
 }
 
 // pdBackend is what differs between computing partial states in SQLite and
@@ -320,8 +320,8 @@ func (a *pdAnalyzer) key(lv *program.Level) string {
 	if why := a.back.key(a, i, lv); why != "" {
 		return why
 	}
-	a.pp.keyCols = append(a.pp.keyCols, i)
-	a.pp.keyNames = append(a.pp.keyNames, lv.Name)
+	a.pp.KeyCols = append(a.pp.KeyCols, i)
+	a.pp.KeyNames = append(a.pp.KeyNames, lv.Name)
 	return ""
 }
 
@@ -329,8 +329,8 @@ func (a *pdAnalyzer) key(lv *program.Level) string {
 func (a *pdAnalyzer) specs(specs []agg.Spec, where string) (pdSpecs, string) {
 	var out pdSpecs
 	carrier := func(f agg.Func, col int) int {
-		out.carriers = append(out.carriers, agg.Spec{Func: f, Arg: col})
-		return len(out.carriers) - 1
+		out.Carriers = append(out.Carriers, agg.Spec{Func: f, Arg: col})
+		return len(out.Carriers) - 1
 	}
 	for _, s := range specs {
 		call := s.Func.String() + "()"
@@ -343,25 +343,25 @@ func (a *pdAnalyzer) specs(specs []agg.Spec, where string) (pdSpecs, string) {
 				return out, call + " in " + where + ": " + why
 			}
 			if _, ok := a.back.(sqliteBackend); ok {
-				a.col(pdCol{fn: "SUM", arg: arg.sql, scale: arg.scale, dec: arg.dec, k: arg.k}) // an overflow shows as a REAL
+				a.col(PdCol{Fn: "SUM", arg: arg.sql, Scale: arg.scale, Dec: arg.dec, K: arg.k}) // an overflow shows as a REAL
 			}
 		}
-		sum := func() int { return a.col(pdCol{fn: "SUM", arg: arg.sql, scale: arg.scale, dec: arg.dec, k: arg.k}) }
+		sum := func() int { return a.col(PdCol{Fn: "SUM", arg: arg.sql, Scale: arg.scale, Dec: arg.dec, K: arg.k}) }
 		switch s.Func {
 		case agg.Sum, agg.RunningSum, agg.PercentOfTotal:
 			out.results = append(out.results, pdResult{how: pdSame, i: carrier(s.Func, sum())})
 		case agg.Count, agg.CountStar, agg.RunningCount:
 			col := 0 // COUNT(*)
 			if s.Arg >= 0 {
-				col = a.col(pdCol{fn: "COUNT", arg: arg.sql, k: arg.k})
+				col = a.col(PdCol{Fn: "COUNT", arg: arg.sql, K: arg.k})
 			}
 			out.results = append(out.results, pdResult{how: pdCount, i: carrier(agg.Sum, col)})
 		case agg.Avg:
 			i := carrier(agg.Sum, sum())
-			j := carrier(agg.Sum, a.col(pdCol{fn: "COUNT", arg: arg.sql, k: arg.k}))
+			j := carrier(agg.Sum, a.col(PdCol{Fn: "COUNT", arg: arg.sql, K: arg.k}))
 			out.results = append(out.results, pdResult{how: pdAvg, i: i, j: j})
 		case agg.Min, agg.Max:
-			col := a.col(pdCol{fn: strings.ToUpper(s.Func.String()), arg: arg.sql, scale: arg.scale, dec: arg.dec, k: arg.k})
+			col := a.col(PdCol{Fn: strings.ToUpper(s.Func.String()), arg: arg.sql, Scale: arg.scale, Dec: arg.dec, K: arg.k})
 			out.results = append(out.results, pdResult{how: pdSame, i: carrier(s.Func, col)})
 		default:
 			return out, call + " in " + where + " is not computed in SQLite"
@@ -397,13 +397,13 @@ func (a *pdAnalyzer) expr(n ast.Node) (pdExpr, string) {
 	case *ast.ConstantNode:
 		switch v := x.Value.(type) {
 		case int64:
-			return pdExpr{sql: "(" + strconv.FormatInt(v, 10) + ")", k: &kexpr{op: kConst, c: v}}, ""
+			return pdExpr{sql: "(" + strconv.FormatInt(v, 10) + ")", k: &kexpr{Op: kConst, c: v}}, ""
 		case value.Decimal:
 			c, scale := v.Big()
 			if !c.IsInt64() || scale > maxPushScale {
 				return pdExpr{}, "the literal " + v.String() + " is too long for 64-bit integers"
 			}
-			return pdExpr{sql: "(" + c.String() + ")", scale: scale, dec: true, k: &kexpr{op: kConst, c: c.Int64(), scale: scale}}, ""
+			return pdExpr{sql: "(" + c.String() + ")", scale: scale, dec: true, k: &kexpr{Op: kConst, c: c.Int64(), scale: scale}}, ""
 		}
 		return pdExpr{}, only
 	case *ast.CallNode:
@@ -417,7 +417,7 @@ func (a *pdAnalyzer) expr(n ast.Node) (pdExpr, string) {
 				return pdExpr{}, "date arithmetic is not computed in the scanner"
 			}
 			e.sql = "(-" + e.sql + ")"
-			e.k = &kexpr{op: kNeg, l: e.k, scale: e.scale}
+			e.k = &kexpr{Op: kNeg, l: e.k, scale: e.scale}
 			return e, why
 		}
 		op := map[string]string{"__add": "+", "__sub": "-", "__mul": "*"}[id.Value]
@@ -435,7 +435,7 @@ func (a *pdAnalyzer) expr(n ast.Node) (pdExpr, string) {
 		if l.k.date || r.k.date {
 			return pdExpr{}, "date arithmetic is not computed in the scanner"
 		}
-		out := pdExpr{dec: l.dec || r.dec, k: &kexpr{op: kOps[op], l: l.k, r: r.k}}
+		out := pdExpr{dec: l.dec || r.dec, k: &kexpr{Op: kOps[op], l: l.k, r: r.k}}
 		if op == "*" {
 			out.scale = l.scale + r.scale
 			out.sql = "(" + l.sql + " * " + r.sql + ")"
@@ -454,15 +454,15 @@ func (a *pdAnalyzer) expr(n ast.Node) (pdExpr, string) {
 
 // pdRaw is the statement that reads the rows, and how to check its values.
 type pdRaw struct {
-	sql, sqlAll string       // the keys' columns, then fields' (as pp.sql and pp.sqlAll)
-	fields      []pdRawField // after the keys, in statement order
+	Sql, SqlAll string       // the keys' columns, then fields' (as pp.sql and pp.sqlAll)
+	Fields      []PdRawField // after the keys, in statement order
 }
 
-// pdRawField is a field the aggregates read.
-type pdRawField struct {
-	field int // schema index (kexpr's field)
-	name  string
-	dec   bool  // a decimal written as TEXT with scale fraction digits; else an integer
-	scale int32 // fraction digits
-	what  string
+// PdRawField is a field the aggregates read.
+type PdRawField struct {
+	Field int // schema index (kexpr's field)
+	Name  string
+	Dec   bool  // a decimal written as TEXT with scale fraction digits; else an integer
+	Scale int32 // fraction digits
+	What  string
 }

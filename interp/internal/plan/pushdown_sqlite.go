@@ -1,4 +1,4 @@
-package exec
+package plan
 
 import (
 	"fmt"
@@ -53,13 +53,13 @@ func declName(decl string) string {
 	return decl
 }
 
-// decimalText converts a TEXT decimal column to its scaled integer. A value
+// DecimalText converts a TEXT decimal column to its scaled integer. A value
 // conforms when it is exactly what reportsh reads as a decimal with scale
 // fraction digits: a well-formed number (SQLite's own test: it equals its
 // REAL) that starts with a digit or '-' and ends with '.' and scale digits
 // (so no exponent, spaces or '+'), of at most 18 characters (so that its
 // digits fit an int64). Empty text is nil.
-func decimalText(col string, scale int32) string {
+func DecimalText(col string, scale int32) string {
 	shape := col + " GLOB '[0-9-]*." + strings.Repeat("[0-9]", int(scale)) + "'"
 	value := "CAST(REPLACE(" + col + ", '.', '') AS INTEGER)"
 	if scale == 0 {
@@ -93,17 +93,17 @@ func (a *pdAnalyzer) build() {
 		inner = "NULL"
 	}
 	var outer []string
-	for l := range pp.keyCols {
+	for l := range pp.KeyCols {
 		outer = append(outer, "k"+strconv.Itoa(l))
 	}
-	for _, c := range pp.cols {
-		outer = append(outer, c.sql())
+	for _, c := range pp.Cols {
+		outer = append(outer, c.Sql())
 	}
 	var group string
-	if len(pp.keyCols) > 0 {
+	if len(pp.KeyCols) > 0 {
 		// BINARY: a column's NOCASE collation must not merge groups.
 		var keys []string
-		for l := range pp.keyCols {
+		for l := range pp.KeyCols {
 			keys = append(keys, "k"+strconv.Itoa(l)+" COLLATE BINARY")
 		}
 		group = " GROUP BY " + strings.Join(keys, ", ")
@@ -118,22 +118,22 @@ func (a *pdAnalyzer) build() {
 	if pp.table.RowID != "" {
 		where = " WHERE " + pp.table.RowID + " > ?1 AND " + pp.table.RowID + " <= ?2"
 	}
-	pp.sqlAll, pp.sql = stmt(""), stmt(where)
+	pp.SqlAll, pp.Sql = stmt(""), stmt(where)
 	pp.whyNotRaw = a.noRaw
 	if a.noRaw == "" {
 		// The same rows read as they are, for aggregating in Go.
 		var cols []string
-		for _, i := range pp.keyCols {
+		for _, i := range pp.KeyCols {
 			cols = append(cols, quoteSQL(pp.table.Columns[i]))
 		}
 		for _, f := range a.rawFields {
-			cols = append(cols, quoteSQL(pp.table.Columns[f.field]))
+			cols = append(cols, quoteSQL(pp.table.Columns[f.Field]))
 		}
 		if len(cols) == 0 {
 			cols = append(cols, "NULL")
 		}
 		read := "SELECT " + strings.Join(cols, ", ") + from
-		pp.raw = &pdRaw{sql: read + where, sqlAll: read, fields: a.rawFields}
+		pp.Raw = &pdRaw{Sql: read + where, SqlAll: read, Fields: a.rawFields}
 	}
 }
 
@@ -160,7 +160,7 @@ func (sqliteBackend) key(a *pdAnalyzer, i int, lv *program.Level) string {
 		// for SQLite and two for reportsh.
 		return fmt.Sprintf("the key of group %s has no declared SQLite type", lv.Name)
 	}
-	a.inner = append(a.inner, quoteSQL(a.pp.table.Columns[i])+" AS k"+strconv.Itoa(len(a.pp.keyCols)))
+	a.inner = append(a.inner, quoteSQL(a.pp.table.Columns[i])+" AS k"+strconv.Itoa(len(a.pp.KeyCols)))
 	return ""
 }
 
@@ -170,7 +170,7 @@ func (sqliteBackend) field(a *pdAnalyzer, i int) (pdExpr, string) {
 	f := a.schema.Fields[i]
 	col := quoteSQL(a.pp.table.Columns[i])
 	aff := affinity(a.pp.table.Decls[i])
-	e := pdExpr{sql: "c" + strconv.Itoa(i), k: &kexpr{op: kField, field: i}}
+	e := pdExpr{sql: "c" + strconv.Itoa(i), k: &kexpr{Op: KField, Field: i}}
 	var conv, what string
 	switch {
 	case f.Kind == value.KindInt && aff == "INTEGER":
@@ -181,7 +181,7 @@ func (sqliteBackend) field(a *pdAnalyzer, i int) (pdExpr, string) {
 		conv, what = "CASE WHEN typeof("+col+") = 'integer' THEN "+col+" WHEN "+col+" IS NULL THEN NULL ELSE 0.5 END", "an integer"
 	case f.Kind == value.KindDecimal && f.Scale <= maxPushScale && aff == "TEXT":
 		e.scale, e.dec = f.Scale, true
-		conv, what = decimalText(col, f.Scale), "a decimal written with "+fractionDigits(f.Scale)
+		conv, what = DecimalText(col, f.Scale), "a decimal written with "+fractionDigits(f.Scale)
 	case f.Kind == value.KindDecimal && f.Scale > 0 && f.Scale <= maxPushScale && a.pp.table.Rescale[i] == f.Scale:
 		e.scale, e.dec = f.Scale, true
 		conv, what = decimalNumeric(col, f.Scale), "a number with at most "+fractionDigits(f.Scale)
@@ -199,8 +199,8 @@ func (sqliteBackend) field(a *pdAnalyzer, i int) (pdExpr, string) {
 			// A DECIMAL(p,s) column's REALs are SQLite's to round.
 			a.noRaw = "decimal field " + f.Name + " is a " + declName(a.pp.table.Decls[i]) + " column, whose values SQLite rounds: only its statement sums them exactly"
 		}
-		a.rawFields = append(a.rawFields, pdRawField{field: i, name: f.Name, dec: e.dec, scale: e.scale, what: what})
+		a.rawFields = append(a.rawFields, PdRawField{Field: i, Name: f.Name, Dec: e.dec, Scale: e.scale, What: what})
 	}
-	a.col(pdCol{fn: "SUM", arg: e.sql, scale: e.scale, dec: e.dec, field: f.Name, what: what, k: e.k})
+	a.col(PdCol{Fn: "SUM", arg: e.sql, Scale: e.scale, Dec: e.dec, Field: f.Name, What: what, K: e.k})
 	return e, ""
 }

@@ -1,4 +1,4 @@
-package exec
+package plan
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ import (
 // Truth values of a kcond: false, true, nil.
 const (
 	tFalse = iota
-	tTrue
+	TTrue
 	tNil
 )
 
@@ -65,66 +65,66 @@ type kstring struct {
 	isNil bool
 }
 
-// cells are a record's values as the scanner's conditions read them.
-type cells struct {
-	vals  []kval   // per schema index: the record's values
-	strs  [][]byte // per schema index: the string fields the where clauses read
-	strOK []bool   // … and whether they are not nil
+// Cells are a record's values as the scanner's conditions read them.
+type Cells struct {
+	Vals  []Kval   // per schema index: the record's values
+	Strs  [][]byte // per schema index: the string fields the where clauses read
+	StrOK []bool   // … and whether they are not nil
 }
 
-// eval returns the condition's truth value over the record's values.
-func (k *kcond) eval(t *cells) (uint8, error) {
+// Eval returns the condition's truth value over the record's values.
+func (k *kcond) Eval(t *Cells) (uint8, error) {
 	switch k.op {
 	case cConst:
 		return k.val, nil
 	case cTruthy, cNot:
-		v, err := k.a.eval(t)
+		v, err := k.a.Eval(t)
 		switch {
 		case err != nil:
 			return v, err
-		case k.op == cTruthy && v != tTrue:
+		case k.op == cTruthy && v != TTrue:
 			return tFalse, nil
 		case k.op == cTruthy || v == tNil:
 			return v, nil
 		}
 		return 1 - v, nil
 	case cIf:
-		v, err := k.a.eval(t)
+		v, err := k.a.Eval(t)
 		if err != nil {
 			return v, err
 		}
-		if v == tTrue {
-			return k.b.eval(t)
+		if v == TTrue {
+			return k.b.Eval(t)
 		}
-		return k.c.eval(t)
+		return k.c.Eval(t)
 	case cStrCmp:
 		a, aok := k.sl.value(t)
 		b, bok := k.sr.value(t)
 		return compared(k.test, aok, bok, func() int { return bytes.Compare(a, b) }), nil
 	}
-	var a, b kval
+	var a, b Kval
 	var err error
 	if k.l != nil {
-		if a, err = k.l.eval(t.vals); err != nil {
+		if a, err = k.l.Eval(t.Vals); err != nil {
 			return tNil, err
 		}
 	}
 	if k.r != nil {
-		if b, err = k.r.eval(t.vals); err != nil {
+		if b, err = k.r.Eval(t.Vals); err != nil {
 			return tNil, err
 		}
 	}
-	if a.ok && b.ok {
+	if a.Ok && b.Ok {
 		// Compare at the larger of the two fixed scales.
 		ls, rs := k.l.scale, k.r.scale
-		x, ok1 := value.MulInt64(a.c, Pow10[max(ls, rs)-ls])
-		y, ok2 := value.MulInt64(b.c, Pow10[max(ls, rs)-rs])
+		x, ok1 := value.MulInt64(a.C, Pow10[max(ls, rs)-ls])
+		y, ok2 := value.MulInt64(b.C, Pow10[max(ls, rs)-rs])
 		if !ok1 || !ok2 {
-			return tNil, errOverflow
+			return tNil, ErrOverflow
 		}
-		a.c, b.c = x, y
+		a.C, b.C = x, y
 	}
-	return compared(k.test, a.ok, b.ok, func() int { return cmp.Compare(a.c, b.c) }), nil
+	return compared(k.test, a.Ok, b.Ok, func() int { return cmp.Compare(a.C, b.C) }), nil
 }
 
 // compared applies test to two operands, either of which may be nil (not
@@ -158,27 +158,27 @@ func compared(test uint8, aok, bok bool, cmp func() int) uint8 {
 
 func truth(b bool) uint8 {
 	if b {
-		return tTrue
+		return TTrue
 	}
 	return tFalse
 }
 
 // value returns the operand's bytes, and false for nil.
-func (s kstring) value(t *cells) ([]byte, bool) {
+func (s kstring) value(t *Cells) ([]byte, bool) {
 	switch {
 	case s.isNil:
 		return nil, false
 	case s.field < 0:
 		return s.lit, true
 	}
-	b := t.strs[s.field]
-	return b, t.strOK[s.field]
+	b := t.Strs[s.field]
+	return b, t.StrOK[s.field]
 }
 
 // kstep is a where or a let, in the script's order.
 type kstep struct {
-	where *kcond
-	let   *kexpr
+	Where *kcond
+	Let   *kexpr
 }
 
 // steps translates the script's where clauses and lets; the lets become
@@ -191,14 +191,14 @@ func (a *pdAnalyzer) steps() string {
 				return "let " + s.Name + ": " + why
 			}
 			a.lets[s.Name] = e
-			a.ksteps = append(a.ksteps, kstep{let: e.k})
+			a.ksteps = append(a.ksteps, kstep{Let: e.k})
 			continue
 		}
 		c, why := a.cond(s.Where.Node)
 		if why != "" {
 			return "where " + program.OneLine(s.Where.Text) + ": " + why
 		}
-		a.ksteps = append(a.ksteps, kstep{where: c})
+		a.ksteps = append(a.ksteps, kstep{Where: c})
 	}
 	return ""
 }
@@ -309,15 +309,15 @@ func (a *pdAnalyzer) ident(name string) (pdExpr, string) {
 	if v, ok := a.params[name]; ok {
 		switch v := v.(type) {
 		case int64:
-			return pdExpr{sql: "(" + fmt.Sprint(v) + ")", k: &kexpr{op: kConst, c: v}}, ""
+			return pdExpr{sql: "(" + fmt.Sprint(v) + ")", k: &kexpr{Op: kConst, c: v}}, ""
 		case value.Date:
-			return pdExpr{sql: "(" + v.String() + ")", k: &kexpr{op: kConst, c: int64(v), date: true}}, ""
+			return pdExpr{sql: "(" + v.String() + ")", k: &kexpr{Op: kConst, c: int64(v), date: true}}, ""
 		case value.Decimal:
 			c, ok := v.Coef()
 			if !ok || v.Scale() > maxPushScale {
 				return pdExpr{}, "parameter " + name + " is too long for 64-bit integers"
 			}
-			return pdExpr{sql: "(" + v.String() + ")", scale: v.Scale(), dec: true, k: &kexpr{op: kConst, c: c, scale: v.Scale()}}, ""
+			return pdExpr{sql: "(" + v.String() + ")", scale: v.Scale(), dec: true, k: &kexpr{Op: kConst, c: c, scale: v.Scale()}}, ""
 		}
 		return pdExpr{}, "parameter " + name + " is not an int or a decimal"
 	}

@@ -1,4 +1,11 @@
-package exec
+// Package plan chooses, once at the start of a run, everything the run
+// will do: the strategy and why (and why not the others), the resolved
+// settings, the strategy it falls back to, and, for the strategies that
+// aggregate in the source, the opened source and the work sent there — the
+// SQL of SQLite's dialect (pushdown.go, pushdown_sqlite.go: the dialect
+// seam is pdBackend) or the CSV scanner's plan (scanagg.go, scanwhere.go).
+// Package exec carries the plan out; Explain prints it.
+package plan
 
 import (
 	"context"
@@ -31,24 +38,24 @@ func NewPlanner(m *program.Program, in *input.Opener, tune Tuning) *Planner {
 // source it opened and the work it sends there. Run executes it and
 // Explain prints it, so the two cannot disagree.
 type Plan struct {
-	cfg      Settings // the caller's settings, as given
-	strategy Strategy
+	Cfg      Settings // the caller's settings, as given
+	Strategy Strategy
 	why      string     // why strategy
 	declined []declined // the strategies considered before it, and why not
-	// fallback is what the run turns into when strategy gives way mid-run
+	// Fallback is what the run turns into when strategy gives way mid-run
 	// (a scan or a push-down meets a value it cannot take, a parallel
 	// merge could differ); StrategyAuto when it cannot.
-	fallback Strategy
+	Fallback Strategy
 
 	Params     map[string]any
 	OnError    string // "fail" or "skip"
-	workers    int
+	Workers    int
 	SortBuffer int
-	tune       Tuning
+	Tune       Tuning
 
-	push       *pdRun     // StrategyPushdown, StrategyPushdownRaw: the opened table
+	Push       *PdRun     // StrategyPushdown, StrategyPushdownRaw: the opened table
 	pushWhyNot string     // why the table's aggregation cannot run in SQLite
-	scan       *scanStart // StrategyScan: the opened file
+	Scan       *scanStart // StrategyScan: the opened file
 }
 
 // declined is a strategy the planner did not choose, and why.
@@ -69,27 +76,27 @@ type Tuning struct {
 	// RangeJudge is the number of records the scan's main reader reads
 	// before it decides whether ranges pay.
 	RangeJudge int64
-	// groupsPer: with more than a group per groupsPer records, the ranges'
+	// GroupsPer: with more than a group per groupsPer records, the ranges'
 	// tables would each hold most groups: the scan drops them.
-	groupsPer int64
+	GroupsPer int64
 	// Partners, if set, counts the partners scans start (for tests).
 	Partners *atomic.Int64
 }
 
 // DefaultTuning returns the sizes measured to pay (docs/performance.md).
 func DefaultTuning() Tuning {
-	return Tuning{RangeRows: 1 << 16, MinRange: 4 << 20, RangeJudge: 1 << 14, groupsPer: 8}
+	return Tuning{RangeRows: 1 << 16, MinRange: 4 << 20, RangeJudge: 1 << 14, GroupsPer: 8}
 }
 
 // Close releases what the plan opened and the run did not take.
 func (pl *Plan) Close() {
-	if pl.push != nil {
-		pl.push.done()
-		pl.push = nil
+	if pl.Push != nil {
+		pl.Push.Done()
+		pl.Push = nil
 	}
-	if pl.scan != nil {
-		pl.scan.close()
-		pl.scan = nil
+	if pl.Scan != nil {
+		pl.Scan.Close()
+		pl.Scan = nil
 	}
 }
 
@@ -97,15 +104,15 @@ func (pl *Plan) Close() {
 // source of a strategy that aggregates in the source, to plan the work
 // sent there; the caller closes the plan.
 func (p *Planner) PlanRun(ctx context.Context, cfg Settings) (*Plan, error) {
-	pl := &Plan{cfg: cfg, tune: p.tune, OnError: p.m.OnError, workers: cfg.Workers, SortBuffer: cfg.SortBuffer}
+	pl := &Plan{Cfg: cfg, Tune: p.tune, OnError: p.m.OnError, Workers: cfg.Workers, SortBuffer: cfg.SortBuffer}
 	if cfg.OnError != "" {
 		if cfg.OnError != "skip" && cfg.OnError != "fail" {
 			return nil, fmt.Errorf("on_error must be skip or fail, not %q", cfg.OnError)
 		}
 		pl.OnError = string(cfg.OnError)
 	}
-	if pl.workers <= 0 {
-		pl.workers = runtime.GOMAXPROCS(0)
+	if pl.Workers <= 0 {
+		pl.Workers = runtime.GOMAXPROCS(0)
 	}
 	if pl.SortBuffer <= 0 {
 		pl.SortBuffer = DefaultSortBuffer
@@ -118,19 +125,19 @@ func (p *Planner) PlanRun(ctx context.Context, cfg Settings) (*Plan, error) {
 		return nil, err
 	}
 	pl.Params = params
-	pl.fallback = StrategyPipeline
-	if p.whyNotParallel(pl.workers) == "" {
-		pl.fallback = StrategyParallel
+	pl.Fallback = StrategyPipeline
+	if p.whyNotParallel(pl.Workers) == "" {
+		pl.Fallback = StrategyParallel
 	}
 	if err := p.choose(ctx, pl); err != nil {
 		pl.Close()
 		return nil, err
 	}
-	if !pl.strategy.carriers() && pl.strategy != StrategyParallel {
-		pl.fallback = StrategyAuto
+	if !pl.Strategy.carriers() && pl.Strategy != StrategyParallel {
+		pl.Fallback = StrategyAuto
 	}
-	if pl.strategy == StrategyParallel {
-		pl.fallback = StrategyPipeline
+	if pl.Strategy == StrategyParallel {
+		pl.Fallback = StrategyPipeline
 	}
 	return pl, nil
 }
@@ -138,7 +145,7 @@ func (p *Planner) PlanRun(ctx context.Context, cfg Settings) (*Plan, error) {
 // choose considers the strategies in the order of Strategies and takes the
 // first that can run the report (or the one cfg.Strategy asks for).
 func (p *Planner) choose(ctx context.Context, pl *Plan) error {
-	want := pl.cfg.Strategy
+	want := pl.Cfg.Strategy
 	for _, s := range Strategies {
 		if want != StrategyAuto && want != s {
 			continue
@@ -148,7 +155,7 @@ func (p *Planner) choose(ctx context.Context, pl *Plan) error {
 			return err
 		}
 		if whyNot == "" {
-			pl.strategy, pl.why = s, why
+			pl.Strategy, pl.why = s, why
 			if want != StrategyAuto {
 				pl.why = "asked for (RunConfig.Strategy); " + why
 			}
@@ -184,10 +191,10 @@ func (p *Planner) consider(ctx context.Context, pl *Plan, s Strategy) (why, whyN
 	case StrategyScan:
 		return p.considerScan(pl)
 	case StrategyParallel:
-		if whyNot := p.whyNotParallel(pl.workers); whyNot != "" {
+		if whyNot := p.whyNotParallel(pl.Workers); whyNot != "" {
 			return "", whyNot, nil
 		}
-		return fmt.Sprintf("a nested hash grouping and %d workers: each aggregates the groups of some level-0 keys", pl.workers), "", nil
+		return fmt.Sprintf("a nested hash grouping and %d workers: each aggregates the groups of some level-0 keys", pl.Workers), "", nil
 	}
 	return "every report can run record by record", "", nil
 }
@@ -198,24 +205,24 @@ func (p *Planner) considerPushdown(pl *Plan, raw bool) (why, whyNot string, err 
 	if whyNot := p.pushStatic(); whyNot != "" {
 		return "", whyNot, nil
 	}
-	if pl.push == nil && pl.pushWhyNot == "" {
-		pd, whyNot, err := p.openPushdown(pl.Params)
+	if pl.Push == nil && pl.pushWhyNot == "" {
+		pd, whyNot, err := p.OpenPushdown(pl.Params)
 		if err != nil {
 			return "", "", fmt.Errorf("%s: %w", program.PosString(p.m.Source.Pos), err)
 		}
-		pl.push, pl.pushWhyNot = pd, whyNot
+		pl.Push, pl.pushWhyNot = pd, whyNot
 	}
 	if pl.pushWhyNot != "" {
 		return "", pl.pushWhyNot, nil
 	}
-	pp := pl.push.pp
+	pp := pl.Push.Pp
 	if raw {
-		if pp.raw == nil {
+		if pp.Raw == nil {
 			return "", pp.whyNotRaw, nil
 		}
 		return "every value the aggregates read can be checked as SQLite stores it: SQLite walks the table, Go aggregates", "", nil
 	}
-	pp.raw = nil // the statement aggregates
+	pp.Raw = nil // the statement aggregates
 	return "SQLite computes every aggregate of the report from the table", "", nil
 }
 
@@ -224,7 +231,7 @@ func (p *Planner) considerScan(pl *Plan) (why, whyNot string, err error) {
 	if whyNot := p.scanStatic(); whyNot != "" {
 		return "", whyNot, nil
 	}
-	if pl.cfg.OnSkip != nil {
+	if pl.Cfg.OnSkip != nil {
 		// OnSkip is called as records are skipped: a scan that fell back
 		// would call it twice for them.
 		return "", "RunConfig.OnSkip is set, and a scan that fell back would report skipped records twice", nil
@@ -236,7 +243,7 @@ func (p *Planner) considerScan(pl *Plan) (why, whyNot string, err error) {
 	if whyNot != "" {
 		return "", whyNot, nil
 	}
-	pl.scan = st
+	pl.Scan = st
 	return "the scanner computes every aggregate from the cells' bytes, without building records", "", nil
 }
 
@@ -265,24 +272,24 @@ func (p *Planner) whyNotParallel(workers int) string {
 
 // scanStart is the opened CSV file of a scan and its plans.
 type scanStart struct {
-	csv     *source.CSV
-	pp      *pushPlan
-	sp      *scanPlan
-	skips   *skipLog
+	Csv     *source.CSV
+	Pp      *PushPlan
+	Sp      *ScanPlan
+	Skips   *SkipLog
 	cleanup func()
 }
 
-func (s *scanStart) close() {
-	s.csv.Close()
+func (s *scanStart) Close() {
+	s.Csv.Close()
 	s.cleanup()
 }
 
 // openScan opens the CSV file and plans the scan; whyNot says why the
 // scanner cannot aggregate the report.
 func (p *Planner) openScan(pl *Plan) (*scanStart, string, error) {
-	skips := &skipLog{}
+	skips := &SkipLog{}
 	rs, cleanup, err := p.in.Open(p.m.Source, input.Options{Params: pl.Params, Skip: pl.OnError == "skip", Unused: p.m.Unused,
-		OnSkip: func(e *source.DataError) { skips.note(fileError(p.m, e)) }})
+		OnSkip: func(e *source.DataError) { skips.Note(FileError(p.m, e)) }})
 	if err != nil {
 		return nil, "", err
 	}
@@ -292,11 +299,11 @@ func (p *Planner) openScan(pl *Plan) (*scanStart, string, error) {
 		cleanup()
 		return nil, "the source is not a CSV file", nil
 	}
-	pp, sp := p.planScan(csv.Schema(), pl.Params)
+	pp, sp := p.PlanScan(csv.Schema(), pl.Params)
 	if sp == nil {
 		csv.Close()
 		cleanup()
 		return nil, pp.reason, nil
 	}
-	return &scanStart{csv: csv, pp: pp, sp: sp, skips: skips, cleanup: cleanup}, "", nil
+	return &scanStart{Csv: csv, Pp: pp, Sp: sp, Skips: skips, cleanup: cleanup}, "", nil
 }

@@ -1,4 +1,4 @@
-package exec
+package plan
 
 import (
 	"fmt"
@@ -53,18 +53,18 @@ func (p *Planner) ExplainPushdown(run *Plan) *pushdownInfo {
 	if p.m.Source == nil || p.m.Source.Kind != "sqlite" {
 		return nil
 	}
-	pd := run.push
-	if pd == nil || (run.strategy != StrategyPushdown && run.strategy != StrategyPushdownRaw) {
+	pd := run.Push
+	if pd == nil || (run.Strategy != StrategyPushdown && run.Strategy != StrategyPushdownRaw) {
 		return &pushdownInfo{Reason: run.whyNot(StrategyPushdown)}
 	}
-	pp := pd.pp
-	out := &pushdownInfo{Pushed: true, SQL: pp.sql, InGo: pp.raw != nil, Checked: pp.checked,
-		Ranges: fmt.Sprintf("one statement per range of rowids holding about %d rows (more when groups are many), run on up to %d connections at once", run.tune.RangeRows, max(run.workers, 1))}
+	pp := pd.Pp
+	out := &pushdownInfo{Pushed: true, SQL: pp.Sql, InGo: pp.Raw != nil, Checked: pp.checked,
+		Ranges: fmt.Sprintf("one statement per range of rowids holding about %d rows (more when groups are many), run on up to %d connections at once", run.Tune.RangeRows, max(run.Workers, 1))}
 	if pp.table.RowID == "" {
 		out.Ranges = "one statement over the whole table (it has no rowid)"
 	}
 	if out.InGo {
-		out.SQL = pp.raw.sql
+		out.SQL = pp.Raw.Sql
 	}
 	return out
 }
@@ -75,24 +75,24 @@ func (p *Planner) ExplainScan(run *Plan) *scanInfo {
 	if p.m.Source == nil || p.m.Source.Kind != "csv" {
 		return nil
 	}
-	if run.scan == nil || run.strategy != StrategyScan {
+	if run.Scan == nil || run.Strategy != StrategyScan {
 		return &scanInfo{Reason: run.whyNot(StrategyScan)}
 	}
-	schema, sp := run.scan.csv.Schema(), run.scan.sp
+	schema, sp := run.Scan.Csv.Schema(), run.Scan.Sp
 	out := &scanInfo{InScanner: true}
-	for _, k := range sp.keys {
-		out.Read = append(out.Read, fmt.Sprintf("%s (key, %s)", schema.Fields[k.field].Name, schema.Fields[k.field].Kind))
+	for _, k := range sp.Keys {
+		out.Read = append(out.Read, fmt.Sprintf("%s (key, %s)", schema.Fields[k.Field].Name, schema.Fields[k.Field].Kind))
 	}
-	for _, f := range sp.fields {
-		name := schema.Fields[f.field].Name
-		if f.check {
-			out.Read = append(out.Read, fmt.Sprintf("%s (%s, checked only)", name, schema.Fields[f.field].Kind))
+	for _, f := range sp.Fields {
+		name := schema.Fields[f.Field].Name
+		if f.Check {
+			out.Read = append(out.Read, fmt.Sprintf("%s (%s, checked only)", name, schema.Fields[f.Field].Kind))
 			continue
 		}
 		switch {
-		case f.dec:
-			out.Read = append(out.Read, fmt.Sprintf("%s (decimal, up to %s)", name, fractionDigits(f.scale)))
-		case f.date:
+		case f.Dec:
+			out.Read = append(out.Read, fmt.Sprintf("%s (decimal, up to %s)", name, fractionDigits(f.Scale)))
+		case f.Date:
 			out.Read = append(out.Read, name+" (date)")
 		default:
 			out.Read = append(out.Read, name+" (int)")
@@ -103,11 +103,11 @@ func (p *Planner) ExplainScan(run *Plan) *scanInfo {
 
 // Describe is the plan's strategy for Explain.
 func (pl *Plan) Describe() StrategyInfo {
-	ps := StrategyInfo{Name: pl.strategy, Why: pl.why, FallBack: pl.fallback}
+	ps := StrategyInfo{Name: pl.Strategy, Why: pl.why, FallBack: pl.Fallback}
 	for _, d := range pl.declined {
 		ps.Declined = append(ps.Declined, declinedInfo{Strategy: d.strategy, Why: d.why})
 	}
-	switch pl.strategy {
+	switch pl.Strategy {
 	case StrategyScan:
 		ps.When = "a value with more fraction digits than the scanner keeps, an overflow, or a group level reaching its max_groups"
 	case StrategyPushdown, StrategyPushdownRaw:
@@ -120,25 +120,25 @@ func (pl *Plan) Describe() StrategyInfo {
 
 // Parallelism says how the plan uses goroutines.
 func (pl *Plan) Parallelism(p *Planner) parallelismInfo {
-	out := parallelismInfo{Workers: pl.workers,
-		Transform:   fmt.Sprintf("where, let, group keys and aggregate arguments on %d goroutines per batch (RunConfig.Workers, --workers; default: one per CPU)", pl.workers),
+	out := parallelismInfo{Workers: pl.Workers,
+		Transform:   fmt.Sprintf("where, let, group keys and aggregate arguments on %d goroutines per batch (RunConfig.Workers, --workers; default: one per CPU)", pl.Workers),
 		Aggregation: "on the sink's goroutine"}
-	if pl.strategy == StrategyParallel || pl.fallback == StrategyParallel {
-		out.Aggregation = fmt.Sprintf("split by the level-0 key among %d goroutines, merged when the input ends (output rendered after the merge)", pl.workers)
-		if pl.strategy != StrategyParallel {
+	if pl.Strategy == StrategyParallel || pl.Fallback == StrategyParallel {
+		out.Aggregation = fmt.Sprintf("split by the level-0 key among %d goroutines, merged when the input ends (output rendered after the merge)", pl.Workers)
+		if pl.Strategy != StrategyParallel {
 			out.Aggregation = "if the run falls back: " + out.Aggregation
 		}
 	}
-	t := pl.tune
-	switch pl.strategy {
+	t := pl.Tune
+	switch pl.Strategy {
 	case StrategyScan:
 		out.Transform = "none: the scanner parses and aggregates the cells"
-		if pl.workers > 1 {
+		if pl.Workers > 1 {
 			out.Transform += fmt.Sprintf("; a file of at least %s per reader is read in up to %d ranges, each by a reader and into a table of its own, merged at the end; with more than a group per %d records after the first %d, the ranges are dropped and two readers read the rest of the file, each aggregating the keys of one hash partition",
-				byteSize(t.MinRange), pl.workers, t.groupsPer, t.RangeJudge)
+				byteSize(t.MinRange), pl.Workers, t.GroupsPer, t.RangeJudge)
 		}
 	case StrategyPushdown, StrategyPushdownRaw:
-		out.Transform = fmt.Sprintf("none: the statements of the ranges run on up to %d connections at once", max(pl.workers, 1))
+		out.Transform = fmt.Sprintf("none: the statements of the ranges run on up to %d connections at once", max(pl.Workers, 1))
 	}
 	return out
 }
@@ -162,8 +162,8 @@ func (pl *Plan) whyNot(s Strategy) string {
 			return d.why
 		}
 	}
-	if pl.cfg.Strategy != StrategyAuto {
-		return "RunConfig.Strategy asks for " + pl.cfg.Strategy.String()
+	if pl.Cfg.Strategy != StrategyAuto {
+		return "RunConfig.Strategy asks for " + pl.Cfg.Strategy.String()
 	}
-	return strings.TrimSpace("the run uses " + pl.strategy.String())
+	return strings.TrimSpace("the run uses " + pl.Strategy.String())
 }

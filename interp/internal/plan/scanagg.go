@@ -1,4 +1,4 @@
-package exec
+package plan
 
 import (
 	"fmt"
@@ -30,7 +30,7 @@ import (
 
 // The operations of a kexpr.
 const (
-	kField = iota // a field's value
+	KField = iota // a field's value
 	kConst        // c at scale
 	kNeg
 	kAdd
@@ -43,22 +43,22 @@ var kOps = map[string]uint8{"+": kAdd, "-": kSub, "*": kMul}
 // kexpr is an aggregate argument as the scanner computes it: its values are
 // integers at the fixed scale scale (10^scale per unit).
 type kexpr struct {
-	op    uint8
-	field int   // kField: the schema index
+	Op    uint8
+	Field int   // kField: the schema index
 	c     int64 // kConst
 	scale int32
 	date  bool // a date's day number (a field or a parameter)
 	l, r  *kexpr
 }
 
-// kval is a value in the scanner: c × 10^-scale of the expression, and the
+// Kval is a value in the scanner: c × 10^-scale of the expression, and the
 // scale the value would have in a record (the fraction digits written, for
 // a decimal field; what value.Decimal's arithmetic makes of them above).
 // ok is false for nil.
-type kval struct {
-	c  int64
-	s  int32
-	ok bool
+type Kval struct {
+	C  int64
+	S  int32
+	Ok bool
 }
 
 // Pow10 holds 10^0 … 10^18.
@@ -70,58 +70,58 @@ var Pow10 = func() (p [19]int64) {
 	return p
 }()
 
-// errScanStop stops a scan aggregation: the run reads the records instead.
-type errScanStop struct{ why string }
+// ErrScanStop stops a scan aggregation: the run reads the records instead.
+type ErrScanStop struct{ Why string }
 
-func (e *errScanStop) Error() string { return e.why }
+func (e *ErrScanStop) Error() string { return e.Why }
 
-// eval computes e over the fields' values; an overflow stops the scan.
-func (e *kexpr) eval(vals []kval) (kval, error) {
-	switch e.op {
-	case kField:
-		return vals[e.field], nil
+// Eval computes e over the fields' values; an overflow stops the scan.
+func (e *kexpr) Eval(vals []Kval) (Kval, error) {
+	switch e.Op {
+	case KField:
+		return vals[e.Field], nil
 	case kConst:
-		return kval{c: e.c, s: e.scale, ok: true}, nil
+		return Kval{C: e.c, S: e.scale, Ok: true}, nil
 	case kNeg:
-		v, err := e.l.eval(vals)
-		if err != nil || !v.ok {
+		v, err := e.l.Eval(vals)
+		if err != nil || !v.Ok {
 			return v, err
 		}
-		if v.c == math.MinInt64 {
-			return v, errOverflow
+		if v.C == math.MinInt64 {
+			return v, ErrOverflow
 		}
-		v.c = -v.c
+		v.C = -v.C
 		return v, nil
 	}
-	var l, r kval
+	var l, r Kval
 	var err error
 	// Operands that are fields are read in place (amount * quantity).
-	if e.l.op == kField {
-		l = vals[e.l.field]
-	} else if l, err = e.l.eval(vals); err != nil {
+	if e.l.Op == KField {
+		l = vals[e.l.Field]
+	} else if l, err = e.l.Eval(vals); err != nil {
 		return l, err
 	}
-	if !l.ok {
+	if !l.Ok {
 		return l, nil
 	}
-	if e.r.op == kField {
-		r = vals[e.r.field]
-	} else if r, err = e.r.eval(vals); err != nil {
+	if e.r.Op == KField {
+		r = vals[e.r.Field]
+	} else if r, err = e.r.Eval(vals); err != nil {
 		return r, err
 	}
-	if !r.ok {
+	if !r.Ok {
 		return r, nil
 	}
-	if e.op == kMul {
-		c, ok := value.MulInt64(l.c, r.c)
+	if e.Op == kMul {
+		c, ok := value.MulInt64(l.C, r.C)
 		if !ok {
-			return l, errOverflow
+			return l, ErrOverflow
 		}
-		return kval{c: c, s: l.s + r.s, ok: true}, nil
+		return Kval{C: c, S: l.S + r.S, Ok: true}, nil
 	}
-	a, ok1 := value.MulInt64(l.c, Pow10[e.scale-e.l.scale])
-	b, ok2 := value.MulInt64(r.c, Pow10[e.scale-e.r.scale])
-	if e.op == kSub {
+	a, ok1 := value.MulInt64(l.C, Pow10[e.scale-e.l.scale])
+	b, ok2 := value.MulInt64(r.C, Pow10[e.scale-e.r.scale])
+	if e.Op == kSub {
 		if b == math.MinInt64 {
 			ok2 = false
 		}
@@ -129,12 +129,12 @@ func (e *kexpr) eval(vals []kval) (kval, error) {
 	}
 	c, ok3 := value.AddInt64(a, b)
 	if !ok1 || !ok2 || !ok3 {
-		return l, errOverflow
+		return l, ErrOverflow
 	}
-	return kval{c: c, s: max(l.s, r.s), ok: true}, nil
+	return Kval{C: c, S: max(l.S, r.S), Ok: true}, nil
 }
 
-var errOverflow = &errScanStop{"an aggregate's argument overflowed 64-bit integers"}
+var ErrOverflow = &ErrScanStop{"an aggregate's argument overflowed 64-bit integers"}
 
 // csvBackend computes the partial states in the CSV scanner.
 type csvBackend struct{}
@@ -160,7 +160,7 @@ const scanMinScale = 2
 // scanMinScale).
 func (csvBackend) field(a *pdAnalyzer, i int) (pdExpr, string) {
 	f := a.schema.Fields[i]
-	e := pdExpr{sql: "c" + fmt.Sprint(i), k: &kexpr{op: kField, field: i}}
+	e := pdExpr{sql: "c" + fmt.Sprint(i), k: &kexpr{Op: KField, Field: i}}
 	switch f.Kind {
 	case value.KindInt:
 	case value.KindDate:
@@ -200,10 +200,10 @@ func (p *Planner) scanStatic() string {
 	return p.carrierShape("the scanner does not join")
 }
 
-// planScan decides whether the report's aggregation runs in the scanner of a
+// PlanScan decides whether the report's aggregation runs in the scanner of a
 // CSV file whose records have schema.
-func (p *Planner) planScan(schema *value.Schema, params map[string]any) (*pushPlan, *scanPlan) {
-	pp := &pushPlan{}
+func (p *Planner) PlanScan(schema *value.Schema, params map[string]any) (*PushPlan, *ScanPlan) {
+	pp := &PushPlan{}
 	if pp.reason = p.scanStatic(); pp.reason != "" {
 		return pp, nil
 	}
@@ -215,9 +215,9 @@ func (p *Planner) planScan(schema *value.Schema, params map[string]any) (*pushPl
 	if pp.reason = a.analyze(); pp.reason != "" {
 		return pp, nil
 	}
-	sp := &scanPlan{width: len(schema.Fields), steps: a.ksteps, strs: a.strs}
-	for _, i := range pp.keyCols {
-		sp.keys = append(sp.keys, scanKey{field: i, kind: schema.Fields[i].Kind})
+	sp := &ScanPlan{Width: len(schema.Fields), Steps: a.ksteps, Strs: a.strs}
+	for _, i := range pp.KeyCols {
+		sp.Keys = append(sp.Keys, scanKey{Field: i, Kind: schema.Fields[i].Kind})
 	}
 	for i, f := range schema.Fields {
 		_, read := a.alias[i]
@@ -227,86 +227,86 @@ func (p *Planner) planScan(schema *value.Schema, params map[string]any) (*pushPl
 			if f.Kind == value.KindDecimal {
 				scale = max(f.Scale, scanMinScale)
 			}
-			sp.fields = append(sp.fields, scanField{field: i, dec: f.Kind == value.KindDecimal, date: f.Kind == value.KindDate, scale: scale, check: check})
+			sp.Fields = append(sp.Fields, scanField{Field: i, Dec: f.Kind == value.KindDecimal, Date: f.Kind == value.KindDate, Scale: scale, Check: check})
 		}
 	}
 	exprs := map[string]int{}
-	for _, c := range pp.cols {
-		sc := scanCol{op: scanOps[c.fn], off: sp.stride, dec: c.dec, scale: c.scale, date: c.k != nil && c.k.date}
-		if c.k != nil {
+	for _, c := range pp.Cols {
+		sc := scanCol{op: scanOps[c.Fn], off: sp.Stride, dec: c.Dec, scale: c.Scale, date: c.K != nil && c.K.date}
+		if c.K != nil {
 			x, ok := exprs[c.arg]
 			if !ok {
-				x = len(sp.exprs)
+				x = len(sp.Exprs)
 				exprs[c.arg] = x
-				sp.exprs = append(sp.exprs, c.k)
+				sp.Exprs = append(sp.Exprs, c.K)
 			}
 			sc.expr = x
 		} else {
 			sc.op = scanCountStar
 		}
-		u := scanUpd{expr: int32(sc.expr), off: int32(sc.off)}
+		u := scanUpd{Expr: int32(sc.expr), Off: int32(sc.off)}
 		switch sc.op {
 		case scanCountStar:
-			sp.countStar = append(sp.countStar, u.off)
+			sp.CountStar = append(sp.CountStar, u.Off)
 		case scanCount:
-			sp.counts = append(sp.counts, u)
+			sp.Counts = append(sp.Counts, u)
 		case scanSum:
-			sp.sums = append(sp.sums, u)
+			sp.Sums = append(sp.Sums, u)
 		case scanMin:
-			sp.mins = append(sp.mins, u)
+			sp.Mins = append(sp.Mins, u)
 		case scanMax:
-			sp.maxs = append(sp.maxs, u)
+			sp.Maxs = append(sp.Maxs, u)
 		}
-		sp.stride += sc.words()
-		sp.cols = append(sp.cols, sc)
+		sp.Stride += sc.words()
+		sp.Cols = append(sp.Cols, sc)
 	}
 	if len(p.m.Groupings) == 1 {
 		levels := p.m.Groupings[0].Levels
 		for _, lv := range levels {
-			sp.levels = append(sp.levels, scanLevel{name: lv.Name, max: lv.MaxGroups})
+			sp.Levels = append(sp.Levels, scanLevel{Name: lv.Name, Max: lv.MaxGroups})
 		}
-		sp.maxGroups = levels[len(levels)-1].MaxGroups
+		sp.MaxGroups = levels[len(levels)-1].MaxGroups
 	}
 	return pp, sp
 }
 
-// scanPlan is how the scanner aggregates a report.
-type scanPlan struct {
-	width  int // fields per record
-	keys   []scanKey
-	fields []scanField // the fields the arguments read
-	exprs  []*kexpr    // the distinct arguments
-	cols   []scanCol   // per pushPlan.cols
+// ScanPlan is how the scanner aggregates a report.
+type ScanPlan struct {
+	Width  int // fields per record
+	Keys   []scanKey
+	Fields []scanField // the fields the arguments read
+	Exprs  []*kexpr    // the distinct arguments
+	Cols   []scanCol   // per pushPlan.cols
 	// The columns' updates, by operation.
-	countStar                []int32
-	counts, sums, mins, maxs []scanUpd
-	stride                   int // state words per group
-	maxGroups                int // the innermost level's limit; 0: none
-	levels                   []scanLevel
-	steps                    []kstep // the where clauses and lets, in order
-	strs                     []int   // the string fields the where clauses read
+	CountStar                []int32
+	Counts, Sums, Mins, Maxs []scanUpd
+	Stride                   int // state words per group
+	MaxGroups                int // the innermost level's limit; 0: none
+	Levels                   []scanLevel
+	Steps                    []kstep // the where clauses and lets, in order
+	Strs                     []int   // the string fields the where clauses read
 }
 
 // scanLevel is a group level's name and limit (0: none).
 type scanLevel struct {
-	name string
-	max  int
+	Name string
+	Max  int
 }
 
 // scanUpd is a column's update: the argument's index and the state's offset.
-type scanUpd struct{ expr, off int32 }
+type scanUpd struct{ Expr, Off int32 }
 
 type scanKey struct {
-	field int
-	kind  value.Kind // string, int or date
+	Field int
+	Kind  value.Kind // string, int or date
 }
 
 type scanField struct {
-	field int
-	dec   bool
-	date  bool
-	scale int32
-	check bool // only checked: no aggregate reads it
+	Field int
+	Dec   bool
+	Date  bool
+	Scale int32
+	Check bool // only checked: no aggregate reads it
 }
 
 // The operations of a scanCol.
@@ -340,8 +340,8 @@ func (c scanCol) words() int {
 	return 2
 }
 
-// result converts a column's state to the value a record run computes.
-func (c scanCol) result(st []int64) any {
+// Result converts a column's state to the value a record run computes.
+func (c scanCol) Result(st []int64) any {
 	switch c.op {
 	case scanCount, scanCountStar:
 		return st[c.off]
