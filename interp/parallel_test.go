@@ -30,6 +30,7 @@ func randomSales(r *rand.Rand, n, nt, nc int) string {
 // with and without group limits, including when more than one level
 // reaches its limit (the run then starts over on one worker).
 func TestParallelAggregationIsExact(t *testing.T) {
+	t.Parallel() // its runs are its own: it shares nothing with the other tests
 	r := rand.New(rand.NewPCG(7, 11))
 	for i, c := range []struct {
 		nt, nc       int

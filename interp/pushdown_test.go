@@ -232,6 +232,7 @@ footer "lowest {MIN(amount)}"`},
 
 // Q1 of the benchmark, and many more shapes, over 800 rows.
 func TestPushdownSameOutput(t *testing.T) {
+	t.Parallel() // its runs are its own: it shares nothing with the other tests
 	rows := 800
 	if raceEnabled {
 		rows = 300
@@ -321,6 +322,7 @@ group territory { footer { territory, n: COUNT(), total: SUM(amount) } }`
 // Values that do not conform make the run read the rows: the output (or
 // the error) is the normal run's.
 func TestPushdownFallsBack(t *testing.T) {
+	t.Parallel() // its runs are its own: it shares nothing with the other tests
 	for _, tc := range []struct {
 		name, create, rows, script, why string
 	}{
@@ -433,6 +435,7 @@ group customer max_groups 9 { footer { customer, n: COUNT(), total: SUM(amount) 
 
 // What stays in Go, and why, as explain says.
 func TestPushdownExplain(t *testing.T) {
+	t.Parallel() // its runs are its own: it shares nothing with the other tests
 	dir := pdDB(t, append(pdSales(50), "CREATE VIEW v AS SELECT * FROM sales",
 		"CREATE TABLE u (id INTEGER PRIMARY KEY, k, amount TEXT, f REAL, n NUMERIC)")...)
 	const src = `source sqlite("s.db", table: "sales") { amount: decimal }` + "\n"
@@ -562,6 +565,7 @@ func observedRun(t *testing.T, prog *Program, rc RunConfig) (res *Result, starte
 // The report still runs as a pipeline: registered, started, cancellable,
 // bounded by RunConfig.Timeout, with progress in rows.
 func TestPushdownPipeline(t *testing.T) {
+	t.Parallel() // its runs are its own: it shares nothing with the other tests
 	dir := pdDB(t, pdSales(3000)...)
 	prog, err := Compile(context.Background(), "t.rpt", []byte(`source sqlite("s.db", table: "sales") { amount: decimal }
 group territory { footer { territory, total: SUM(amount) } }`), &Options{Dir: dir})
@@ -614,6 +618,7 @@ summary { s: SUM(amount) }`), &Options{Dir: dir})
 // as many rows as were read, so the run reads the rows; groups many but
 // repeated: the ranges grow, so that each merges more rows per group.
 func TestPushdownManyGroups(t *testing.T) {
+	t.Parallel() // its runs are its own: it shares nothing with the other tests
 	rows, first := 12000, 4200
 	if raceEnabled {
 		rows, first = 5000, plan.PdJudgeRows

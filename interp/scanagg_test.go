@@ -88,6 +88,7 @@ func wantScanned(t *testing.T, res *Result) {
 
 // Q1 of the benchmark, and many more shapes.
 func TestScanSameOutput(t *testing.T) {
+	t.Parallel() // its runs are its own: it shares nothing with the other tests
 	rows := 900
 	if raceEnabled {
 		rows = 300
@@ -154,6 +155,7 @@ group k { footer { k, s: SUM(amount) } }`
 
 // What the scanner cannot compute exactly makes the run read the records.
 func TestScanFallsBack(t *testing.T) {
+	t.Parallel() // its runs are its own: it shares nothing with the other tests
 	for _, tc := range []struct {
 		name, header, rows, script, why string
 	}{
@@ -361,6 +363,7 @@ group k { footer { k, s: SUM(x), lo: MIN(x) } }`, RunConfig{Workers: 2}))
 // Where clauses and lets run in the scanner, with the language's
 // three-valued logic.
 func TestScanWhereLet(t *testing.T) {
+	t.Parallel() // its runs are its own: it shares nothing with the other tests
 	rows := 600
 	if raceEnabled {
 		rows = 250
