@@ -15,11 +15,11 @@ type Program struct {
 
 	tune plan.Tuning // the executors' sizes (tests make them small)
 	// faultIn, set by the tests, names a part of a run that panics as it
-	// starts (see protect).
+	// starts (see program.Guard).
 	faultIn string
 }
 
-// runner returns the program's planner and executors.
+// runner returns the program's executors.
 func (p *Program) runner() *exec.Runner {
 	return exec.NewRunner(p.m, p.in, p.tune, p.faultIn)
 }

@@ -124,5 +124,5 @@ func (p *Program) Run(ctx context.Context, cfg *RunConfig) (res *Result, err err
 	}
 	defer pl.Close()
 	out, err := r.Execute(ctx, pl)
-	return (*Result)(out), err
+	return (*Result)(out), err // exec.Result has Result's fields
 }
