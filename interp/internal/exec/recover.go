@@ -10,7 +10,7 @@ import (
 // A failing part fails the run, never the host. The executors start
 // goroutines of their own (the parallel aggregation's workers, the SQLite
 // push-down's statements, the CSV scanner's readers, the progress count);
-// each runs its work through Program.protect, which turns a panic into a
+// each runs its work through Runner.protect (program.Guard), which turns a panic into a
 // *program.PanicError that the run returns, and the executor then stops its other
 // goroutines. A registered Go function that panics fails its call in the
 // same way, and the call's error is positioned like any other

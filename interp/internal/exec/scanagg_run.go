@@ -73,7 +73,7 @@ const rescanBatch = 1 << 16
 // offsets count the records aggregated. It cannot go back: the table holds
 // what the records before its position made of it.
 type scanSource struct {
-	p     *Runner // protects the readers (see runner.protect)
+	p     *Runner // protects the readers (see Runner.protect)
 	csv   *source.CSV
 	table *scanTable
 	rows  *atomic.Int64 // records aggregated, for progress and the totals
