@@ -1,7 +1,8 @@
-package interp
+package e2e
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -12,12 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reportsh/reportsh/interp"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
 
-// liveHeap returns the heap found live by a garbage collection run now,
+// liveHeapAfterGC returns the heap found live by a garbage collection run now,
 // as the memory breaker's meter reads it.
-func liveHeap() int64 {
+func liveHeapAfterGC() int64 {
 	runtime.GC()
 	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(s)
@@ -49,7 +51,7 @@ var manyGroupsScripts = map[string]string{
 		"group t { footer { t, n: COUNT() } }\ndetail { k, amount }\n",
 }
 
-// checkMemoryLimitError checks that err is the memory limit's *LimitError,
+// checkMemoryLimitError checks that err is the memory limit's *interp.LimitError,
 // saying what holds the memory and what to do, and the texts of want; a
 // deadline instead means the run waited rather than failing.
 func checkMemoryLimitError(t *testing.T, err error, limit int64, want ...string) {
@@ -57,9 +59,9 @@ func checkMemoryLimitError(t *testing.T, err error, limit int64, want ...string)
 	if errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("the run waited for its timeout: %v", err)
 	}
-	var le *LimitError
+	var le *interp.LimitError
 	if !errors.As(err, &le) || le.Limit != "memory limit" || le.Max != limit || le.Value < limit {
-		t.Fatalf("err = %v, want a memory *LimitError at %d", err, limit)
+		t.Fatalf("err = %v, want a memory *interp.LimitError at %d", err, limit)
 	}
 	msg := err.Error()
 	for _, want := range append(want, ", ~", " MiB", "larger memory limit") {
@@ -70,7 +72,7 @@ func checkMemoryLimitError(t *testing.T, err error, limit int64, want ...string)
 }
 
 // A run whose groups pass the memory limit fails promptly with a
-// *LimitError naming them, whatever runs the aggregation: pausing the
+// *interp.LimitError naming them, whatever runs the aggregation: pausing the
 // input cannot free groups. (Before, every strategy waited for the
 // timeout.) The timeout is long: the error must not be a deadline.
 func TestMemoryLimitHeldByGroups(t *testing.T) {
@@ -78,20 +80,20 @@ func TestMemoryLimitHeldByGroups(t *testing.T) {
 	manyGroupsCSV(t, dir, 400_000)
 	for _, tc := range []struct {
 		name, script string
-		rc           RunConfig
+		rc           interp.RunConfig
 		held         string
 	}{
-		{"generic", "one level", RunConfig{Strategy: StrategyPipeline}, "held by aggregation state: "},
-		{"scan", "one level", RunConfig{Strategy: StrategyScan}, "held by the CSV scanner's aggregation state: "},
-		{"parallel", "two levels", RunConfig{Strategy: StrategyParallel, Workers: 2}, "held by aggregation state: "},
+		{"generic", "one level", interp.RunConfig{Strategy: interp.StrategyPipeline}, "held by aggregation state: "},
+		{"scan", "one level", interp.RunConfig{Strategy: interp.StrategyScan}, "held by the CSV scanner's aggregation state: "},
+		{"parallel", "two levels", interp.RunConfig{Strategy: interp.StrategyParallel, Workers: 2}, "held by aggregation state: "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := Compile(context.Background(), filepath.Join(dir, "g.rpt"), []byte(manyGroupsScripts[tc.script]), &Options{Dir: dir})
+			p, err := interp.Compile(context.Background(), filepath.Join(dir, "g.rpt"), []byte(manyGroupsScripts[tc.script]), &interp.Options{Dir: dir})
 			if err != nil {
 				t.Fatal(err)
 			}
 			rc := tc.rc
-			rc.MemoryLimit, rc.Timeout = liveHeap()+8<<20, time.Minute
+			rc.MemoryLimit, rc.Timeout = liveHeapAfterGC()+8<<20, time.Minute
 			_, err = p.Run(context.Background(), &rc)
 			want := []string{tc.held, " groups", "max_groups", "`sorted by` its group keys"}
 			if tc.name == "parallel" {
@@ -102,11 +104,11 @@ func TestMemoryLimitHeldByGroups(t *testing.T) {
 	}
 	// A detail band over unsorted input holds its records for sorting.
 	t.Run("sort buffer", func(t *testing.T) {
-		p, err := Compile(context.Background(), filepath.Join(dir, "g.rpt"), []byte(manyGroupsScripts["detail"]), &Options{Dir: dir})
+		p, err := interp.Compile(context.Background(), filepath.Join(dir, "g.rpt"), []byte(manyGroupsScripts["detail"]), &interp.Options{Dir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}
-		rc := RunConfig{MemoryLimit: liveHeap() + 8<<20, Timeout: time.Minute}
+		rc := interp.RunConfig{MemoryLimit: liveHeapAfterGC() + 8<<20, Timeout: time.Minute}
 		_, err = p.Run(context.Background(), &rc)
 		checkMemoryLimitError(t, err, rc.MemoryLimit, "held by sort buffer: ", " records, ~", "`sorted by` its group keys")
 	})
@@ -118,21 +120,39 @@ func TestMemoryLimitHeldByGroups(t *testing.T) {
 // is small, for SQLite is slow to fill under the race detector, and its
 // keys long: 15,000 groups of 990-byte keys.
 func TestMemoryLimitHeldByPushdown(t *testing.T) {
-	dir := pdDB(t, "CREATE TABLE g (id INTEGER PRIMARY KEY, k TEXT, amount INTEGER)",
+	dir := sqliteDB(t, "CREATE TABLE g (id INTEGER PRIMARY KEY, k TEXT, amount INTEGER)",
 		"WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i+1 FROM c WHERE i < 29999) "+
 			"INSERT INTO g SELECT i+1, printf('%0990d', i/2), i%1000 FROM c")
 	script := "report \"Groups\"\nmax_groups 1000000\nsource sqlite(\"s.db\", table: \"g\")\n" +
 		"group k { footer { k, n: COUNT(), s: SUM(amount) } }\n"
-	p, err := Compile(context.Background(), filepath.Join(dir, "g.rpt"), []byte(script), &Options{Dir: dir})
+	p, err := interp.Compile(context.Background(), filepath.Join(dir, "g.rpt"), []byte(script), &interp.Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	stages := -1
-	rc := RunConfig{Timeout: time.Minute, OnStart: func(h *stream.Handle) { stages = len(h.Snapshot().Stages) }}
-	rc.MemoryLimit = liveHeap() + 8<<20
+	rc := interp.RunConfig{Timeout: time.Minute, OnStart: func(h *stream.Handle) { stages = len(h.Snapshot().Stages) }}
+	rc.MemoryLimit = liveHeapAfterGC() + 8<<20
 	_, err = p.Run(context.Background(), &rc)
 	checkMemoryLimitError(t, err, rc.MemoryLimit, "held by SQLite's partial results: ", " groups", "max_groups", "index the SQLite table")
 	if stages != 0 {
 		t.Fatalf("the run had %d stages: it read the rows rather than SQLite's partial results", stages)
 	}
+}
+
+// sqliteDB runs stmts into dir/s.db, in a new directory, without the
+// journal and the syncs (a test's database needs no crash safety).
+func sqliteDB(t *testing.T, stmts ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite", filepath.Join(dir, "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, s := range append([]string{"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF"}, stmts...) {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	return dir
 }
