@@ -367,7 +367,7 @@ func queryBindings(query string, params map[string]any) []PlanBinding {
 	for _, k := range sortedNames(params) {
 		for _, prefix := range []string{":", "@", "$"} {
 			if strings.Contains(query, prefix+k) {
-				out = append(out, PlanBinding{Name: prefix + k, Value: sqlLiteral(input.SQLParam(params[k]))})
+				out = append(out, PlanBinding{Name: prefix + k, Value: sqlLiteral(source.SQLValue(params[k]))})
 				break
 			}
 		}

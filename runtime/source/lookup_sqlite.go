@@ -134,7 +134,7 @@ func (l *SQLiteLookup) Load(ctx context.Context, chunk []value.Record) error {
 		keys[i] = h
 		if !seen[h] {
 			seen[h] = true
-			params = append(params, sqlParam(k))
+			params = append(params, SQLValue(k))
 		}
 	}
 	rows := make(map[any]map[string]any, len(params))

@@ -143,7 +143,7 @@ func (s *SQLite) open(ctx context.Context, stamp string) error {
 	} else {
 		q := strings.TrimRight(strings.TrimSpace(s.cfg.Query), "; \t\r\n")
 		for _, name := range sortedKeys(s.cfg.Params) {
-			s.args = append(s.args, sql.Named(strings.TrimLeft(name, ":@$"), sqlParam(s.cfg.Params[name])))
+			s.args = append(s.args, sql.Named(strings.TrimLeft(name, ":@$"), SQLValue(s.cfg.Params[name])))
 		}
 		rows, err := s.db.QueryContext(ctx, q, s.args...)
 		if err != nil {

@@ -261,12 +261,12 @@ func sqlCell(v any, k value.Kind) (any, error) {
 	return value.Convert(v, k)
 }
 
-// sqlParam converts a parameter value to one the driver binds: decimals
+// SQLValue converts a parameter value to one the driver binds: decimals
 // bind as integers when integral, else as floats (so they compare as
 // numbers in any SQL expression); dates as 'YYYY-MM-DD' text and
 // timestamps as 'YYYY-MM-DD HH:MM:SS[.fff]' text in UTC, SQLite's
 // conventions; bools as 1 or 0.
-func sqlParam(v any) any {
+func SQLValue(v any) any {
 	switch x := value.Normalize(v).(type) {
 	case value.Decimal:
 		if i, ok := x.Int64(); ok {

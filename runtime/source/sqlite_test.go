@@ -316,7 +316,7 @@ func TestSQLiteParamKinds(t *testing.T) {
 		t.Errorf("schema %s", kinds(s.Schema()))
 	}
 	equalRecords(t, got, []value.Record{want})
-	if sqlParam(false) != int64(0) || sqlParam(uint64(1<<63)) != float64(1<<63) {
+	if SQLValue(false) != int64(0) || SQLValue(uint64(1<<63)) != float64(1<<63) {
 		t.Error("sqlParam")
 	}
 }

@@ -188,7 +188,7 @@ func (p *Opener) Open(def *program.Source, o Options) (RecordSource, func(), err
 		if def.Query != "" {
 			for k, v := range o.Params {
 				if strings.Contains(def.Query, ":"+k) || strings.Contains(def.Query, "@"+k) || strings.Contains(def.Query, "$"+k) {
-					params[k] = SQLParam(v)
+					params[k] = v // the source converts it (source.SQLValue)
 				}
 			}
 		}
@@ -200,23 +200,6 @@ func (p *Opener) Open(def *program.Source, o Options) (RecordSource, func(), err
 		return nil, nil, err
 	}
 	return src, r.Cleanup, nil
-}
-
-// SQLParam converts a parameter value to what database/sql binds.
-func SQLParam(v any) any {
-	switch x := v.(type) {
-	case value.Decimal:
-		// SQLite has no decimal type: bind an integral value as an integer
-		// and any other as the nearest REAL, which compares numerically
-		// with REAL and INTEGER columns.
-		if i, ok := x.Int64(); ok {
-			return i
-		}
-		return x.Float64()
-	case value.Date:
-		return x.String()
-	}
-	return v
 }
 
 // Describe opens a source just long enough to read its schema.

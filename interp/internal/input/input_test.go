@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"testing"
 	"testing/fstest"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -73,13 +72,6 @@ func TestResolve(t *testing.T) {
 	assert.ErrorContains(t, err, `csv: cannot open "d/none.csv": file does not exist`)
 	_, err = copyToTemp(fsys, "none.db")
 	assert.ErrorContains(t, err, `sqlite: cannot open "none.db"`)
-}
-
-func TestSQLParam(t *testing.T) {
-	assert.Equal(t, int64(12), SQLParam(value.MustDecimal("12")))
-	assert.Equal(t, 12.5, SQLParam(value.MustDecimal("12.50")))
-	assert.Equal(t, "2024-02-29", SQLParam(value.NewDate(2024, time.February, 29)))
-	assert.Equal(t, "x", SQLParam("x"))
 }
 
 // seqSource yields n records of one int field, then err (if any).
