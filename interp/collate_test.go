@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"testing"
+
+	"github.com/reportsh/reportsh/interp/internal/fixture"
 )
 
 // Group keys are ordered by their bytes. A SQLite column declared COLLATE
@@ -18,7 +20,7 @@ func TestSQLiteOrderIsBinary(t *testing.T) {
 		"CREATE TABLE s (t TEXT, v INTEGER); CREATE INDEX s_t ON s(t COLLATE NOCASE)",
 		"CREATE TABLE s (t TEXT, v INTEGER); CREATE INDEX s_t ON s(t)",
 	} {
-		dir := pdDB(t, schema, "INSERT INTO s VALUES ('b',1),('A',2),('a',3),('B',4),('c',5),('a',6)")
+		dir := fixture.SQLite(t, schema, "INSERT INTO s VALUES ('b',1),('A',2),('a',3),('B',4),('c',5),('a',6)")
 		prog, err := Compile(context.Background(), "t.rpt", []byte("source sqlite(\"s.db\", table: \"s\")\ngroup t {\n  footer { t, n: COUNT() }\n}\ndetail { v }\n"), &Options{Dir: dir})
 		if err != nil {
 			t.Fatal(err)

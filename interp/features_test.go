@@ -16,6 +16,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/interp/internal/fixture"
 	"github.com/reportsh/reportsh/runtime/stream"
 	"github.com/reportsh/reportsh/runtime/value"
 	"github.com/reportsh/reportsh/stdlib"
@@ -533,7 +534,7 @@ func TestFunctionsKinds(t *testing.T) {
 		Check: func([]value.Kind) (value.Kind, error) { return value.KindInt, nil },
 		Call:  func(args ...any) (any, error) { return args[0].(int64) * 2, nil }}
 	src := []byte("source csv(\"t.csv\")\nsummary { a: SUM(double(n)), b: SUM(inc(n)) }")
-	dir := scanCSV(t, "n", "1", "2")
+	dir := fixture.CSV(t, "n", "1", "2")
 	prog, err := Compile(context.Background(), "t.rpt", src, &Options{Dir: dir, Functions: map[string]any{
 		"double": double, "inc": func(n int64) int64 { return n + 1 }}})
 	require.NoError(t, err)

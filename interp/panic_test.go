@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/reportsh/reportsh/interp/internal/fixture"
 	"github.com/reportsh/reportsh/runtime/value"
 	"github.com/reportsh/reportsh/stdlib"
 )
@@ -53,9 +54,9 @@ var boomFunctions = map[string]func(*Options){
 // more than one worker its aggregation is split among goroutines.
 func TestPanicGoFunction(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	csvDir := scanCSV(t, "id,territory,customer,amount,quantity,sale_date",
+	csvDir := fixture.CSV(t, "id,territory,customer,amount,quantity,sale_date",
 		strings.Split(strings.TrimSpace(salesCSV(3000, 7)), "\n")[1:]...)
-	dbDir := pdDB(t, pdSales(3000)...)
+	dbDir := fixture.SQLite(t, fixture.SalesTable(3000)...)
 	// Where the call is, and its position (line 2, the column of boom).
 	uses := []struct{ name, script string }{
 		{"where", "where boom(quantity) > 0\ngroup territory { group customer { footer { customer, n: COUNT() } } }"},
@@ -112,11 +113,11 @@ func TestPanicParts(t *testing.T) {
 
 	customer := regexp.MustCompile(`,C\d,`)
 	var many []string // 170 customers: the CSV scanner's ranges give way to a partner
-	for i, r := range scanSales(700) {
+	for i, r := range fixture.SalesRows(700) {
 		many = append(many, customer.ReplaceAllString(r, fmt.Sprintf(",C%d,", i%170)))
 	}
-	csvFew, csvMany := scanCSV(t, scanHeader, scanSales(700)...), scanCSV(t, scanHeader, many...)
-	db := pdDB(t, pdSales(3000)...)
+	csvFew, csvMany := fixture.CSV(t, fixture.SalesHeader, fixture.SalesRows(700)...), fixture.CSV(t, fixture.SalesHeader, many...)
+	db := fixture.SQLite(t, fixture.SalesTable(3000)...)
 	const (
 		csvSource = `source csv("t.csv") { amount: decimal, quantity: int }` + "\nmax_groups 100000\n"
 		sqlSource = `source sqlite("s.db", table: "sales") { amount: decimal }` + "\n"

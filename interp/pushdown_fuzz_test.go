@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/reportsh/reportsh/interp/internal/fixture"
 	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/runtime/agg"
 )
@@ -33,22 +34,22 @@ type pdfRow struct {
 }
 
 // pdfData decodes the data set: a few dozen rows.
-func pdfData(r *fzReader) []pdfRow {
+func pdfData(r *fixture.FuzzReader) []pdfRow {
 	keys := []any{"a", "b", "B", "Zoë", "x y", "a,b", `q"t`, nil}
 	gs := []any{"u", "v", "w", nil}
-	nk := 1 + r.next(len(keys))
+	nk := 1 + r.Next(len(keys))
 	// The decimals' usual scale; in a quarter of the data sets, some
 	// values have another, and some ints and decimals are huge.
-	scale := r.next(4)
-	odd := r.next(4) == 1
-	rows := make([]pdfRow, 8+r.next(40))
+	scale := r.Next(4)
+	odd := r.Next(4) == 1
+	rows := make([]pdfRow, 8+r.Next(40))
 	for i := range rows {
 		row := &rows[i]
-		row.k = keys[r.next(nk)]
-		row.g = gs[r.next(len(gs))]
-		switch c := r.next(64); {
+		row.k = keys[r.Next(nk)]
+		row.g = gs[r.Next(len(gs))]
+		switch c := r.Next(64); {
 		case c >= 8 || c >= 4 && !odd:
-			row.n = int64(r.next(30) - 8)
+			row.n = int64(r.Next(30) - 8)
 		case c == 4:
 			row.n = int64(9223372036854775807)
 		case c == 5:
@@ -59,24 +60,24 @@ func pdfData(r *fzReader) []pdfRow {
 			row.n = int64(1) << 40
 		}
 		s := scale
-		switch c := r.next(32); {
+		switch c := r.Next(32); {
 		case c == 1:
 		case c == 2 && odd:
 			row.a = "999999999999999.99"
 		case c == 3:
 			row.a = strings.TrimSuffix("-0."+strings.Repeat("0", s), ".")
 		case c == 4 && odd:
-			s = r.next(5) // another scale
+			s = r.Next(5) // another scale
 			fallthrough
 		default:
-			v := r.next(256)*int(plan.Pow10[s]/10+1) + r.next(100)
-			if r.next(4) == 0 {
+			v := r.Next(256)*int(plan.Pow10[s]/10+1) + r.Next(100)
+			if r.Next(4) == 0 {
 				v = -v
 			}
 			row.a = decText(int64(v), s)
 		}
-		if r.next(8) != 1 {
-			row.p = decText(int64(r.next(256)*97-5000+r.next(100)), 2)
+		if r.Next(8) != 1 {
+			row.p = decText(int64(r.Next(256)*97-5000+r.Next(100)), 2)
 		}
 	}
 	return rows
@@ -172,20 +173,20 @@ var pdfConds = []string{"n > 3", "n <= -1", "a >= 1.5", "a < 0", "p > 10", `k ==
 // optional let and where, one or two group levels (each with an optional
 // max_groups, having, order by and limit) or none, footers and a summary
 // of aggregates; fields are the source's fields it reads.
-func pdfScript(r *fzReader) (script string, fields map[string]bool) {
+func pdfScript(r *fixture.FuzzReader) (script string, fields map[string]bool) {
 	// Zero bytes (past the input's end) choose the commonest shape: no
 	// let, no where, one level.
 	var b strings.Builder
-	hasLet := r.next(6) == 1
+	hasLet := r.Next(6) == 1
 	if hasLet {
-		b.WriteString("let x = " + pdfArgs[r.next(len(pdfArgs)-1)] + "\n")
+		b.WriteString("let x = " + pdfArgs[r.Next(len(pdfArgs)-1)] + "\n")
 	}
 	var cond func(depth int) string
 	cond = func(depth int) string {
 		if depth == 0 {
-			return pdfConds[r.next(len(pdfConds))]
+			return pdfConds[r.Next(len(pdfConds))]
 		}
-		switch r.next(5) {
+		switch r.Next(5) {
 		case 0:
 			return "(" + cond(depth-1) + " && " + cond(depth-1) + ")"
 		case 1:
@@ -193,54 +194,54 @@ func pdfScript(r *fzReader) (script string, fields map[string]bool) {
 		case 2:
 			return "!(" + cond(depth-1) + ")"
 		}
-		return pdfConds[r.next(len(pdfConds))]
+		return pdfConds[r.Next(len(pdfConds))]
 	}
-	if r.next(4) == 1 {
+	if r.Next(4) == 1 {
 		b.WriteString("where " + cond(2) + "\n")
 	}
 	aggs := func(prefix string) string {
 		var cols []string
-		for i, n := 0, r.next(4); i <= n; i++ {
-			agg := pdfAggs[r.next(len(pdfAggs))]
+		for i, n := 0, r.Next(4); i <= n; i++ {
+			agg := pdfAggs[r.Next(len(pdfAggs))]
 			nargs := len(pdfArgs) - 1
 			if hasLet {
 				nargs++
 			}
-			agg = strings.Replace(agg, "ARG", pdfArgs[r.next(nargs)], 1)
+			agg = strings.Replace(agg, "ARG", pdfArgs[r.Next(nargs)], 1)
 			cols = append(cols, fmt.Sprintf("%s%d: %s", prefix, i, agg))
 		}
 		return strings.Join(cols, ", ")
 	}
-	levels := r.next(3)
+	levels := r.Next(3)
 	switch levels {
 	case 0:
 		fmt.Fprintf(&b, "group k OPTS0 {\n  footer { k, %s }\n}\n", aggs("f"))
 	case 1:
-		inner := []string{"g", "n"}[r.next(2)]
+		inner := []string{"g", "n"}[r.Next(2)]
 		fmt.Fprintf(&b, "group k OPTS0 {\n  group %s OPTS1 {\n    footer { %s, %s }\n  }\n  footer { k, %s }\n}\n", inner, inner, aggs("i"), aggs("f"))
 	}
-	if r.next(2) == 1 || levels == 2 {
+	if r.Next(2) == 1 || levels == 2 {
 		fmt.Fprintf(&b, "summary { %s }\n", aggs("s"))
 	}
 	script = b.String()
 	// Each level's max_groups, having, order by and limit.
 	for l := 0; l < 2; l++ {
 		var opts []string
-		if c := r.next(32); levels < 2 && l <= levels {
+		if c := r.Next(32); levels < 2 && l <= levels {
 			if c&8 != 0 {
-				opts = append(opts, fmt.Sprint("max_groups ", 2+r.next(5)))
+				opts = append(opts, fmt.Sprint("max_groups ", 2+r.Next(5)))
 			}
 			if c&1 != 0 {
-				opts = append(opts, "having "+pdfHaving[r.next(len(pdfHaving))])
+				opts = append(opts, "having "+pdfHaving[r.Next(len(pdfHaving))])
 			}
 			if c&2 != 0 {
-				opts = append(opts, "order by "+pdfOrder[r.next(len(pdfOrder))])
+				opts = append(opts, "order by "+pdfOrder[r.Next(len(pdfOrder))])
 				if c&16 != 0 {
 					opts = append(opts, "desc")
 				}
 			}
 			if c&4 != 0 {
-				opts = append(opts, fmt.Sprint("limit ", 1+r.next(3)))
+				opts = append(opts, fmt.Sprint("limit ", 1+r.Next(3)))
 			}
 		}
 		script = strings.Replace(script, fmt.Sprintf(" OPTS%d", l), strings.Join(append([]string{""}, opts...), " "), 1)
@@ -321,13 +322,13 @@ func FuzzPushdownVsPipeline(f *testing.F) {
 // pdfCheck runs the report data decodes five ways and wants the same
 // output from each.
 func pdfCheck(t *testing.T, data []byte) {
-	r := &fzReader{b: data}
+	r := &fixture.FuzzReader{B: data}
 	script, fields := pdfScript(r)
-	rc := RunConfig{Workers: 1 + r.next(3), ChunkSize: []int{0, 1, 2, 7}[r.next(4)]}
-	tune := smallRanges(int64(1 + r.next(24))) // statements over a few rows each
+	rc := RunConfig{Workers: 1 + r.Next(3), ChunkSize: []int{0, 1, 2, 7}[r.Next(4)]}
+	tune := smallRanges(int64(1 + r.Next(24))) // statements over a few rows each
 	// Every file is large enough for the scanner's ranges, judged early.
 	tune.MinRange, tune.RangeJudge = 1, 4
-	shape := r.next(8)
+	shape := r.Next(8)
 	rows := pdfData(r)
 	dir := t.TempDir()
 	pdfWrite(t, dir, rows, shape&1 != 0, []string{"", "k", "k, g", "k, n"}[shape>>1])
@@ -452,16 +453,4 @@ func pdfNote(res *Result) string {
 		return "fell back: " + res.FellBack
 	}
 	return res.Strategy.String()
-}
-
-// fzReader reads the fuzzer's bytes; past their end it reads zeros.
-type fzReader struct{ b []byte }
-
-func (r *fzReader) next(n int) int {
-	if len(r.b) == 0 {
-		return 0
-	}
-	c := r.b[0]
-	r.b = r.b[1:]
-	return int(c) % n
 }

@@ -3,10 +3,8 @@ package interp
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +14,7 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"github.com/reportsh/reportsh/interp/internal/fixture"
 	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
@@ -23,70 +22,6 @@ import (
 // The aggregation push-down must be invisible but for speed: every test
 // here runs a script twice, with and without it, and wants the same bytes
 // in every format, the same totals and the same error.
-
-// pdDB creates the SQLite database dir/s.db with stmts.
-func pdDB(t *testing.T, stmts ...string) string {
-	t.Helper()
-	dir := t.TempDir()
-	db, err := sql.Open("sqlite", filepath.Join(dir, "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	// A test's database needs no crash safety: without the journal and the
-	// syncs it is written several times faster.
-	for _, s := range append([]string{"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF"}, stmts...) {
-		if _, err := db.Exec(s); err != nil {
-			t.Fatalf("%s: %v", s, err)
-		}
-	}
-	return dir
-}
-
-// pdSales is a sales table of n pseudo-random rows: amount TEXT with two
-// fraction digits (negative, NULL and empty ones among them), quantity INTEGER
-// (some NULL), price DECIMAL(10,2) (stored as REAL or INTEGER), territory
-// with NULLs and a NOCASE collation, customer, a date and a flag.
-func pdSales(n int) []string {
-	stmts := []string{`CREATE TABLE sales (id INTEGER PRIMARY KEY, territory TEXT COLLATE NOCASE, customer TEXT,
-		amount TEXT, quantity INTEGER, price DECIMAL(10,2), day DATE, flag BOOLEAN, weight REAL, note TEXT)`}
-	r := rand.New(rand.NewPCG(1, 2))
-	territories := []string{"'North'", "'north'", "'South'", "'East'", "NULL", "'Zoë'", "''"}
-	var b strings.Builder
-	for i := 1; i <= n; i++ {
-		if b.Len() == 0 {
-			b.WriteString("INSERT INTO sales VALUES ")
-		} else {
-			b.WriteString(", ")
-		}
-		amount := fmt.Sprintf("'%d.%02d'", r.IntN(2000)-300, r.IntN(100))
-		switch r.IntN(40) {
-		case 0:
-			amount = "NULL"
-		case 1:
-			amount = "''"
-		case 2:
-			amount = "'-0.05'"
-		case 3:
-			amount = "'0.00'"
-		}
-		quantity := fmt.Sprint(r.IntN(20) - 2)
-		if r.IntN(30) == 0 {
-			quantity = "NULL"
-		}
-		price := fmt.Sprintf("%d.%02d", r.IntN(500), r.IntN(100))
-		if r.IntN(5) == 0 {
-			price = fmt.Sprint(r.IntN(500)) // stored as INTEGER
-		}
-		fmt.Fprintf(&b, "(%d, %s, 'C%d', %s, %s, %s, '2024-%02d-%02d', %d, %d.5, 'n%d')", i, territories[r.IntN(len(territories))],
-			r.IntN(9), amount, quantity, price, r.IntN(12)+1, r.IntN(28)+1, r.IntN(2), r.IntN(9), i)
-		if i%500 == 0 || i == n {
-			stmts = append(stmts, b.String())
-			b.Reset()
-		}
-	}
-	return stmts
-}
 
 // runOnce runs prog once, pushed down or not, in format, and returns the
 // output, the result and the error.
@@ -238,7 +173,7 @@ func TestPushdownSameOutput(t *testing.T) {
 		rows = 300
 	}
 	tune := smallRanges(int64(rows / 11)) // many statements, so many partial states
-	dir := pdDB(t, pdSales(rows)...)
+	dir := fixture.SQLite(t, fixture.SalesTable(rows)...)
 	const src = `source sqlite("s.db", table: "sales") { amount: decimal }` + "\n"
 	for _, tc := range append(carrierShapes[:len(carrierShapes):len(carrierShapes)], []struct{ name, script string }{
 		{"keys of other kinds", `group day {
@@ -274,7 +209,7 @@ group territory {
 func TestPushdownIndexedTable(t *testing.T) {
 	// (Not over sales, whose territory has a NOCASE collation: the
 	// streaming run then fails, its index order not being reportsh's.)
-	dir := pdDB(t, append(pdSales(1500), "CREATE TABLE s2 AS SELECT id, CAST(territory AS TEXT) AS territory, customer, amount FROM sales",
+	dir := fixture.SQLite(t, append(fixture.SalesTable(1500), "CREATE TABLE s2 AS SELECT id, CAST(territory AS TEXT) AS territory, customer, amount FROM sales",
 		"CREATE INDEX s2_t ON s2 (territory, customer)")...)
 	script := `source sqlite("s.db", table: "s2") { amount: decimal }
 group territory {
@@ -291,7 +226,7 @@ group territory {
 }
 
 func TestPushdownEmptyTable(t *testing.T) {
-	dir := pdDB(t, `CREATE TABLE sales (id INTEGER PRIMARY KEY, territory TEXT, amount TEXT, quantity INTEGER)`)
+	dir := fixture.SQLite(t, `CREATE TABLE sales (id INTEGER PRIMARY KEY, territory TEXT, amount TEXT, quantity INTEGER)`)
 	for _, script := range []string{
 		`group territory { footer { territory, n: COUNT(), total: SUM(amount) } }
 summary { n: COUNT(), k: COUNT(amount), total: SUM(amount * quantity), avg: AVG(amount), lo: MIN(quantity) }`,
@@ -304,7 +239,7 @@ summary { n: COUNT(), k: COUNT(amount), total: SUM(amount * quantity), avg: AVG(
 
 // A table without rowid is one statement; a sparse rowid range many.
 func TestPushdownTableShapes(t *testing.T) {
-	dir := pdDB(t,
+	dir := fixture.SQLite(t,
 		`CREATE TABLE w (code TEXT PRIMARY KEY, territory TEXT, amount TEXT) WITHOUT ROWID`,
 		`INSERT INTO w VALUES ('a', 'N', '1.50'), ('b', 'S', '2.25'), ('c', 'N', '-0.75')`,
 		`CREATE TABLE sparse (id INTEGER PRIMARY KEY, territory TEXT, amount TEXT)`,
@@ -357,7 +292,7 @@ func TestPushdownFallsBack(t *testing.T) {
 				rows = append(rows, fmt.Sprintf("(%d, 'T%d', %s)", i+1, i%2, v))
 			}
 			col := strings.Fields(tc.create)[0]
-			dir := pdDB(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, territory TEXT, "+tc.create+")",
+			dir := fixture.SQLite(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, territory TEXT, "+tc.create+")",
 				"INSERT INTO t VALUES "+strings.Join(rows, ", "))
 			decl := ""
 			if col == "amount" && !strings.Contains(tc.create, "DECIMAL") {
@@ -377,7 +312,7 @@ func TestPushdownFallsBack(t *testing.T) {
 
 // The same values conform where reportsh reads them as the push-down does.
 func TestPushdownConformingOddities(t *testing.T) {
-	dir := pdDB(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, territory TEXT, amount TEXT, n INTEGER)",
+	dir := fixture.SQLite(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, territory TEXT, amount TEXT, n INTEGER)",
 		`INSERT INTO t VALUES (1, 'a', '0.50', 1), (2, 'a', '-.25', 2), (3, 'b', '00.10', NULL), (4, 'b', '', 4),
 		(5, 'b', NULL, -3), (6, 'c', '-0.00', 9223372036854775807), (7, 'c', '123456789012345.67', 0)`)
 	script := `source sqlite("s.db", table: "t") { amount: decimal }
@@ -388,13 +323,13 @@ group territory { footer { territory, n: COUNT(amount), total: SUM(amount), lo: 
 // The scale of a decimal column comes from the source: inferred from the
 // sample, or 0 when every value is integral.
 func TestPushdownScales(t *testing.T) {
-	dir := pdDB(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, territory TEXT, whole TEXT, fine TEXT)",
+	dir := fixture.SQLite(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, territory TEXT, whole TEXT, fine TEXT)",
 		`INSERT INTO t VALUES (1, 'a', '10', '0.125'), (2, 'a', '-7', '1.000'), (3, 'b', '0', '-2.500'), (4, 'b', '007', '3.333')`)
 	script := `source sqlite("s.db", table: "t") { whole: decimal, fine: decimal }
 group territory { footer { territory, w: SUM(whole), wf: SUM(whole * fine), f: AVG(fine), lo: MIN(fine - whole) } }`
 	wantPushed(t, sameOutput(t, dir, script))
 
-	dir = pdDB(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, territory TEXT, whole TEXT)",
+	dir = fixture.SQLite(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, territory TEXT, whole TEXT)",
 		`INSERT INTO t VALUES (1, 'a', '10'), (2, 'a', '-7'), (3, 'b', '1.5')`)
 	script = `source sqlite("s.db", table: "t") { whole: decimal }
 group territory { footer { territory, w: SUM(whole) } }`
@@ -404,17 +339,17 @@ group territory { footer { territory, w: SUM(whole) } }`
 // Keys SQLite's GROUP BY tells apart as reportsh does: NULL, text and blob
 // of the same bytes, a NOCASE collation; keys it cannot read fall back.
 func TestPushdownKeys(t *testing.T) {
-	dir := pdDB(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT COLLATE NOCASE, n INTEGER)",
+	dir := fixture.SQLite(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT COLLATE NOCASE, n INTEGER)",
 		`INSERT INTO t VALUES (1, 'a', 1), (2, 'A', 2), (3, NULL, 3), (4, X'61', 4), (5, 'b', 5), (6, NULL, 6), (7, 5, 7), (8, '5', 8)`)
 	script := `source sqlite("s.db", table: "t")
 group k { footer { k, n: COUNT(), total: SUM(n) } }`
 	wantPushed(t, sameOutput(t, dir, script))
 
-	dir = pdDB(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT, n INTEGER)",
+	dir = fixture.SQLite(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT, n INTEGER)",
 		`INSERT INTO t VALUES (1, 'a', 1), (2, X'FF', 2)`)
 	wantFellBack(t, sameOutput(t, dir, script), "a value of group key k cannot be read")
 
-	dir = pdDB(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, d DATE, n INTEGER)",
+	dir = fixture.SQLite(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, d DATE, n INTEGER)",
 		`INSERT INTO t VALUES (1, '2024-01-02', 1), (2, '2024-01-02 10:00:00', 2), (3, 'soon', 3)`)
 	wantFellBack(t, sameOutput(t, dir, `source sqlite("s.db", table: "t")
 group d { footer { d, n: COUNT() } }`), "group key d")
@@ -423,7 +358,7 @@ group d { footer { d, n: COUNT() } }`), "group key d")
 // A level that reaches max_groups keeps the first groups met in the input,
 // which only reading the rows tells.
 func TestPushdownMaxGroups(t *testing.T) {
-	dir := pdDB(t, pdSales(400)...)
+	dir := fixture.SQLite(t, fixture.SalesTable(400)...)
 	script := `source sqlite("s.db", table: "sales") { amount: decimal }
 group customer max_groups 4 { footer { customer, n: COUNT(), total: SUM(amount) } }
 summary { n: COUNT() }`
@@ -436,7 +371,7 @@ group customer max_groups 9 { footer { customer, n: COUNT(), total: SUM(amount) 
 // What stays in Go, and why, as explain says.
 func TestPushdownExplain(t *testing.T) {
 	t.Parallel() // its runs are its own: it shares nothing with the other tests
-	dir := pdDB(t, append(pdSales(50), "CREATE VIEW v AS SELECT * FROM sales",
+	dir := fixture.SQLite(t, append(fixture.SalesTable(50), "CREATE VIEW v AS SELECT * FROM sales",
 		"CREATE TABLE u (id INTEGER PRIMARY KEY, k, amount TEXT, f REAL, n NUMERIC)")...)
 	const src = `source sqlite("s.db", table: "sales") { amount: decimal }` + "\n"
 	explain := func(script string) (*PlanPushdown, string) {
@@ -566,7 +501,7 @@ func observedRun(t *testing.T, prog *Program, rc RunConfig) (res *Result, starte
 // bounded by RunConfig.Timeout, with progress in rows.
 func TestPushdownPipeline(t *testing.T) {
 	t.Parallel() // its runs are its own: it shares nothing with the other tests
-	dir := pdDB(t, pdSales(3000)...)
+	dir := fixture.SQLite(t, fixture.SalesTable(3000)...)
 	prog, err := Compile(context.Background(), "t.rpt", []byte(`source sqlite("s.db", table: "sales") { amount: decimal }
 group territory { footer { territory, total: SUM(amount) } }`), &Options{Dir: dir})
 	if err != nil {
@@ -598,7 +533,7 @@ group territory { footer { territory, total: SUM(amount) } }`), &Options{Dir: di
 // A fall back runs under the run's one deadline, and the result says why
 // the planned strategy gave way.
 func TestPushdownFallBackTimeout(t *testing.T) {
-	dir := pdDB(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, territory TEXT, amount TEXT)", "INSERT INTO t VALUES (1, 'a', '1.5'), (2, 'a', '1.25')")
+	dir := fixture.SQLite(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, territory TEXT, amount TEXT)", "INSERT INTO t VALUES (1, 'a', '1.5'), (2, 'a', '1.25')")
 	prog, err := Compile(context.Background(), "t.rpt", []byte(`source sqlite("s.db", table: "t") { amount: decimal }
 summary { s: SUM(amount) }`), &Options{Dir: dir})
 	if err != nil {
@@ -624,7 +559,7 @@ func TestPushdownManyGroups(t *testing.T) {
 		rows, first = 5000, plan.PdJudgeRows
 	}
 	tune := smallRanges(int64(4 * first)) // a first range of first rows
-	dir := pdDB(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER, m INTEGER, amount TEXT)",
+	dir := fixture.SQLite(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER, m INTEGER, amount TEXT)",
 		fmt.Sprintf(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)
 		INSERT INTO t SELECT i, i, i %% 600, (i %% 777) || '.' || substr('0' || (i %% 100), -2) FROM n`, rows))
 	script := `source sqlite("s.db", table: "t") { amount: decimal }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,6 +16,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/reportsh/reportsh/interp/internal/fixture"
 	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
@@ -24,60 +24,6 @@ import (
 // The scan aggregation must be invisible but for speed: as for the SQLite
 // push-down, every test runs a script with and without it (sameOutput) and
 // wants the same bytes in every format, the same totals and the same error.
-
-// scanCSV writes dir/t.csv with a header and rows and returns dir.
-func scanCSV(t *testing.T, header string, rows ...string) string {
-	t.Helper()
-	dir := t.TempDir()
-	data := header + "\n" + strings.Join(rows, "\n") + "\n"
-	if err := os.WriteFile(filepath.Join(dir, "t.csv"), []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// scanSales is a sales file of n pseudo-random rows with what CSV files
-// hold: amounts with 0, 1 or 2 fraction digits, negative, signed, quoted or
-// empty; quantities with signs and leading zeros, some empty; territories
-// differing in case, empty, quoted with a comma or a quote, non-ASCII.
-func scanSales(n int) []string {
-	r := rand.New(rand.NewPCG(5, 6))
-	territories := []string{"North", "north", "South", "East", "", "Zoë", `"A, B"`, `"say ""hi"""`}
-	var rows []string
-	for i := 1; i <= n; i++ {
-		amount := fmt.Sprintf("%d.%02d", r.IntN(2000)-300, r.IntN(100))
-		switch r.IntN(30) {
-		case 0:
-			amount = ""
-		case 1:
-			amount = "-0.05"
-		case 2:
-			amount = fmt.Sprintf("%d.%d", r.IntN(50), r.IntN(10)) // one fraction digit
-		case 3:
-			amount = fmt.Sprint(r.IntN(50)) // none
-		case 4:
-			amount = fmt.Sprintf(`"%d.50"`, r.IntN(9))
-		case 5:
-			amount = "+3.10"
-		case 6:
-			amount = ".5"
-		}
-		quantity := fmt.Sprint(r.IntN(20) - 2)
-		switch r.IntN(25) {
-		case 0:
-			quantity = ""
-		case 1:
-			quantity = "+4"
-		case 2:
-			quantity = "007"
-		}
-		rows = append(rows, fmt.Sprintf("%d,%s,C%d,%s,%s,2024-%02d-%02d,%t,%d.5",
-			i, territories[r.IntN(len(territories))], r.IntN(9), amount, quantity, r.IntN(12)+1, r.IntN(28)+1, r.IntN(2) == 0, r.IntN(9)))
-	}
-	return rows
-}
-
-const scanHeader = "id,territory,customer,amount,quantity,day,flag,weight"
 
 func wantScanned(t *testing.T, res *Result) {
 	t.Helper()
@@ -93,7 +39,7 @@ func TestScanSameOutput(t *testing.T) {
 	if raceEnabled {
 		rows = 300
 	}
-	dir := scanCSV(t, scanHeader, scanSales(rows)...)
+	dir := fixture.CSV(t, fixture.SalesHeader, fixture.SalesRows(rows)...)
 	const src = `source csv("t.csv") { amount: decimal, quantity: int }` + "\n"
 	for _, tc := range append(carrierShapes[:len(carrierShapes):len(carrierShapes)], []struct{ name, script string }{
 		{"more expressions", `group customer {
@@ -123,7 +69,7 @@ summary { w: SUM(weight), lo: MIN(weight), n: COUNT(weight) }`},
 // in the engine, whatever the order.
 func TestScanExtremesTies(t *testing.T) {
 	for _, rows := range [][]string{{"a,1.5", "a,1.50", "a,1", "a,-2", "a,-2.0"}, {"a,-2.0", "a,1.50", "a,1.5", "a,-2", "a,1"}} {
-		dir := scanCSV(t, "k,x", rows...)
+		dir := fixture.CSV(t, "k,x", rows...)
 		wantScanned(t, sameOutput(t, dir, `source csv("t.csv") { x: decimal }
 group k { footer { k, lo: MIN(x), hi: MAX(x), s: SUM(x), a: AVG(x), p: MAX(x * x) } }`))
 	}
@@ -133,7 +79,7 @@ group k { footer { k, lo: MIN(x), hi: MAX(x), s: SUM(x), a: AVG(x), p: MAX(x * x
 // bad ones are skipped and counted, or reported, as when reading records.
 func TestScanBadRecords(t *testing.T) {
 	rows := []string{"1,a,1.50,2", "2,b, 2.00,1", "3,a,n/a,1", "4,b,1.00", "5,a,1.2e1,3", "6,\xff,1.00,1", "7,a,2.00,x", "8,b,3.00,1,9", `9,"a,1.00,1`}
-	dir := scanCSV(t, "id,k,amount,q", rows...)
+	dir := fixture.CSV(t, "id,k,amount,q", rows...)
 	script := `source csv("t.csv") { amount: decimal, q: int }
 group k { footer { k, n: COUNT(), s: SUM(amount * q), lo: MIN(amount) } }`
 	wantScanned(t, sameOutput(t, dir, script, RunConfig{OnError: "skip", Workers: 1}, RunConfig{OnError: "skip", Workers: 2}))
@@ -146,7 +92,7 @@ group k { footer { k, n: COUNT() } }`
 	wantFellBack(t, sameOutput(t, dir, script), "a bad record")
 
 	// Invalid UTF-8 in a column no expression reads is still an error.
-	dir = scanCSV(t, "id,k,amount,note", "1,a,1.00,ok", "2,a,2.00,\xfe", "3,b,3.00,ok")
+	dir = fixture.CSV(t, "id,k,amount,note", "1,a,1.00,ok", "2,a,2.00,\xfe", "3,b,3.00,ok")
 	script = `source csv("t.csv") { amount: decimal }
 group k { footer { k, s: SUM(amount) } }`
 	wantScanned(t, sameOutput(t, dir, script, RunConfig{OnError: "skip"}))
@@ -168,7 +114,7 @@ func TestScanFallsBack(t *testing.T) {
 		{"an overflowing difference", "k,n", "a,1|a,-9000000000000000000", "MIN(n - 9000000000000000000)", "overflow"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := scanCSV(t, tc.header, strings.Split(tc.rows, "|")...)
+			dir := fixture.CSV(t, tc.header, strings.Split(tc.rows, "|")...)
 			col := strings.Split(tc.header, ",")[1]
 			decl := " { " + col + ": decimal }"
 			if col == "n" {
@@ -188,7 +134,7 @@ func TestScanFallsBack(t *testing.T) {
 // A level that reaches max_groups keeps the first groups met in the input:
 // the records are read.
 func TestScanMaxGroups(t *testing.T) {
-	dir := scanCSV(t, scanHeader, scanSales(200)...)
+	dir := fixture.CSV(t, fixture.SalesHeader, fixture.SalesRows(200)...)
 	for _, tc := range []struct{ script, why string }{
 		{`group customer max_groups 4 { footer { customer, n: COUNT(), total: SUM(amount) } }
 summary { n: COUNT() }`, "more than 4 groups"},
@@ -203,7 +149,7 @@ group customer max_groups 9 { footer { customer, n: COUNT(), total: SUM(amount) 
 // Empty files and files of blank lines.
 func TestScanEmpty(t *testing.T) {
 	for _, rows := range [][]string{nil, {"", ""}} {
-		dir := scanCSV(t, "k,x", rows...)
+		dir := fixture.CSV(t, "k,x", rows...)
 		for _, script := range []string{"group k { footer { k, s: SUM(x) } }", "summary { n: COUNT(), s: SUM(x), a: AVG(x), lo: MIN(x) }"} {
 			wantScanned(t, sameOutput(t, dir, `source csv("t.csv") { x: decimal }`+"\n"+script))
 		}
@@ -212,7 +158,7 @@ func TestScanEmpty(t *testing.T) {
 
 // Reports the scanner leaves to the records, and why, as explain says.
 func TestScanExplain(t *testing.T) {
-	dir := scanCSV(t, scanHeader, scanSales(50)...)
+	dir := fixture.CSV(t, fixture.SalesHeader, fixture.SalesRows(50)...)
 	for _, tc := range []struct{ script, want string }{
 		{`group territory { footer { territory, s: SUM(amount * quantity) } }`,
 			"aggregation in the scanner: yes, from the bytes of territory (key, string), amount (decimal, up to 2 fraction digits), quantity (int)"},
@@ -270,7 +216,7 @@ summary { n: COUNT() }`), &Options{Dir: t.TempDir(), FS: nil})
 // cancellation and timeouts.
 func TestScanPipeline(t *testing.T) {
 	n := 3000
-	dir := scanCSV(t, scanHeader, scanSales(n)...)
+	dir := fixture.CSV(t, fixture.SalesHeader, fixture.SalesRows(n)...)
 	prog, err := Compile(context.Background(), "t.rpt", []byte(`source csv("t.csv") { amount: decimal }
 group territory { footer { territory, total: SUM(amount) } }`), &Options{Dir: dir})
 	if err != nil {
@@ -351,7 +297,7 @@ func TestScanParallelStops(t *testing.T) {
 	for i := range 5000 {
 		rows = append(rows, fmt.Sprintf("k%d,%d.25", i, i))
 	}
-	dir := scanCSV(t, "k,x", rows...)
+	dir := fixture.CSV(t, "k,x", rows...)
 	script := `source csv("t.csv") { x: decimal }
 group k max_groups 10 { footer { k, s: SUM(x) } }`
 	wantFellBack(t, sameOutput(t, dir, script, RunConfig{Workers: 2}), "more than 10 groups")
@@ -368,7 +314,7 @@ func TestScanWhereLet(t *testing.T) {
 	if raceEnabled {
 		rows = 250
 	}
-	dir := scanCSV(t, scanHeader, scanSales(rows)...)
+	dir := fixture.CSV(t, fixture.SalesHeader, fixture.SalesRows(rows)...)
 	const src = `source csv("t.csv") { amount: decimal, quantity: int }` + "\n"
 	for _, script := range []string{
 		`where amount != nil
@@ -401,14 +347,14 @@ summary { n: COUNT() }`,
 	}
 	// A let's overflow fails its record (or makes it skipped) even when no
 	// aggregate reads it: the records are read.
-	dir = scanCSV(t, "k,n", "a,1", "a,4611686018427387904", "b,2")
+	dir = fixture.CSV(t, "k,n", "a,1", "a,4611686018427387904", "b,2")
 	for _, onError := range []string{"", "skip"} {
 		wantFellBack(t, sameOutput(t, dir, `source csv("t.csv")
 let big = n * 4
 group k { footer { k, c: COUNT() } }`, RunConfig{OnError: OnError(onError)}), "overflow")
 	}
 	// Comparisons at different scales.
-	dir = scanCSV(t, "k,x,y", "a,1.5,1.50", "a,2.25,2.2", "b,,3", "b,3.1,3.10")
+	dir = fixture.CSV(t, "k,x,y", "a,1.5,1.50", "a,2.25,2.2", "b,,3", "b,3.1,3.10")
 	wantScanned(t, sameOutput(t, dir, `source csv("t.csv") { x: decimal, y: decimal }
 where x == y || x > y * 1.001
 group k { footer { k, n: COUNT(), s: SUM(x) } }`))
@@ -426,7 +372,7 @@ func TestScanRanges(t *testing.T) {
 		return sameOutputTuned(t, tune, dir, script, rcs...)
 	}
 
-	rows := scanSales(400)
+	rows := fixture.SalesRows(400)
 	// Multi-line quoted notes: some guessed range starts fall inside them.
 	var noted []string
 	for i, r := range rows {
@@ -443,11 +389,11 @@ func TestScanRanges(t *testing.T) {
 		name string
 		rows []string
 	}{{"plain", rows}, {"quoted newlines", noted}, {"bad records", bad}} {
-		header := scanHeader
+		header := fixture.SalesHeader
 		if len(tc.rows[0]) != len(rows[0]) {
 			header += ",note"
 		}
-		dir := scanCSV(t, header, tc.rows...)
+		dir := fixture.CSV(t, header, tc.rows...)
 		for _, script := range []string{
 			`group territory { group customer { footer { customer, n: COUNT(), s: SUM(amount * quantity), lo: MIN(amount), hi: MAX(amount) } } }
 summary { n: COUNT(), a: AVG(amount) }`,
@@ -474,7 +420,7 @@ summary { n: COUNT(), s: SUM(amount) }`,
 		}
 		big = append(big, "a,"+n)
 	}
-	dir := scanCSV(t, "k,n", big...)
+	dir := fixture.CSV(t, "k,n", big...)
 	wantFellBack(t, sameOutput(t, dir, `source csv("t.csv") { n: int }
 group k { footer { k, s: SUM(n + 1) } }`, RunConfig{Workers: 3}), "overflow")
 
@@ -485,7 +431,7 @@ group k { footer { k, s: SUM(n + 1) } }`, RunConfig{Workers: 3}), "overflow")
 	for i := range 400 {
 		many = append(many, fmt.Sprintf("k%d,%d,x%d", i, i, i%3))
 	}
-	dir = scanCSV(t, "k,n,c", many...)
+	dir = fixture.CSV(t, "k,n,c", many...)
 	for _, script := range []string{`group k { footer { k, s: SUM(n) } }`, `group c { footer { c, s: SUM(n), lo: MIN(n), hi: MAX(n), a: AVG(n) } }`} {
 		wantScanned(t, sameOutput(t, dir, `source csv("t.csv") { n: int }
 max_groups 1000
@@ -500,7 +446,7 @@ max_groups 1000
 	for i := range 100 {
 		even = append(even, fmt.Sprintf("k%03d,1", i)) // 7 bytes a line: the cut falls after 50 records
 	}
-	wantScanned(t, sameOutput(t, scanCSV(t, "k,n", even...), `source csv("t.csv") { n: int }
+	wantScanned(t, sameOutput(t, fixture.CSV(t, "k,n", even...), `source csv("t.csv") { n: int }
 group k { footer { k, s: SUM(n) } }`, RunConfig{Workers: 2, ChunkSize: 50}))
 
 	// A cancelled run ends its readers too.
@@ -520,7 +466,7 @@ group k { footer { k, s: SUM(n) } }`), &Options{Dir: dir})
 		ones = append(ones, fmt.Sprintf("k%d,1", i%7))
 	}
 	if prog, err = Compile(context.Background(), "t.rpt", []byte(`source csv("t.csv") { n: int }
-group k { footer { k, s: SUM(n) } }`), &Options{Dir: scanCSV(t, "k,n", ones...)}); err != nil {
+group k { footer { k, s: SUM(n) } }`), &Options{Dir: fixture.CSV(t, "k,n", ones...)}); err != nil {
 		t.Fatal(err)
 	}
 	var read func() (int64, int64, bool)
@@ -537,10 +483,10 @@ group k { footer { k, s: SUM(n) } }`), &Options{Dir: scanCSV(t, "k,n", ones...)}
 // comparisons with date parameters; other spellings and bad dates are
 // converted, skipped or reported as when the records are read.
 func TestScanDates(t *testing.T) {
-	rows := scanSales(300)
+	rows := fixture.SalesRows(300)
 	rows = append(rows, "901,North,C1,1.00,1,2024-1-5,true,1.5", "902,North,C1,1.00,1,2024-02-30,true,1.5",
 		"903,South,C2,2.00,2,,false,1.5", "904,South,C2,2.00,2,1969-12-31,false,1.5")
-	dir := scanCSV(t, scanHeader, rows...)
+	dir := fixture.CSV(t, fixture.SalesHeader, rows...)
 	for _, script := range []string{
 		`group day { footer { day, n: COUNT(), s: SUM(amount) } }`,
 		`group territory {
@@ -574,7 +520,7 @@ func TestScanPartner(t *testing.T) {
 
 	customer := regexp.MustCompile(`,C\d,`)
 	var rows []string
-	for i, r := range scanSales(700) {
+	for i, r := range fixture.SalesRows(700) {
 		rows = append(rows, customer.ReplaceAllString(r, fmt.Sprintf(",C%d,", i%170)))
 	}
 	bad := append([]string(nil), rows...)
@@ -585,7 +531,7 @@ func TestScanPartner(t *testing.T) {
 		name string
 		rows []string
 	}{{"plain", rows}, {"bad records", bad}} {
-		dir := scanCSV(t, scanHeader, tc.rows...)
+		dir := fixture.CSV(t, fixture.SalesHeader, tc.rows...)
 		for _, script := range []string{
 			`max_groups 100000
 group territory { group customer { footer { customer, n: COUNT(), s: SUM(amount * quantity), lo: MIN(amount), hi: MAX(amount) } } }
@@ -611,12 +557,12 @@ group customer { footer { customer, n: COUNT(), s: SUM(amount) } }`,
 	for i := range 400 {
 		big = append(big, fmt.Sprintf("k%d,%d", i%200, int64(math.MaxInt64)-int64(i)))
 	}
-	wantFellBack(t, sameOutput(t, scanCSV(t, "k,n", big...), `source csv("t.csv") { n: int }
+	wantFellBack(t, sameOutput(t, fixture.CSV(t, "k,n", big...), `source csv("t.csv") { n: int }
 group k { footer { k, s: SUM(n) } }`, RunConfig{Workers: 2, ChunkSize: 7}), "overflow")
 
 	// A run cancelled while the partner reads ends it too.
 	prog, err := Compile(context.Background(), "t.rpt", []byte(`source csv("t.csv") { amount: decimal, quantity: int }
-group customer { footer { customer, n: COUNT() } }`), &Options{Dir: scanCSV(t, scanHeader, rows...)})
+group customer { footer { customer, n: COUNT() } }`), &Options{Dir: fixture.CSV(t, fixture.SalesHeader, rows...)})
 	if err != nil {
 		t.Fatal(err)
 	}

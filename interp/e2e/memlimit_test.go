@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/reportsh/reportsh/interp"
+	"github.com/reportsh/reportsh/interp/internal/fixture"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
 
@@ -120,7 +120,7 @@ func TestMemoryLimitHeldByGroups(t *testing.T) {
 // is small, for SQLite is slow to fill under the race detector, and its
 // keys long: 15,000 groups of 990-byte keys.
 func TestMemoryLimitHeldByPushdown(t *testing.T) {
-	dir := sqliteDB(t, "CREATE TABLE g (id INTEGER PRIMARY KEY, k TEXT, amount INTEGER)",
+	dir := fixture.SQLite(t, "CREATE TABLE g (id INTEGER PRIMARY KEY, k TEXT, amount INTEGER)",
 		"WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i+1 FROM c WHERE i < 29999) "+
 			"INSERT INTO g SELECT i+1, printf('%0990d', i/2), i%1000 FROM c")
 	script := "report \"Groups\"\nmax_groups 1000000\nsource sqlite(\"s.db\", table: \"g\")\n" +
@@ -137,22 +137,4 @@ func TestMemoryLimitHeldByPushdown(t *testing.T) {
 	if stages != 0 {
 		t.Fatalf("the run had %d stages: it read the rows rather than SQLite's partial results", stages)
 	}
-}
-
-// sqliteDB runs stmts into dir/s.db, in a new directory, without the
-// journal and the syncs (a test's database needs no crash safety).
-func sqliteDB(t *testing.T, stmts ...string) string {
-	t.Helper()
-	dir := t.TempDir()
-	db, err := sql.Open("sqlite", filepath.Join(dir, "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	for _, s := range append([]string{"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF"}, stmts...) {
-		if _, err := db.Exec(s); err != nil {
-			t.Fatalf("%s: %v", s, err)
-		}
-	}
-	return dir
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/reportsh/reportsh/grammar"
 	"github.com/reportsh/reportsh/interp/internal/eval"
+	"github.com/reportsh/reportsh/interp/internal/fixture"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -99,35 +100,23 @@ const (
 	fzTags
 )
 
-// fzReader reads the fuzzer's bytes; past their end it reads zeros.
-type fzReader struct{ b []byte }
-
-func (r *fzReader) next(n int) int {
-	if len(r.b) == 0 {
-		return 0
-	}
-	c := r.b[0]
-	r.b = r.b[1:]
-	return int(c) % n
-}
-
 // fzExpr decodes an expression: every operation parenthesized, so that
 // the tree is the encoding's whatever the precedences.
-func fzExpr(r *fzReader, fields []fzField, depth int) string {
-	tag := r.next(fzTags)
+func fzExpr(r *fixture.FuzzReader, fields []fzField, depth int) string {
+	tag := r.Next(fzTags)
 	if depth == 0 {
 		tag %= 2
 	}
 	switch tag {
 	case fzTagField:
-		return fields[r.next(len(fields))].name
+		return fields[r.Next(len(fields))].name
 	case fzTagConst:
-		return fzConsts[r.next(len(fzConsts))]
+		return fzConsts[r.Next(len(fzConsts))]
 	case fzTagUnary:
-		op := fzUnary[r.next(len(fzUnary))]
+		op := fzUnary[r.Next(len(fzUnary))]
 		return op + "(" + fzExpr(r, fields, depth-1) + ")"
 	case fzTagBinary, fzTagBinary2:
-		op := fzBinary[r.next(len(fzBinary))]
+		op := fzBinary[r.Next(len(fzBinary))]
 		l := fzExpr(r, fields, depth-1)
 		return "(" + l + " " + op + " " + fzExpr(r, fields, depth-1) + ")"
 	}
@@ -281,10 +270,10 @@ func FuzzFastVsVM(f *testing.F) {
 	// The expression sits at line 3, column 9 of its script (a let).
 	base := lexer.Position{Filename: "f.rpt", Line: 3, Column: 9, Offset: 30}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r := &fzReader{b: data}
+		r := &fixture.FuzzReader{B: data}
 		rec := make(value.Record, len(fields))
 		for i, fd := range fields {
-			rec[i] = fd.vals[r.next(len(fd.vals))]
+			rec[i] = fd.vals[r.Next(len(fd.vals))]
 		}
 		text := fzExpr(r, fields, fzDepth)
 		var errs grammar.ErrorList
@@ -332,7 +321,7 @@ func TestFuzzSeedEncoding(t *testing.T) {
 	fields := fzFields()
 	for _, s := range fzSeeds {
 		b := fzEncode(t, fields, s.rec, s.expr)
-		text := fzExpr(&fzReader{b: b[len(fields):]}, fields, fzDepth)
+		text := fzExpr(&fixture.FuzzReader{B: b[len(fields):]}, fields, fzDepth)
 		if again := fzEncode(t, fields, s.rec, text); string(again) != string(b) {
 			t.Errorf("%s decodes as %s", s.expr, text)
 		}

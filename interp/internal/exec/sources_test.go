@@ -5,13 +5,13 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/reportsh/reportsh/interp/internal/check"
+	"github.com/reportsh/reportsh/interp/internal/fixture"
 	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/runtime/agg"
@@ -34,127 +34,9 @@ func compileRunner(t *testing.T, script, dir string) *Runner {
 	return NewRunner(m, in, plan.DefaultTuning(), "")
 }
 
-// pdDB creates the SQLite database dir/s.db with stmts.
-func pdDB(t *testing.T, stmts ...string) string {
-	t.Helper()
-	dir := t.TempDir()
-	db, err := sql.Open("sqlite", filepath.Join(dir, "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	// A test's database needs no crash safety: without the journal and the
-	// syncs it is written several times faster.
-	for _, s := range append([]string{"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF"}, stmts...) {
-		if _, err := db.Exec(s); err != nil {
-			t.Fatalf("%s: %v", s, err)
-		}
-	}
-	return dir
-}
-
-// pdSales is a sales table of n pseudo-random rows: amount TEXT with two
-// fraction digits (negative, NULL and empty ones among them), quantity INTEGER
-// (some NULL), price DECIMAL(10,2) (stored as REAL or INTEGER), territory
-// with NULLs and a NOCASE collation, customer, a date and a flag.
-func pdSales(n int) []string {
-	stmts := []string{`CREATE TABLE sales (id INTEGER PRIMARY KEY, territory TEXT COLLATE NOCASE, customer TEXT,
-		amount TEXT, quantity INTEGER, price DECIMAL(10,2), day DATE, flag BOOLEAN, weight REAL, note TEXT)`}
-	r := rand.New(rand.NewPCG(1, 2))
-	territories := []string{"'North'", "'north'", "'South'", "'East'", "NULL", "'Zoë'", "''"}
-	var b strings.Builder
-	for i := 1; i <= n; i++ {
-		if b.Len() == 0 {
-			b.WriteString("INSERT INTO sales VALUES ")
-		} else {
-			b.WriteString(", ")
-		}
-		amount := fmt.Sprintf("'%d.%02d'", r.IntN(2000)-300, r.IntN(100))
-		switch r.IntN(40) {
-		case 0:
-			amount = "NULL"
-		case 1:
-			amount = "''"
-		case 2:
-			amount = "'-0.05'"
-		case 3:
-			amount = "'0.00'"
-		}
-		quantity := fmt.Sprint(r.IntN(20) - 2)
-		if r.IntN(30) == 0 {
-			quantity = "NULL"
-		}
-		price := fmt.Sprintf("%d.%02d", r.IntN(500), r.IntN(100))
-		if r.IntN(5) == 0 {
-			price = fmt.Sprint(r.IntN(500)) // stored as INTEGER
-		}
-		fmt.Fprintf(&b, "(%d, %s, 'C%d', %s, %s, %s, '2024-%02d-%02d', %d, %d.5, 'n%d')", i, territories[r.IntN(len(territories))],
-			r.IntN(9), amount, quantity, price, r.IntN(12)+1, r.IntN(28)+1, r.IntN(2), r.IntN(9), i)
-		if i%500 == 0 || i == n {
-			stmts = append(stmts, b.String())
-			b.Reset()
-		}
-	}
-	return stmts
-}
-
-// scanCSV writes dir/t.csv with a header and rows and returns dir.
-func scanCSV(t *testing.T, header string, rows ...string) string {
-	t.Helper()
-	dir := t.TempDir()
-	data := header + "\n" + strings.Join(rows, "\n") + "\n"
-	if err := os.WriteFile(filepath.Join(dir, "t.csv"), []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// scanSales is a sales file of n pseudo-random rows with what CSV files
-// hold: amounts with 0, 1 or 2 fraction digits, negative, signed, quoted or
-// empty; quantities with signs and leading zeros, some empty; territories
-// differing in case, empty, quoted with a comma or a quote, non-ASCII.
-func scanSales(n int) []string {
-	r := rand.New(rand.NewPCG(5, 6))
-	territories := []string{"North", "north", "South", "East", "", "Zoë", `"A, B"`, `"say ""hi"""`}
-	var rows []string
-	for i := 1; i <= n; i++ {
-		amount := fmt.Sprintf("%d.%02d", r.IntN(2000)-300, r.IntN(100))
-		switch r.IntN(30) {
-		case 0:
-			amount = ""
-		case 1:
-			amount = "-0.05"
-		case 2:
-			amount = fmt.Sprintf("%d.%d", r.IntN(50), r.IntN(10)) // one fraction digit
-		case 3:
-			amount = fmt.Sprint(r.IntN(50)) // none
-		case 4:
-			amount = fmt.Sprintf(`"%d.50"`, r.IntN(9))
-		case 5:
-			amount = "+3.10"
-		case 6:
-			amount = ".5"
-		}
-		quantity := fmt.Sprint(r.IntN(20) - 2)
-		switch r.IntN(25) {
-		case 0:
-			quantity = ""
-		case 1:
-			quantity = "+4"
-		case 2:
-			quantity = "007"
-		}
-		rows = append(rows, fmt.Sprintf("%d,%s,C%d,%s,%s,2024-%02d-%02d,%t,%d.5",
-			i, territories[r.IntN(len(territories))], r.IntN(9), amount, quantity, r.IntN(12)+1, r.IntN(28)+1, r.IntN(2) == 0, r.IntN(9)))
-	}
-	return rows
-}
-
-const scanHeader = "id,territory,customer,amount,quantity,day,flag,weight"
-
 // The source restarts from any position it returned, and refuses others.
 func TestPushdownSourcePositions(t *testing.T) {
-	dir := pdDB(t, pdSales(300)...)
+	dir := fixture.SQLite(t, fixture.SalesTable(300)...)
 	prog := compileRunner(t, `source sqlite("s.db", table: "sales") { amount: decimal }
 group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`, dir)
 	pd, why, err := plan.NewPlanner(prog.m, prog.in, prog.tune).OpenPushdown(nil)
@@ -260,7 +142,7 @@ func TestPushdownAvgMatchesAgg(t *testing.T) {
 // once the file is scanned; a restart while scanning makes the run read the
 // records; other positions are refused.
 func TestScanSourcePositions(t *testing.T) {
-	dir := scanCSV(t, scanHeader, scanSales(300)...)
+	dir := fixture.CSV(t, fixture.SalesHeader, fixture.SalesRows(300)...)
 	prog := compileRunner(t, `source csv("t.csv") { amount: decimal }
 group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`, dir)
 	open := func() *scanSource {
