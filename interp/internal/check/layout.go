@@ -49,12 +49,17 @@ func (c *compiler) directSlots() {
 			e.Slot = c.slotOf(name)
 		}
 	}
+	c.eachKeyAndArg(direct)
+}
+
+// eachKeyAndArg calls f with every aggregate argument and group key.
+func (c *compiler) eachKeyAndArg(f func(*program.Expr)) {
 	for _, a := range c.m.Args {
-		direct(a)
+		f(a)
 	}
 	for _, gr := range c.m.Groupings {
 		for _, lv := range gr.Levels {
-			direct(lv.Key)
+			f(lv.Key)
 		}
 	}
 }
@@ -106,14 +111,7 @@ func (c *compiler) fastExprs() {
 		fast(s.Where)
 		fast(s.Let)
 	}
-	for _, a := range c.m.Args {
-		fast(a)
-	}
-	for _, gr := range c.m.Groupings {
-		for _, lv := range gr.Levels {
-			fast(lv.Key)
-		}
-	}
+	c.eachKeyAndArg(fast)
 }
 
 // streaming decides whether a single grouping streams: its keys are plain
