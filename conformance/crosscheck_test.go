@@ -65,6 +65,13 @@ var crossChecks = map[string][]crossCheck{
 			GROUP BY territory ORDER BY territory`,
 		formats: []string{"", "", "", "0.00"},
 	}},
+	"sqlite_running_sum_footer": {{
+		db:    "running.db",
+		level: 0,
+		query: `SELECT k, k, SUM(v), SUM(SUM(v)) OVER (ORDER BY k), SUM(COUNT(v)) OVER (ORDER BY k)
+			FROM running GROUP BY k ORDER BY k`,
+		formats: []string{"", "", "", "", ""},
+	}},
 	"lookup_sqlite": {{
 		db:    "shop.db",
 		level: 0,

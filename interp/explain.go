@@ -149,7 +149,7 @@ type PlanStage struct {
 const (
 	GroupingStreaming = "streaming" // input sorted by the keys: one open group per level
 	GroupingHash      = "hash"      // a hash table per level, bounded by max_groups
-	GroupingSorted    = "sort"      // records held and sorted in memory, then streamed
+	GroupingSorted    = "sort"      // hash, the detail band's records held in memory by group (named for the sort it once was)
 )
 
 // PlanGrouping is one top-level group block and the groups nested in it.

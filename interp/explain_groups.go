@@ -28,7 +28,7 @@ func (p *Program) explainGrouping(gi int, gr *program.Grouping, sortBuffer int) 
 		case GroupingStreaming:
 			pv.Strategy = "streaming (input sorted by keys; memory: one open group per level)"
 		case GroupingSorted:
-			pv.Strategy = fmt.Sprintf("streaming over the records sorted in memory (memory: up to %d records, RunConfig.SortBuffer)", sortBuffer)
+			pv.Strategy = fmt.Sprintf("hash, the detail band's records held in memory by group (memory bounded by max_groups %d, and up to %d records, RunConfig.SortBuffer)", lv.MaxGroups, sortBuffer)
 		default:
 			pv.Strategy = fmt.Sprintf("hash (memory bounded by max_groups %d)", lv.MaxGroups)
 		}
@@ -88,7 +88,7 @@ func (p *Program) groupingReason(gr *program.Grouping) string {
 			}
 			why := fmt.Sprintf("the key of level %s%s is not a field of the source%s, so the input cannot be in key order", lv.Name, key, kind)
 			if p.m.NeedSort {
-				why += "; the detail band needs the records in key order: they are sorted in memory"
+				why += "; " + detailHeld
 			}
 			return why
 		}
@@ -111,10 +111,14 @@ func (p *Program) groupingReason(gr *program.Grouping) string {
 		why = fmt.Sprintf("the source is not declared sorted by %s (add `sorted by %s` if the file is)", list, list)
 	}
 	if p.m.NeedSort {
-		why += "; the detail band needs the records in key order: they are sorted in memory"
+		why += "; " + detailHeld
 	}
 	return why
 }
+
+// detailHeld says how a detail band over input not sorted by the group keys
+// is printed.
+const detailHeld = "the detail band's records are held in memory and printed by group at the end of the input"
 
 // levelBuffers lists what level depth of gr holds back.
 func (p *Program) levelBuffers(gr *program.Grouping, depth int) []PlanBuffer {
@@ -169,9 +173,14 @@ func (p *Program) explainBuffering(sortBuffer int) []PlanBuffer {
 		out = append(out, PlanBuffer{What: "report header shows totals", Holds: "the whole output until the end of the input",
 			Cost: "the report's output (not its input)"})
 	}
-	if p.m.NeedSort {
+	switch {
+	case p.m.NeedSort:
 		out = append(out, PlanBuffer{What: "detail band over input not sorted by the group keys",
-			Holds: "every record that passes the wheres, sorted by the group keys at the end of the input",
+			Holds: "every record that passes the wheres and the group limits, by group, until its group closes at the end of the input",
+			Cost:  fmt.Sprintf("up to %d records (RunConfig.SortBuffer), past which the run fails", sortBuffer)})
+	case p.m.DetailWaits() != "":
+		out = append(out, PlanBuffer{What: "detail band with PERCENT_OF_TOTAL",
+			Holds: "the records of each group until the group closes, once the enclosing total is known",
 			Cost:  fmt.Sprintf("up to %d records (RunConfig.SortBuffer), past which the run fails", sortBuffer)})
 	}
 	for _, gr := range p.m.Groupings {
@@ -275,13 +284,13 @@ func (p *Program) explainBands() []PlanBand {
 func (p *Program) bandWhen(bd *program.Band, lv *program.Level) string {
 	totals := len(bd.Aggs) > 0
 	// Hash grouping emits its groups at the end of the input, in key order;
-	// streaming (also over records sorted in memory) as keys change.
-	hash := len(p.m.Groupings) > 0 && !p.m.Groupings[0].Streaming && !p.m.NeedSort
+	// streaming as keys change.
+	hash := len(p.m.Groupings) > 0 && !p.m.Groupings[0].Streaming
 	if lv != nil {
 		for _, gr := range p.m.Groupings {
 			for _, l := range gr.Levels {
 				if l == lv {
-					hash = !gr.Streaming && !p.m.NeedSort
+					hash = !gr.Streaming
 				}
 			}
 		}
@@ -307,8 +316,11 @@ func (p *Program) bandWhen(bd *program.Band, lv *program.Level) string {
 		}
 		return "when a group starts"
 	case render.Detail:
-		if p.m.NeedSort {
-			return "per record, at the end of the input, in key order once the records are sorted"
+		switch {
+		case p.m.NeedSort:
+			return "per record, when its group closes at the end of the input (groups in key order, records in input order)"
+		case p.m.DetailWaits() != "":
+			return "per record, when its group closes (PERCENT_OF_TOTAL waits for the enclosing total)"
 		}
 		return "per record, as it is read"
 	case render.GroupFooter:

@@ -216,9 +216,10 @@ func TestExplainStrategies(t *testing.T) {
 		script:   `source csv("s.csv")` + "\ngroup territory " + footer + "detail { id, amount }\n",
 		strategy: GroupingSorted,
 		text: []string{
-			"group   territory: streaming over records sorted in memory, at most 10000 groups",
-			"        sort: the source is not declared sorted by territory (add `sorted by territory` if the file is); the detail band needs the records in key order: they are sorted in memory",
-			"  detail band over input not sorted by the group keys: holds every record that passes the wheres, sorted by the group keys at the end of the input",
+			"group   territory: hash, detail records held by group, at most 10000 groups",
+			"        sort: the source is not declared sorted by territory (add `sorted by territory` if the file is); the detail band's records are held in memory and printed by group at the end of the input",
+			"bands   detail: id, amount — per record, when its group closes at the end of the input (groups in key order, records in input order)",
+			"  detail band over input not sorted by the group keys: holds every record that passes the wheres and the group limits, by group, until its group closes at the end of the input",
 			"    cost: up to 1000000 records (RunConfig.SortBuffer), past which the run fails",
 		},
 		buffer: []string{"detail band over input not sorted by the group keys"},

@@ -168,7 +168,7 @@ func (pl *Plan) writeGrouping(tw *textWriter, g PlanGrouping) {
 		case GroupingStreaming:
 			strategy = "streaming, one open group"
 		case GroupingSorted:
-			strategy = "streaming over records sorted in memory"
+			strategy = "hash, detail records held by group"
 		}
 		if i == 0 {
 			tw.section(true, head, "%s: %s, at most %d groups", name, strategy, lv.MaxGroups)

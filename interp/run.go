@@ -70,10 +70,11 @@ type RunConfig struct {
 	// report makes Run return a *StrategyError. Every strategy writes the
 	// same output; this is for comparing them and for tests.
 	Strategy Strategy
-	// SortBuffer bounds the records held in memory when a detail band needs
-	// input sorted by its group keys and the source is not (default
-	// 1,000,000). Past it the run fails with a *LimitError that says how to
-	// avoid buffering: declare the source sorted, or index the SQLite table.
+	// SortBuffer bounds the records a detail band holds in memory until
+	// their groups close: over input not sorted by its group keys, or with
+	// PERCENT_OF_TOTAL in the grouping (default 1,000,000). Past it the run
+	// fails with a *LimitError that says how to avoid buffering: declare the
+	// source sorted, or index the SQLite table.
 	SortBuffer int
 }
 

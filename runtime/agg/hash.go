@@ -28,6 +28,13 @@ func groupKey(v any) any {
 	return value.HashKey(v)
 }
 
+// GroupKey returns the comparable value that identifies key in the
+// engine's groups: two keys are one group exactly when their GroupKeys are
+// equal (1, 1.0 and 1.00 are one group; so are equal instants in different
+// zones). A caller that keeps something per group, beside an [Engine], keys
+// its map with it.
+func GroupKey(key any) any { return groupKey(key) }
+
 // internKey returns a copy of a group's key that does not pin the memory of
 // the record it came from (strings are cloned).
 func internKey(v any) any {

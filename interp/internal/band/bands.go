@@ -33,14 +33,6 @@ func (b *Builder) groupEnv(pg pendingGroup) map[string]any {
 	return env
 }
 
-// cumZero treats a missing running total as 0.
-func cumZero(v any) any {
-	if v == nil {
-		return int64(0)
-	}
-	return v
-}
-
 // headerEvent evaluates a group header before its group completes: it sees
 // keys and params only.
 func (b *Builder) headerEvent(bd *program.Band, keys []any) (*render.Event, error) {

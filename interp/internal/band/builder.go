@@ -38,13 +38,15 @@ type Builder struct {
 	// limited when their parent closes.
 	pending [][][]pendingGroup
 	// cum[gi][l] holds the footer running totals of level l within the
-	// current parent group.
-	cum       [][]map[string]any
-	buffered  []value.Record // needSort: records held until the end
+	// current parent group, by slot.
+	cum [][]map[string]agg.Accumulator
+	// details holds the records of the detail band until their group
+	// closes, when groups close after their records are read (see
+	// detailhold.go); nil when detail rows are printed as records arrive.
+	details   *detailStore
 	SortLimit int
 	keys      []any
-	Rejected  int64
-	lastRej   []int64
+	Rejected  int64 // records rejected at any level of any grouping
 	events    int
 	par       *parAgg // parallel aggregation of the single hash grouping, or nil
 }
@@ -81,7 +83,7 @@ func New(p *program.Program, guard program.Guard, out Emitter, params map[string
 	b.Global = agg.NewEngine(agg.Config{Global: p.Global})
 	for gi, gr := range p.Groupings {
 		gi := gi
-		cfg := agg.Config{Sorted: gr.Streaming || p.NeedSort}
+		cfg := agg.Config{Sorted: gr.Streaming}
 		for _, lv := range gr.Levels {
 			cfg.Levels = append(cfg.Levels, agg.Level{Name: lv.Name, MaxGroups: lv.MaxGroups, Specs: lv.Specs})
 		}
@@ -97,15 +99,13 @@ func New(p *program.Program, guard program.Guard, out Emitter, params map[string
 			b.running = append(b.running, agg.New(a.Fn, a.Param))
 		}
 	}
-	if len(p.Groupings) > 0 {
-		b.lastRej = make([]int64, len(p.Groupings[0].Levels))
-	}
+	b.details = newDetailStore(p)
 	b.opens = make([][]openGroup, len(p.Groupings))
 	for _, gr := range p.Groupings {
 		b.pending = append(b.pending, make([][]pendingGroup, len(gr.Levels)))
-		cum := make([]map[string]any, len(gr.Levels))
+		cum := make([]map[string]agg.Accumulator, len(gr.Levels))
 		for l := range cum {
-			cum[l] = map[string]any{}
+			cum[l] = map[string]agg.Accumulator{}
 		}
 		b.cum = append(b.cum, cum)
 	}
@@ -132,20 +132,12 @@ func (b *Builder) AddBatch(batch []value.Record) error {
 	return nil
 }
 
-// Add consumes one transformed record.
+// Add consumes one transformed record. Every engine sees the records in
+// input order, so FIRST, LAST and which groups a max_groups keeps do not
+// depend on the detail band; a detail row is printed now, or, when its
+// group closes later than its records arrive, held until then
+// (detailhold.go).
 func (b *Builder) Add(rec value.Record) error {
-	if b.m.NeedSort {
-		if len(b.buffered) >= b.SortLimit {
-			return &program.LimitError{Limit: "sort buffer (a detail band over input not sorted by its group keys holds records in memory; declare the source `sorted by` its keys, or index the SQLite table on them)",
-				Value: int64(len(b.buffered) + 1), Max: int64(b.SortLimit), Where: b.m.Name}
-		}
-		b.buffered = append(b.buffered, rec)
-		return nil
-	}
-	return b.process(rec)
-}
-
-func (b *Builder) process(rec value.Record) error {
 	p := b.m
 	args := rec[p.ArgBase:p.Width]
 	if len(p.Global) > 0 { // the report-wide aggregates, when a band shows any
@@ -156,51 +148,53 @@ func (b *Builder) process(rec value.Record) error {
 	if b.par != nil {
 		return b.par.add(recordKeys(rec, p.Groupings[0]), args)
 	}
-	depth := -1 // levels 0..depth are accepted for this record
-	for gi, gr := range p.Groupings {
+	accepted, err := b.aggregate(rec, args)
+	if err != nil || p.Detail == nil {
+		return err
+	}
+	if len(p.Groupings) == 0 {
+		return b.detailRow(rec)
+	}
+	if !accepted {
+		return nil // the record's group was rejected: no detail row
+	}
+	keys := recordKeys(rec, p.Groupings[0])
+	if b.details != nil {
+		return b.holdDetail(keys, rec)
+	}
+	if err := b.openPath(0, keys); err != nil {
+		return err
+	}
+	return b.detailRow(rec)
+}
+
+// aggregate feeds a record to every grouping's engine. A record rejected
+// at any level of any grouping counts once in Rejected; accepted says
+// whether the first grouping (the detail band's) took it at every level.
+func (b *Builder) aggregate(rec value.Record, args []any) (accepted bool, err error) {
+	accepted = true
+	rejected := false
+	for gi, gr := range b.m.Groupings {
+		e := b.Engines[gi]
+		last := len(gr.Levels) - 1
+		before := e.Rejected(last) // a record rejected at a level counts at every deeper one
 		keys := b.keys[:0]
 		for _, lv := range gr.Levels {
 			keys = append(keys, rec[lv.KeySlot])
 		}
 		b.keys = keys
-		if err := b.Engines[gi].Add(keys, args); err != nil {
-			return b.specError(gi, err)
+		if err := e.Add(keys, args); err != nil {
+			return false, b.specError(gi, err)
 		}
-		rej := false
-		if gi == 0 {
-			depth = len(gr.Levels) - 1
-			for l := range gr.Levels {
-				n := b.Engines[0].Rejected(l)
-				if n != b.lastRej[l] {
-					b.lastRej[l] = n
-					if depth == len(gr.Levels)-1 {
-						depth = l - 1
-					}
-				}
-			}
-			rej = depth < len(gr.Levels)-1
-		}
-		if rej {
-			b.Rejected++
+		if e.Rejected(last) != before {
+			rejected = true
+			accepted = accepted && gi != 0
 		}
 	}
-	if p.Detail == nil {
-		return nil
+	if rejected {
+		b.Rejected++
 	}
-	if len(p.Groupings) > 0 {
-		gr := p.Groupings[0]
-		if depth < len(gr.Levels)-1 {
-			return nil // the record's group was rejected: no detail row
-		}
-		keys := make([]any, len(gr.Levels))
-		for i, lv := range gr.Levels {
-			keys[i] = rec[lv.KeySlot]
-		}
-		if err := b.openPath(0, keys); err != nil {
-			return err
-		}
-	}
-	return b.detailRow(rec)
+	return accepted, nil
 }
 
 // openPath makes grouping gi's open path equal keys, emitting headers for
@@ -272,6 +266,11 @@ func (b *Builder) CloseGroup(gi int, g *agg.Group) error {
 	if err := b.openPath(gi, g.Keys[:g.Level+1]); err != nil {
 		return err
 	}
+	if gi == 0 && b.details != nil {
+		if err := b.releaseDetail(g); err != nil {
+			return err
+		}
+	}
 	if err := b.flushPending(gi, g.Level+1, g.Level); err != nil {
 		return err
 	}
@@ -342,14 +341,19 @@ func (b *Builder) emitGroup(gi, parent int, pg pendingGroup) error {
 		return nil
 	}
 	b.groupEnv(pg)
+	cum := b.cum[gi][len(pg.keys)-1]
 	for _, a := range lv.Running {
-		cum := b.cum[gi][len(pg.keys)-1]
-		v, err := value.Arith(value.OpAdd, cumZero(cum[a.Slot]), cumZero(b.bev.Env[a.Slot]))
-		if err != nil {
+		// The SUM of the groups' values so far: nil until one is not,
+		// exact, an int total past int64 going on as a decimal.
+		acc := cum[a.Slot]
+		if acc == nil {
+			acc = agg.New(agg.Sum, 0)
+			cum[a.Slot] = acc
+		}
+		if err := acc.Add(b.bev.Env[a.Slot]); err != nil {
 			return &eval.Error{Pos: grammar.At(a.Pos), What: "footer " + a.Name, Err: err}
 		}
-		cum[a.Slot] = v
-		b.bev.Env[a.Slot] = v
+		b.bev.Env[a.Slot] = acc.Result()
 	}
 	footer, err := b.evalBand(lv.Footer, pg.keys, b.bev)
 	if err != nil {
@@ -390,32 +394,6 @@ func (b *Builder) flushPending(gi, l, parent int) error {
 
 // Finish closes every group and emits the summary.
 func (b *Builder) Finish() error {
-	if b.m.NeedSort {
-		gr := b.m.Groupings[0]
-		slots := make([]int, len(gr.Levels))
-		for i, lv := range gr.Levels {
-			slots[i] = lv.KeySlot
-		}
-		sort.SliceStable(b.buffered, func(i, j int) bool {
-			x, y := b.buffered[i], b.buffered[j]
-			for _, s := range slots {
-				if value.Less(x[s], y[s]) {
-					return true
-				}
-				if value.Less(y[s], x[s]) {
-					return false
-				}
-			}
-			return false
-		})
-		recs := b.buffered
-		b.buffered = nil
-		for _, r := range recs {
-			if err := b.process(r); err != nil {
-				return err
-			}
-		}
-	}
 	if b.par != nil {
 		par := b.par
 		b.par = nil

@@ -24,8 +24,8 @@ func groupBytes(specs int) int64 { return 100 + 25*int64(specs) }
 func RecordBytes(width int) int64 { return 24 + 32*int64(width) }
 
 // held reports the memory the builder holds: the groups of its engines,
-// or of its parallel workers' until they merge, and the records of its
-// sort buffer.
+// or of its parallel workers' until they merge, and the records held for
+// the detail band (the sort buffer).
 func (b *Builder) held() stream.Held {
 	var groups, bytes int64
 	for gi, gr := range b.m.Groupings {
@@ -36,6 +36,14 @@ func (b *Builder) held() stream.Held {
 		}
 	}
 	var what []string
+	if b.details != nil && b.details.n > 0 {
+		// First: the records grow with the input, the groups only up to
+		// max_groups.
+		n := int64(b.details.n)
+		rb := n * RecordBytes(b.m.Width)
+		bytes += rb
+		what = append(what, fmt.Sprintf("sort buffer: %s records, ~%s", CountText(n), program.MiBText(rb)))
+	}
 	if groups > 0 {
 		what = append(what, HeldGroups("aggregation state", groups, "", bytes))
 	}
@@ -44,11 +52,6 @@ func (b *Builder) held() stream.Held {
 			what = append(what, HeldGroups("aggregation state", g, fmt.Sprintf(" on %d workers", len(b.par.workers)), by))
 			bytes += by
 		}
-	}
-	if n := int64(len(b.buffered)); n > 0 {
-		rb := n * RecordBytes(b.m.Width)
-		bytes += rb
-		what = append(what, fmt.Sprintf("sort buffer: %s records, ~%s", CountText(n), program.MiBText(rb)))
 	}
 	return stream.Held{Bytes: bytes, What: strings.Join(what, "; ")}
 }

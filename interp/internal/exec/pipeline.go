@@ -152,9 +152,9 @@ func (p *Runner) observer(caller stream.Observer, fetched *atomic.Int64, noteSki
 func (p *Runner) totals(t *render.Totals, read int64, b *band.Builder, skips *plan.SkipLog, start time.Time) {
 	t.RecordsRead = read
 	t.Rejected = b.Rejected
-	if len(p.m.Groupings) > 0 {
-		for l, lv := range p.m.Groupings[0].Levels {
-			if n := b.Engines[0].Rejected(l); n > 0 {
+	for gi, gr := range p.m.Groupings { // every top-level grouping's levels
+		for l, lv := range gr.Levels {
+			if n := b.Engines[gi].Rejected(l); n > 0 {
 				t.RejectedByLevel = append(t.RejectedByLevel, render.LevelCount{Level: l, Group: lv.Name, Count: n})
 				t.Warnings = append(t.Warnings, fmt.Sprintf("group %s reached max_groups %d: %d records rejected", lv.Name, lv.MaxGroups, n))
 			}

@@ -224,10 +224,34 @@ type Program struct {
 	Global     []agg.Spec
 	GlobalRefs []*AggRef
 	GSlot      map[string]int  // summary/report aggregate slot → index in global
-	NeedSort   bool            // buffer and sort records (detail over unsorted groups)
+	NeedSort   bool            // a detail band over input not sorted by its group keys (see DetailWaits)
 	Unused     map[string]bool // source fields no expression reads
 	Names      []string        // record slot names for the environment (index = slot)
 	Bands      []*render.Band
+}
+
+// DetailWaits reports why the detail band's rows wait for their group to
+// close instead of being printed as their records arrive ("" when they do
+// not): over input not sorted by the group keys every group closes at the
+// end of the input; with PERCENT_OF_TOTAL in the grouping a group closes
+// once the enclosing total is known. Its records are held until then.
+func (p *Program) DetailWaits() string {
+	if p.Detail == nil || len(p.Groupings) == 0 {
+		return ""
+	}
+	if p.NeedSort {
+		return "a detail band over input not sorted by its group keys holds records in memory; " +
+			"declare the source `sorted by` its keys, or index the SQLite table on them"
+	}
+	for _, lv := range p.Groupings[0].Levels {
+		for _, sp := range lv.Specs {
+			if sp.Func == agg.PercentOfTotal {
+				return "a detail band with PERCENT_OF_TOTAL in a group's bands holds the records " +
+					"of each group until the enclosing group's total is known"
+			}
+		}
+	}
+	return ""
 }
 
 // ArgIndex returns the index of an aggregate argument among p.Args.
