@@ -32,6 +32,12 @@ type DataError struct {
 	// source, bad ones included (for CSV the header is not counted); 0
 	// when unknown (SQLite tables read by keyset).
 	Record int64
+	// Offset is the number of good records the source returned before
+	// this one: the stream offset of the record that follows it. A
+	// consumer that also meets errors in later stages (which know a
+	// record by its offset) orders the two kinds by it, and numbers a
+	// later stage's record among all the source's records.
+	Offset int64
 	// Where locates a record that has no line: "table sales: rowid 42" or
 	// "query: row 42". Empty for CSV and JSONL.
 	Where string
@@ -92,8 +98,10 @@ func newSkipper(cfg Config, monotonic bool) *skipper {
 }
 
 // handle returns the error Fetch must return for e (wrapped as permanent)
-// or nil when the record is to be skipped.
-func (s *skipper) handle(e *DataError, id int64) error {
+// or nil when the record is to be skipped; offset is the number of good
+// records returned before it (DataError.Offset).
+func (s *skipper) handle(e *DataError, id, offset int64) error {
+	e.Offset = offset
 	if !s.skip {
 		return stream.Permanent(e)
 	}

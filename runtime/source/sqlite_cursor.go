@@ -69,7 +69,7 @@ func (s *SQLite) fetchCursor(ctx context.Context, after stream.Position, limit i
 		cur.raw++
 		rec := slots.next(limit - len(recs))
 		if col, err := s.convert(cur.values, rec); err != nil {
-			if err := s.skip.handle(s.cursorError(cur.raw, col, err), cur.raw); err != nil {
+			if err := s.skip.handle(s.cursorError(cur.raw, col, err), cur.raw, after.Offset+int64(len(recs))); err != nil {
 				s.dropCursor()
 				return chunk, err
 			}
@@ -158,7 +158,7 @@ func (s *SQLite) openCursor(ctx context.Context, after stream.Position) error {
 		}
 		cur.raw++
 		if col, err := s.convert(cur.values, rec); err != nil {
-			if err := s.skip.handle(s.cursorError(cur.raw, col, err), cur.raw); err != nil {
+			if err := s.skip.handle(s.cursorError(cur.raw, col, err), cur.raw, good); err != nil {
 				return err
 			}
 			continue

@@ -55,7 +55,7 @@ func (s *SQLite) fetchKeyset(ctx context.Context, after stream.Position, limit i
 			rec := slots.next(limit - len(recs))
 			if col, err := s.convert(raw[1:], rec); err != nil {
 				de := &DataError{File: s.file, Where: fmt.Sprintf("table %s: rowid %d", s.table.name, rowid), Column: col, Err: err}
-				if err := s.skip.handle(de, rowid); err != nil {
+				if err := s.skip.handle(de, rowid, after.Offset+int64(len(recs))); err != nil {
 					rows.Close()
 					return chunk, err
 				}
@@ -89,13 +89,17 @@ func (s *SQLite) fetchKeyset(ctx context.Context, after stream.Position, limit i
 // them.
 func (s *SQLite) skipTo(ctx context.Context, n int64) ([]any, error) {
 	var key []any
-	for n > 0 {
-		chunk, err := s.fetchKeyset(ctx, stream.Position{Key: key}, int(min(n, 10000)))
+	for done := int64(0); n > done; {
+		after := stream.Position{Key: key}
+		if key != nil {
+			after.Offset = done // a bare offset only without a key
+		}
+		chunk, err := s.fetchKeyset(ctx, after, int(min(n-done, 10000)))
 		if err != nil {
 			return nil, err
 		}
 		key = chunk.Next.Key
-		n -= int64(len(chunk.Records))
+		done += int64(len(chunk.Records))
 		if chunk.Done {
 			break
 		}

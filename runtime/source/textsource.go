@@ -321,7 +321,7 @@ func (t *textSource) readRecords(ctx context.Context, after stream.Position, lim
 			break
 		}
 		if de, ok := err.(*DataError); ok {
-			if err := t.skip.handle(de, de.Record); err != nil {
+			if err := t.skip.handle(de, de.Record, after.Offset+int64(r.n)); err != nil {
 				return r, err
 			}
 			continue
@@ -407,7 +407,7 @@ func (t *textSource) seekTo(ctx context.Context, after stream.Position) error {
 			return nil
 		}
 		if de, ok := err.(*DataError); ok {
-			if err := t.skip.handle(de, de.Record); err != nil {
+			if err := t.skip.handle(de, de.Record, n); err != nil {
 				return err
 			}
 			continue

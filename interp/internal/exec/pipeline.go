@@ -49,7 +49,6 @@ func (p *Runner) run(ctx context.Context, pl *plan.Plan, rc plan.Settings, aggWo
 	start := time.Now()
 
 	skips := &plan.SkipLog{OnSkip: rc.OnSkip}
-	noteSkip := skips.Note
 
 	// A sink that keeps no record lets the source reuse their slots.
 	var recycle *source.Recycler
@@ -57,7 +56,7 @@ func (p *Runner) run(ctx context.Context, pl *plan.Plan, rc plan.Settings, aggWo
 		recycle = source.NewRecycler()
 	}
 	src, cleanup, err := p.in.Open(p.m.Source, input.Options{Params: params, Extra: p.m.Width - p.m.NSource, Skip: skip, Unused: p.m.Unused,
-		OnSkip: func(e *source.DataError) { noteSkip(p.dataError(e)) }, Recycle: recycle})
+		OnSkip: func(e *source.DataError) { skips.NoteBad(p.dataError(e)) }, Recycle: recycle})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", program.PosString(p.m.Source.Pos), err)
 	}
@@ -116,7 +115,7 @@ func (p *Runner) run(ctx context.Context, pl *plan.Plan, rc plan.Settings, aggWo
 		// and its final rejection counts reach the registry.
 		SinkEnd: func(context.Context) error { recycle.End(); return b.Finish() },
 		Options: stream.Options{Name: p.m.Title, ChunkSize: rc.ChunkSize, FirstChunk: p.firstChunk(), MemoryLimit: rc.MemoryLimit,
-			Registry: rc.Registry, Observer: p.observer(rc.Observer, &fetched, noteSkip)},
+			Registry: rc.Registry, Observer: p.observer(rc.Observer, &fetched, skips)},
 	}
 	snap, err := runPipeline(ctx, pipe, rc.OnStart)
 	res.Snapshot = snap
@@ -136,13 +135,17 @@ func (p *Runner) run(ctx context.Context, pl *plan.Plan, rc plan.Settings, aggWo
 // observer counts the records fetched (for Progress) and notes the
 // records a stage skipped under on_error skip, besides the caller's
 // observer.
-func (p *Runner) observer(caller stream.Observer, fetched *atomic.Int64, noteSkip func(error)) stream.Observer {
+func (p *Runner) observer(caller stream.Observer, fetched *atomic.Int64, skips *plan.SkipLog) stream.Observer {
 	return stream.Observers(caller, stream.ObserverFunc(func(ev stream.Event) {
 		if cf, ok := ev.(stream.ChunkFetched); ok {
 			fetched.Add(int64(cf.Records))
 		}
 		if rf, ok := ev.(stream.RecordFailed); ok {
-			noteSkip(p.runError(&stream.RecordError{Stage: rf.Stage, Offset: rf.Offset, Err: rf.Err}))
+			skips.NoteFailed(rf.Offset, func(record int64) error {
+				// Named by its number among all the source's records, the
+				// bad ones it skipped included (runError adds 1).
+				return p.runError(&stream.RecordError{Stage: rf.Stage, Offset: record - 1, Err: rf.Err})
+			})
 		}
 	}))
 }

@@ -289,7 +289,7 @@ func (s *scanStart) Close() {
 func (p *Planner) openScan(pl *Plan) (*scanStart, string, error) {
 	skips := &SkipLog{}
 	rs, cleanup, err := p.in.Open(p.m.Source, input.Options{Params: pl.Params, Skip: pl.OnError == "skip", Unused: p.m.Unused,
-		OnSkip: func(e *source.DataError) { skips.Note(FileError(p.m, e)) }})
+		OnSkip: func(e *source.DataError) { skips.NoteBad(FileError(p.m, e)) }})
 	if err != nil {
 		return nil, "", err
 	}
