@@ -102,7 +102,7 @@ func TestMemoryLimitHeldByGroups(t *testing.T) {
 			checkMemoryLimitError(t, err, rc.MemoryLimit, want...)
 		})
 	}
-	// A detail band over unsorted input holds its records for sorting.
+	// A detail band over unsorted input holds its records until their groups close.
 	t.Run("sort buffer", func(t *testing.T) {
 		p, err := interp.Compile(context.Background(), filepath.Join(dir, "g.rpt"), []byte(manyGroupsScripts["detail"]), &interp.Options{Dir: dir})
 		if err != nil {

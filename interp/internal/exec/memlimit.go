@@ -98,7 +98,7 @@ func (p *Runner) memoryLimitError(err error) *program.LimitError {
 	}
 	if p.m.NeedSort {
 		le.Hint = "pausing the input cannot free it: " + sorted + ", so that the records need not be held " +
-			"for sorting, or give the run a larger memory limit"
+			"for the detail band, or give the run a larger memory limit"
 		return le
 	}
 	le.Hint = "pausing the input cannot free it: lower max_groups (records past it are rejected and counted), " +

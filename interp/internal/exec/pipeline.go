@@ -32,9 +32,10 @@ import (
 const StreamFirstChunk = 4
 
 // firstChunk is the pipeline's FirstChunk: small when the report streams
-// detail rows, else none (an aggregate report writes nothing until the end).
+// detail rows, else none (an aggregate report writes nothing until the end,
+// nor one whose detail rows wait for their groups).
 func (p *Runner) firstChunk() int {
-	if p.m.Detail != nil && !p.m.NeedSort {
+	if p.m.Detail != nil && p.m.DetailWaits() == "" {
 		return StreamFirstChunk
 	}
 	return 0
