@@ -245,6 +245,18 @@ func TestExplainStrategies(t *testing.T) {
 		},
 		buffer: []string{"PERCENT_OF_TOTAL(amount) in group territory", "PERCENT_OF_TOTAL(amount) in group customer"},
 	}, {
+		// Issue 15 item 5: the detail band's records wait with the groups.
+		name: "PERCENT_OF_TOTAL with a detail band",
+		script: `source csv("s.csv") sorted by territory` + "\ngroup territory {\n" +
+			"  footer { territory, share: PERCENT_OF_TOTAL(amount) }\n}\ndetail { id, amount }\n",
+		strategy: GroupingStreaming,
+		text: []string{
+			"bands   detail: id, amount — per record, when its group closes (PERCENT_OF_TOTAL waits for the enclosing total)",
+			"  detail band with PERCENT_OF_TOTAL: holds the records of each group until the group closes, once the enclosing total is known",
+			"    cost: up to 1000000 records (RunConfig.SortBuffer), past which the run fails",
+		},
+		buffer: []string{"detail band with PERCENT_OF_TOTAL", "PERCENT_OF_TOTAL(amount) in group territory"},
+	}, {
 		name:     "order by and limit",
 		script:   `source csv("s.csv")` + "\ngroup customer having SUM(amount) > 0 order by SUM(amount) desc limit 2 {\n  footer { customer, total: SUM(amount) }\n}\n",
 		strategy: GroupingHash,
