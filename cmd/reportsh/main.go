@@ -36,8 +36,51 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-// run is main without the process: testable.
+// run is main without the process: testable. A command whose output could
+// not be written fails, whatever it did with the error: fmt with 1 (as for
+// its other failures), the others with 3.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	out := &outputWriter{w: stdout}
+	code := command(ctx, args, stdin, out, stderr)
+	if out.err != nil && code == exitOK {
+		fmt.Fprintf(stderr, "reportsh: writing the output: %v\n", out.err)
+		if args[0] == "fmt" {
+			return exitScript
+		}
+		return exitRun
+	}
+	return code
+}
+
+// outputWriter is a command's standard output: it remembers the first
+// write error and returns it from then on.
+type outputWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (o *outputWriter) Write(p []byte) (int, error) {
+	if o.err != nil {
+		return 0, o.err
+	}
+	n, err := o.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	o.err = err
+	return n, err
+}
+
+// outputError returns the write error of w if it is an outputWriter.
+func outputError(w io.Writer) error {
+	if o, ok := w.(*outputWriter); ok {
+		return o.err
+	}
+	return nil
+}
+
+// command runs the command args name.
+func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		usage(stderr)
 		return exitUsage

@@ -92,7 +92,8 @@ func cmdRepl(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 }
 
 // replLines runs the lines of a file or pipe: no prompts, and the first
-// interrupt stops everything. The exit status is 1 when an input failed.
+// interrupt stops everything. The exit status is 1 when an input failed,
+// 3 when the output cannot be written (which stops the session).
 func replLines(ctx context.Context, sess *Session, f *replFlags, stdin io.Reader) int {
 	failed := false
 	if f.data != "" && sess.open(ctx, f.data, f.table, "") != nil {
@@ -103,6 +104,9 @@ func replLines(ctx context.Context, sess *Session, f *replFlags, stdin io.Reader
 	for sc.Scan() {
 		if ctx.Err() != nil {
 			return exitInterrupt
+		}
+		if sess.outputFailed() {
+			return exitRun // nothing more can be written
 		}
 		_, err := sess.Line(ctx, sc.Text())
 		if errors.Is(err, errQuit) {
@@ -117,10 +121,23 @@ func replLines(ctx context.Context, sess *Session, f *replFlags, stdin io.Reader
 	if ctx.Err() != nil {
 		return exitInterrupt
 	}
+	if sess.outputFailed() {
+		return exitRun
+	}
 	if failed {
 		return exitScript
 	}
 	return exitOK
+}
+
+// outputFailed reports on the session's error output whether its output
+// could not be written.
+func (s *Session) outputFailed() bool {
+	err := outputError(s.out)
+	if err != nil {
+		fmt.Fprintf(s.errOut, "reportsh: writing the output: %v\n", err)
+	}
+	return err != nil
 }
 
 // replTerminal runs an interactive session with line editing, history and
