@@ -223,15 +223,19 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if code != exitOK {
 		return code
 	}
+	if err := checkOutputs(f, prog); err != nil {
+		fmt.Fprintf(stderr, "reportsh run: %v\n", err)
+		return exitUsage
+	}
 	out := stdout
-	var file *os.File
+	var file *replacement
 	if f.output != "" {
-		file, err = os.Create(f.output)
+		file, err = createReplacement(f.output)
 		if err != nil {
 			fmt.Fprintf(stderr, "reportsh: %v\n", err)
 			return exitRun
 		}
-		defer file.Close()
+		defer file.discard() // unless committed
 		out = file
 	}
 	format := f.format
@@ -285,7 +289,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitRun
 	}
 	if file != nil {
-		if err := file.Close(); err != nil {
+		if err := file.commit(); err != nil {
 			fmt.Fprintf(stderr, "reportsh: %v\n", err)
 			return exitRun
 		}

@@ -74,14 +74,25 @@ func (p *Opener) Resolve(def *program.Source) (*Resolved, error) {
 		}
 		return r, nil
 	}
-	abs := filepath.FromSlash(def.Path)
-	if !filepath.IsAbs(abs) {
-		abs = filepath.Join(p.Dir, abs)
-	}
+	abs, _ := p.HostPath(def)
 	if _, err := os.Stat(abs); err != nil {
 		return nil, fmt.Errorf("%s: cannot open %q: %v", def.Kind, def.Path, unwrapPathError(err))
 	}
 	return &Resolved{FS: os.DirFS(filepath.Dir(abs)), Name: filepath.Base(abs), OSPath: abs, Cleanup: func() {}}, nil
+}
+
+// HostPath returns the path on the host of the file def reads, resolved
+// against Dir; false when the file is not the host's (FS is set, or def is
+// a Go source).
+func (p *Opener) HostPath(def *program.Source) (string, bool) {
+	if p.FS != nil || def.Kind == "go" {
+		return "", false
+	}
+	abs := filepath.FromSlash(def.Path)
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(p.Dir, abs)
+	}
+	return abs, true
 }
 
 func unwrapPathError(err error) error {
