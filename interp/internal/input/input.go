@@ -5,6 +5,7 @@
 package input
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -56,13 +57,25 @@ func (p *Opener) Resolve(def *program.Source) (*Resolved, error) {
 		if !ok || !fs.ValidPath(name) {
 			return nil, fmt.Errorf("%s: path %q is outside the report's file system", def.Kind, def.Path)
 		}
-		if _, err := fs.Stat(p.FS, name); err != nil {
+		_, err := fs.Stat(p.FS, name)
+		host := ""
+		if p.Dir != "" {
+			// FS shows Dir: no link may lead out of it, whether or not FS
+			// follows links (os.DirFS does; an os.Root's refuses them with
+			// a less telling error).
+			var herr error
+			host, herr = confinedPath(p.Dir, name)
+			if err == nil || errors.Is(herr, errLeaves) {
+				err = herr
+			}
+		}
+		if err != nil {
 			return nil, fmt.Errorf("%s: cannot open %q: %v", def.Kind, def.Path, unwrapPathError(err))
 		}
 		r := &Resolved{FS: p.FS, Name: name, Cleanup: func() {}}
 		if def.Kind == "sqlite" {
-			if p.Dir != "" {
-				r.OSPath = filepath.Join(p.Dir, filepath.FromSlash(name))
+			if host != "" {
+				r.OSPath = host
 			} else {
 				tmp, err := copyToTemp(p.FS, name)
 				if err != nil {
