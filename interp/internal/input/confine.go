@@ -2,6 +2,7 @@ package input
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 )
 
@@ -25,6 +26,37 @@ func confinedPath(dir, name string) (string, error) {
 	}
 	if rel, err := filepath.Rel(base, full); err != nil || !filepath.IsLocal(rel) {
 		return "", errLeaves
+	}
+	return full, nil
+}
+
+// sqliteCompanions are the files SQLite opens beside a database, by the
+// database's path and a suffix: they must not lead out either (a -shm file
+// is written to even by a reader).
+var sqliteCompanions = []string{"-wal", "-shm", "-journal"}
+
+// confinedSQLite is confinedPath for a SQLite database: the database and
+// whichever of its companion files exist must stay in dir.
+func confinedSQLite(dir, name string) (string, error) {
+	full, err := confinedPath(dir, name)
+	if err != nil {
+		return "", err
+	}
+	base, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return "", unwrapPathError(err)
+	}
+	for _, suffix := range sqliteCompanions {
+		if _, err := os.Lstat(full + suffix); err != nil {
+			continue // absent: SQLite creates it in place, if at all
+		}
+		rel, err := filepath.Rel(base, full+suffix)
+		if err != nil {
+			return "", errLeaves
+		}
+		if _, err := confinedPath(base, filepath.ToSlash(rel)); err != nil {
+			return "", errLeaves
+		}
 	}
 	return full, nil
 }

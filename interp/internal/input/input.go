@@ -63,8 +63,12 @@ func (p *Opener) Resolve(def *program.Source) (*Resolved, error) {
 			// FS shows Dir: no link may lead out of it, whether or not FS
 			// follows links (os.DirFS does; an os.Root's refuses them with
 			// a less telling error).
+			confined := confinedPath
+			if def.Kind == "sqlite" {
+				confined = confinedSQLite
+			}
 			var herr error
-			host, herr = confinedPath(p.Dir, name)
+			host, herr = confined(p.Dir, name)
 			if err == nil || errors.Is(herr, errLeaves) {
 				err = herr
 			}
