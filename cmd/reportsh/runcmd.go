@@ -186,14 +186,18 @@ func parseBytes(s string) (int64, error) {
 
 // compileFile reads and compiles a script with paths relative to its
 // directory. With reuse, the CSV file the compiler opens to describe the
-// source is kept for the run that follows.
-func compileFile(path string, stderr io.Writer, reuse bool) (*interp.Program, int) {
+// source is kept for the run that follows. A signal (ctx) during the
+// compilation stops the command.
+func compileFile(ctx context.Context, path string, stderr io.Writer, reuse bool) (*interp.Program, int) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "reportsh: %v\n", err)
 		return nil, exitUsage
 	}
-	prog, err := interp.Compile(context.Background(), path, src, &interp.Options{Dir: filepath.Dir(path), ReuseSource: reuse})
+	prog, err := interp.Compile(ctx, path, src, &interp.Options{Dir: filepath.Dir(path), ReuseSource: reuse})
+	if ctx.Err() != nil {
+		return nil, interrupted(ctx, stderr)
+	}
 	if err != nil {
 		printError(stderr, err, src)
 		return nil, exitScript
@@ -201,12 +205,12 @@ func compileFile(path string, stderr io.Writer, reuse bool) (*interp.Program, in
 	return prog, exitOK
 }
 
-func cmdCheck(args []string, stdout, stderr io.Writer) int {
+func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) != 1 {
 		fmt.Fprintln(stderr, "usage: reportsh check FILE.rpt")
 		return exitUsage
 	}
-	if _, code := compileFile(args[0], stderr, false); code != exitOK {
+	if _, code := compileFile(ctx, args[0], stderr, false); code != exitOK {
 		return code
 	}
 	fmt.Fprintf(stdout, "%s: ok\n", args[0])
@@ -219,7 +223,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "reportsh run: %v\n", err)
 		return exitUsage
 	}
-	prog, code := compileFile(f.file, stderr, true)
+	prog, code := compileFile(ctx, f.file, stderr, true)
 	if code != exitOK {
 		return code
 	}
@@ -270,8 +274,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	pr.finish() // erase the progress line before any message
 	if err != nil {
 		if ctx.Err() != nil {
-			fmt.Fprintln(stderr, "reportsh: interrupted")
-			return exitInterrupt
+			return interrupted(ctx, stderr)
 		}
 		var pe *interp.ParamError
 		if errors.As(err, &pe) {
