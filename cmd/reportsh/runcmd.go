@@ -297,6 +297,13 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitRun
 		}
 	}
+	printTotals(stderr, f, res, time.Since(start))
+	return exitOK
+}
+
+// printTotals prints on stderr the skipped and rejected records of a run
+// (unless -q) and, with --stats, what the pipeline did in elapsed.
+func printTotals(stderr io.Writer, f *runFlags, res *interp.Result, elapsed time.Duration) {
 	t := res.Totals
 	if !f.quiet && (t.Skipped > 0 || t.Rejected > 0) {
 		fmt.Fprintf(stderr, "reportsh: %d records read, %d skipped, %d rejected\n", t.RecordsRead, t.Skipped, t.Rejected)
@@ -305,7 +312,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if f.stats {
-		el := time.Since(start)
+		el := elapsed
 		c := res.Snapshot.Counters
 		rate := float64(t.RecordsRead) / el.Seconds()
 		snap := res.Snapshot
@@ -324,7 +331,6 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stderr)
 	}
-	return exitOK
 }
 
 func formatFromExt(path string) string {
