@@ -21,6 +21,9 @@ func Compile(ctx context.Context, name string, src []byte, opts *Options) (*Prog
 		o = *opts
 	}
 	in := &input.Opener{FS: o.FS, Dir: o.Dir, Sources: goSources(o.Sources), Reuse: o.ReuseSource}
+	if d, ok := o.FS.(*Dir); ok {
+		in.Dir = d.Name() // SQLite databases are opened in place
+	}
 	m, err := check.Compile(ctx, name, src, check.Config{MaxGroups: o.MaxGroups, MaxExprSize: o.MaxExprSize,
 		Functions: o.Functions, Sources: sourceNames(o.Sources)}, in)
 	if err != nil {

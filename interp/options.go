@@ -9,9 +9,13 @@ import (
 type Options struct {
 	// FS, if set, is the only file system the script's sources may read.
 	// Paths in the script are relative to its root and may not escape it
-	// ("..", absolute paths). SQLite files are copied to a temporary file
-	// unless Dir is also set, in which case they are opened at Dir/path (set
-	// both when FS is os.DirFS(Dir)).
+	// ("..", absolute paths). Whether a symbolic link in it is followed out
+	// is up to FS: for a directory use a [Dir] ([OpenDir]), which refuses
+	// such links, not os.DirFS, which follows them. SQLite files are opened
+	// in place in a Dir, or at Dir/path when Dir is also set (Dir is then
+	// the directory FS shows), in both cases once their links are resolved
+	// and found to stay in the directory; otherwise they are copied to a
+	// temporary file.
 	FS fs.FS
 	// Dir is the directory relative paths start from when FS is nil; the
 	// CLI sets it to the script's directory. Empty means the working

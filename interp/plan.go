@@ -50,3 +50,34 @@ func (p *Program) Params() []ParamInfo {
 	}
 	return out
 }
+
+// InputFile is a file a report reads.
+type InputFile struct {
+	// Use says what reads it: "source", or "lookup NAME".
+	Use string
+	// Path is the file as the script names it.
+	Path string
+	// HostPath is the file's path on the host, resolved against
+	// Options.Dir; empty with Options.FS, whose files need not be the
+	// host's.
+	HostPath string
+}
+
+// Files returns the files the report reads: its source's, then its
+// lookups'. Go sources are not files and are left out. The CLI uses it to
+// refuse an output file that is one of them.
+func (p *Program) Files() []InputFile {
+	var out []InputFile
+	add := func(use string, def *program.Source) {
+		if def == nil || def.Kind == "go" {
+			return
+		}
+		host, _ := p.in.HostPath(def)
+		out = append(out, InputFile{Use: use, Path: def.Path, HostPath: host})
+	}
+	add("source", p.m.Source)
+	for _, ld := range p.m.Lookups {
+		add("lookup "+ld.Name, ld.Source)
+	}
+	return out
+}

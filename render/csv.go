@@ -119,10 +119,17 @@ func (r *csvRenderer) Emit(e *Event) error {
 	return r.writeRow(row)
 }
 
-// End ends the table; CSV has no place for the totals.
-func (r *csvRenderer) End(*Totals) error {
+// End ends the table; CSV has no place for the totals. A report that
+// stops early ends with a row of band "incomplete" and empty cells (the
+// reason is the run's error).
+func (r *csvRenderer) End(t *Totals) error {
 	if err := r.end(); err != nil {
 		return err
+	}
+	if t != nil && t.Incomplete != "" {
+		row := make([]string, max(len(r.header), 1))
+		row[0] = "incomplete"
+		return r.writeRow(row)
 	}
 	return r.w.err
 }

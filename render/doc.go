@@ -46,6 +46,10 @@
 // Output is deterministic: the same events give byte-identical output.
 // [Totals.Elapsed] is shown only when [Options.Elapsed] asks for it.
 //
+// A report that stops early (its run was interrupted or failed) ends with
+// End(&Totals{Incomplete: reason}): each format then marks it as incomplete
+// in its own way in place of the totals (see [Totals.Incomplete]).
+//
 // Renderers write to w as they go, each flushed block with one Write call;
 // pass a buffered writer for throughput and flush it after End. The first
 // error from w is returned by the call that met it and by every later call.

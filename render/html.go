@@ -48,7 +48,10 @@ func (r *htmlRenderer) End(t *Totals) error {
 		}
 		htmlTable(&b, tb)
 	}
-	if t != nil {
+	switch {
+	case t != nil && t.Incomplete != "":
+		b.WriteString("<p class=\"incomplete\"><strong>Report incomplete:</strong> " + htmlEscape(t.Incomplete) + "</p>\n")
+	case t != nil:
 		lines := totalsLines(t, r.opts.Elapsed)
 		b.WriteString("<p class=\"totals\">" + htmlEscape(lines[0]) + "</p>\n")
 		if len(lines) > 1 {

@@ -200,7 +200,10 @@ func (r *jsonRenderer) End(t *Totals) error {
 	for _, s := range r.root.footers {
 		o.raw(s.name, s.js)
 	}
-	if t != nil {
+	switch {
+	case t != nil && t.Incomplete != "":
+		o.value("incomplete", t.Incomplete)
+	case t != nil:
 		var to jsonObject
 		totalsJSON(&to, t, r.opts.Elapsed)
 		o.raw("totals", to.bytes())

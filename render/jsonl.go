@@ -8,6 +8,8 @@ package render
 //	{"band":"summary","values":{…}}
 //	{"band":"totals","records_read":…,…}
 //
+// A report that stops early ends with {"band":"incomplete","reason":…}
+// instead of the totals.
 // Report-level bands have no level, group or keys.
 type jsonlRenderer struct {
 	*base
@@ -57,6 +59,11 @@ func (r *jsonlRenderer) End(t *Totals) error {
 		return r.w.err
 	}
 	var o jsonObject
+	if t.Incomplete != "" {
+		o.value("band", "incomplete")
+		o.value("reason", t.Incomplete)
+		return r.line(o.bytes())
+	}
 	o.value("band", "totals")
 	totalsJSON(&o, t, r.opts.Elapsed)
 	return r.line(o.bytes())

@@ -34,7 +34,10 @@ func (r *markdownRenderer) End(t *Totals) error {
 		}
 		blocks = append(blocks, "## "+mdEscape(bandName(tb.band)), mdTable(tb))
 	}
-	if t != nil {
+	switch {
+	case t != nil && t.Incomplete != "":
+		blocks = append(blocks, "**Report incomplete:** "+mdEscape(t.Incomplete))
+	case t != nil:
 		lines := totalsLines(t, r.opts.Elapsed)
 		blocks = append(blocks, "## Totals", mdEscape(lines[0]))
 		if len(lines) > 1 {

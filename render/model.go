@@ -136,6 +136,13 @@ type Totals struct {
 	Warnings []string
 	// Elapsed is the run's duration; printed only with [Options.Elapsed].
 	Elapsed time.Duration
+	// Incomplete, when not empty, says why the report stops early: its run
+	// was interrupted, timed out or failed. Every format then marks the
+	// report as incomplete in its own way instead of writing the counts,
+	// which are not known: a last line (text), a last paragraph (Markdown,
+	// HTML), a row of band "incomplete" (CSV), an "incomplete" member in
+	// place of "totals" (JSON), a line of band "incomplete" (JSON lines).
+	Incomplete string
 }
 
 // levelName names a group level for people: its name or "level N".

@@ -36,6 +36,9 @@ type Renderer interface {
 	End(t *Totals) error
 }
 
+// incompleteLabel starts the line that marks an incomplete report.
+const incompleteLabel = "report incomplete"
+
 // ErrUnknownFormat is returned (wrapped) by [New] for a format it does not
 // know.
 var ErrUnknownFormat = errors.New("unknown output format")
@@ -223,6 +226,9 @@ func paramsLine(ps []Param, sep string, quote func(string) string) string {
 // totalsLines renders the totals for people: one line of counts, then one
 // line per warning (each prefixed "warning: ").
 func totalsLines(t *Totals, elapsed bool) []string {
+	if t.Incomplete != "" {
+		return []string{incompleteLabel + ": " + t.Incomplete}
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "records read: %d, skipped: %d, rejected: %d", t.RecordsRead, t.Skipped, t.Rejected)
 	if len(t.RejectedByLevel) > 0 {

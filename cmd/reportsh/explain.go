@@ -77,17 +77,20 @@ func parseExplainFlags(args []string) (*explainFlags, error) {
 
 // cmdExplain prints the plan of a script: reportsh explain FILE.rpt
 // [-p name=value]... [--format text|json].
-func cmdExplain(args []string, stdout, stderr io.Writer) int {
+func cmdExplain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	f, err := parseExplainFlags(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "reportsh explain: %v\n", err)
 		return exitUsage
 	}
-	prog, code := compileFile(f.file, stderr, false)
+	prog, code := compileFile(ctx, f.file, stderr, false)
 	if code != exitOK {
 		return code
 	}
-	plan, err := prog.Explain(context.Background(), &interp.RunConfig{Params: f.params, Workers: f.workers, Strategy: f.strategy})
+	plan, err := prog.Explain(ctx, &interp.RunConfig{Params: f.params, Workers: f.workers, Strategy: f.strategy})
+	if ctx.Err() != nil {
+		return interrupted(ctx, stderr)
+	}
 	if err != nil {
 		printError(stderr, err, nil)
 		var pe *interp.ParamError

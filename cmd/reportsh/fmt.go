@@ -123,11 +123,8 @@ func (f *fmtFlags) format(name string, src []byte, stdout, stderr io.Writer) int
 		fmt.Fprintln(stdout, name)
 	}
 	if f.write && changed {
-		perm := fs.FileMode(0o644)
-		if info, err := os.Stat(name); err == nil {
-			perm = info.Mode().Perm()
-		}
-		if err := os.WriteFile(name, out, perm); err != nil {
+		// A replacement: a failed write leaves the script as it was.
+		if err := writeReplacing(name, out); err != nil {
 			fmt.Fprintf(stderr, "reportsh fmt: %v\n", err)
 			return exitScript
 		}

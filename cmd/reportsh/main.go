@@ -7,7 +7,8 @@
 //
 // Exit codes: 0 success; 1 the script has errors (syntax or checking);
 // 2 bad usage; 3 the run failed (data, evaluation or output errors);
-// 130 interrupted.
+// 128 + the signal's number when SIGINT (130), SIGTERM (143) or SIGHUP
+// (129) stopped it.
 package main
 
 import (
@@ -15,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -31,13 +31,60 @@ const (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	ctx, stop := context.Background(), func() {}
+	if len(os.Args) > 1 && watchesSignals(os.Args[1]) {
+		ctx, stop = signalContext(ctx)
+	}
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-// run is main without the process: testable.
+// run is main without the process: testable. A command whose output could
+// not be written fails, whatever it did with the error: fmt with 1 (as for
+// its other failures), the others with 3.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	out := &outputWriter{w: stdout}
+	code := command(ctx, args, stdin, out, stderr)
+	if out.err != nil && code == exitOK {
+		fmt.Fprintf(stderr, "reportsh: writing the output: %v\n", out.err)
+		if args[0] == "fmt" {
+			return exitScript
+		}
+		return exitRun
+	}
+	return code
+}
+
+// outputWriter is a command's standard output: it remembers the first
+// write error and returns it from then on.
+type outputWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (o *outputWriter) Write(p []byte) (int, error) {
+	if o.err != nil {
+		return 0, o.err
+	}
+	n, err := o.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	o.err = err
+	return n, err
+}
+
+// outputError returns the write error of w if it is an outputWriter.
+func outputError(w io.Writer) error {
+	if o, ok := w.(*outputWriter); ok {
+		return o.err
+	}
+	return nil
+}
+
+// command runs the command args name.
+func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		usage(stderr)
 		return exitUsage
@@ -46,13 +93,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "run":
 		return cmdRun(ctx, args[1:], stdout, stderr)
 	case "check":
-		return cmdCheck(args[1:], stdout, stderr)
+		return cmdCheck(ctx, args[1:], stdout, stderr)
 	case "fmt":
 		return cmdFmt(args[1:], stdin, stdout, stderr)
 	case "repl":
 		return cmdRepl(ctx, args[1:], stdin, stdout, stderr)
 	case "explain":
-		return cmdExplain(args[1:], stdout, stderr)
+		return cmdExplain(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "reportsh", version)
 		return exitOK
@@ -95,7 +142,9 @@ On a terminal, a run that takes more than a second shows a progress line on
 stderr (records read, records/s, elapsed time), redrawn in place and erased when
 the run ends; never when stderr is not a terminal, nor with -q.
 
-Exit codes: 0 ok, 1 script errors, 2 usage, 3 run failed, 130 interrupted.
+Exit codes: 0 ok, 1 script errors, 2 usage, 3 run failed (or the output
+cannot be written), 128 + the signal's number when interrupted (130 Ctrl-C,
+143 SIGTERM, 129 SIGHUP).
 Documentation: docs/language.md
 `)
 }

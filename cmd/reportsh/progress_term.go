@@ -30,6 +30,12 @@ func showProgress(stderr io.Writer, quiet bool, term string) bool {
 // isTTY reports whether w is a terminal. Unlike isTerminal it asks the
 // terminal driver, so /dev/null (a character device) is not one.
 func isTTY(w io.Writer) bool {
+	switch o := w.(type) {
+	case *outputWriter:
+		w = o.w
+	case *replacement:
+		w = o.File
+	}
 	f, ok := w.(*os.File)
 	return ok && readline.IsTerminal(int(f.Fd()))
 }

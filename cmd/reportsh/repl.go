@@ -92,7 +92,8 @@ func cmdRepl(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 }
 
 // replLines runs the lines of a file or pipe: no prompts, and the first
-// interrupt stops everything. The exit status is 1 when an input failed.
+// interrupt stops everything. The exit status is 1 when an input failed,
+// 3 when the output cannot be written (which stops the session).
 func replLines(ctx context.Context, sess *Session, f *replFlags, stdin io.Reader) int {
 	failed := false
 	if f.data != "" && sess.open(ctx, f.data, f.table, "") != nil {
@@ -102,7 +103,10 @@ func replLines(ctx context.Context, sess *Session, f *replFlags, stdin io.Reader
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	for sc.Scan() {
 		if ctx.Err() != nil {
-			return exitInterrupt
+			return interrupted(ctx, sess.errOut)
+		}
+		if sess.outputFailed() {
+			return exitRun // nothing more can be written
 		}
 		_, err := sess.Line(ctx, sc.Text())
 		if errors.Is(err, errQuit) {
@@ -115,7 +119,10 @@ func replLines(ctx context.Context, sess *Session, f *replFlags, stdin io.Reader
 		failed = true
 	}
 	if ctx.Err() != nil {
-		return exitInterrupt
+		return interrupted(ctx, sess.errOut)
+	}
+	if sess.outputFailed() {
+		return exitRun
 	}
 	if failed {
 		return exitScript
@@ -123,15 +130,33 @@ func replLines(ctx context.Context, sess *Session, f *replFlags, stdin io.Reader
 	return exitOK
 }
 
+// outputFailed reports on the session's error output whether its output
+// could not be written.
+func (s *Session) outputFailed() bool {
+	err := outputError(s.out)
+	if err != nil {
+		fmt.Fprintf(s.errOut, "reportsh: writing the output: %v\n", err)
+	}
+	return err != nil
+}
+
 // replTerminal runs an interactive session with line editing, history and
 // completion. Ctrl-C cancels a running query (or the input being typed);
-// Ctrl-D leaves.
+// Ctrl-D leaves; SIGTERM and SIGHUP cancel the query and end the session,
+// leaving the terminal as it was.
 func replTerminal(ctx context.Context, sess *Session, f *replFlags, in *os.File, stdout, stderr io.Writer) int {
 	// The process's interrupt context (main's) would end the session at the
 	// first Ctrl-C: interrupts cancel one query at a time instead.
 	base := context.WithoutCancel(ctx)
 	q := newQueryCanceller()
 	defer q.stop()
+	ended := func() (int, bool) {
+		if q.ended.Err() == nil {
+			return 0, false
+		}
+		fmt.Fprintln(stdout) // after the prompt, or a query's output
+		return interrupted(q.ended, stderr), true
+	}
 
 	prompt, cont := "rpt> ", " ..> "
 	if os.Getenv("NO_COLOR") == "" {
@@ -151,7 +176,14 @@ func replTerminal(ctx context.Context, sess *Session, f *replFlags, in *os.File,
 		fmt.Fprintf(stderr, "reportsh repl: %v\n", err)
 		return exitUsage
 	}
-	defer rl.Close()
+	defer func() {
+		// After a signal Readline has returned and restored the terminal;
+		// Close would wait for a key press.
+		if q.ended.Err() == nil {
+			rl.Close()
+		}
+	}()
+	q.setOnEnd(rl.Operation.Close) // makes Readline return io.EOF
 
 	fmt.Fprintf(stdout, "reportsh %s: type :help for help, Ctrl-D to leave\n", version)
 	if f.data != "" {
@@ -159,6 +191,9 @@ func replTerminal(ctx context.Context, sess *Session, f *replFlags, in *os.File,
 	}
 	for {
 		line, err := rl.Readline()
+		if code, ok := ended(); ok {
+			return code
+		}
 		if errors.Is(err, readline.ErrInterrupt) {
 			sess.Discard()
 			rl.SetPrompt(prompt)
@@ -173,6 +208,9 @@ func replTerminal(ctx context.Context, sess *Session, f *replFlags, in *os.File,
 			more, err = sess.Line(ctx, line)
 			return err
 		})
+		if code, ok := ended(); ok {
+			return code
+		}
 		if errors.Is(err, errQuit) {
 			return exitOK
 		}
@@ -184,32 +222,58 @@ func replTerminal(ctx context.Context, sess *Session, f *replFlags, in *os.File,
 	}
 }
 
-// queryCanceller cancels the running query when the user presses Ctrl-C.
+// queryCanceller cancels the running query when the user presses Ctrl-C,
+// and ends the session at SIGTERM or SIGHUP.
 type queryCanceller struct {
 	mu     sync.Mutex
 	cancel context.CancelFunc
+	onEnd  func() // called once the session ends by a signal
 	sigs   chan os.Signal
 	done   chan struct{}
+	// ended is cancelled, with a *signalError cause, by SIGTERM or SIGHUP.
+	ended context.Context
+	end   context.CancelCauseFunc
 }
 
 func newQueryCanceller() *queryCanceller {
 	q := &queryCanceller{sigs: make(chan os.Signal, 1), done: make(chan struct{})}
-	signal.Notify(q.sigs, os.Interrupt)
+	q.ended, q.end = context.WithCancelCause(context.Background())
+	signal.Notify(q.sigs, stopSignals...)
 	go func() {
 		for {
 			select {
-			case <-q.sigs:
+			case sig := <-q.sigs:
 				q.mu.Lock()
 				if q.cancel != nil {
 					q.cancel()
 				}
+				var onEnd func()
+				if sig != os.Interrupt && q.ended.Err() == nil {
+					q.end(&signalError{sig: sig})
+					onEnd = q.onEnd
+				}
 				q.mu.Unlock()
+				if onEnd != nil {
+					onEnd()
+				}
 			case <-q.done:
 				return
 			}
 		}
 	}()
 	return q
+}
+
+// setOnEnd sets what ends the session's wait for input when a signal ends
+// it; at once if one already has.
+func (q *queryCanceller) setOnEnd(f func()) {
+	q.mu.Lock()
+	q.onEnd = f
+	ended := q.ended.Err() != nil
+	q.mu.Unlock()
+	if ended {
+		f()
+	}
 }
 
 // run calls fn with a context that an interrupt cancels.
@@ -230,6 +294,7 @@ func (q *queryCanceller) run(base context.Context, fn func(context.Context) erro
 func (q *queryCanceller) stop() {
 	signal.Stop(q.sigs)
 	close(q.done)
+	q.end(nil)
 }
 
 // historyFile returns the history's path in the user's cache directory

@@ -352,6 +352,8 @@ loaded div.rpt (2 statements)
 rpt> :run
 div
 ===
+
+report incomplete: div.rpt:2:30: summary column ratio: division by zero
 div.rpt:2:30: error: summary column ratio: division by zero
     summary { ratio: SUM(amount) / (COUNT() - 6) }
                                  ^

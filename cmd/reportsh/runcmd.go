@@ -186,14 +186,18 @@ func parseBytes(s string) (int64, error) {
 
 // compileFile reads and compiles a script with paths relative to its
 // directory. With reuse, the CSV file the compiler opens to describe the
-// source is kept for the run that follows.
-func compileFile(path string, stderr io.Writer, reuse bool) (*interp.Program, int) {
+// source is kept for the run that follows. A signal (ctx) during the
+// compilation stops the command.
+func compileFile(ctx context.Context, path string, stderr io.Writer, reuse bool) (*interp.Program, int) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "reportsh: %v\n", err)
 		return nil, exitUsage
 	}
-	prog, err := interp.Compile(context.Background(), path, src, &interp.Options{Dir: filepath.Dir(path), ReuseSource: reuse})
+	prog, err := interp.Compile(ctx, path, src, &interp.Options{Dir: filepath.Dir(path), ReuseSource: reuse})
+	if ctx.Err() != nil {
+		return nil, interrupted(ctx, stderr)
+	}
 	if err != nil {
 		printError(stderr, err, src)
 		return nil, exitScript
@@ -201,12 +205,12 @@ func compileFile(path string, stderr io.Writer, reuse bool) (*interp.Program, in
 	return prog, exitOK
 }
 
-func cmdCheck(args []string, stdout, stderr io.Writer) int {
+func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) != 1 {
 		fmt.Fprintln(stderr, "usage: reportsh check FILE.rpt")
 		return exitUsage
 	}
-	if _, code := compileFile(args[0], stderr, false); code != exitOK {
+	if _, code := compileFile(ctx, args[0], stderr, false); code != exitOK {
 		return code
 	}
 	fmt.Fprintf(stdout, "%s: ok\n", args[0])
@@ -219,19 +223,23 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "reportsh run: %v\n", err)
 		return exitUsage
 	}
-	prog, code := compileFile(f.file, stderr, true)
+	prog, code := compileFile(ctx, f.file, stderr, true)
 	if code != exitOK {
 		return code
 	}
+	if err := checkOutputs(f, prog); err != nil {
+		fmt.Fprintf(stderr, "reportsh run: %v\n", err)
+		return exitUsage
+	}
 	out := stdout
-	var file *os.File
+	var file *replacement
 	if f.output != "" {
-		file, err = os.Create(f.output)
+		file, err = createReplacement(f.output)
 		if err != nil {
 			fmt.Fprintf(stderr, "reportsh: %v\n", err)
 			return exitRun
 		}
-		defer file.Close()
+		defer file.discard() // unless committed
 		out = file
 	}
 	format := f.format
@@ -266,8 +274,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	pr.finish() // erase the progress line before any message
 	if err != nil {
 		if ctx.Err() != nil {
-			fmt.Fprintln(stderr, "reportsh: interrupted")
-			return exitInterrupt
+			return interrupted(ctx, stderr)
 		}
 		var pe *interp.ParamError
 		if errors.As(err, &pe) {
@@ -285,11 +292,18 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitRun
 	}
 	if file != nil {
-		if err := file.Close(); err != nil {
+		if err := file.commit(); err != nil {
 			fmt.Fprintf(stderr, "reportsh: %v\n", err)
 			return exitRun
 		}
 	}
+	printTotals(stderr, f, res, time.Since(start))
+	return exitOK
+}
+
+// printTotals prints on stderr the skipped and rejected records of a run
+// (unless -q) and, with --stats, what the pipeline did in elapsed.
+func printTotals(stderr io.Writer, f *runFlags, res *interp.Result, elapsed time.Duration) {
 	t := res.Totals
 	if !f.quiet && (t.Skipped > 0 || t.Rejected > 0) {
 		fmt.Fprintf(stderr, "reportsh: %d records read, %d skipped, %d rejected\n", t.RecordsRead, t.Skipped, t.Rejected)
@@ -298,7 +312,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if f.stats {
-		el := time.Since(start)
+		el := elapsed
 		c := res.Snapshot.Counters
 		rate := float64(t.RecordsRead) / el.Seconds()
 		snap := res.Snapshot
@@ -317,7 +331,6 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stderr)
 	}
-	return exitOK
 }
 
 func formatFromExt(path string) string {

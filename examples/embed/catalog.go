@@ -53,7 +53,7 @@ func loadCatalog(cfg config) (*catalog, error) {
 		return nil, errors.New("no .rpt files at the root of the file system")
 	}
 	c := &catalog{byName: make(map[string]*report)}
-	opts := &interp.Options{FS: cfg.FS, Dir: cfg.Dir, Functions: cfg.Functions}
+	opts := &interp.Options{FS: cfg.FS, Functions: cfg.Functions}
 	for _, p := range paths {
 		src, err := fs.ReadFile(cfg.FS, p)
 		if err != nil {

@@ -25,11 +25,11 @@ const DefaultMaxOutput = 8 << 20
 // field has a working zero value.
 type config struct {
 	// FS holds the reports (the *.rpt files at its root) and the data they
-	// read. The reports can read no other file.
+	// read. The reports can read no other file. For a directory, use an
+	// interp.Dir (interp.OpenDir): it keeps symbolic links from leading
+	// out of the directory, and opens SQLite databases in place instead
+	// of copying them for every run.
 	FS fs.FS
-	// Dir is the directory FS shows, when FS is os.DirFS(Dir): SQLite
-	// databases are then opened in place instead of copied for every run.
-	Dir string
 	// Timeout bounds each run (0: DefaultTimeout).
 	Timeout time.Duration
 	// MaxOutput is the largest report served, in bytes (0:

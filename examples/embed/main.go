@@ -20,6 +20,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/reportsh/reportsh/interp"
 )
 
 // embedded holds the reports served by default and the sample of the sales
@@ -36,7 +38,14 @@ func main() {
 
 	cfg := config{FS: embedded, Timeout: *timeout, Log: slog.Default()}
 	if *dir != "" {
-		cfg.FS, cfg.Dir = os.DirFS(*dir), *dir
+		// Not os.DirFS, which follows symbolic links out of the directory.
+		d, err := interp.OpenDir(*dir)
+		if err != nil {
+			slog.Error("opening the directory", "err", err)
+			os.Exit(1)
+		}
+		defer d.Close()
+		cfg.FS = d
 	}
 	h, err := newHandler(cfg)
 	if err != nil {

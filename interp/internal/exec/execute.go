@@ -67,19 +67,20 @@ func (p *Runner) execParallel(ctx context.Context, pl *plan.Plan) (*result, stri
 	if err != nil {
 		// Render what one worker would have written before failing.
 		if res != nil {
-			if _, rerr := p.replay(res, pl, false); rerr != nil {
+			if _, rerr := p.replay(res, pl, err); rerr != nil {
 				return res, "", rerr
 			}
 		}
 		return res, "", err
 	}
-	res, err = p.replay(res, pl, true)
+	res, err = p.replay(res, pl, nil)
 	return res, "", err
 }
 
-// replay renders the events a collecting run gathered; end says whether
-// the run completed (a failed run's output has no totals).
-func (p *Runner) replay(res *result, pl *plan.Plan, end bool) (*result, error) {
+// replay renders the events a collecting run gathered; failed is the error
+// of a run that did not complete, whose report ends as incomplete instead
+// of with the totals.
+func (p *Runner) replay(res *result, pl *plan.Plan, failed error) (*result, error) {
 	rc, params := pl.Cfg, pl.Params
 	if rc.Output != nil {
 		r, err := render.New(formatOf(rc), rc.Output, render.Options{Color: rc.Color})
@@ -94,10 +95,11 @@ func (p *Runner) replay(res *result, pl *plan.Plan, end bool) (*result, error) {
 				return res, &SinkError{Err: err}
 			}
 		}
-		if !end {
-			return res, nil
+		totals := &res.Totals
+		if failed != nil {
+			totals = &render.Totals{Incomplete: incompleteReason(failed)}
 		}
-		if err := r.End(&res.Totals); err != nil {
+		if err := r.End(totals); err != nil {
 			return res, &SinkError{Err: err}
 		}
 	}

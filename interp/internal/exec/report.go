@@ -2,6 +2,8 @@ package exec
 
 import (
 	"bufio"
+	"context"
+	"errors"
 
 	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/interp/internal/program"
@@ -24,6 +26,7 @@ type report struct {
 	// aggregates; set before begin.
 	global func(*program.Band) (*render.Event, error)
 	begun  bool
+	closed bool // the renderer ended the report
 	hold   bool
 	held   []*render.Event
 }
@@ -136,6 +139,7 @@ func (w *report) end() error {
 
 // close writes the run's totals (res.Totals) at the end of the report.
 func (w *report) close() error {
+	w.closed = true
 	if w.r != nil {
 		if err := w.r.End(&w.res.Totals); err != nil {
 			return &SinkError{Err: err}
@@ -144,9 +148,44 @@ func (w *report) close() error {
 	return nil
 }
 
+// incomplete ends the report of a run that failed with err, as a report
+// that stops early: what was written stays, and the renderer marks the end
+// in its format's own way (render.Totals.Incomplete). A report that had not
+// begun (the executors that aggregate first begin late) begins, so that the
+// output is never left empty or cut in the middle of a document. Nothing
+// is written when the output itself failed.
+func (w *report) incomplete(err error) {
+	var se *SinkError
+	if w.bw == nil || w.closed || errors.As(err, &se) {
+		return
+	}
+	w.closed = true
+	if !w.begun && w.begin() != nil {
+		return
+	}
+	if w.r != nil {
+		w.r.End(&render.Totals{Incomplete: incompleteReason(err)}) // a failure to write shows when the buffer is flushed
+	}
+}
+
+// incompleteReason says why a run's report stops early.
+func incompleteReason(err error) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timed out"
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
+	}
+	return err.Error()
+}
+
 // done flushes the buffer when the run returns: a failure to write is the
-// run's error unless it has one.
+// run's error unless it has one. A run that failed (or was interrupted)
+// after it set out to write its report ends it as incomplete.
 func (w *report) done(err *error) {
+	if *err != nil {
+		w.incomplete(*err)
+	}
 	if w.bw != nil {
 		if ferr := w.bw.Flush(); ferr != nil && *err == nil {
 			*err = &SinkError{Err: ferr}

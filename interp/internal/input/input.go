@@ -5,6 +5,7 @@
 package input
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -56,13 +57,29 @@ func (p *Opener) Resolve(def *program.Source) (*Resolved, error) {
 		if !ok || !fs.ValidPath(name) {
 			return nil, fmt.Errorf("%s: path %q is outside the report's file system", def.Kind, def.Path)
 		}
-		if _, err := fs.Stat(p.FS, name); err != nil {
+		_, err := fs.Stat(p.FS, name)
+		host := ""
+		if p.Dir != "" {
+			// FS shows Dir: no link may lead out of it, whether or not FS
+			// follows links (os.DirFS does; an os.Root's refuses them with
+			// a less telling error).
+			confined := confinedPath
+			if def.Kind == "sqlite" {
+				confined = confinedSQLite
+			}
+			var herr error
+			host, herr = confined(p.Dir, name)
+			if err == nil || errors.Is(herr, errLeaves) {
+				err = herr
+			}
+		}
+		if err != nil {
 			return nil, fmt.Errorf("%s: cannot open %q: %v", def.Kind, def.Path, unwrapPathError(err))
 		}
 		r := &Resolved{FS: p.FS, Name: name, Cleanup: func() {}}
 		if def.Kind == "sqlite" {
-			if p.Dir != "" {
-				r.OSPath = filepath.Join(p.Dir, filepath.FromSlash(name))
+			if host != "" {
+				r.OSPath = host
 			} else {
 				tmp, err := copyToTemp(p.FS, name)
 				if err != nil {
@@ -74,14 +91,25 @@ func (p *Opener) Resolve(def *program.Source) (*Resolved, error) {
 		}
 		return r, nil
 	}
-	abs := filepath.FromSlash(def.Path)
-	if !filepath.IsAbs(abs) {
-		abs = filepath.Join(p.Dir, abs)
-	}
+	abs, _ := p.HostPath(def)
 	if _, err := os.Stat(abs); err != nil {
 		return nil, fmt.Errorf("%s: cannot open %q: %v", def.Kind, def.Path, unwrapPathError(err))
 	}
 	return &Resolved{FS: os.DirFS(filepath.Dir(abs)), Name: filepath.Base(abs), OSPath: abs, Cleanup: func() {}}, nil
+}
+
+// HostPath returns the path on the host of the file def reads, resolved
+// against Dir; false when the file is not the host's (FS is set, or def is
+// a Go source).
+func (p *Opener) HostPath(def *program.Source) (string, bool) {
+	if p.FS != nil || def.Kind == "go" {
+		return "", false
+	}
+	abs := filepath.FromSlash(def.Path)
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(p.Dir, abs)
+	}
+	return abs, true
 }
 
 func unwrapPathError(err error) error {
