@@ -136,7 +136,7 @@ func (p *dateScanner) directive(c byte) error {
 	var err error
 	switch c {
 	case 'Y':
-		p.year, err = p.number("year", 1, 4, 1, 9999)
+		p.year, err = p.number("year", 1, 4, minYear, maxYear)
 		p.hasYear = true
 	case 'y':
 		var y int
