@@ -22,7 +22,7 @@ func Compile(ctx context.Context, name string, src []byte, opts *Options) (*Prog
 	}
 	in := &input.Opener{FS: o.FS, Dir: o.Dir, Sources: goSources(o.Sources), Reuse: o.ReuseSource}
 	m, err := check.Compile(ctx, name, src, check.Config{MaxGroups: o.MaxGroups, MaxExprSize: o.MaxExprSize,
-		Functions: o.Functions, Sources: sourceNames(o.Sources)}, in)
+		Functions: o.Functions, Sources: sourceNames(o.Sources), MaxValueBytes: o.MaxValueBytes}, in)
 	if err != nil {
 		return nil, err
 	}

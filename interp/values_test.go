@@ -3,11 +3,14 @@ package interp
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/reportsh/reportsh/runtime/value"
 )
 
 // runValues compiles script over files with opts (FS filled in) and runs
@@ -137,4 +140,61 @@ func TestNonFiniteFloatsAreVisible(t *testing.T) {
 		}
 		assert.NotContains(t, out, "null", format)
 	}
+}
+
+// Issue 15 item 16: no value grows without bound. Every operator,
+// function and template that builds a string checks the size against
+// Options.MaxValueBytes before building it, and fails with a positioned
+// error whose cause is a *value.SizeError.
+func TestValueSizeBounded(t *testing.T) {
+	long := strings.Repeat("y", 600)
+	files := map[string]string{"s.csv": "k,s\na," + long + "\nb,short\n"}
+	opts := Options{MaxValueBytes: 1000,
+		Functions: map[string]any{"twice": func(s string) string { return s + s }}}
+	for _, c := range []struct{ name, body, want string }{
+		{"plus on the VM", `let b = pad_left("x", 600) + s`, "test.rpt:3:28: record 1: let b: value too large: 1.2 KiB, over the limit of 1000 bytes on one value"},
+		{"plus on the fast path", `let b = s + s`, "test.rpt:3:11: record 1: let b: value too large: 1.2 KiB"},
+		{"replace", `let b = replace(s, "y", "yy")`, "test.rpt:3:9: record 1: let b: replace: value too large: 1.2 KiB"},
+		{"concat", `let b = concat(s, 1, s)`, "test.rpt:3:9: record 1: let b: concat: value too large"},
+		{"pad_left", `let b = pad_left(s, 2000, "é")`, "test.rpt:3:9: record 1: let b: pad_left: value too large: 3.3 KiB"},
+		{"pad_right", `let b = pad_right(k, 1001)`, "test.rpt:3:9: record 1: let b: pad_right: value too large: 1001 bytes"},
+		{"upper", `let b = upper(pad_left(k, 1001))`, "test.rpt:3:15: record 1: let b: pad_left: value too large"},
+		{"host function", `let b = twice(s)`, "test.rpt:3:9: record 1: let b: twice: value too large: 1.2 KiB"},
+		{"decimal", `let b = decimal("1e999") * decimal("1e999")`, "test.rpt:3:26: record 1: let b: value too large"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			script := "source csv(\"s.csv\")\nwhere true\n" + c.body + "\ndetail { k, n: len(string(b)) }"
+			_, err := runValues(t, script, files, opts, FormatCSV)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+			var se *value.SizeError
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, int64(1000), se.Max)
+			var ee *EvalError
+			require.ErrorAs(t, err, &ee)
+		})
+	}
+
+	// A template's text is a value too.
+	_, err := runValues(t, "param p: string = \""+long+"\"\nsource csv(\"s.csv\")\nsummary \"{p} and {p}\"", files, opts, FormatText)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "test.rpt:3:19: text of summary: value too large: 1.2 KiB")
+
+	// Under on_error skip the record is skipped and reported; values within
+	// the bound are built.
+	out, err := runValues(t, "source csv(\"s.csv\")\non_error skip\nlet b = s + s\ndetail { k, n: len(b) }", files, opts, FormatCSV)
+	require.NoError(t, err)
+	assert.Contains(t, out, "detail,,b,10\n")
+	assert.NotContains(t, out, "detail,,a,")
+}
+
+// Issue 15 item 16: with no bound set, values stop at
+// value.DefaultMaxBytes (64 MiB), checked before anything is allocated:
+// the issue's 1 MiB pad_left replaced into itself would be a terabyte.
+func TestValueSizeDefaultBound(t *testing.T) {
+	files := map[string]string{"s.csv": "k\na\n"}
+	script := "source csv(\"s.csv\")\nlet a = pad_left(k, 1048576)\nlet b = replace(a, \" \", a)\ndetail { k, n: len(b) }"
+	_, err := runValues(t, script, files, Options{}, FormatCSV)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "test.rpt:3:9: record 1: let b: replace: value too large: 1024 GiB, over the limit of 64 MiB on one value")
 }

@@ -251,7 +251,7 @@ func FuzzFastVsVM(f *testing.F) {
 	for _, s := range fzSeeds {
 		f.Add(fzEncode(f, fields, s.rec, s.expr))
 	}
-	funcs := newFuncTable(nil)
+	funcs := newFuncTable(nil, value.DefaultMaxBytes)
 	names := map[string]value.Kind{}
 	slots := make([]int, len(fields))
 	slotNames := make([]string, len(fields))
@@ -282,7 +282,7 @@ func FuzzFastVsVM(f *testing.F) {
 		if e == nil {
 			return // a compile error: nothing runs
 		}
-		fast, ok := eval.BuildFast(e.Node, slotOf)
+		fast, ok := eval.BuildFast(e.Node, slotOf, value.DefaultMaxBytes)
 		if !ok {
 			t.Fatalf("%s: not on the fast path", text)
 		}

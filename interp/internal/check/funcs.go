@@ -32,15 +32,17 @@ type funcTable struct {
 	base  *conf.Config // every function registered; never changed after once
 }
 
-func newFuncTable(extra []*stdlib.Func) *funcTable {
+// newFuncTable builds the table with every value a function or operator
+// builds bounded by maxBytes (resolved, see value.MaxBytes).
+func newFuncTable(extra []*stdlib.Func, maxBytes int64) *funcTable {
 	t := &funcTable{funcs: map[string]*stdlib.Func{}}
-	for _, f := range stdlib.All() {
+	for _, f := range stdlib.AllWith(stdlib.Limits{MaxValueBytes: maxBytes}) {
 		t.funcs[f.Name] = f
 	}
 	for _, f := range extra {
 		if f.Call != nil {
 			g := *f
-			g.Call = guardCall(f) // the host's function: its panic fails the call
+			g.Call = guardCall(f, maxBytes) // the host's function: its panic fails the call
 			f = &g
 		}
 		t.funcs[f.Name] = f
@@ -52,6 +54,9 @@ func newFuncTable(extra []*stdlib.Func) *funcTable {
 		t.opts = append(t.opts, expr.Function(funcPrefix+f.Name, f.Call))
 	}
 	for name, fn := range operatorFuncs {
+		if op, ok := arithOps[name]; ok {
+			fn = binop(op, maxBytes)
+		}
 		t.opts = append(t.opts, expr.Function(name, fn))
 	}
 	// expr parses a few names (sum, count, filter, …) as its own predicate
@@ -103,8 +108,14 @@ func (t *funcTable) config() *conf.Config {
 	return &c
 }
 
-func binop(op value.Op) func(...any) (any, error) {
-	return func(a ...any) (any, error) { return value.Arith(op, a[0], a[1]) }
+// arithOps are the operators whose values binop bounds.
+var arithOps = map[string]value.Op{
+	"__add": value.OpAdd, "__sub": value.OpSub, "__mul": value.OpMul, "__div": value.OpDiv, "__mod": value.OpMod,
+}
+
+// binop is an arithmetic operator building values of at most maxBytes.
+func binop(op value.Op, maxBytes int64) func(...any) (any, error) {
+	return func(a ...any) (any, error) { return value.ArithMax(op, a[0], a[1], maxBytes) }
 }
 
 func cmpop(test func(int) bool) func(...any) (any, error) {
@@ -137,11 +148,11 @@ func strop(test func(a, b string) (bool, error)) func(...any) (any, error) {
 }
 
 var operatorFuncs = map[string]func(...any) (any, error){
-	"__add": binop(value.OpAdd),
-	"__sub": binop(value.OpSub),
-	"__mul": binop(value.OpMul),
-	"__div": binop(value.OpDiv),
-	"__mod": binop(value.OpMod),
+	"__add": binop(value.OpAdd, value.DefaultMaxBytes), // newFuncTable binds the run's bound
+	"__sub": binop(value.OpSub, value.DefaultMaxBytes),
+	"__mul": binop(value.OpMul, value.DefaultMaxBytes),
+	"__div": binop(value.OpDiv, value.DefaultMaxBytes),
+	"__mod": binop(value.OpMod, value.DefaultMaxBytes),
 	"__pow": func(a ...any) (any, error) {
 		return stdlibCall("pow", a...)
 	},
@@ -239,8 +250,9 @@ func unsupported(name string) func(...any) (any, error) {
 }
 
 // guardCall returns f's Call, a registered function's, with a panic turned
-// into an error of the call (the VM positions it).
-func guardCall(f *stdlib.Func) func(...any) (any, error) {
+// into an error of the call (the VM positions it), and a result larger
+// than maxBytes into a *value.SizeError.
+func guardCall(f *stdlib.Func, maxBytes int64) func(...any) (any, error) {
 	call := f.Call
 	return func(args ...any) (res any, err error) {
 		defer func() {
@@ -248,6 +260,12 @@ func guardCall(f *stdlib.Func) func(...any) (any, error) {
 				res, err = nil, &program.PanicError{Part: "function " + f.Name, Value: v, Stack: debug.Stack()}
 			}
 		}()
-		return call(args...)
+		res, err = call(args...)
+		if err == nil {
+			if err = value.CheckValue(value.Normalize(res), maxBytes); err != nil {
+				return nil, &stdlib.Error{Func: f.Name, Err: err}
+			}
+		}
+		return res, err
 	}
 }
