@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/builtin"
@@ -133,6 +134,13 @@ func cmpop(test func(int) bool) func(...any) (any, error) {
 
 var regexCache sync.Map // pattern → *regexp.Regexp
 
+// regexCached counts the patterns in regexCache, which keeps at most
+// maxRegexCache of them: patterns that change per record (s matches
+// field) must not grow the process's memory run after run.
+var regexCached atomic.Int64
+
+const maxRegexCache = 1024
+
 func strop(test func(a, b string) (bool, error)) func(...any) (any, error) {
 	return func(a ...any) (any, error) {
 		if a[0] == nil || a[1] == nil {
@@ -205,7 +213,13 @@ var operatorFuncs = map[string]func(...any) (any, error){
 			if err != nil {
 				return false, err
 			}
-			re, _ = regexCache.LoadOrStore(b, r)
+			if regexCached.Load() >= maxRegexCache {
+				return r.MatchString(a), nil
+			}
+			var loaded bool
+			if re, loaded = regexCache.LoadOrStore(b, r); !loaded {
+				regexCached.Add(1)
+			}
 		}
 		return re.(*regexp.Regexp).MatchString(a), nil
 	}),
