@@ -138,3 +138,35 @@ func TestMemoryLimitHeldByPushdown(t *testing.T) {
 		t.Fatalf("the run had %d stages: it read the rows rather than SQLite's partial results", stages)
 	}
 }
+
+// Issue 15 item 16: values that the records build count against the
+// memory limit as they are built. The breaker measures the heap between
+// fetches; records that each build a megabyte (a pad_left, a replace) used
+// to grow a single batch far past the limit before it looked (1.17 GB at
+// 100 MiB). Now the stage stops at the limit, and fails the run with a
+// *interp.LimitError naming the values, under on_error skip too.
+func TestMemoryLimitSeesBuiltValues(t *testing.T) {
+	dir := t.TempDir()
+	b := []byte("k\n")
+	for i := range 200 {
+		b = strconv.AppendInt(append(b, 'k'), int64(i), 10)
+		b = append(b, '\n')
+	}
+	if err := os.WriteFile(filepath.Join(dir, "v.csv"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, onError := range []string{"fail", "skip"} {
+		t.Run(onError, func(t *testing.T) {
+			script := "report \"Values\"\nsource csv(\"v.csv\")\non_error " + onError +
+				"\nlet big = pad_left(k, 1048576)\ndetail { k, n: len(big) }\n"
+			p, err := interp.Compile(context.Background(), filepath.Join(dir, "v.rpt"), []byte(script), &interp.Options{Dir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rc := interp.RunConfig{MemoryLimit: liveHeapAfterGC() + 8<<20, Timeout: time.Minute}
+			_, err = p.Run(context.Background(), &rc)
+			checkMemoryLimitError(t, err, rc.MemoryLimit, "held by the values (let, group keys, aggregate arguments) that the ",
+				" records in flight built, ~1.0 MiB each", "smaller chunk size")
+		})
+	}
+}
