@@ -170,3 +170,31 @@ func TestMemoryLimitSeesBuiltValues(t *testing.T) {
 		})
 	}
 }
+
+// Issue 15 item 16: the sort buffer's records count with the values they
+// carry, so the error says what they hold (it said ~0.0 MiB for records of
+// a megabyte each).
+func TestMemoryLimitSortBufferCountsValues(t *testing.T) {
+	dir := t.TempDir()
+	b := []byte("k\n")
+	for i := range 200 {
+		b = strconv.AppendInt(append(b, 'k'), int64(200-i), 10)
+		b = append(b, '\n')
+	}
+	if err := os.WriteFile(filepath.Join(dir, "v.csv"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := "report \"Values\"\nsource csv(\"v.csv\")\nlet big = pad_left(k, 262144)\n" +
+		"group k { footer { k, n: COUNT() } }\ndetail { k, n: len(big) }\n"
+	p, err := interp.Compile(context.Background(), filepath.Join(dir, "v.rpt"), []byte(script), &interp.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := interp.RunConfig{MemoryLimit: liveHeapAfterGC() + 8<<20, Timeout: time.Minute, ChunkSize: 4}
+	_, err = p.Run(context.Background(), &rc)
+	checkMemoryLimitError(t, err, rc.MemoryLimit, "held by sort buffer: ")
+	var le *interp.LimitError
+	if errors.As(err, &le) && !strings.Contains(le.Held, " MiB") || strings.Contains(le.Held, "~0.") {
+		t.Errorf("the sort buffer's memory is not counted with its values: %s", le.Held)
+	}
+}

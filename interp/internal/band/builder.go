@@ -39,14 +39,17 @@ type Builder struct {
 	pending [][][]pendingGroup
 	// cum[gi][l] holds the footer running totals of level l within the
 	// current parent group.
-	cum       [][]map[string]any
-	buffered  []value.Record // needSort: records held until the end
-	SortLimit int
-	keys      []any
-	Rejected  int64
-	lastRej   []int64
-	events    int
-	par       *parAgg // parallel aggregation of the single hash grouping, or nil
+	cum      [][]map[string]any
+	buffered []value.Record // needSort: records held until the end
+	// bufferedBytes is what the buffered records' strings and long
+	// decimals take, for held.
+	bufferedBytes int64
+	SortLimit     int
+	keys          []any
+	Rejected      int64
+	lastRej       []int64
+	events        int
+	par           *parAgg // parallel aggregation of the single hash grouping, or nil
 }
 
 // openGroup is one open group on the path from the outermost level.
@@ -140,6 +143,9 @@ func (b *Builder) Add(rec value.Record) error {
 				Value: int64(len(b.buffered) + 1), Max: int64(b.SortLimit), Where: b.m.Name}
 		}
 		b.buffered = append(b.buffered, rec)
+		for _, v := range rec {
+			b.bufferedBytes += value.Size(v)
+		}
 		return nil
 	}
 	return b.process(rec)
@@ -409,7 +415,7 @@ func (b *Builder) Finish() error {
 			return false
 		})
 		recs := b.buffered
-		b.buffered = nil
+		b.buffered, b.bufferedBytes = nil, 0
 		for _, r := range recs {
 			if err := b.process(r); err != nil {
 				return err

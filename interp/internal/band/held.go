@@ -25,7 +25,7 @@ func RecordBytes(width int) int64 { return 24 + 32*int64(width) }
 
 // held reports the memory the builder holds: the groups of its engines,
 // or of its parallel workers' until they merge, and the records of its
-// sort buffer.
+// sort buffer with the values they carry.
 func (b *Builder) held() stream.Held {
 	var groups, bytes int64
 	for gi, gr := range b.m.Groupings {
@@ -46,7 +46,7 @@ func (b *Builder) held() stream.Held {
 		}
 	}
 	if n := int64(len(b.buffered)); n > 0 {
-		rb := n * RecordBytes(b.m.Width)
+		rb := n*RecordBytes(b.m.Width) + b.bufferedBytes
 		bytes += rb
 		what = append(what, fmt.Sprintf("sort buffer: %s records, ~%s", CountText(n), program.MiBText(rb)))
 	}
