@@ -52,7 +52,9 @@ var dateFuncs = []spec{
 		doc: `d as text by a strftime layout: format_date(d, "%Y-%m") is "2024-03"; ` +
 			"directives %Y %y %m %d %e %j %H %M %S %b %B %a %A %u %V %G %q %F %%.",
 		params: []kinds{tDate, tString}, result: returns(value.KindString),
-		call: func(args []any) (any, error) { return formatDate(civil(args[0]), args[1].(string)) },
+		grow: func(args []any, maxBytes int64) (any, error) {
+			return formatDate(civil(args[0]), args[1].(string), maxBytes)
+		},
 	},
 	{
 		name: "make_date", sig: "make_date(year int, month int, day int) date", min: 3, max: 3,
