@@ -65,8 +65,11 @@ func (e *ArgError) Error() string {
 type Limits struct {
 	// MaxValueBytes bounds the size of a value a function builds: a
 	// string's bytes, the digits of a decimal. A function whose result
-	// would be larger returns an *Error whose cause is a *value.SizeError,
-	// before building it. 0: value.DefaultMaxBytes; negative: no bound.
+	// would be larger returns an *Error whose cause is a *value.SizeError;
+	// those whose result can be many times the size of their arguments
+	// (concat, replace, pad_left, pad_right, format_date) check before
+	// building it, the others (upper, string…) once it is built.
+	// 0: value.DefaultMaxBytes; negative: no bound.
 	MaxValueBytes int64
 }
 
