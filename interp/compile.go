@@ -25,7 +25,7 @@ func Compile(ctx context.Context, name string, src []byte, opts *Options) (*Prog
 		in.Dir = d.Name() // SQLite databases are opened in place
 	}
 	m, err := check.Compile(ctx, name, src, check.Config{MaxGroups: o.MaxGroups, MaxExprSize: o.MaxExprSize,
-		Functions: o.Functions, Sources: sourceNames(o.Sources)}, in)
+		Functions: o.Functions, Sources: sourceNames(o.Sources), MaxValueBytes: o.MaxValueBytes}, in)
 	if err != nil {
 		return nil, err
 	}

@@ -27,6 +27,15 @@ type Options struct {
 	// MaxExprSize limits the length in bytes of every expression in the
 	// script (0: no limit); a longer one makes Compile return a *LimitError.
 	MaxExprSize int
+	// MaxValueBytes bounds the size of one value that an operator, a
+	// function or a template builds while a report runs: a string's bytes
+	// (+, concat, replace, pad_left, …), the digits of a decimal. A value
+	// that would be larger is not built: the run fails with an
+	// *EvalError (positioned; under on_error skip the record is skipped)
+	// whose cause is a *value.SizeError. 0 means value.DefaultMaxBytes
+	// (64 MiB, the longest record the CSV and JSON lines readers accept);
+	// a negative value means no bound.
+	MaxValueBytes int64
 	// Functions are functions scripts can call, by name; they shadow
 	// built-ins of the same name. A value is either a typed Go function,
 	// whose parameters and result are types the language knows (string,

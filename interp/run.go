@@ -37,7 +37,10 @@ type RunConfig struct {
 	// drops; when it cannot drop (nothing is left in flight and the run's
 	// groups or sort buffer hold the memory) the run fails within about a
 	// second with a *LimitError that says what holds it and how to avoid
-	// it (max_groups, a larger limit, input sorted by the group keys).
+	// it (max_groups, a larger limit, input sorted by the group keys). The
+	// values the records build (let steps, computed keys and aggregate
+	// arguments) count as they are built, until the records are through:
+	// at the limit the run fails with a *LimitError naming them.
 	MemoryLimit int64
 	// Timeout bounds the whole run (0: none).
 	Timeout time.Duration

@@ -13,8 +13,11 @@ import (
 
 // appendJSON appends v as JSON: nil as null, numbers exactly (decimals keep
 // their scale), dates as "YYYY-MM-DD", timestamps as RFC 3339, records as
-// objects with sorted keys. NaN and infinities, which JSON cannot hold,
-// become null.
+// objects with sorted keys. NaN and infinities, which JSON numbers cannot
+// hold, become the strings "NaN", "Infinity" and "-Infinity" (as in
+// Protocol Buffers' JSON mapping): visible, and read back by
+// JavaScript's Number and most languages' float parsers, where null would
+// look like a missing value.
 func appendJSON(b []byte, v any) []byte {
 	switch x := value.Normalize(v).(type) {
 	case nil:
@@ -28,8 +31,13 @@ func appendJSON(b []byte, v any) []byte {
 	case value.Decimal:
 		return append(b, x.String()...)
 	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return append(b, "null"...)
+		switch {
+		case math.IsNaN(x):
+			return append(b, `"NaN"`...)
+		case math.IsInf(x, 1):
+			return append(b, `"Infinity"`...)
+		case math.IsInf(x, -1):
+			return append(b, `"-Infinity"`...)
 		}
 		out, _ := json.Marshal(x) // cannot fail for a finite float
 		return append(b, out...)

@@ -328,8 +328,10 @@ func TestAppendJSON(t *testing.T) {
 		{int32(-3), `-3`},
 		{dec("-0.50"), `-0.50`},
 		{1e21, `1e+21`},
-		{math.NaN(), `null`},
-		{math.Inf(1), `null`},
+		// Issue 15 item 11: visible, never null (which reads as missing).
+		{math.NaN(), `"NaN"`},
+		{math.Inf(1), `"Infinity"`},
+		{math.Inf(-1), `"-Infinity"`},
 		{date("2024-03-05"), `"2024-03-05"`},
 		{ts, `"2024-03-05T10:00:00.0000005Z"`},
 		{map[string]any{"b": int64(1), "a": "x"}, `{"a":"x","b":1}`},

@@ -10,10 +10,14 @@ import (
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
-// formatDate renders t by a strftime layout.
-func formatDate(t time.Time, layout string) (string, error) {
+// formatDate renders t by a strftime layout, in at most maxBytes (a
+// directive writes up to 9 bytes for 2: the text is checked as it grows).
+func formatDate(t time.Time, layout string, maxBytes int64) (string, error) {
 	var b strings.Builder
 	for i := 0; i < len(layout); i++ {
+		if int64(b.Len()) > maxBytes {
+			return "", value.CheckSize(int64(b.Len()), maxBytes)
+		}
 		c := layout[i]
 		if c != '%' {
 			b.WriteByte(c)
@@ -136,7 +140,7 @@ func (p *dateScanner) directive(c byte) error {
 	var err error
 	switch c {
 	case 'Y':
-		p.year, err = p.number("year", 1, 4, 1, 9999)
+		p.year, err = p.number("year", 1, 4, minYear, maxYear)
 		p.hasYear = true
 	case 'y':
 		var y int

@@ -8,11 +8,15 @@ import (
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
-// Dates computed by these functions stay within years 1 to 9999.
+// Dates computed by these functions stay within value.MinDate and
+// value.MaxDate (years 0 to 9999), as date arithmetic does.
 var (
-	minDate = value.NewDate(1, 1, 1)
-	maxDate = value.NewDate(9999, 12, 31)
+	minDate = value.MinDate
+	maxDate = value.MaxDate
 )
+
+// minYear and maxYear are the years of minDate and maxDate.
+const minYear, maxYear = 0, 9999
 
 var dateFuncs = []spec{
 	datePart("year", "The year of d (of a timestamp, in its own time zone).", func(t time.Time) int { return t.Year() }),
@@ -48,7 +52,9 @@ var dateFuncs = []spec{
 		doc: `d as text by a strftime layout: format_date(d, "%Y-%m") is "2024-03"; ` +
 			"directives %Y %y %m %d %e %j %H %M %S %b %B %a %A %u %V %G %q %F %%.",
 		params: []kinds{tDate, tString}, result: returns(value.KindString),
-		call: func(args []any) (any, error) { return formatDate(civil(args[0]), args[1].(string)) },
+		grow: func(args []any, maxBytes int64) (any, error) {
+			return formatDate(civil(args[0]), args[1].(string), maxBytes)
+		},
 	},
 	{
 		name: "make_date", sig: "make_date(year int, month int, day int) date", min: 3, max: 3,
@@ -106,8 +112,8 @@ func daysIn(year int, month time.Month) int {
 // asKindOf returns the day t as the kind of orig: a Date, or a timestamp at
 // t's clock time in orig's zone.
 func asKindOf(orig any, t time.Time) (any, error) {
-	if y := t.Year(); y < 1 || y > 9999 {
-		return nil, fmt.Errorf("date out of range (year %d)", y)
+	if y := t.Year(); y < minYear || y > maxYear {
+		return nil, fmt.Errorf("%w (year %d)", value.ErrDateRange, y)
 	}
 	if _, ok := orig.(value.Date); ok {
 		return value.NewDate(t.Date()), nil
@@ -138,12 +144,12 @@ func dateTrunc(args []any) (any, error) {
 func addDays(args []any) (any, error) {
 	n := args[1].(int64)
 	if span := int64(maxDate - minDate); n > span || n < -span {
-		return nil, fmt.Errorf("date out of range (%d days)", n)
+		return nil, fmt.Errorf("%w (%d days)", value.ErrDateRange, n)
 	}
 	if d, ok := args[0].(value.Date); ok {
 		r := int64(d) + n
 		if r < int64(minDate) || r > int64(maxDate) {
-			return nil, fmt.Errorf("date out of range (%s + %d days)", d, n)
+			return nil, fmt.Errorf("%w (%s + %d days)", value.ErrDateRange, d, n)
 		}
 		return value.Date(r), nil
 	}
@@ -153,7 +159,7 @@ func addDays(args []any) (any, error) {
 func addMonths(args []any) (any, error) {
 	n := args[1].(int64)
 	if n > 12*10000 || n < -12*10000 {
-		return nil, fmt.Errorf("date out of range (%d months)", n)
+		return nil, fmt.Errorf("%w (%d months)", value.ErrDateRange, n)
 	}
 	t := civil(args[0])
 	y, m, d := t.Date()
@@ -168,7 +174,7 @@ func addMonths(args []any) (any, error) {
 }
 
 func makeDate(y, m, d int64) (any, error) {
-	if y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > int64(daysIn(int(y), time.Month(m))) {
+	if y < minYear || y > maxYear || m < 1 || m > 12 || d < 1 || d > int64(daysIn(int(y), time.Month(m))) {
 		return nil, fmt.Errorf("invalid date: year %d, month %d, day %d", y, m, d)
 	}
 	return value.NewDate(int(y), time.Month(m), int(d)), nil

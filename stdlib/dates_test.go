@@ -52,7 +52,9 @@ var dateCases = []callCase{
 	{fn: "add_days", args: []any{ts, int64(1)}, want: ts.Add(24 * time.Hour)},
 	{fn: "add_days", args: []any{tsEST, int64(-31)}, want: time.Date(2024, 2, 29, 22, 0, 0, 0, est)},
 	{fn: "add_days", args: []any{date("9999-12-31"), int64(1)}, err: "add_days: date out of range (9999-12-31 + 1 days)"},
-	{fn: "add_days", args: []any{date("0001-01-01"), int64(-1)}, err: "date out of range"},
+	{fn: "add_days", args: []any{date("0001-01-01"), int64(-1)}, want: date("0000-12-31")},
+	// Issue 15 item 11: the range is that of the readers, 0000-01-01 to 9999-12-31.
+	{fn: "add_days", args: []any{date("0000-01-01"), int64(-1)}, err: "add_days: date out of range (0000-01-01 + -1 days)"},
 	{fn: "add_days", args: []any{date("2024-03-01"), int64(1 << 40)}, err: "add_days: date out of range (1099511627776 days)"},
 	{fn: "add_days", args: []any{time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), int64(1)}, err: "date out of range (year 10000)"},
 	{fn: "add_days", args: []any{date("2024-03-01"), dec("1")}, err: "add_days: argument 2 is decimal, want int"},
@@ -65,7 +67,7 @@ var dateCases = []callCase{
 	{fn: "add_months", args: []any{date("2024-05-31"), int64(-5)}, want: date("2023-12-31")},
 	{fn: "add_months", args: []any{time.Date(2024, 1, 31, 10, 30, 0, 0, est), int64(1)}, want: time.Date(2024, 2, 29, 10, 30, 0, 0, est)},
 	{fn: "add_months", args: []any{date("9999-12-01"), int64(1)}, err: "add_months: date out of range (year 10000)"},
-	{fn: "add_months", args: []any{date("0001-01-15"), int64(-1)}, err: "date out of range (year 0)"},
+	{fn: "add_months", args: []any{date("0001-01-15"), int64(-1)}, want: date("0000-12-15")},
 	{fn: "add_months", args: []any{date("0001-01-15"), int64(-13)}, err: "date out of range (year -1)"},
 	{fn: "add_months", args: []any{date("2024-01-15"), int64(200000)}, err: "add_months: date out of range (200000 months)"},
 
@@ -95,7 +97,9 @@ var dateCases = []callCase{
 	{fn: "make_date", args: []any{int64(1), int64(1), int64(1)}, want: date("0001-01-01")},
 	{fn: "make_date", args: []any{int64(2023), int64(2), int64(29)}, err: "make_date: invalid date: year 2023, month 2, day 29"},
 	{fn: "make_date", args: []any{int64(2024), int64(13), int64(1)}, err: "invalid date: year 2024, month 13, day 1"},
-	{fn: "make_date", args: []any{int64(0), int64(1), int64(1)}, err: "invalid date: year 0"},
+	{fn: "make_date", args: []any{int64(0), int64(1), int64(1)}, want: date("0000-01-01")},
+	{fn: "make_date", args: []any{int64(-1), int64(12), int64(31)}, err: "invalid date: year -1"},
+	{fn: "make_date", args: []any{int64(10000), int64(1), int64(1)}, err: "invalid date: year 10000"},
 	{fn: "make_date", args: []any{int64(2024), int64(1), int64(0)}, err: "invalid date"},
 	{fn: "make_date", args: []any{int64(2024), "1", int64(1)}, err: "make_date: argument 2 is string, want int"},
 

@@ -60,6 +60,27 @@ func (e *ArgError) Error() string {
 	return fmt.Sprintf("%s: argument %d is %s, want %s", e.Func, e.Arg, e.Got, e.Want)
 }
 
+// Limits are the bounds the built-in functions keep. The zero value
+// applies the defaults.
+type Limits struct {
+	// MaxValueBytes bounds the size of a value a function builds: a
+	// string's bytes, the digits of a decimal. A function whose result
+	// would be larger returns an *Error whose cause is a *value.SizeError;
+	// those whose result can be many times the size of their arguments
+	// (concat, replace, pad_left, pad_right, format_date) check before
+	// building it, the others (upper, string…) once it is built.
+	// 0: value.DefaultMaxBytes; negative: no bound.
+	MaxValueBytes int64
+}
+
+// AllWith returns every function, sorted by name, like All, with its
+// checks bound to lim. The functions are new ones: the caller may keep and
+// share them.
+func AllWith(lim Limits) []*Func {
+	m := register(value.MaxBytes(lim.MaxValueBytes), numberFuncs, convertFuncs, stringFuncs, dateFuncs, nilFuncs)
+	return sorted(m)
+}
+
 // Lookup returns the function called name. Names are matched exactly, then
 // case-insensitively (UPPER finds upper). The *Func is shared: do not modify
 // it.
@@ -72,22 +93,27 @@ func Lookup(name string) (*Func, bool) {
 }
 
 // All returns every function, sorted by name.
-func All() []*Func {
-	out := make([]*Func, 0, len(registry))
-	for _, f := range registry {
+// Their values are bounded by value.DefaultMaxBytes (see AllWith).
+func All() []*Func { return sorted(registry) }
+
+func sorted(m map[string]*Func) []*Func {
+	out := make([]*Func, 0, len(m))
+	for _, f := range m {
 		out = append(out, f)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 
-var registry = register(numberFuncs, convertFuncs, stringFuncs, dateFuncs, nilFuncs)
+var registry = register(value.DefaultMaxBytes, numberFuncs, convertFuncs, stringFuncs, dateFuncs, nilFuncs)
 
-func register(groups ...[]spec) map[string]*Func {
+// register builds every function of groups with its values bounded by
+// maxBytes (resolved, see value.MaxBytes).
+func register(maxBytes int64, groups ...[]spec) map[string]*Func {
 	m := map[string]*Func{}
 	for _, g := range groups {
 		for i := range g {
-			f := g[i].build()
+			f := g[i].build(maxBytes)
 			if _, dup := m[f.Name]; dup {
 				panic("stdlib: duplicate function " + f.Name)
 			}
@@ -147,6 +173,10 @@ type spec struct {
 	result func(name string, args []value.Kind) (value.Kind, error)
 	// call evaluates the function on normalised arguments of accepted kinds.
 	call func(args []any) (any, error)
+	// grow, set instead of call by a function whose result can be much
+	// larger than its arguments, evaluates it with the bound on the size of
+	// one value (resolved, see value.MaxBytes), to check before building.
+	grow func(args []any, maxBytes int64) (any, error)
 }
 
 func (s *spec) param(i int) kinds {
@@ -176,11 +206,11 @@ func (s *spec) arity(n int) error {
 	return &Error{Func: s.name, Err: fmt.Errorf("takes %s %s, got %d (%s)", want, noun, n, s.sig)}
 }
 
-func (s *spec) build() *Func {
+func (s *spec) build(maxBytes int64) *Func {
 	return &Func{
 		Name: s.name, Doc: s.doc, Sig: s.sig, MinArgs: s.min, MaxArgs: s.max,
 		Check: s.check,
-		Call:  s.invoke,
+		Call:  func(args ...any) (any, error) { return s.invoke(maxBytes, args) },
 	}
 }
 
@@ -205,7 +235,7 @@ func (s *spec) check(args []value.Kind) (value.Kind, error) {
 	return k, nil
 }
 
-func (s *spec) invoke(args ...any) (any, error) {
+func (s *spec) invoke(maxBytes int64, args []any) (any, error) {
 	if err := s.arity(len(args)); err != nil {
 		return nil, err
 	}
@@ -223,7 +253,18 @@ func (s *spec) invoke(args ...any) (any, error) {
 	if hasNil && !s.nilIn {
 		return nil, nil
 	}
-	r, err := s.call(args)
+	var r any
+	var err error
+	if s.grow != nil {
+		r, err = s.grow(args, maxBytes)
+	} else {
+		r, err = s.call(args)
+	}
+	if err == nil {
+		// Results no larger than a constant times the arguments (upper,
+		// format_date, string…) are checked once built.
+		err = value.CheckValue(r, maxBytes)
+	}
 	if err != nil {
 		var ae *ArgError
 		var fe *Error

@@ -129,7 +129,7 @@ func TestRegisterRejectsDuplicates(t *testing.T) {
 			t.Error("register accepted a duplicate name")
 		}
 	}()
-	register(numberFuncs, numberFuncs)
+	register(value.DefaultMaxBytes, numberFuncs, numberFuncs)
 }
 
 // TestMetadata checks what docs and the REPL show for every function.

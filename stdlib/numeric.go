@@ -198,7 +198,10 @@ func sign(args []any) (any, error) {
 }
 
 func sqrt(args []any) (any, error) {
-	f, _ := value.ToFloat(args[0])
+	f, err := value.ToFloatChecked(args[0])
+	if err != nil {
+		return nil, err
+	}
 	if f < 0 {
 		return nil, fmt.Errorf("square root of negative number %s", value.String(args[0]))
 	}
@@ -206,8 +209,14 @@ func sqrt(args []any) (any, error) {
 }
 
 func pow(args []any) (any, error) {
-	x, _ := value.ToFloat(args[0])
-	y, _ := value.ToFloat(args[1])
+	x, err := value.ToFloatChecked(args[0])
+	if err != nil {
+		return nil, err
+	}
+	y, err := value.ToFloatChecked(args[1])
+	if err != nil {
+		return nil, err
+	}
 	r := math.Pow(x, y)
 	finite := func(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 	if !finite(r) && finite(x) && finite(y) {

@@ -11,9 +11,6 @@ import (
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
-// maxPad bounds the length pad_left and pad_right build.
-const maxPad = 1 << 20
-
 var stringFuncs = []spec{
 	{
 		name: "upper", sig: "upper(s string) string", min: 1, max: 1,
@@ -75,26 +72,12 @@ var stringFuncs = []spec{
 	{
 		name: "replace", sig: "replace(s string, old string, new string) string", min: 3, max: 3,
 		doc:    "s with every occurrence of old replaced by new (s unchanged when old is empty).",
-		params: []kinds{tString, tString, tString}, result: returns(value.KindString),
-		call: func(args []any) (any, error) {
-			s, old, repl := args[0].(string), args[1].(string), args[2].(string)
-			if old == "" {
-				return s, nil
-			}
-			return strings.ReplaceAll(s, old, repl), nil
-		},
+		params: []kinds{tString, tString, tString}, result: returns(value.KindString), grow: replace,
 	},
 	{
 		name: "concat", sig: "concat(x any, more any...) string", min: 1, max: -1, nilIn: true,
 		doc:    `The text of every argument joined, skipping nils: concat("a", nil, 1) is "a1" (never nil).`,
-		params: []kinds{tAny}, result: returns(value.KindString),
-		call: func(args []any) (any, error) {
-			var b strings.Builder
-			for _, a := range args {
-				b.WriteString(value.String(a))
-			}
-			return b.String(), nil
-		},
+		params: []kinds{tAny}, result: returns(value.KindString), grow: concat,
 	},
 	{
 		name: "contains", sig: "contains(s string, sub string) bool", min: 2, max: 2,
@@ -123,13 +106,13 @@ var stringFuncs = []spec{
 		doc: `s padded on the left with fill to n characters, like SQL lpad: pad_left("7", 3, "0") is "007"; ` +
 			"a longer s is cut to its first n characters.",
 		params: []kinds{tString, tInt, tString}, result: returns(value.KindString),
-		call: func(args []any) (any, error) { return pad(args, true) },
+		grow: func(args []any, maxBytes int64) (any, error) { return pad(args, true, maxBytes) },
 	},
 	{
 		name: "pad_right", sig: `pad_right(s string, n int, fill string = " ") string`, min: 2, max: 3,
 		doc:    "s padded on the right with fill to n characters, like SQL rpad; a longer s is cut to its first n characters.",
 		params: []kinds{tString, tInt, tString}, result: returns(value.KindString),
-		call: func(args []any) (any, error) { return pad(args, false) },
+		grow: func(args []any, maxBytes int64) (any, error) { return pad(args, false, maxBytes) },
 	},
 }
 
@@ -179,54 +162,138 @@ func leftRight(args []any, left bool) string {
 	return string(r[size-keep:])
 }
 
+// replace is replace(s, old, new): the size of the result is known
+// before it is built (len(s) plus, for each occurrence, the difference).
+func replace(args []any, maxBytes int64) (any, error) {
+	s, old, repl := args[0].(string), args[1].(string), args[2].(string)
+	if old == "" {
+		return s, nil
+	}
+	if len(repl) > len(old) {
+		n := int64(strings.Count(s, old))
+		grow, ok := value.MulInt64(n, int64(len(repl)-len(old)))
+		if !ok {
+			grow = -1 // overflowed: sumSat saturates
+		}
+		if err := value.CheckSize(sumSat(int64(len(s)), grow), maxBytes); err != nil {
+			return nil, err
+		}
+	}
+	return strings.ReplaceAll(s, old, repl), nil
+}
+
+// concat is concat(x, more...): the text of every argument, checked
+// together before they are joined.
+func concat(args []any, maxBytes int64) (any, error) {
+	parts := make([]string, len(args))
+	var size int64
+	for i, a := range args {
+		parts[i] = value.String(a)
+		size += int64(len(parts[i]))
+		if err := value.CheckSize(size, maxBytes); err != nil {
+			return nil, err
+		}
+	}
+	return strings.Join(parts, ""), nil
+}
+
 func splitPart(args []any) (any, error) {
 	s, sep, n := args[0].(string), args[1].(string), args[2].(int64)
 	if n == 0 {
 		return nil, errors.New("field position must not be zero")
 	}
-	var parts []string
 	if sep == "" {
-		parts = []string{s}
-	} else {
-		parts = strings.Split(s, sep)
-	}
-	i := n - 1
-	if n < 0 {
-		i = int64(len(parts)) + n
-	}
-	if i < 0 || i >= int64(len(parts)) {
+		if n == 1 || n == -1 {
+			return s, nil
+		}
 		return "", nil
 	}
-	return parts[i], nil
+	// Walk to field n without splitting s into every field: a long s of
+	// short fields would make a slice many times its size. Fields are
+	// those of strings.Split, counted from the left.
+	if n < 0 {
+		n += int64(strings.Count(s, sep)) + 2 // -1 is the last field
+		if n < 1 {
+			return "", nil
+		}
+	}
+	for ; n > 1; n-- {
+		i := strings.Index(s, sep)
+		if i < 0 {
+			return "", nil
+		}
+		s = s[i+len(sep):]
+	}
+	if i := strings.Index(s, sep); i >= 0 {
+		s = s[:i]
+	}
+	return s, nil
 }
 
-func pad(args []any, left bool) (any, error) {
+// pad is pad_left (left) and pad_right: the size of the result is known
+// before it is built.
+func pad(args []any, left bool, maxBytes int64) (any, error) {
 	s, n := args[0].(string), args[1].(int64)
 	fill := " "
 	if len(args) > 2 {
 		fill = args[2].(string)
 	}
-	if n > maxPad {
-		return nil, fmt.Errorf("length %d exceeds %d", n, maxPad)
-	}
-	r := []rune(s)
 	if n <= 0 {
 		return "", nil
 	}
-	if int64(len(r)) >= n {
-		return string(r[:n]), nil
+	count := int64(utf8.RuneCountInString(s))
+	if count >= n {
+		return cutRunes(s, n), nil
 	}
 	if fill == "" {
 		return s, nil
 	}
 	f := []rune(fill)
-	need := int(n) - len(r)
-	padding := make([]rune, need)
-	for i := range padding {
-		padding[i] = f[i%len(f)]
+	need := n - count // runes of padding
+	full, rest := need/int64(len(f)), int(need%int64(len(f)))
+	restBytes := len(string(f[:rest]))
+	size, ok := value.MulInt64(full, int64(len(fill)))
+	if !ok {
+		size = -1 // overflowed: sumSat saturates
 	}
+	if err := value.CheckSize(sumSat(int64(len(s)), size, int64(restBytes)), maxBytes); err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	b.Grow(len(s) + int(size) + restBytes)
+	if !left {
+		b.WriteString(s)
+	}
+	for range full {
+		b.WriteString(fill)
+	}
+	b.WriteString(string(f[:rest]))
 	if left {
-		return string(padding) + s, nil
+		b.WriteString(s)
 	}
-	return s + string(padding), nil
+	return b.String(), nil
+}
+
+// sumSat returns the sum of sizes, math.MaxInt64 when it overflows (or
+// when one is negative: a product that overflowed).
+func sumSat(sizes ...int64) int64 {
+	var t int64
+	for _, n := range sizes {
+		if n < 0 || t > math.MaxInt64-n {
+			return math.MaxInt64
+		}
+		t += n
+	}
+	return t
+}
+
+// cutRunes returns the first n runes of s.
+func cutRunes(s string, n int64) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }

@@ -97,6 +97,9 @@ var stringCases = []callCase{
 	{fn: "split_part", args: []any{"", ",", int64(1)}, want: ""},
 	{fn: "split_part", args: []any{"a,b", ",", minI}, want: ""},
 	{fn: "split_part", args: []any{"a,b,c", ",", int64(0)}, err: "split_part: field position must not be zero"},
+	{fn: "split_part", args: []any{"a:::b", "::", int64(-1)}, want: ":b"},
+	{fn: "split_part", args: []any{"a:::b", "::", int64(-2)}, want: "a"},
+	{fn: "split_part", args: []any{"a,b", ",", int64(1) << 62}, want: ""},
 
 	{fn: "pad_left", args: []any{"7", int64(3), "0"}, want: "007"},
 	{fn: "pad_left", args: []any{"7", int64(3)}, want: "  7"},
@@ -106,7 +109,12 @@ var stringCases = []callCase{
 	{fn: "pad_left", args: []any{"ab", int64(0)}, want: ""},
 	{fn: "pad_left", args: []any{"ab", int64(-1)}, want: ""},
 	{fn: "pad_left", args: []any{"é", int64(3), "ü"}, want: "üüé"},
-	{fn: "pad_left", args: []any{"x", int64(1 << 21)}, err: "pad_left: length 2097152 exceeds 1048576"},
+	// Issue 15 item 16: the bound on one value (64 MiB by default) is
+	// checked before the padding is built.
+	{fn: "pad_left", args: []any{"x", int64(1 << 27)}, err: "pad_left: value too large: 128 MiB, over the limit of 64 MiB on one value"},
+	{fn: "pad_left", args: []any{"x", int64(1) << 62, "ab"}, err: "pad_left: value too large"},
+	{fn: "pad_left", args: []any{"x", int64(10), "é"}, want: "éééééééééx"},
+	{fn: "pad_right", args: []any{"x", int64(6), "aé"}, want: "xaéaéa"},
 	{fn: "pad_right", args: []any{"7", int64(3), "0"}, want: "700"},
 	{fn: "pad_right", args: []any{"hello", int64(3)}, want: "hel"},
 	{fn: "pad_right", args: []any{"ab", int64(5), "xy"}, want: "abxyx"},

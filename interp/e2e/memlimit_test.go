@@ -138,3 +138,63 @@ func TestMemoryLimitHeldByPushdown(t *testing.T) {
 		t.Fatalf("the run had %d stages: it read the rows rather than SQLite's partial results", stages)
 	}
 }
+
+// Issue 15 item 16: values that the records build count against the
+// memory limit as they are built. The breaker measures the heap between
+// fetches; records that each build a megabyte (a pad_left, a replace) used
+// to grow a single batch far past the limit before it looked (1.17 GB at
+// 100 MiB). Now the stage stops at the limit, and fails the run with a
+// *interp.LimitError naming the values, under on_error skip too.
+func TestMemoryLimitSeesBuiltValues(t *testing.T) {
+	dir := t.TempDir()
+	b := []byte("k\n")
+	for i := range 200 {
+		b = strconv.AppendInt(append(b, 'k'), int64(i), 10)
+		b = append(b, '\n')
+	}
+	if err := os.WriteFile(filepath.Join(dir, "v.csv"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, onError := range []string{"fail", "skip"} {
+		t.Run(onError, func(t *testing.T) {
+			script := "report \"Values\"\nsource csv(\"v.csv\")\non_error " + onError +
+				"\nlet big = pad_left(k, 1048576)\ndetail { k, n: len(big) }\n"
+			p, err := interp.Compile(context.Background(), filepath.Join(dir, "v.rpt"), []byte(script), &interp.Options{Dir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rc := interp.RunConfig{MemoryLimit: liveHeapAfterGC() + 8<<20, Timeout: time.Minute}
+			_, err = p.Run(context.Background(), &rc)
+			checkMemoryLimitError(t, err, rc.MemoryLimit, "held by the values (let, group keys, aggregate arguments) that the ",
+				" records in flight built, ~1.0 MiB each", "smaller chunk size")
+		})
+	}
+}
+
+// Issue 15 item 16: the sort buffer's records count with the values they
+// carry, so the error says what they hold (it said ~0.0 MiB for records of
+// a megabyte each).
+func TestMemoryLimitSortBufferCountsValues(t *testing.T) {
+	dir := t.TempDir()
+	b := []byte("k\n")
+	for i := range 200 {
+		b = strconv.AppendInt(append(b, 'k'), int64(200-i), 10)
+		b = append(b, '\n')
+	}
+	if err := os.WriteFile(filepath.Join(dir, "v.csv"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := "report \"Values\"\nsource csv(\"v.csv\")\nlet big = pad_left(k, 262144)\n" +
+		"group k { footer { k, n: COUNT() } }\ndetail { k, n: len(big) }\n"
+	p, err := interp.Compile(context.Background(), filepath.Join(dir, "v.rpt"), []byte(script), &interp.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := interp.RunConfig{MemoryLimit: liveHeapAfterGC() + 8<<20, Timeout: time.Minute, ChunkSize: 4}
+	_, err = p.Run(context.Background(), &rc)
+	checkMemoryLimitError(t, err, rc.MemoryLimit, "held by sort buffer: ")
+	var le *interp.LimitError
+	if errors.As(err, &le) && !strings.Contains(le.Held, " MiB") || strings.Contains(le.Held, "~0.") {
+		t.Errorf("the sort buffer's memory is not counted with its values: %s", le.Held)
+	}
+}

@@ -40,6 +40,23 @@ var (
 	ErrInvalidPipeline = errors.New("invalid pipeline")
 )
 
+// Fatal marks an error of a stage's Transform as the pipeline's, not the
+// record's: it fails the pipeline even when the stage skips failing
+// records (SkipErrors), as a limit of the run reached while transforming
+// does. errors.As and errors.Is see through it.
+func Fatal(err error) error { return &fatalError{err} }
+
+type fatalError struct{ err error }
+
+func (e *fatalError) Error() string { return e.err.Error() }
+func (e *fatalError) Unwrap() error { return e.err }
+
+// isFatal reports whether err was marked with Fatal.
+func isFatal(err error) bool {
+	var fe *fatalError
+	return errors.As(err, &fe)
+}
+
 // RecordError reports a record whose transform failed: the stage, the
 // record's 0-based offset in the source, and the cause.
 type RecordError struct {

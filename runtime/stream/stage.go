@@ -39,7 +39,8 @@ type Stage[T any] struct {
 	AggregateStatus func() AggregateStatus
 	// SkipErrors false: the first transform error fails the run with a
 	// [*RecordError]. True: the record is skipped, counted as failed, and
-	// reported in a [RecordFailed] event.
+	// reported in a [RecordFailed] event — unless the error is marked
+	// with [Fatal], which fails the run either way.
 	SkipErrors bool
 	// MaxDemand bounds the demand the stage grants upstream.
 	// Default Options.MaxDemand.

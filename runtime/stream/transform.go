@@ -35,7 +35,7 @@ func (s *stageRunner[T]) process() error {
 			if err != nil {
 				s.failed++
 				rerr := &RecordError{Stage: s.st.Name, Offset: b.offset(i), Err: err}
-				if !s.st.SkipErrors {
+				if !s.st.SkipErrors || isFatal(err) {
 					s.e.failed.Add(1)
 					s.stats.failed.Add(1)
 					return rerr

@@ -3,6 +3,7 @@ package value
 import (
 	"fmt"
 	"math"
+	"strconv"
 )
 
 // Op names an arithmetic operator for error messages.
@@ -52,6 +53,17 @@ func ToDecimal(v any) (Decimal, bool) {
 		return x, true
 	}
 	return Decimal{}, false
+}
+
+// ToFloatChecked converts a number to float64: a decimal too large for a
+// float is an ErrFloatOverflow error, not an infinity. Anything else is
+// converted as ToFloat does (not a number: 0).
+func ToFloatChecked(v any) (float64, error) {
+	if d, ok := v.(Decimal); ok {
+		return d.Float64Checked()
+	}
+	f, _ := ToFloat(v)
+	return f, nil
 }
 
 // ToFloat converts any number to float64.
@@ -136,29 +148,55 @@ func Arith(op Op, a, b any) (any, error) {
 			return x.Mod(y)
 		}
 	default:
-		x, _ := ToFloat(a)
-		y, _ := ToFloat(b)
+		x, err := ToFloatChecked(a)
+		if err != nil {
+			return nil, err
+		}
+		y, err := ToFloatChecked(b)
+		if err != nil {
+			return nil, err
+		}
+		var r float64
 		switch op {
 		case OpAdd:
-			return x + y, nil
+			r = x + y
 		case OpSub:
-			return x - y, nil
+			r = x - y
 		case OpMul:
-			return x * y, nil
+			r = x * y
 		case OpDiv:
 			if y == 0 {
 				return nil, ErrDivByZero
 			}
-			return x / y, nil
+			r = x / y
 		case OpMod:
 			if y == 0 {
 				return nil, ErrDivByZero
 			}
-			return math.Mod(x, y), nil
+			r = math.Mod(x, y)
+		default:
+			return nil, &TypeError{Op: string(op), Left: KindOf(a), Right: KindOf(b)}
 		}
+		return r, FloatResult(r, op, x, y)
 	}
 	return nil, &TypeError{Op: string(op), Left: KindOf(a), Right: KindOf(b)}
 }
+
+// FloatResult checks the float r that op made of x and y: an infinity
+// made of finite operands is an ErrFloatOverflow error, NaN made of
+// numbers that are not NaN an ErrNaN error. Infinities and NaN that come
+// from the operands (the data) pass through. Unary operations pass y = 0.
+func FloatResult(r float64, op Op, x, y float64) error {
+	switch {
+	case math.IsInf(r, 0) && !math.IsInf(x, 0) && !math.IsInf(y, 0):
+		return fmt.Errorf("%w: %s %s %s", ErrFloatOverflow, formatG(x), op, formatG(y))
+	case math.IsNaN(r) && !math.IsNaN(x) && !math.IsNaN(y):
+		return fmt.Errorf("%w: %s %s %s", ErrNaN, formatG(x), op, formatG(y))
+	}
+	return nil
+}
+
+func formatG(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 func arithOther(op Op, a, b any) (any, error) {
 	switch x := a.(type) {
@@ -171,12 +209,9 @@ func arithOther(op Op, a, b any) (any, error) {
 		case int64:
 			switch op {
 			case OpAdd:
-				return shiftDate(x, y)
+				return shiftDate(x, y, OpAdd)
 			case OpSub:
-				if y == math.MinInt64 {
-					return nil, fmt.Errorf("%w: date %s - %d", ErrOverflow, x, y)
-				}
-				return shiftDate(x, -y)
+				return shiftDate(x, y, OpSub)
 			}
 		case Date:
 			if op == OpSub {
@@ -185,20 +220,24 @@ func arithOther(op Op, a, b any) (any, error) {
 		}
 	case int64:
 		if y, ok := b.(Date); ok && op == OpAdd {
-			return shiftDate(y, x)
+			return shiftDate(y, x, OpAdd)
 		}
 	}
 	return nil, &TypeError{Op: string(op), Left: KindOf(a), Right: KindOf(b)}
 }
 
-// shiftDate returns d + days, or an overflow error when the result is
-// outside the range of Date.
-func shiftDate(d Date, days int64) (any, error) {
-	r, ok := addInt64(int64(d), days)
-	if !ok || r < math.MinInt32 || r > math.MaxInt32 {
-		return nil, fmt.Errorf("%w: date %s + %d days", ErrOverflow, d, days)
+// shiftDate returns d + days (op OpAdd) or d - days (OpSub), or an
+// ErrDateRange error when the result is outside MinDate to MaxDate.
+func shiftDate(d Date, days int64, op Op) (any, error) {
+	n := days
+	if op == OpSub {
+		n = -days
 	}
-	return Date(r), nil
+	span := int64(MaxDate - MinDate)
+	if !d.InRange() || days == math.MinInt64 || n > span || n < -span || !(d + Date(n)).InRange() {
+		return nil, fmt.Errorf("%w: %s %s %d days", ErrDateRange, d, op, days)
+	}
+	return d + Date(n), nil
 }
 
 // Neg returns -a (nil stays nil).

@@ -113,7 +113,7 @@ func HashKey(v any) any {
 		if i, ok := floatToInt64(x); ok {
 			return i
 		}
-		if d, err := DecimalFromFloat(x); err == nil {
+		if d, err := DecimalFromFloatExact(x); err == nil {
 			return HashKey(d)
 		}
 		return x

@@ -31,6 +31,9 @@ func Parse(k Kind, s string) (any, error) {
 	case KindFloat:
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
+			if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+				return nil, fmt.Errorf("float %q out of range", s)
+			}
 			return nil, fmt.Errorf("invalid float %q", s)
 		}
 		return f, nil
@@ -189,11 +192,11 @@ func Convert(v any, k Kind) (any, error) {
 		case int64:
 			return DecimalFromInt(x), nil
 		case float64:
-			return DecimalFromFloat(x)
+			return DecimalFromFloatExact(x)
 		}
 	case KindFloat:
-		if f, ok := ToFloat(v); ok {
-			return f, nil
+		if _, ok := ToFloat(v); ok {
+			return ToFloatChecked(v)
 		}
 	case KindInt:
 		switch x := v.(type) {

@@ -1,12 +1,28 @@
 package value
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
 
 // Date is a calendar day, counted in days since 1970-01-01 (negative before).
 type Date int32
+
+// MinDate and MaxDate bound the dates the language computes: the days a
+// YYYY-MM-DD text can write, which are those the readers accept. A date
+// computed outside them is an error (ErrDateRange), never a date such as
+// 10000-01-01 that nothing could read back.
+var (
+	MinDate = NewDate(0, time.January, 1)
+	MaxDate = NewDate(9999, time.December, 31)
+)
+
+// ErrDateRange reports a date computed outside MinDate to MaxDate.
+var ErrDateRange = errors.New("date out of range")
+
+// InRange reports whether d is within MinDate and MaxDate.
+func (d Date) InRange() bool { return d >= MinDate && d <= MaxDate }
 
 // NewDate returns the Date of year, month, day (normalised like time.Date).
 func NewDate(year int, month time.Month, day int) Date {

@@ -2,6 +2,7 @@ package value
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/big"
 	"math/bits"
@@ -29,6 +30,14 @@ const DivScale = 6
 
 // ErrOverflow reports an integer result that does not fit in int64.
 var ErrOverflow = errors.New("integer overflow")
+
+// ErrFloatOverflow reports a float result too large for float64 (it
+// would be an infinity) made of finite numbers.
+var ErrFloatOverflow = errors.New("float overflow")
+
+// ErrNaN reports a float result that is not a number (an infinity minus
+// an infinity, zero times an infinity) made of numbers.
+var ErrNaN = errors.New("result is not a number")
 
 // ErrDivByZero reports a division or modulo by zero.
 var ErrDivByZero = errors.New("division by zero")
@@ -77,18 +86,43 @@ func fromBig(c *big.Int, scale int32) Decimal {
 }
 
 // DecimalFromFloat converts f using the shortest decimal representation
-// that round-trips (so 0.1 becomes 0.1, not 0.1000000000000000055…).
+// that round-trips (so 0.1 becomes 0.1, not 0.1000000000000000055…),
+// rounded to MaxScale fraction digits: for computations that round anyway.
+// Values read or converted use DecimalFromFloatExact.
 func DecimalFromFloat(f float64) (Decimal, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return Decimal{}, errors.New("cannot convert " + strconv.FormatFloat(f, 'g', -1, 64) + " to decimal")
 	}
-	return ParseDecimal(strconv.FormatFloat(f, 'f', -1, 64))
+	return parseDecimal(strconv.FormatFloat(f, 'f', -1, 64), true)
 }
+
+// DecimalFromFloatExact is DecimalFromFloat for a value read or converted:
+// a float whose shortest form has non-zero digits past MaxScale (1e-40) is
+// an ErrScale error rather than rounded.
+func DecimalFromFloatExact(f float64) (Decimal, error) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return Decimal{}, errors.New("cannot convert " + strconv.FormatFloat(f, 'g', -1, 64) + " to decimal")
+	}
+	d, err := parseDecimal(strconv.FormatFloat(f, 'f', -1, 64), false)
+	if err != nil {
+		return Decimal{}, fmt.Errorf("%w: float %s", ErrScale, strconv.FormatFloat(f, 'g', -1, 64))
+	}
+	return d, nil
+}
+
+// ErrScale reports a number that a decimal cannot hold exactly: non-zero
+// digits past MaxScale fraction digits.
+var ErrScale = errors.New("more than 30 fraction digits (a decimal keeps 30)")
 
 // ParseDecimal parses an optional sign, digits, an optional fraction and an
 // optional exponent: "12", "-0.50", "1.5e3". The scale is the number of
-// fraction digits written (less the exponent).
-func ParseDecimal(s string) (Decimal, error) {
+// fraction digits written (less the exponent). Non-zero digits past
+// MaxScale fraction digits are an ErrScale error: the number is not
+// rounded to fit (zeros there are dropped).
+func ParseDecimal(s string) (Decimal, error) { return parseDecimal(s, false) }
+
+// parseDecimal is ParseDecimal, rounding to MaxScale when round is set.
+func parseDecimal(s string, round bool) (Decimal, error) {
 	orig := s
 	if s == "" {
 		return Decimal{}, errors.New("invalid decimal \"\"")
@@ -169,7 +203,11 @@ func ParseDecimal(s string) (Decimal, error) {
 		return Decimal{}, errors.New("decimal exponent out of range in " + strconv.Quote(orig))
 	}
 	d.scale = int32(scale)
-	return d.Round(MaxScale), nil
+	r := d.Round(MaxScale)
+	if !round && !r.Equal(d) {
+		return Decimal{}, fmt.Errorf("decimal %s has %w", strconv.Quote(shortText(orig)), ErrScale)
+	}
+	return r, nil
 }
 
 // MustDecimal is ParseDecimal for constants; it panics on bad input.
@@ -444,10 +482,29 @@ func (d Decimal) Int64() (int64, bool) {
 	return r.coef, true
 }
 
-// Float64 returns the float64 nearest to d.
+// Float64 returns the float64 nearest to d (an infinity when d is beyond
+// the range of float64; see Float64Checked).
 func (d Decimal) Float64() float64 {
 	f, _ := strconv.ParseFloat(d.String(), 64)
 	return f
+}
+
+// Float64Checked returns the float64 nearest to d, or an ErrFloatOverflow
+// error when d is beyond the range of float64.
+func (d Decimal) Float64Checked() (float64, error) {
+	f := d.Float64()
+	if math.IsInf(f, 0) {
+		return 0, fmt.Errorf("%w: decimal %s", ErrFloatOverflow, shortText(d.String()))
+	}
+	return f, nil
+}
+
+// shortText cuts a long number's text for a message.
+func shortText(s string) string {
+	if len(s) <= 40 {
+		return s
+	}
+	return s[:20] + "…" + s[len(s)-10:] + " (" + strconv.Itoa(len(s)) + " characters)"
 }
 
 // String renders d exactly with its scale: "-12.50".

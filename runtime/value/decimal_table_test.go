@@ -48,11 +48,15 @@ var parseDecimalTests = []struct {
 	{in: "1234567890123456789012e2", want: "123456789012345678901200", onBig: true},
 	{in: "0.000000000000000000000000000001", want: "0.000000000000000000000000000001", scale: 30},
 	// Beyond MaxScale the fraction is rounded half away from zero.
-	{in: "1e-31", want: "0." + strings.Repeat("0", 30), scale: 30},
-	{in: "5e-31", want: "0." + strings.Repeat("0", 29) + "1", scale: 30},
-	{in: "-5e-31", want: "-0." + strings.Repeat("0", 29) + "1", scale: 30},
-	{in: "0.1234567890123456789012345678905", want: "0.123456789012345678901234567891", scale: 30, onBig: true},
-	{in: "1e-1000", want: "0." + strings.Repeat("0", 30), scale: 30},
+	// Issue 15 item 11: digits past MaxScale are an error, not rounded
+	// away silently; zeros there lose nothing and are dropped.
+	{in: "1e-31", wantErr: "more than 30 fraction digits"},
+	{in: "5e-31", wantErr: "more than 30 fraction digits"},
+	{in: "-5e-31", wantErr: "more than 30 fraction digits"},
+	{in: "0.1234567890123456789012345678905", wantErr: `decimal "0.1234567890123456789012345678905" has more than 30 fraction digits`},
+	{in: "1e-1000", wantErr: "more than 30 fraction digits"},
+	{in: "1.5" + strings.Repeat("0", 40), want: "1.5" + strings.Repeat("0", 29), scale: 30, onBig: true},
+	{in: "0e-1000", want: "0." + strings.Repeat("0", 30), scale: 30},
 	{in: "1e1000", want: "1" + strings.Repeat("0", 1000), onBig: true},
 	// Invalid input.
 	{in: "", wantErr: `invalid decimal ""`},

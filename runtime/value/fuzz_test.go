@@ -1,7 +1,9 @@
 package value
 
 import (
+	"errors"
 	"math/big"
+	"strings"
 	"testing"
 )
 
@@ -11,11 +13,16 @@ func rat(d Decimal) *big.Rat {
 	return new(big.Rat).SetFrac(c, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(s)), nil))
 }
 
-// halfULP is 0.5 × 10^-MaxScale, the largest rounding error of a parse.
-var halfULP = new(big.Rat).SetFrac(big.NewInt(1), new(big.Int).Mul(big.NewInt(2), new(big.Int).Exp(big.NewInt(10), big.NewInt(MaxScale), nil)))
+// ulps returns r in units of 10^-MaxScale, and whether that is an integer
+// (r has no non-zero digit past MaxScale).
+func ulps(r *big.Rat) bool {
+	u := new(big.Rat).Mul(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(MaxScale), nil)))
+	return u.IsInt()
+}
 
 // FuzzDecimal checks that String round-trips through ParseDecimal, that
-// parsing agrees with math/big.Rat up to the MaxScale rounding, and that Add,
+// parsing agrees exactly with math/big.Rat (issue 15 item 11: a number with
+// non-zero digits past MaxScale is refused, never rounded), and that Add,
 // Sub, Cmp and Mul agree with exact rational arithmetic.
 func FuzzDecimal(f *testing.F) {
 	for _, c := range parseDecimalTests {
@@ -26,8 +33,14 @@ func FuzzDecimal(f *testing.F) {
 	}
 	f.Add("9223372036854775807", "-9223372036854775808")
 	f.Add("0.1", "0.2")
+	f.Add("0.1234567890123456789012345678901", "1.5"+strings.Repeat("0", 40))
 	f.Fuzz(func(t *testing.T, a, b string) {
 		x, err := ParseDecimal(a)
+		if errors.Is(err, ErrScale) {
+			if r, ok := new(big.Rat).SetString(a); ok && ulps(r) {
+				t.Fatalf("ParseDecimal(%q) refuses a number of at most %d fraction digits: %v", a, MaxScale, err)
+			}
+		}
 		if err != nil {
 			return
 		}
@@ -75,8 +88,7 @@ func checkParsed(t *testing.T, in string, d Decimal) {
 	if !ok {
 		t.Fatalf("big.Rat rejects %q, ParseDecimal accepts it as %s", in, s)
 	}
-	diff := new(big.Rat).Sub(rat(d), want)
-	if diff.Abs(diff).Cmp(halfULP) > 0 {
+	if diff := new(big.Rat).Sub(rat(d), want); diff.Sign() != 0 {
 		t.Fatalf("ParseDecimal(%q) = %s, off by %s", in, s, diff.FloatString(40))
 	}
 	r := d.Reduced()

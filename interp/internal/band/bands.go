@@ -59,11 +59,16 @@ func (b *Builder) evalBand(bd *program.Band, keys []any, ev *eval.Evaluator) (*r
 				s = append(s, part.Lit...)
 				continue
 			}
-			v, err := ev.Eval(part.Expr, "text of "+program.BandName(bd.Band))
+			what := "text of " + program.BandName(bd.Band)
+			v, err := ev.Eval(part.Expr, what)
 			if err != nil {
 				return nil, err
 			}
-			s = append(s, value.String(v)...)
+			t := value.String(v)
+			if err := value.CheckSize(int64(len(s))+int64(len(t)), value.MaxBytes(b.m.MaxValueBytes)); err != nil {
+				return nil, &eval.Error{Pos: grammar.At(part.Expr.Pos), What: what, Err: err}
+			}
+			s = append(s, t...)
 		}
 		e.Text = string(s)
 		return e, nil

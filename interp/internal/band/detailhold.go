@@ -19,9 +19,10 @@ import (
 
 // detailStore holds the records of the detail band by group path.
 type detailStore struct {
-	root detailNode
-	n    int    // records held
-	why  string // what holds them, for the sort buffer's error
+	root  detailNode
+	n     int    // records held
+	bytes int64  // what the held records' strings and long decimals take, for held
+	why   string // what holds them, for the sort buffer's error
 }
 
 // detailNode is one group's held records (innermost level) or subgroups,
@@ -64,6 +65,9 @@ func (b *Builder) holdDetail(keys []any, rec value.Record) error {
 	}
 	node.recs = append(node.recs, rec)
 	s.n++
+	for _, v := range rec {
+		s.bytes += value.Size(v)
+	}
 	return nil
 }
 
@@ -80,6 +84,9 @@ func (b *Builder) releaseDetail(g *agg.Group) error {
 	}
 	b.details.n -= len(node.recs)
 	for i, rec := range node.recs {
+		for _, v := range rec {
+			b.details.bytes -= value.Size(v)
+		}
 		node.recs[i] = nil
 		if err := b.detailRow(rec); err != nil {
 			return err

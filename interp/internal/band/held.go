@@ -25,7 +25,7 @@ func RecordBytes(width int) int64 { return 24 + 32*int64(width) }
 
 // held reports the memory the builder holds: the groups of its engines,
 // or of its parallel workers' until they merge, and the records held for
-// the detail band (the sort buffer).
+// the detail band (the sort buffer) with the values they carry.
 func (b *Builder) held() stream.Held {
 	var groups, bytes int64
 	for gi, gr := range b.m.Groupings {
@@ -40,7 +40,7 @@ func (b *Builder) held() stream.Held {
 		// First: the records grow with the input, the groups only up to
 		// max_groups.
 		n := int64(b.details.n)
-		rb := n * RecordBytes(b.m.Width)
+		rb := n*RecordBytes(b.m.Width) + b.details.bytes
 		bytes += rb
 		what = append(what, fmt.Sprintf("sort buffer: %s records, ~%s", CountText(n), program.MiBText(rb)))
 	}

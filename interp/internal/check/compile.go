@@ -32,6 +32,9 @@ type Config struct {
 	Functions map[string]any
 	// Sources are the names of the Go sources scripts may read.
 	Sources map[string]bool
+	// MaxValueBytes bounds one value an operator, function or template
+	// builds (0: value.DefaultMaxBytes; negative: no bound).
+	MaxValueBytes int64
 }
 
 // Compile parses and checks a script and builds its program; in opens
@@ -55,11 +58,12 @@ func Compile(ctx context.Context, name string, src []byte, cfg Config, in *input
 	if cfg.MaxGroups > 0 {
 		c.m.MaxGroups = cfg.MaxGroups
 	}
+	c.m.MaxValueBytes = cfg.MaxValueBytes
 	typed, err := goFuncs(cfg.Functions)
 	if err != nil {
 		return nil, err
 	}
-	c.funcs = newFuncTable(typed)
+	c.funcs = newFuncTable(typed, value.MaxBytes(cfg.MaxValueBytes))
 	c.ec = &exprCompiler{errs: &c.errs, funcs: c.funcs, maxSize: cfg.MaxExprSize}
 	c.file(file)
 	if len(c.ec.tooBig) > 0 {

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -169,6 +170,10 @@ func (w *walker) walk(node *ast.Node) value.Kind {
 	case *ast.FloatNode:
 		lit := w.literalText(n)
 		d, err := value.ParseDecimal(strings.ReplaceAll(lit, "_", ""))
+		if errors.Is(err, value.ErrScale) {
+			w.errorf(n, "%v", err) // not rounded silently (issue 15 item 11)
+			return value.KindAny
+		}
 		if err != nil {
 			d, err = value.DecimalFromFloat(n.Value)
 			if err != nil {

@@ -234,7 +234,7 @@ var fzSeeds = []struct {
 	{map[string]int{"b": 0}, "!b"},                // !nil
 	{map[string]int{"b": 0}, "b ? 1 : 2"},         // nil as a condition
 	{nil, "n == nil"}, {nil, "n + 1"}, {nil, "i > n"}, {nil, "n != i"},
-	{nil, "s + \"x\""}, {nil, "s < \"abc\""}, {map[string]int{"s": 4}, "t == s"}, {map[string]int{"s": 7}, "t < s"},
+	{nil, "s + \"x\""}, {map[string]int{"s": 3}, "s + s + s + s"}, {nil, "s < \"abc\""}, {map[string]int{"s": 4}, "t == s"}, {map[string]int{"s": 7}, "t < s"},
 	{nil, "t + 1"}, {nil, "t - 1"}, {nil, "1 + t"}, {nil, "t - t"}, {nil, "t < m"}, {nil, "m == t"},
 	{map[string]int{"t": 5}, "t + 1"}, {map[string]int{"t": 6, "i": 10}, "t - i"}, {map[string]int{"t": 4}, "t + i"},
 	{nil, "a + c"}, {nil, "a < c"}, {map[string]int{"a": 50, "c": 3}, "a - c"}, {map[string]int{"a": 45, "c": 48}, "a ? c : 1"},
@@ -246,12 +246,17 @@ var fzSeeds = []struct {
 	{nil, "i * 2 - d * 7 + 1 >= (f != 0.1 ? 10 : nil)"},
 }
 
+// fzMaxBytes is the bound on one value of the fuzzed expressions: small,
+// so that joined strings reach it and both paths must refuse them alike
+// (issue 15 item 16).
+const fzMaxBytes = 12
+
 func FuzzFastVsVM(f *testing.F) {
 	fields := fzFields()
 	for _, s := range fzSeeds {
 		f.Add(fzEncode(f, fields, s.rec, s.expr))
 	}
-	funcs := newFuncTable(nil)
+	funcs := newFuncTable(nil, fzMaxBytes)
 	names := map[string]value.Kind{}
 	slots := make([]int, len(fields))
 	slotNames := make([]string, len(fields))
@@ -282,7 +287,7 @@ func FuzzFastVsVM(f *testing.F) {
 		if e == nil {
 			return // a compile error: nothing runs
 		}
-		fast, ok := eval.BuildFast(e.Node, slotOf)
+		fast, ok := eval.BuildFast(e.Node, slotOf, fzMaxBytes)
 		if !ok {
 			t.Fatalf("%s: not on the fast path", text)
 		}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/builtin"
@@ -32,15 +33,17 @@ type funcTable struct {
 	base  *conf.Config // every function registered; never changed after once
 }
 
-func newFuncTable(extra []*stdlib.Func) *funcTable {
+// newFuncTable builds the table with every value a function or operator
+// builds bounded by maxBytes (resolved, see value.MaxBytes).
+func newFuncTable(extra []*stdlib.Func, maxBytes int64) *funcTable {
 	t := &funcTable{funcs: map[string]*stdlib.Func{}}
-	for _, f := range stdlib.All() {
+	for _, f := range stdlib.AllWith(stdlib.Limits{MaxValueBytes: maxBytes}) {
 		t.funcs[f.Name] = f
 	}
 	for _, f := range extra {
 		if f.Call != nil {
 			g := *f
-			g.Call = guardCall(f) // the host's function: its panic fails the call
+			g.Call = guardCall(f, maxBytes) // the host's function: its panic fails the call
 			f = &g
 		}
 		t.funcs[f.Name] = f
@@ -52,6 +55,9 @@ func newFuncTable(extra []*stdlib.Func) *funcTable {
 		t.opts = append(t.opts, expr.Function(funcPrefix+f.Name, f.Call))
 	}
 	for name, fn := range operatorFuncs {
+		if op, ok := arithOps[name]; ok {
+			fn = binop(op, maxBytes)
+		}
 		t.opts = append(t.opts, expr.Function(name, fn))
 	}
 	// expr parses a few names (sum, count, filter, …) as its own predicate
@@ -103,8 +109,14 @@ func (t *funcTable) config() *conf.Config {
 	return &c
 }
 
-func binop(op value.Op) func(...any) (any, error) {
-	return func(a ...any) (any, error) { return value.Arith(op, a[0], a[1]) }
+// arithOps are the operators whose values binop bounds.
+var arithOps = map[string]value.Op{
+	"__add": value.OpAdd, "__sub": value.OpSub, "__mul": value.OpMul, "__div": value.OpDiv, "__mod": value.OpMod,
+}
+
+// binop is an arithmetic operator building values of at most maxBytes.
+func binop(op value.Op, maxBytes int64) func(...any) (any, error) {
+	return func(a ...any) (any, error) { return value.ArithMax(op, a[0], a[1], maxBytes) }
 }
 
 func cmpop(test func(int) bool) func(...any) (any, error) {
@@ -122,6 +134,13 @@ func cmpop(test func(int) bool) func(...any) (any, error) {
 
 var regexCache sync.Map // pattern → *regexp.Regexp
 
+// regexCached counts the patterns in regexCache, which keeps at most
+// maxRegexCache of them: patterns that change per record (s matches
+// field) must not grow the process's memory run after run.
+var regexCached atomic.Int64
+
+const maxRegexCache = 1024
+
 func strop(test func(a, b string) (bool, error)) func(...any) (any, error) {
 	return func(a ...any) (any, error) {
 		if a[0] == nil || a[1] == nil {
@@ -137,11 +156,11 @@ func strop(test func(a, b string) (bool, error)) func(...any) (any, error) {
 }
 
 var operatorFuncs = map[string]func(...any) (any, error){
-	"__add": binop(value.OpAdd),
-	"__sub": binop(value.OpSub),
-	"__mul": binop(value.OpMul),
-	"__div": binop(value.OpDiv),
-	"__mod": binop(value.OpMod),
+	"__add": binop(value.OpAdd, value.DefaultMaxBytes), // newFuncTable binds the run's bound
+	"__sub": binop(value.OpSub, value.DefaultMaxBytes),
+	"__mul": binop(value.OpMul, value.DefaultMaxBytes),
+	"__div": binop(value.OpDiv, value.DefaultMaxBytes),
+	"__mod": binop(value.OpMod, value.DefaultMaxBytes),
 	"__pow": func(a ...any) (any, error) {
 		return stdlibCall("pow", a...)
 	},
@@ -194,7 +213,13 @@ var operatorFuncs = map[string]func(...any) (any, error){
 			if err != nil {
 				return false, err
 			}
-			re, _ = regexCache.LoadOrStore(b, r)
+			if regexCached.Load() >= maxRegexCache {
+				return r.MatchString(a), nil
+			}
+			var loaded bool
+			if re, loaded = regexCache.LoadOrStore(b, r); !loaded {
+				regexCached.Add(1)
+			}
 		}
 		return re.(*regexp.Regexp).MatchString(a), nil
 	}),
@@ -239,8 +264,9 @@ func unsupported(name string) func(...any) (any, error) {
 }
 
 // guardCall returns f's Call, a registered function's, with a panic turned
-// into an error of the call (the VM positions it).
-func guardCall(f *stdlib.Func) func(...any) (any, error) {
+// into an error of the call (the VM positions it), and a result larger
+// than maxBytes into a *value.SizeError.
+func guardCall(f *stdlib.Func, maxBytes int64) func(...any) (any, error) {
 	call := f.Call
 	return func(args ...any) (res any, err error) {
 		defer func() {
@@ -248,6 +274,12 @@ func guardCall(f *stdlib.Func) func(...any) (any, error) {
 				res, err = nil, &program.PanicError{Part: "function " + f.Name, Value: v, Stack: debug.Stack()}
 			}
 		}()
-		return call(args...)
+		res, err = call(args...)
+		if err == nil {
+			if err = value.CheckValue(value.Normalize(res), maxBytes); err != nil {
+				return nil, &stdlib.Error{Func: f.Name, Err: err}
+			}
+		}
+		return res, err
 	}
 }

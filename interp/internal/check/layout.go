@@ -102,7 +102,7 @@ func (c *compiler) markUnused() {
 func (c *compiler) fastExprs() {
 	fast := func(e *program.Expr) {
 		if e != nil && e.Node != nil {
-			if f, ok := eval.BuildFast(e.Node, c.slotOf); ok {
+			if f, ok := eval.BuildFast(e.Node, c.slotOf, value.MaxBytes(c.m.MaxValueBytes)); ok {
 				e.Fast = f
 			}
 		}

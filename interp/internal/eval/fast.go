@@ -26,8 +26,9 @@ var fastCmp = map[string]func(int) bool{
 
 // BuildFast compiles n to a program.FastFn, or reports false when n has a node the
 // fast path does not handle (it then runs on the VM). slot maps a field
-// name to its record slot, or -1.
-func BuildFast(n ast.Node, slot func(string) int) (program.FastFn, bool) {
+// name to its record slot, or -1; maxBytes bounds the values it builds
+// (resolved, see value.MaxBytes), as the VM's operators do.
+func BuildFast(n ast.Node, slot func(string) int, maxBytes int64) (program.FastFn, bool) {
 	switch x := n.(type) {
 	case *ast.IdentifierNode:
 		i := slot(x.Value)
@@ -47,9 +48,9 @@ func BuildFast(n ast.Node, slot func(string) int) (program.FastFn, bool) {
 	case *ast.NilNode:
 		return func(value.Record) (any, error) { return nil, nil }, true
 	case *ast.ConditionalNode:
-		c, ok1 := BuildFast(x.Cond, slot)
-		a, ok2 := BuildFast(x.Exp1, slot)
-		b, ok3 := BuildFast(x.Exp2, slot)
+		c, ok1 := BuildFast(x.Cond, slot, maxBytes)
+		a, ok2 := BuildFast(x.Exp1, slot, maxBytes)
+		b, ok3 := BuildFast(x.Exp2, slot, maxBytes)
 		if !ok1 || !ok2 || !ok3 {
 			return nil, false
 		}
@@ -70,7 +71,7 @@ func BuildFast(n ast.Node, slot func(string) int) (program.FastFn, bool) {
 		}
 		args := make([]program.FastFn, len(x.Arguments))
 		for i, a := range x.Arguments {
-			if args[i], ok = BuildFast(a, slot); !ok {
+			if args[i], ok = BuildFast(a, slot, maxBytes); !ok {
 				return nil, false
 			}
 		}
@@ -82,7 +83,7 @@ func BuildFast(n ast.Node, slot func(string) int) (program.FastFn, bool) {
 				if err != nil {
 					return nil, err
 				}
-				v, err := value.Arith(op, a, b)
+				v, err := value.ArithMax(op, a, b, maxBytes)
 				if err != nil {
 					return nil, &fastError{from, err}
 				}

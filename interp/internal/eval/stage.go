@@ -47,16 +47,17 @@ func LoadSlots(p *program.Program) []int {
 }
 
 // Stage builds the transform that runs where/let steps and computes the
-// group keys and aggregate arguments of each record.
-func Stage(p *program.Program, params map[string]any, skip bool, workers int) stream.Stage[value.Record] {
-	newTr := func() func(value.Record) (value.Record, bool, error) { return Transform(p, params) }
+// group keys and aggregate arguments of each record; flight, if not nil,
+// counts the values they build against the run's memory limit.
+func Stage(p *program.Program, params map[string]any, skip bool, workers int, flight *Flight) stream.Stage[value.Record] {
+	newTr := func() func(value.Record) (value.Record, bool, error) { return Transform(p, params, flight) }
 	return stream.Stage[value.Record]{Name: "transform", Transform: newTr(), NewTransform: newTr,
 		Workers: workers, SkipErrors: skip}
 }
 
 // Transform returns a record transform with its own evaluator: one per
-// worker goroutine.
-func Transform(p *program.Program, params map[string]any) func(value.Record) (value.Record, bool, error) {
+// worker goroutine. flight, if not nil, counts the values it builds.
+func Transform(p *program.Program, params map[string]any, flight *Flight) func(value.Record) (value.Record, bool, error) {
 	ev := NewEvaluator(p, params, LoadSlots(p))
 	width := p.Width
 	// Error labels, built once rather than per record.
@@ -107,6 +108,9 @@ func Transform(p *program.Program, params map[string]any) func(value.Record) (va
 		return ev.Eval(e, label)
 	}
 	transform := func(rec value.Record) (value.Record, bool, error) {
+		if err := flight.check(); err != nil {
+			return rec, false, err
+		}
 		for len(rec) < width {
 			rec = append(rec, nil)
 		}
@@ -161,6 +165,9 @@ func Transform(p *program.Program, params map[string]any) func(value.Record) (va
 				return rec, false, err
 			}
 			rec[p.ArgBase+i] = v
+		}
+		if err := flight.add(rec); err != nil {
+			return rec, false, err
 		}
 		return rec, true, nil
 	}

@@ -153,6 +153,9 @@ func (p *Runner) runError(err error) error {
 	}
 	var re *stream.RecordError
 	if errors.As(err, &re) {
+		if le := eval.FlightError(re.Err); le != nil {
+			return le // the values of the records in flight reached the memory limit
+		}
 		var ee *eval.Error
 		if errors.As(re.Err, &ee) {
 			c := *ee

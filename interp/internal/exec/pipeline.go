@@ -94,7 +94,8 @@ func (p *Runner) run(ctx context.Context, pl *plan.Plan, rc plan.Settings, aggWo
 		return nil, err
 	}
 
-	stage := eval.Stage(p.m, params, skip, pl.Workers)
+	flight := eval.NewFlight(p.m, rc.MemoryLimit)
+	stage := eval.Stage(p.m, params, skip, pl.Workers, flight)
 	pipe := stream.Pipeline[value.Record]{
 		Source:  src,
 		Lookups: lookups,
@@ -103,6 +104,7 @@ func (p *Runner) run(ctx context.Context, pl *plan.Plan, rc plan.Settings, aggWo
 			if err := b.AddBatch(batch); err != nil {
 				return err
 			}
+			flight.Done(batch)
 			if err := w.flush(); err != nil {
 				return err
 			}

@@ -213,6 +213,10 @@ type Program struct {
 	RepFooter *Band
 	OnError   string // "fail" or "skip"
 	MaxGroups int
+	// MaxValueBytes bounds one value an operator, function or template
+	// builds (0: value.DefaultMaxBytes; negative: no bound; see
+	// value.MaxBytes).
+	MaxValueBytes int64
 
 	// Record layout: source fields, lookup slots, let slots, key slots,
 	// aggregate argument slots.
