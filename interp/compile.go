@@ -21,8 +21,15 @@ func Compile(ctx context.Context, name string, src []byte, opts *Options) (*Prog
 		o = *opts
 	}
 	in := &input.Opener{FS: o.FS, Dir: o.Dir, Sources: goSources(o.Sources), Reuse: o.ReuseSource}
-	m, err := check.Compile(ctx, name, src, check.Config{MaxGroups: o.MaxGroups, MaxExprSize: o.MaxExprSize,
-		Functions: o.Functions, Sources: sourceNames(o.Sources)}, in)
+	maxScript := o.MaxScriptSize
+	switch {
+	case maxScript == 0:
+		maxScript = DefaultMaxScriptSize
+	case maxScript < 0:
+		maxScript = 0
+	}
+	m, err := check.Compile(ctx, name, src, check.Config{MaxGroups: o.MaxGroups, MaxScriptSize: maxScript,
+		MaxExprSize: o.MaxExprSize, Functions: o.Functions, Sources: sourceNames(o.Sources)}, in)
 	if err != nil {
 		return nil, err
 	}
