@@ -439,25 +439,23 @@ func (c *compiler) levelScope(what string, keys []string, keyKinds map[string]va
 	return &scope{what: what, names: names, params: c.params, aggs: aggGroup, inner: c.recordScope("aggregate argument")}
 }
 
-// IsIdent reports whether s is an identifier (a name scripts may write bare).
+// IsIdent reports whether s, without surrounding spaces, is a name
+// (grammar.IsIdent): an expression that names itself.
 func IsIdent(s string) bool {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return false
-	}
-	for i, r := range s {
-		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return true
+	return grammar.IsIdent(strings.TrimSpace(s))
 }
 
-// lastIdent names a level keyed by an expression like customer.name.
+// lastIdent names a level or a column whose key or expression is a field
+// access, customer.name or customer?.name: by its last name.
 func lastIdent(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.LastIndexByte(s, '.'); i >= 0 && IsIdent(s[i+1:]) && IsIdent(strings.ReplaceAll(s[:i], ".", "_")) {
-		return s[i+1:]
+	parts := strings.Split(strings.ReplaceAll(s, "?.", "."), ".")
+	if len(parts) < 2 {
+		return ""
 	}
-	return ""
+	for _, p := range parts {
+		if !IsIdent(p) {
+			return ""
+		}
+	}
+	return strings.TrimSpace(parts[len(parts)-1])
 }
