@@ -251,18 +251,28 @@ func (c *compiler) param(d *grammar.Param) {
 }
 
 // ParseParamText parses a parameter's value written in a script or on the
-// command line; string values may be quoted.
+// command line. A string keeps its text exactly, but for one pair of
+// quotes around it (' or ", outside spaces dropped); any other type is
+// parsed from the text without the spaces and quotes around it. Spaces
+// inside are kept for every type: in a timestamp they are its own, in a
+// number an error.
 func ParseParamText(k value.Kind, text string) (any, error) {
 	t := strings.TrimSpace(text)
-	if len(t) >= 2 && (t[0] == '"' || t[0] == '\'') && t[len(t)-1] == t[0] {
+	quoted := len(t) >= 2 && (t[0] == '"' || t[0] == '\'') && t[len(t)-1] == t[0]
+	if quoted {
 		t = t[1 : len(t)-1]
-	} else if k == value.KindString && t == "" {
-		return "", nil
 	}
+	switch {
+	case k == value.KindString && quoted:
+		return t, nil
+	case k == value.KindString:
+		return text, nil
+	}
+	t = strings.TrimSpace(t)
 	if k == value.KindAny {
 		return value.Infer(t), nil
 	}
-	return value.Parse(k, strings.ReplaceAll(t, " ", ""))
+	return value.Parse(k, t)
 }
 
 func (c *compiler) addSlot(name string, k value.Kind) int {
