@@ -176,7 +176,7 @@ func (s *scanner) run() {
 		case isIdentStart(r):
 			for s.off < len(s.src) {
 				r, size := utf8.DecodeRune(s.src[s.off:])
-				if !isIdentStart(r) && !unicode.IsDigit(r) {
+				if !isIdentPart(r) {
 					break
 				}
 				s.advance(size)
@@ -188,8 +188,27 @@ func (s *scanner) run() {
 	}
 }
 
+// isIdentStart reports whether r may begin a name: as in expr-lang, which
+// reads the expressions, a letter (any Unicode letter), '_' or '$'.
 func isIdentStart(r rune) bool {
 	return r == '_' || r == '$' || unicode.IsLetter(r)
+}
+
+// isIdentPart reports whether r may continue a name: also a digit.
+func isIdentPart(r rune) bool {
+	return isIdentStart(r) || unicode.IsDigit(r)
+}
+
+// IsIdent reports whether s is exactly one name as scripts write it (and
+// the scanner reads it): a letter, '_' or '$', then letters, digits, '_'
+// and '$'; letters and digits are any in Unicode.
+func IsIdent(s string) bool {
+	for i, r := range s {
+		if r == utf8.RuneError || !(isIdentStart(r) || i > 0 && isIdentPart(r)) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func isAlnum(b byte) bool {

@@ -24,8 +24,15 @@ func Compile(ctx context.Context, name string, src []byte, opts *Options) (*Prog
 	if d, ok := o.FS.(*Dir); ok {
 		in.Dir = d.Name() // SQLite databases are opened in place
 	}
-	m, err := check.Compile(ctx, name, src, check.Config{MaxGroups: o.MaxGroups, MaxExprSize: o.MaxExprSize,
-		Functions: o.Functions, Sources: sourceNames(o.Sources), MaxValueBytes: o.MaxValueBytes}, in)
+	maxScript := o.MaxScriptSize
+	switch {
+	case maxScript == 0:
+		maxScript = DefaultMaxScriptSize
+	case maxScript < 0:
+		maxScript = 0
+	}
+	m, err := check.Compile(ctx, name, src, check.Config{MaxGroups: o.MaxGroups, MaxScriptSize: maxScript,
+		MaxExprSize: o.MaxExprSize, Functions: o.Functions, Sources: sourceNames(o.Sources), MaxValueBytes: o.MaxValueBytes}, in)
 	if err != nil {
 		return nil, err
 	}

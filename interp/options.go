@@ -4,6 +4,10 @@ import (
 	"io/fs"
 )
 
+// DefaultMaxScriptSize is the longest script Compile accepts, in bytes,
+// when Options.MaxScriptSize is 0: 1 MiB, some thirty thousand lines.
+const DefaultMaxScriptSize = 1 << 20
+
 // Options configure Compile. The zero value is valid: paths resolve against
 // the working directory and every default applies.
 type Options struct {
@@ -24,6 +28,12 @@ type Options struct {
 	// MaxGroups overrides the per-level group limit for every level
 	// (default: the script's max_groups, else 10,000).
 	MaxGroups int
+	// MaxScriptSize limits the length in bytes of the script (0: the
+	// default, [DefaultMaxScriptSize]; negative: no limit); a longer one
+	// makes Compile return a *LimitError before parsing it. Checking takes
+	// time in proportion to the script's length: this bounds the time a
+	// script from an untrusted source may take to compile.
+	MaxScriptSize int
 	// MaxExprSize limits the length in bytes of every expression in the
 	// script (0: no limit); a longer one makes Compile return a *LimitError.
 	MaxExprSize int

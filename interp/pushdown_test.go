@@ -448,7 +448,8 @@ func TestPushdownExplain(t *testing.T) {
 		{`source sqlite("s.db", table: "sales") { note: string }` + "\nsummary { n: COUNT() }", "field note is declared, so every record's value is checked, but no aggregate reads it"},
 		{`source sqlite("s.db", table: "v")` + "\nsummary { n: COUNT() }", "the source is a view"},
 		{`source sqlite("s.db", query: "SELECT * FROM sales")` + "\nsummary { n: COUNT() }", "the source is a query"},
-		{`source sqlite("s.db", table: "u")` + "\ngroup k { footer { k } }", "the key of group k has no declared SQLite type"},
+		// (u is empty: k, declared here, would otherwise have no type at all.)
+		{`source sqlite("s.db", table: "u") { k: string }` + "\ngroup k { footer { k } }", "the key of group k has no declared SQLite type"},
 		{`source sqlite("s.db", table: "u") { n: decimal }` + "\nsummary { s: SUM(n) }", "decimal field n is stored as NUMERIC: only TEXT and DECIMAL(p,s) columns"},
 		{`source sqlite("s.db", table: "u") { f: decimal }` + "\nsummary { s: SUM(f) }", "decimal field f is stored as REAL"},
 		{`source sqlite("s.db", table: "u") { k: decimal }` + "\nsummary { s: SUM(k) }", "decimal field k is stored as a column without a declared type"},

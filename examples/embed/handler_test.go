@@ -238,6 +238,21 @@ func TestParamChangesResult(t *testing.T) {
 	}
 }
 
+// Issue 15 item 1: a string parameter from the query keeps its spaces:
+// "E a s t" is no territory, where it used to be read as East.
+func TestParamKeepsSpaces(t *testing.T) {
+	srv := serve(t, config{FS: embedded})
+	for path, want := range map[string]string{
+		"/reports/territory?format=csv&region=East":          "summary,,,,45,28572.46",
+		"/reports/territory?format=csv&region=E%20a%20s%20t": "summary,,,,0,",
+	} {
+		resp, body := get(t, srv, path, "")
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "\n"+want) {
+			t.Errorf("%s: status %d, want a line starting %q in:\n%s", path, resp.StatusCode, want, body)
+		}
+	}
+}
+
 func TestClientErrors(t *testing.T) {
 	srv := serve(t, config{FS: embedded})
 	tests := []struct {

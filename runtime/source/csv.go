@@ -113,6 +113,7 @@ func (c *CSV) open(d *csvDecoder, delim byte) error {
 		if len(fields) != len(names) {
 			continue
 		}
+		inf.rows++
 		for i, f := range fields {
 			inf.addBytes(i, f)
 		}

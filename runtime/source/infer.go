@@ -6,6 +6,7 @@ import "github.com/reportsh/reportsh/runtime/value"
 type inference struct {
 	kinds []value.Kind
 	scale []int32
+	rows  int // records sampled
 }
 
 func newInference(n int) *inference {
@@ -97,9 +98,14 @@ func (in *inference) addScale(i int, s string) {
 }
 
 // kind returns the inferred kind of column i: a column with no value in
-// the sample is a string column.
+// the sample is a string column, but with no record in the sample (a CSV
+// file of a header only, an empty table) nothing is known: any, inferred
+// per value, so that a report over it checks (and is empty).
 func (in *inference) kind(i int) value.Kind {
-	if in.kinds[i] == value.KindNil {
+	switch {
+	case in.rows == 0:
+		return value.KindAny
+	case in.kinds[i] == value.KindNil:
 		return value.KindString
 	}
 	return in.kinds[i]

@@ -86,6 +86,7 @@ func (j *JSONL) open(d *jsonlDecoder) error {
 			continue // reported when the record is fetched
 		}
 		n++
+		inf.rows++
 		_ = decodeObject(line, func(key string, v any) error {
 			i, ok := index[key]
 			if !ok {

@@ -272,6 +272,7 @@ func (s *SQLite) buildSchema(columns, decls []string, sample func(n int) (*sql.R
 				rows.Close()
 				return fmt.Errorf("%s: %w", s.file, err)
 			}
+			inf.rows++
 			for i, v := range raw {
 				inf.addKind(i, sqlKind(v))
 				if sc, ok := sqlScale(v); ok {

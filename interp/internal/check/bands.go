@@ -37,13 +37,7 @@ func (c *compiler) groupBand(b *grammar.Band, kind render.BandKind, depth int, l
 }
 
 func (c *compiler) globalBand(b *grammar.Band, kind render.BandKind, what string) *program.Band {
-	names := map[string]value.Kind{}
-	only := map[string]bool{}
-	for _, p := range c.m.Params {
-		names[p.Name] = p.Kind
-		only[p.Name] = true
-	}
-	sc := &scope{what: what, names: names, keysOnly: only, aggs: aggGlobal, inner: c.recordScope("aggregate argument")}
+	sc := &scope{what: what, params: c.params, aggs: aggGlobal, inner: c.recordScope("aggregate argument")}
 	bd := c.band(b, kind, -1, "", nil, sc)
 	for _, a := range bd.Aggs {
 		c.m.GSlot[a.Slot] = len(c.m.Global)
@@ -139,6 +133,7 @@ func (c *compiler) template(t *grammar.Template, sc *scope) []program.TemplatePa
 	base := t.Pos
 	base.Column++ // the opening quote
 	base.Offset++
+	at := newTextPos(base, s)
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
 		switch {
@@ -151,7 +146,7 @@ func (c *compiler) template(t *grammar.Template, sc *scope) []program.TemplatePa
 		case ch == '{':
 			end := strings.IndexByte(s[i:], '}')
 			if end < 0 {
-				c.errorf(program.PosAt(base, s, len([]rune(s[:i]))), "unclosed { in text band (write {{ for a literal brace)")
+				c.errorf(at.atByte(i), "unclosed { in text band (write {{ for a literal brace)")
 				return parts
 			}
 			if lit.Len() > 0 {
@@ -159,7 +154,7 @@ func (c *compiler) template(t *grammar.Template, sc *scope) []program.TemplatePa
 				lit.Reset()
 			}
 			text := s[i+1 : i+end]
-			e := c.ec.compile(text, program.PosAt(base, s, len([]rune(s[:i+1]))), sc)
+			e := c.ec.compile(text, at.atByte(i+1), sc)
 			if e != nil {
 				parts = append(parts, program.TemplatePart{Expr: e})
 			}

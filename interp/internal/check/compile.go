@@ -7,10 +7,12 @@
 package check
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2/lexer"
 
@@ -26,6 +28,8 @@ import (
 type Config struct {
 	// MaxGroups overrides every level's group limit (0: the script's).
 	MaxGroups int
+	// MaxScriptSize limits the length of the script in bytes (0: none).
+	MaxScriptSize int
 	// MaxExprSize limits the length of every expression (0: none).
 	MaxExprSize int
 	// Functions are the functions scripts may call besides the built-ins.
@@ -43,17 +47,23 @@ func Compile(ctx context.Context, name string, src []byte, cfg Config, in *input
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if cfg.MaxScriptSize > 0 && len(src) > cfg.MaxScriptSize {
+		return nil, &program.LimitError{Limit: "max script size in bytes", Value: int64(len(src)), Max: int64(cfg.MaxScriptSize),
+			Where: program.PosString(offsetPos(name, src, cfg.MaxScriptSize))}
+	}
 	file, err := grammar.Parse(name, src)
 	if err != nil {
 		return nil, err
 	}
 	c := &compiler{
-		ctx:   ctx,
-		m:     &program.Program{Name: name, OnError: "fail", MaxGroups: agg.DefaultMaxGroups, GSlot: map[string]int{}},
-		in:    in,
-		cfg:   cfg,
-		names: map[string]value.Kind{},
-		recs:  map[string]*value.Schema{},
+		ctx:     ctx,
+		m:       &program.Program{Name: name, OnError: "fail", MaxGroups: agg.DefaultMaxGroups, GSlot: map[string]int{}},
+		in:      in,
+		cfg:     cfg,
+		names:   map[string]value.Kind{},
+		params:  map[string]value.Kind{},
+		paramAt: map[string]lexer.Position{},
+		recs:    map[string]*value.Schema{},
 	}
 	if cfg.MaxGroups > 0 {
 		c.m.MaxGroups = cfg.MaxGroups
@@ -78,21 +88,31 @@ func Compile(ctx context.Context, name string, src []byte, cfg Config, in *input
 	return c.m, nil
 }
 
+// offsetPos returns the position of byte off of src.
+func offsetPos(name string, src []byte, off int) lexer.Position {
+	line := bytes.Count(src[:off], []byte("\n"))
+	start := bytes.LastIndexByte(src[:off], '\n') + 1
+	return lexer.Position{Filename: name, Offset: off, Line: line + 1, Column: utf8.RuneCount(src[start:off]) + 1}
+}
+
 // compiler holds the state of one Compile.
 type compiler struct {
-	ctx   context.Context // Compile's, for the sources' I/O
-	m     *program.Program
-	in    *input.Opener
-	cfg   Config
-	funcs *funcTable
-	errs  grammar.ErrorList
-	ec    *exprCompiler
-	names map[string]value.Kind    // record scope: fields, lookups' keys, lets, params
-	recs  map[string]*value.Schema // lookups
-	slots []string                 // record slot names
-	kinds []value.Kind
-	seen  map[string]lexer.Position // top-level statement kinds seen once
-	argIx map[string]int            // aggregate argument text → arg index
+	ctx     context.Context // Compile's, for the sources' I/O
+	m       *program.Program
+	in      *input.Opener
+	cfg     Config
+	funcs   *funcTable
+	errs    grammar.ErrorList
+	ec      *exprCompiler
+	names   map[string]value.Kind     // record scope: fields, lookups' keys, lets, params
+	params  map[string]value.Kind     // the params alone, which bands see
+	paramAt map[string]lexer.Position // where each param is declared
+	recs    map[string]*value.Schema  // lookups
+	slots   []string                  // record slot names
+	kinds   []value.Kind
+	slotIx  map[string]int            // slotOf's index, made once the layout is fixed
+	seen    map[string]lexer.Position // top-level statement kinds seen once
+	argIx   map[string]int            // aggregate argument text → arg index
 }
 
 func (c *compiler) errorf(pos lexer.Position, format string, args ...any) {
@@ -215,11 +235,9 @@ func (c *compiler) param(d *grammar.Param) {
 		c.errorf(d.Type.Pos, "unknown type %q for param %s (types: int, decimal, float, string, date, timestamp, bool)", d.Type.Name, name)
 		return
 	}
-	for _, q := range c.m.Params {
-		if q.Name == name {
-			c.errorf(d.Name.Pos, "duplicate param %s (the first is at line %d)", name, q.Pos.Line)
-			return
-		}
+	if q, dup := c.paramAt[name]; dup {
+		c.errorf(d.Name.Pos, "duplicate param %s (the first is at line %d)", name, q.Line)
+		return
 	}
 	pd := &program.Param{Name: name, Kind: k, Pos: d.Pos}
 	if d.Default != nil {
@@ -232,21 +250,33 @@ func (c *compiler) param(d *grammar.Param) {
 	}
 	c.m.Params = append(c.m.Params, pd)
 	c.names[name] = k
+	c.params[name] = k
+	c.paramAt[name] = d.Pos
 }
 
 // ParseParamText parses a parameter's value written in a script or on the
-// command line; string values may be quoted.
+// command line. A string keeps its text exactly, but for one pair of
+// quotes around it (' or ", outside spaces dropped); any other type is
+// parsed from the text without the spaces and quotes around it. Spaces
+// inside are kept for every type: in a timestamp they are its own, in a
+// number an error.
 func ParseParamText(k value.Kind, text string) (any, error) {
 	t := strings.TrimSpace(text)
-	if len(t) >= 2 && (t[0] == '"' || t[0] == '\'') && t[len(t)-1] == t[0] {
+	quoted := len(t) >= 2 && (t[0] == '"' || t[0] == '\'') && t[len(t)-1] == t[0]
+	if quoted {
 		t = t[1 : len(t)-1]
-	} else if k == value.KindString && t == "" {
-		return "", nil
 	}
+	switch {
+	case k == value.KindString && quoted:
+		return t, nil
+	case k == value.KindString:
+		return text, nil
+	}
+	t = strings.TrimSpace(t)
 	if k == value.KindAny {
 		return value.Infer(t), nil
 	}
-	return value.Parse(k, strings.ReplaceAll(t, " ", ""))
+	return value.Parse(k, t)
 }
 
 func (c *compiler) addSlot(name string, k value.Kind) int {
@@ -387,9 +417,8 @@ func (c *compiler) groupClauses(g *grammar.Group, lv *program.Level, depth int, 
 	sc := c.levelScope("group "+lv.Name+" clause", keys, keyKinds)
 	if lv.Footer != nil {
 		for i, col := range lv.Footer.Cols {
-			if _, clash := sc.names[col.Name]; !clash {
+			if _, clash := sc.lookup(col.Name); !clash {
 				sc.names[col.Name] = lv.Footer.Band.Columns[i].Kind
-				sc.keysOnly[col.Name] = true
 			}
 		}
 	}
@@ -417,38 +446,30 @@ func (c *compiler) groupClauses(g *grammar.Group, lv *program.Level, depth int, 
 
 // levelScope is the scope of a group level's bands and clauses.
 func (c *compiler) levelScope(what string, keys []string, keyKinds map[string]value.Kind) *scope {
-	names := map[string]value.Kind{}
-	only := map[string]bool{}
-	for _, p := range c.m.Params {
-		names[p.Name] = p.Kind
-		only[p.Name] = true
-	}
+	names := make(map[string]value.Kind, len(keys))
 	for _, k := range keys {
 		names[k] = keyKinds[k]
-		only[k] = true
 	}
-	return &scope{what: what, names: names, keysOnly: only, aggs: aggGroup, inner: c.recordScope("aggregate argument")}
+	return &scope{what: what, names: names, params: c.params, aggs: aggGroup, inner: c.recordScope("aggregate argument")}
 }
 
-// IsIdent reports whether s is an identifier (a name scripts may write bare).
+// IsIdent reports whether s, without surrounding spaces, is a name
+// (grammar.IsIdent): an expression that names itself.
 func IsIdent(s string) bool {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return false
+	return grammar.IsIdent(strings.TrimSpace(s))
+}
+
+// lastIdent names a level or a column whose key or expression is a field
+// access, customer.name or customer?.name: by its last name.
+func lastIdent(s string) string {
+	parts := strings.Split(strings.ReplaceAll(s, "?.", "."), ".")
+	if len(parts) < 2 {
+		return ""
 	}
-	for i, r := range s {
-		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
-			return false
+	for _, p := range parts {
+		if !IsIdent(p) {
+			return ""
 		}
 	}
-	return true
-}
-
-// lastIdent names a level keyed by an expression like customer.name.
-func lastIdent(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.LastIndexByte(s, '.'); i >= 0 && IsIdent(s[i+1:]) && IsIdent(strings.ReplaceAll(s[:i], ".", "_")) {
-		return s[i+1:]
-	}
-	return ""
+	return strings.TrimSpace(parts[len(parts)-1])
 }

@@ -29,19 +29,6 @@ const (
 	aggGlobal                     // summary, report header/footer: the whole report
 )
 
-// scope is what an expression may refer to.
-type scope struct {
-	what    string                   // "where clause", "footer", … for messages
-	names   map[string]value.Kind    // fields, params, lets, group keys
-	records map[string]*value.Schema // record-valued names (lookups)
-	aggs    aggPolicy
-	// keysOnly, when set, restricts bare field references outside aggregate
-	// arguments to these names (group bands see only their keys).
-	keysOnly map[string]bool
-	// inner is the scope of aggregate arguments (the record scope).
-	inner *scope
-}
-
 // exprCompiler compiles expressions and collects positioned errors.
 type exprCompiler struct {
 	errs    *grammar.ErrorList
@@ -49,7 +36,13 @@ type exprCompiler struct {
 	nagg    int
 	maxSize int                   // Options.MaxExprSize
 	tooBig  []*program.LimitError // expressions over maxSize
+	stopped bool                  // maxErrors reached: expressions are no longer checked
 }
+
+// maxErrors bounds the errors checking reports: past it, expressions are
+// no longer checked (each error's suggestions weigh every name in scope, so
+// a script of errors alone would otherwise check in quadratic time).
+const maxErrors = 100
 
 func (c *exprCompiler) errorf(pos lexer.Position, format string, args ...any) {
 	c.errs.Add(pos, format, args...)
@@ -62,12 +55,19 @@ func (c *exprCompiler) compile(text string, pos lexer.Position, sc *scope) *prog
 		c.tooBig = append(c.tooBig, &program.LimitError{Limit: "max expression size", Value: int64(len(text)), Max: int64(c.maxSize), Where: program.PosString(pos)})
 		return nil
 	}
+	if len(*c.errs) >= maxErrors {
+		if !c.stopped {
+			c.stopped = true
+			c.errorf(pos, "too many errors (%d): checking stops here", len(*c.errs))
+		}
+		return nil
+	}
 	tree, err := parser.ParseWithConfig(text, c.funcs.config())
 	if err != nil {
 		c.exprError(text, pos, err)
 		return nil
 	}
-	w := &walker{c: c, text: text, base: pos, sc: sc, src: tree.Source, refs: map[string]bool{}}
+	w := &walker{c: c, text: text, base: pos, at: newTextPos(pos, text), sc: sc, src: tree.Source, refs: map[string]bool{}}
 	before := len(*c.errs)
 	kind := w.walk(&tree.Node)
 	if len(*c.errs) > before {
@@ -83,11 +83,11 @@ func (c *exprCompiler) finish(tree *parser.Tree, text string, pos lexer.Position
 		e.Refs = append(e.Refs, r)
 	}
 	sort.Strings(e.Refs)
-	env := map[string]any{}
-	for name := range sc.names {
-		env[name] = nil
-	}
-	for name := range sc.records {
+	// The environment holds only the names the expression uses (the walker
+	// resolved every other identifier or reported it): building it from
+	// the whole scope would make checking a script quadratic in its lets.
+	env := make(map[string]any, len(refs)+len(aggs))
+	for name := range refs {
 		env[name] = nil
 	}
 	for _, a := range aggs {
@@ -124,6 +124,7 @@ type walker struct {
 	c     *exprCompiler
 	text  string
 	base  lexer.Position
+	at    *textPos // positions in text
 	sc    *scope
 	src   file.Source
 	inAgg bool
@@ -132,7 +133,7 @@ type walker struct {
 }
 
 func (w *walker) pos(n ast.Node) lexer.Position {
-	return program.PosAt(w.base, w.text, n.Location().From)
+	return w.at.atRune(n.Location().From)
 }
 
 func (w *walker) errorf(n ast.Node, format string, args ...any) {
@@ -245,9 +246,8 @@ func (w *walker) walk(node *ast.Node) value.Kind {
 
 func (w *walker) literalText(n ast.Node) string {
 	loc := n.Location()
-	r := []rune(w.text)
-	if loc.From >= 0 && loc.To <= len(r) && loc.From < loc.To {
-		return string(r[loc.From:loc.To])
+	if loc.From >= 0 && loc.From < loc.To && loc.To <= w.at.runeLen() {
+		return w.text[w.at.byteOf(loc.From):w.at.byteOf(loc.To)]
 	}
 	return n.String()
 }
@@ -255,59 +255,6 @@ func (w *walker) literalText(n ast.Node) string {
 func (w *walker) replace(node *ast.Node, n ast.Node) {
 	n.SetLocation((*node).Location())
 	*node = n
-}
-
-func (w *walker) ident(n *ast.IdentifierNode) value.Kind {
-	sc := w.sc
-	if w.inAgg && sc.inner != nil {
-		sc = sc.inner
-	}
-	if !w.inAgg && sc.keysOnly != nil && !sc.keysOnly[n.Value] {
-		if _, ok := sc.names[n.Value]; ok {
-			w.errorf(n, "field %q in a %s must be a group key or inside an aggregate (keys here: %s)",
-				n.Value, sc.what, strings.Join(sortedKeys(sc.keysOnly), ", "))
-			return value.KindAny
-		}
-	}
-	if k, ok := sc.names[n.Value]; ok {
-		w.refs[n.Value] = true
-		return k
-	}
-	if !w.inAgg && sc.keysOnly != nil && sc.inner != nil {
-		_, field := sc.inner.names[n.Value]
-		_, rec := sc.inner.records[n.Value]
-		if field || rec {
-			keys := "none"
-			if k := sortedKeys(sc.keysOnly); len(k) > 0 {
-				keys = strings.Join(k, ", ")
-			}
-			w.errorf(n, "field %q in a %s must be a group key or inside an aggregate (keys here: %s)", n.Value, sc.what, keys)
-			return value.KindAny
-		}
-	}
-	if _, ok := sc.records[n.Value]; ok {
-		w.refs[n.Value] = true
-		return value.KindRecord
-	}
-	known := make([]string, 0, len(sc.names)+len(sc.records))
-	for k := range sc.names {
-		known = append(known, k)
-	}
-	for k := range sc.records {
-		known = append(known, k)
-	}
-	sort.Strings(known)
-	w.errorf(n, "unknown field %q%s", n.Value, SuggestOrList(n.Value, known))
-	return value.KindAny
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func (w *walker) member(node *ast.Node, n *ast.MemberNode) value.Kind {
@@ -518,7 +465,7 @@ func (w *walker) aggregate(node *ast.Node, n *ast.CallNode, fn agg.Func, name st
 			inner = w.sc
 		}
 		// Check the argument in the record scope, then compile it on its own.
-		sub := &walker{c: w.c, text: w.text, base: w.base, sc: w.sc, src: w.src, inAgg: true, refs: map[string]bool{}}
+		sub := &walker{c: w.c, text: w.text, base: w.base, at: w.at, sc: w.sc, src: w.src, inAgg: true, refs: map[string]bool{}}
 		before := len(*w.c.errs)
 		argKind = sub.walk(&args[0])
 		if len(*w.c.errs) > before {

@@ -29,10 +29,16 @@ func (c *compiler) plan() {
 // slotOf returns the record slot of a field or let name that is not a
 // lookup's record, or -1.
 func (c *compiler) slotOf(name string) int {
-	for i, n := range c.slots[:c.m.ArgBase] {
-		if n == name && c.kinds[i] != value.KindRecord {
-			return i
+	if c.slotIx == nil {
+		c.slotIx = make(map[string]int, c.m.ArgBase)
+		for i, n := range c.slots[:c.m.ArgBase] {
+			if _, dup := c.slotIx[n]; !dup && c.kinds[i] != value.KindRecord {
+				c.slotIx[n] = i
+			}
 		}
+	}
+	if i, ok := c.slotIx[name]; ok {
+		return i
 	}
 	return -1
 }

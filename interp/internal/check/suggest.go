@@ -3,11 +3,18 @@ package check
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // suggest returns ` (did you mean "x"?)` for the closest candidate within a
 // small edit distance, or "".
+// Names longer than maxSuggested runes get no suggestion: the distance
+// takes time in the product of the lengths.
 func suggest(name string, candidates []string) string {
+	n := utf8.RuneCountInString(name)
+	if n > maxSuggested {
+		return ""
+	}
 	best, bestD := "", 3
 	if len(name) <= 3 {
 		bestD = 2
@@ -15,6 +22,9 @@ func suggest(name string, candidates []string) string {
 	for _, c := range candidates {
 		if strings.HasPrefix(c, "__") {
 			continue
+		}
+		if diff := utf8.RuneCountInString(c) - n; diff >= bestD || -diff >= bestD {
+			continue // the distance is at least the difference in length
 		}
 		d := editDistance(strings.ToLower(name), strings.ToLower(c))
 		if d < bestD {
@@ -35,13 +45,14 @@ func SuggestOrList(name string, known []string) string {
 	if len(known) == 0 {
 		return ""
 	}
-	list := known
-	more := ""
-	if len(list) > 15 {
-		list, more = list[:15], ", …"
-	}
-	return fmt.Sprintf(" (known: %s%s)", strings.Join(list, ", "), more)
+	return fmt.Sprintf(" (known: %s)", readableList(known))
 }
+
+// maxListed is how many names a message lists.
+const maxListed = 15
+
+// maxSuggested is the longest name suggest looks for a near miss of.
+const maxSuggested = 64
 
 func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)

@@ -383,6 +383,18 @@ type pdExpr struct {
 // largest power of ten in an int64.
 const maxPushScale = 18
 
+// maxPushText bounds the SQL text of one pushed expression, its lets
+// inlined; maxPushLets that of all the lets together. A let used twice in
+// the next doubles the text (and the scanner's work per record), so a
+// chain of lets would otherwise grow exponentially with the script.
+const (
+	maxPushText = 1 << 12
+	maxPushLets = 1 << 16
+)
+
+// tooLong is why an expression stays off SQLite and the scanner.
+const tooLong = "it is too long to compute in SQLite or the scanner, its lets inlined"
+
 // expr translates an aggregate argument's checked tree into SQL over the
 // inner statement's checked values.
 func (a *pdAnalyzer) expr(n ast.Node) (pdExpr, string) {
@@ -431,6 +443,9 @@ func (a *pdAnalyzer) expr(n ast.Node) (pdExpr, string) {
 		r, why := a.expr(x.Arguments[1])
 		if why != "" {
 			return r, why
+		}
+		if len(l.sql)+len(r.sql) > maxPushText {
+			return pdExpr{}, tooLong
 		}
 		if l.k.date || r.k.date {
 			return pdExpr{}, "date arithmetic is not computed in the scanner"

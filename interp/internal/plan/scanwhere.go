@@ -184,9 +184,13 @@ type kstep struct {
 // steps translates the script's where clauses and lets; the lets become
 // operands of what follows them.
 func (a *pdAnalyzer) steps() string {
+	total := 0
 	for _, s := range a.p.m.Steps {
 		if s.Let != nil {
 			e, why := a.expr(s.Let.Node)
+			if total += len(e.sql); why == "" && total > maxPushLets {
+				why = tooLong
+			}
 			if why != "" {
 				return "let " + s.Name + ": " + why
 			}
