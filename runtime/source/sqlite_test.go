@@ -580,24 +580,62 @@ func TestSQLiteRawValues(t *testing.T) {
 
 func TestSQLiteOrderIndexed(t *testing.T) {
 	path := salesDB(t, 5)
+	str, day, dec := value.KindString, value.KindDate, value.KindDecimal
 	tests := []struct {
-		cols []string
-		want bool
+		cols  []string
+		kinds []value.Kind
+		want  bool
 	}{
-		{nil, true},
-		{[]string{"territory"}, true},
-		{[]string{"Territory", "sale_date"}, true},
-		{[]string{"sale_date"}, false},
-		{[]string{"territory", "amount"}, false},
+		{nil, nil, true},
+		{[]string{"territory"}, []value.Kind{str}, true},
+		{[]string{"Territory", "sale_date"}, []value.Kind{str, day}, true},
+		{[]string{"sale_date"}, []value.Kind{day}, false},
+		{[]string{"territory", "amount"}, []value.Kind{str, dec}, false},
+		// Issue 15 item 8: TEXT orders "10" before "9", not as numbers.
+		{[]string{"territory"}, []value.Kind{dec}, false},
+		{[]string{"Territory", "sale_date"}, []value.Kind{str, value.KindTime}, false},
 	}
 	for _, tt := range tests {
-		got, err := SQLiteOrderIndexed(context.Background(), path, "sales", tt.cols)
+		got, err := SQLiteOrderIndexed(context.Background(), path, "sales", tt.cols, tt.kinds)
 		if err != nil || got != tt.want {
-			t.Errorf("%v: got %v %v, want %v", tt.cols, got, err, tt.want)
+			t.Errorf("%v %v: got %v %v, want %v", tt.cols, tt.kinds, got, err, tt.want)
 		}
 	}
-	if _, err := SQLiteOrderIndexed(context.Background(), filepath.Join(t.TempDir(), "none.db"), "sales", []string{"x"}); err == nil {
+	if _, err := SQLiteOrderIndexed(context.Background(), filepath.Join(t.TempDir(), "none.db"), "sales", []string{"x"}, []value.Kind{str}); err == nil {
 		t.Error("missing database accepted")
+	}
+}
+
+// Issue 15 item 8: which declared column types SQLite orders as reportsh
+// orders the kind read from them.
+func TestSQLiteOrders(t *testing.T) {
+	for _, tt := range []struct {
+		decl string
+		k    value.Kind
+		want bool
+	}{
+		{"TEXT", value.KindString, true},
+		{"VARCHAR(20)", value.KindString, true},
+		{"INTEGER", value.KindString, false},
+		{"STRING", value.KindString, false}, // NUMERIC affinity: "10" is stored as 10
+		{"", value.KindString, false},
+		{"INTEGER", value.KindInt, true},
+		{"DECIMAL(10,2)", value.KindDecimal, true},
+		{"REAL", value.KindFloat, true},
+		{"TEXT", value.KindDecimal, false},
+		{"TEXT", value.KindInt, false},
+		{"BLOB", value.KindInt, false},
+		{"BOOLEAN", value.KindBool, false}, // 1 and 'true'
+		{"INTEGER", value.KindBool, false},
+		{"TEXT", value.KindBool, false},
+		{"DATE", value.KindDate, true},
+		{"TEXT", value.KindDate, true},
+		{"DATETIME", value.KindTime, false},
+		{"TEXT", value.KindAny, false},
+	} {
+		if got := SQLiteOrders(tt.decl, tt.k); got != tt.want {
+			t.Errorf("%q as %s: %v, want %v", tt.decl, tt.k, got, tt.want)
+		}
 	}
 }
 
