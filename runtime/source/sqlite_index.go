@@ -87,8 +87,8 @@ func SQLiteOrderIndexed(ctx context.Context, path, table string, cols []string, 
 // A bool never does (a BOOLEAN column may hold 1 and 'true', which SQLite
 // orders apart), nor a timestamp (an instant written with two zones or two
 // layouts), nor a column without a declared type, which holds numbers and
-// text alike. Text in a numeric column that reads as a number (or as nil,
-// like ”), which SQLite orders after every number, still breaks the
+// text alike. Text in a numeric column that reads as a number (or as nil:
+// empty text), which SQLite orders after every number, still breaks the
 // order: such a run fails as unsorted.
 func SQLiteOrders(decl string, k value.Kind) bool {
 	aff := SQLiteAffinity(decl)
