@@ -81,8 +81,8 @@ func SQLiteOrderIndexed(ctx context.Context, path, table string, cols []string, 
 //   - an int, float or decimal over a column of INTEGER, REAL or NUMERIC
 //     affinity, where every number is stored as a number (the text "10"
 //     orders before "9"; text that is not a number fails to convert);
-//   - a date over any column: only text written YYYY-MM-DD converts to a
-//     date, and such text orders as the dates do.
+//   - a date over any column: only text that starts YYYY-MM-DD converts to
+//     a date (those ten characters), and such text orders as the dates do.
 //
 // A bool never does (a BOOLEAN column may hold 1 and 'true', which SQLite
 // orders apart), nor a timestamp (an instant written with two zones or two
