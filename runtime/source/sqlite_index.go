@@ -30,7 +30,7 @@ func SQLiteOrderIndexed(ctx context.Context, path, table string, cols []string, 
 	if len(kinds) != len(cols) {
 		return false, fmt.Errorf("%s: %d kinds for %d order columns", path, len(kinds), len(cols))
 	}
-	db, _, err := openDB(path, path)
+	db, _, _, err := openDB(path, path)
 	if err != nil {
 		return false, err
 	}
