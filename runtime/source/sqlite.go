@@ -65,7 +65,7 @@ type SQLite struct {
 	mu       sync.Mutex
 	db       *sql.DB
 	denied   *denials // what the authorizer of db's connections refused
-	uri      string // the read-only URI db was opened with, for OpenRaw
+	uri      string   // the read-only URI db was opened with, for OpenRaw
 	file     string
 	cfg      SQLiteConfig
 	schema   *value.Schema
