@@ -88,6 +88,26 @@ func TestSQLiteInterruptsRows(t *testing.T) {
 	}
 }
 
+// Issue 15 item 14: the statements of the aggregation push-down
+// (SQLite.QueryContext) end with their context as well.
+func TestSQLiteQueryContextInterrupts(t *testing.T) {
+	s := openSQLite(t, salesDB(t, 3), SQLiteConfig{Table: "sales"})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	onStarted(t, cancel)
+	rows, err := s.QueryContext(ctx, endless("x = 1 OR (x = 2 AND reportsh_started()) OR x < 0"))
+	require.NoError(t, err)
+	require.True(t, rows.Next())
+	require.False(t, rows.Next())
+	require.Error(t, rows.Err())
+	require.NoError(t, rows.Close())
+	// The connection went back to the pool uninterrupted.
+	rows, err = s.QueryContext(context.Background(), "SELECT COUNT(*) FROM sales")
+	require.NoError(t, err)
+	require.True(t, rows.Next())
+	require.NoError(t, rows.Close())
+}
+
 // Issue 15 item 14: the handle the interrupter needs is where the driver
 // keeps it (a new version of modernc.org/sqlite that moved it would leave
 // rows uninterruptible).
