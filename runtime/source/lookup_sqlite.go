@@ -174,7 +174,7 @@ func (l *SQLiteLookup) LookupSQL(n int) string {
 func (l *SQLiteLookup) query(ctx context.Context, params []any, out map[any]map[string]any) error {
 	s := l.src
 	l.queries.Add(1)
-	rs, err := s.db.QueryContext(ctx, l.LookupSQL(len(params)), params...)
+	rs, err := s.QueryContext(ctx, l.LookupSQL(len(params)), params...) // interrupted with ctx, even between rows
 	if err != nil {
 		return s.queryErr(ctx, err)
 	}
