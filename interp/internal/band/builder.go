@@ -7,6 +7,7 @@
 package band
 
 import (
+	"context"
 	"errors"
 	"sort"
 
@@ -47,6 +48,12 @@ type Builder struct {
 	lastRej   []int64
 	events    int
 	par       *parAgg // parallel aggregation of the single hash grouping, or nil
+
+	// Ctx, when set, is the run's context: the builder looks at it before
+	// every record and every closed group and returns its cause once it
+	// has ended, so that slow band expressions do not keep a cancelled
+	// run going until the end of a batch or of the groups.
+	Ctx context.Context
 }
 
 // openGroup is one open group on the path from the outermost level.
@@ -145,7 +152,18 @@ func (b *Builder) Add(rec value.Record) error {
 	return b.process(rec)
 }
 
+// ended returns the cause of the run's context once it has ended.
+func (b *Builder) ended() error {
+	if b.Ctx == nil || b.Ctx.Err() == nil {
+		return nil
+	}
+	return context.Cause(b.Ctx)
+}
+
 func (b *Builder) process(rec value.Record) error {
+	if err := b.ended(); err != nil {
+		return err
+	}
 	p := b.m
 	args := rec[p.ArgBase:p.Width]
 	if len(p.Global) > 0 { // the report-wide aggregates, when a band shows any
@@ -268,6 +286,9 @@ func (b *Builder) resetRunning(gi, l int) {
 // the footer accumulate over the groups in the order they are emitted,
 // after having and limit, so they are computed when the group is emitted.
 func (b *Builder) CloseGroup(gi int, g *agg.Group) error {
+	if err := b.ended(); err != nil {
+		return err
+	}
 	lv := b.m.Groupings[gi].Levels[g.Level]
 	if err := b.openPath(gi, g.Keys[:g.Level+1]); err != nil {
 		return err
@@ -327,6 +348,9 @@ func (b *Builder) CloseGroup(gi int, g *agg.Group) error {
 // emitGroup emits a closed group's header, held events and footer into the
 // open group at level parent.
 func (b *Builder) emitGroup(gi, parent int, pg pendingGroup) error {
+	if err := b.ended(); err != nil {
+		return err
+	}
 	lv := pg.level
 	if pg.header != nil {
 		if err := b.emitAt(gi, parent, pg.header); err != nil {

@@ -88,6 +88,7 @@ func (p *Runner) run(ctx context.Context, pl *plan.Plan, rc plan.Settings, aggWo
 	b := band.New(p.m, p.guard(), w, params, aggWorkers)
 	defer b.Close()
 	b.SortLimit = pl.SortBuffer
+	b.Ctx = ctx
 	w.global = b.GlobalEvent
 	if err := w.begin(); err != nil {
 		src.Close()
