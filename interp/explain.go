@@ -269,7 +269,7 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 		}
 		pl.Params = append(pl.Params, PlanParam{Name: pd.Name, Type: pd.Kind.String(), Value: value.String(bound[pd.Name]), From: from})
 	}
-	if pl.Source, err = p.explainSource(bound); err != nil {
+	if pl.Source, err = p.explainSource(ctx, bound); err != nil {
 		return nil, err
 	}
 	if i := p.planner().ExplainPushdown(run); i != nil {
@@ -281,7 +281,7 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 		pl.Source.AggregationInScanner = &ps
 	}
 	for _, ld := range p.m.Lookups {
-		lk, err := p.explainLookup(ld, bound)
+		lk, err := p.explainLookup(ctx, ld, bound)
 		if err != nil {
 			return nil, err
 		}
@@ -323,7 +323,7 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 	return pl, nil
 }
 
-func (p *Program) explainSource(params map[string]any) (PlanSource, error) {
+func (p *Program) explainSource(ctx context.Context, params map[string]any) (PlanSource, error) {
 	def := p.m.Source
 	ps := PlanSource{Kind: def.Kind, Path: def.Path, Table: def.Table, Query: program.OneLine(def.Query),
 		OrderByPushedDown: def.OrderBy, DeclaredSorted: def.SortedBy}
@@ -336,7 +336,7 @@ func (p *Program) explainSource(params map[string]any) (PlanSource, error) {
 		return ps, nil
 	}
 	ps.Bound = queryBindings(def.Query, params)
-	src, cleanup, err := p.in.Open(def, input.Options{Params: params, Unused: p.m.Unused})
+	src, cleanup, err := p.in.Open(ctx, def, input.Options{Params: params, Unused: p.m.Unused})
 	if err != nil {
 		return ps, fmt.Errorf("%s: %w", program.PosString(def.Pos), err)
 	}
@@ -402,7 +402,7 @@ func sqlLiteral(v any) string {
 	return value.String(v)
 }
 
-func (p *Program) explainLookup(ld *program.Lookup, params map[string]any) (PlanLookup, error) {
+func (p *Program) explainLookup(ctx context.Context, ld *program.Lookup, params map[string]any) (PlanLookup, error) {
 	def := ld.Source
 	pl := PlanLookup{Name: ld.Name, Kind: def.Kind, Path: def.Path, Table: def.Table, Key: program.OneLine(ld.Left.Text), On: ld.On}
 	fail := func(err error) (PlanLookup, error) {
@@ -415,7 +415,7 @@ func (p *Program) explainLookup(ld *program.Lookup, params map[string]any) (Plan
 			return fail(err)
 		}
 		defer r.Cleanup()
-		lk, err := source.OpenSQLiteLookup(r.OSPath, source.SQLiteLookupConfig{Name: def.Path, Table: def.Table, On: ld.On, Key: noKey, Slot: ld.Slot})
+		lk, err := source.OpenSQLiteLookupContext(ctx, r.OSPath, source.SQLiteLookupConfig{Name: def.Path, Table: def.Table, On: ld.On, Key: noKey, Slot: ld.Slot})
 		if err != nil {
 			return fail(err)
 		}
@@ -424,7 +424,7 @@ func (p *Program) explainLookup(ld *program.Lookup, params map[string]any) (Plan
 		pl.Batching = fmt.Sprintf("one query per chunk with the chunk's distinct keys (at most %d per query), nothing kept between chunks", source.DefaultMaxParams)
 		return pl, nil
 	}
-	src, cleanup, err := p.in.Open(def, input.Options{Params: params})
+	src, cleanup, err := p.in.Open(ctx, def, input.Options{Params: params})
 	if err != nil {
 		return fail(err)
 	}

@@ -68,9 +68,15 @@ type SQLiteLookup struct {
 	queries atomic.Int64
 }
 
-// OpenSQLiteLookup opens the database at path read-only and checks that
-// the table and the On column exist.
+// OpenSQLiteLookup is [OpenSQLiteLookupContext] with the background
+// context.
 func OpenSQLiteLookup(path string, cfg SQLiteLookupConfig) (*SQLiteLookup, error) {
+	return OpenSQLiteLookupContext(context.Background(), path, cfg)
+}
+
+// OpenSQLiteLookupContext opens the database at path read-only and checks
+// that the table and the On column exist; ctx bounds what that reads.
+func OpenSQLiteLookupContext(ctx context.Context, path string, cfg SQLiteLookupConfig) (*SQLiteLookup, error) {
 	if cfg.Key == nil {
 		return nil, errors.New("sqlite lookup: Key is required")
 	}
@@ -80,7 +86,7 @@ func OpenSQLiteLookup(path string, cfg SQLiteLookupConfig) (*SQLiteLookup, error
 	if cfg.Table == "" {
 		return nil, errors.New("sqlite lookup: Table is required")
 	}
-	src, err := OpenSQLite(path, SQLiteConfig{
+	src, err := OpenSQLiteContext(ctx, path, SQLiteConfig{
 		Config: Config{Types: cfg.Types, SampleRows: cfg.SampleRows},
 		Name:   cfg.Name,
 		Table:  cfg.Table,
@@ -168,7 +174,7 @@ func (l *SQLiteLookup) LookupSQL(n int) string {
 func (l *SQLiteLookup) query(ctx context.Context, params []any, out map[any]map[string]any) error {
 	s := l.src
 	l.queries.Add(1)
-	rs, err := s.db.QueryContext(ctx, l.LookupSQL(len(params)), params...)
+	rs, err := s.QueryContext(ctx, l.LookupSQL(len(params)), params...) // interrupted with ctx, even between rows
 	if err != nil {
 		return s.queryErr(ctx, err)
 	}

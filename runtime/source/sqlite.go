@@ -64,7 +64,8 @@ type SQLiteConfig struct {
 type SQLite struct {
 	mu       sync.Mutex
 	db       *sql.DB
-	uri      string // the read-only URI db was opened with, for OpenRaw
+	denied   *denials // what the authorizer of db's connections refused
+	uri      string   // the read-only URI db was opened with, for OpenRaw
 	file     string
 	cfg      SQLiteConfig
 	schema   *value.Schema
@@ -93,10 +94,21 @@ type SQLite struct {
 	closed bool
 }
 
-// OpenSQLite opens the database at path (an operating-system path, already
-// resolved by the caller) read-only and reads the table's or query's
-// columns. Close releases the database.
+// OpenSQLite is [OpenSQLiteContext] with the background context.
 func OpenSQLite(path string, cfg SQLiteConfig) (*SQLite, error) {
+	return OpenSQLiteContext(context.Background(), path, cfg)
+}
+
+// OpenSQLiteContext opens the database at path (an operating-system path,
+// already resolved by the caller) read-only and reads the table's or
+// query's columns; ctx bounds what that reads. A query is prepared, not
+// run: its columns are known without computing a row. Close releases the
+// database.
+//
+// Every statement on the database may only read it: a query that does
+// more (ATTACH, which could open any file, PRAGMA, writes) fails with a
+// [*NotAllowedError] as it is prepared.
+func OpenSQLiteContext(ctx context.Context, path string, cfg SQLiteConfig) (*SQLite, error) {
 	s := &SQLite{cfg: cfg, file: cfg.Name}
 	if s.file == "" {
 		s.file = path
@@ -107,16 +119,19 @@ func OpenSQLite(path string, cfg SQLiteConfig) (*SQLite, error) {
 	if cfg.Table != "" && len(cfg.Params) > 0 {
 		return nil, fmt.Errorf("%s: parameters need a query (a table has nothing to bind them to)", s.file)
 	}
-	db, stamp, err := openDB(path, s.file)
+	db, denied, stamp, err := openDB(path, s.file)
 	if err != nil {
 		return nil, err
 	}
-	s.db = db
+	s.db, s.denied = db, denied
 	if abs, err := filepath.Abs(path); err == nil {
 		s.uri = sqliteURI(abs)
 	}
-	if err := s.open(context.Background(), stamp); err != nil {
+	if err := s.open(ctx, stamp); err != nil {
 		db.Close()
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, cerr
+		}
 		return nil, err
 	}
 	return s, nil
@@ -145,35 +160,22 @@ func (s *SQLite) open(ctx context.Context, stamp string) error {
 		for _, name := range sortedKeys(s.cfg.Params) {
 			s.args = append(s.args, sql.Named(strings.TrimLeft(name, ":@$"), SQLValue(s.cfg.Params[name])))
 		}
-		rows, err := s.db.QueryContext(ctx, q, s.args...)
+		// Prepared, never run: the script's query runs when records are
+		// fetched, not when the report is compiled or explained.
+		var err error
+		columns, decls, err = columnInfo(ctx, s.db, q)
 		if err != nil {
-			return fmt.Errorf("%s: query: %w", s.file, err)
-		}
-		defer func() {
-			if rows != nil {
-				rows.Close()
-			}
-		}()
-		types, err := rows.ColumnTypes()
-		if err != nil {
-			return fmt.Errorf("%s: query: %w", s.file, err)
+			return fmt.Errorf("%s: query: %w", s.file, s.denied.explain(err))
 		}
 		seen := map[string]bool{}
-		for _, t := range types {
-			if seen[t.Name()] {
-				return fmt.Errorf("%s: query: duplicate column %q (give the columns distinct names with AS)", s.file, t.Name())
+		for _, c := range columns {
+			if seen[c] {
+				return fmt.Errorf("%s: query: duplicate column %q (give the columns distinct names with AS)", s.file, c)
 			}
-			seen[t.Name()] = true
-			columns = append(columns, t.Name())
-			decls = append(decls, t.DatabaseTypeName())
-		}
-		sample = func(int) (*sql.Rows, error) {
-			r := rows // the rows already open: the query runs once
-			rows = nil
-			return r, nil
+			seen[c] = true
 		}
 		s.cursorSQL = q
-		s.countSQL = "SELECT COUNT(*) FROM (" + q + ")"
+		s.countSQL = "SELECT COUNT(*) FROM (" + q + "\n)"
 	}
 
 	if err := s.resolveOrder(columns); err != nil {
@@ -195,7 +197,7 @@ func (s *SQLite) open(ctx context.Context, stamp string) error {
 	case s.table != nil && len(s.order) > 0:
 		s.cursorSQL += " ORDER BY " + orderList(s.order)
 	case len(s.order) > 0:
-		s.cursorSQL = "SELECT * FROM (" + s.cursorSQL + ") ORDER BY " + orderList(s.order)
+		s.cursorSQL = "SELECT * FROM (" + s.cursorSQL + "\n) ORDER BY " + orderList(s.order)
 	}
 	if err := s.buildSchema(columns, decls, sample); err != nil {
 		return err
@@ -258,6 +260,16 @@ func (s *SQLite) buildSchema(columns, decls []string, sample func(n int) (*sql.R
 		if !declared[i] || (fields[i].Kind == value.KindDecimal && fields[i].Scale == 0) {
 			needSample = true
 		}
+	}
+	if needSample && sample == nil {
+		// A query's columns without a declared type keep the values
+		// SQLite returns (the query is not run to sample them).
+		for i := range fields {
+			if !declared[i] {
+				fields[i].Kind = value.KindAny
+			}
+		}
+		needSample = false
 	}
 	if needSample {
 		inf := newInference(len(columns))

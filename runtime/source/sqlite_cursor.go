@@ -9,9 +9,12 @@ import (
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
-// sqlCursor is the open statement of cursor mode.
+// sqlCursor is the open statement of cursor mode, on a connection of its
+// own so that it can be interrupted.
 type sqlCursor struct {
+	conn    *sql.Conn
 	rows    *sql.Rows
+	intr    *interrupter
 	cancel  context.CancelFunc
 	at      stream.Position // where the cursor stands
 	raw     int64           // rows consumed
@@ -21,18 +24,38 @@ type sqlCursor struct {
 }
 
 func (s *SQLite) dropCursor() {
-	if s.cur != nil {
-		s.cur.rows.Close()
-		s.cur.cancel()
+	if cur := s.cur; cur != nil {
 		s.cur = nil
+		cur.close()
 	}
+}
+
+// close ends the statement and releases its connection, after which
+// nothing interrupts it.
+func (cur *sqlCursor) close() {
+	cur.intr.close()
+	if cur.rows != nil {
+		cur.rows.Close()
+	}
+	cur.conn.Close()
+	cur.cancel()
+}
+
+// watch ends the cursor's statement, even one computing a row, when ctx
+// ends; the returned stop reports whether ctx ended meanwhile.
+func (cur *sqlCursor) watch(ctx context.Context) (stop func() bool) {
+	return context.AfterFunc(ctx, func() {
+		cur.cancel()
+		cur.intr.interrupt()
+	})
 }
 
 // fetchCursor reads a query (or a view, or a table without rowid) through
 // one cursor kept open across fetches. The cursor runs under a context of
 // its own, so that a fetch's context ending after the fetch does not kill
-// it; a fetch's context ending during the fetch does, and the next fetch
-// re-runs the statement.
+// it; a fetch's context ending during the fetch does (interrupting SQLite
+// at once, even inside a row that takes long to compute), and the next
+// fetch re-runs the statement.
 func (s *SQLite) fetchCursor(ctx context.Context, after stream.Position, limit int) (stream.Chunk[value.Record], error) {
 	var chunk stream.Chunk[value.Record]
 	if s.cur == nil || !samePosition(after, s.cur.at) {
@@ -43,7 +66,7 @@ func (s *SQLite) fetchCursor(ctx context.Context, after stream.Position, limit i
 		}
 	}
 	cur := s.cur
-	stop := context.AfterFunc(ctx, cur.cancel)
+	stop := cur.watch(ctx)
 	defer func() {
 		if !stop() && s.cur == cur {
 			s.dropCursor() // ctx ended meanwhile and killed the cursor
@@ -128,17 +151,21 @@ func (s *SQLite) openCursor(ctx context.Context, after stream.Position) error {
 		}
 		skipRows = n
 	}
-	cctx, cancel := context.WithCancel(context.Background())
-	stop := context.AfterFunc(ctx, cancel)
-	defer stop()
-	rows, err := s.db.QueryContext(cctx, s.cursorSQL, s.args...)
+	conn, err := s.db.Conn(ctx)
 	if err != nil {
-		cancel()
 		return s.queryErr(ctx, err)
 	}
-	s.cur = &sqlCursor{rows: rows, cancel: cancel, values: make([]any, s.width)}
+	cctx, cancel := context.WithCancel(context.Background())
+	s.cur = &sqlCursor{conn: conn, intr: newInterrupter(conn), cancel: cancel, values: make([]any, s.width)}
 	s.cur.ptrs = scanTargets(s.cur.values)
 	cur := s.cur
+	stop := cur.watch(ctx)
+	defer stop()
+	rows, err := conn.QueryContext(cctx, s.cursorSQL, s.args...)
+	if err != nil {
+		return s.queryErr(ctx, err)
+	}
+	cur.rows = rows
 	if skipRows >= 0 {
 		for cur.raw < skipRows {
 			ok, err := s.cursorRow(ctx)

@@ -107,11 +107,13 @@ func (s *SQLite) skipTo(ctx context.Context, n int64) ([]any, error) {
 	return key, nil
 }
 
+// queryErr is the error of a statement: the context's when it ended, a
+// [*NotAllowedError] when the authorizer refused the statement.
 func (s *SQLite) queryErr(ctx context.Context, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return ctxErr
 	}
-	return fmt.Errorf("%s: %w", s.file, err)
+	return fmt.Errorf("%s: %w", s.file, s.denied.explain(err))
 }
 
 // rowKey sets key to the keyset key of a raw row: the order columns'

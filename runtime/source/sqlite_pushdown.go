@@ -38,9 +38,43 @@ func (s *SQLite) Table() (t SQLiteTable, ok bool) {
 }
 
 // QueryContext runs a statement of the caller's on the source's read-only
-// database. It is safe for concurrent use, with itself and with Fetch.
-func (s *SQLite) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return s.db.QueryContext(ctx, query, args...)
+// database (the statement may only read it, as a query source's). It is
+// safe for concurrent use, with itself and with Fetch. The statement ends
+// when ctx does, even while it computes a row after the first; the rows
+// must be closed.
+func (s *SQLite) QueryContext(ctx context.Context, query string, args ...any) (*Rows, error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	intr := newInterrupter(conn)
+	stop := context.AfterFunc(ctx, intr.interrupt)
+	rows, err := conn.QueryContext(ctx, query, args...)
+	if err != nil {
+		stop()
+		intr.close()
+		conn.Close()
+		return nil, s.denied.explain(err)
+	}
+	return &Rows{Rows: rows, conn: conn, intr: intr, stop: stop}, nil
+}
+
+// Rows are the rows of [SQLite.QueryContext], on a connection of their
+// own until Close.
+type Rows struct {
+	*sql.Rows
+	conn *sql.Conn
+	intr *interrupter
+	stop func() bool
+}
+
+// Close closes the rows and releases their connection.
+func (r *Rows) Close() error {
+	r.stop()
+	r.intr.close() // nothing interrupts the connection once released
+	err := r.Rows.Close()
+	r.conn.Close()
+	return err
 }
 
 // Cell converts a value scanned from column i into a record's value, as

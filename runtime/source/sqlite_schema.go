@@ -14,36 +14,33 @@ import (
 	"time"
 	"unicode/utf8"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
-
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
-// openDB opens the SQLite database at path read-only.
-func openDB(path, name string) (*sql.DB, string, error) {
+// openDB opens the SQLite database at path read-only, through connections
+// that may only read it (see [denials.authorize]); its denials explain
+// what they refused.
+func openDB(path, name string) (*sql.DB, *denials, string, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, "", fmt.Errorf("%s: %w", name, fs.ErrNotExist)
+			return nil, nil, "", fmt.Errorf("%s: %w", name, fs.ErrNotExist)
 		}
-		return nil, "", fmt.Errorf("%s: %w", name, err)
+		return nil, nil, "", fmt.Errorf("%s: %w", name, err)
 	}
 	if info.IsDir() {
-		return nil, "", fmt.Errorf("%s: is a directory", name)
+		return nil, nil, "", fmt.Errorf("%s: is a directory", name)
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	stamp := fmt.Sprintf("path=%q|size=%d|mtime=%d", abs, info.Size(), info.ModTime().UnixNano())
 	if wal, err := os.Stat(abs + "-wal"); err == nil {
 		stamp += fmt.Sprintf("|wal=%d/%d", wal.Size(), wal.ModTime().UnixNano())
 	}
-	db, err := sql.Open("sqlite", sqliteURI(abs))
-	if err != nil {
-		return nil, "", err
-	}
-	return db, stamp, nil
+	db, denied := openReadDB(sqliteURI(abs))
+	return db, denied, stamp, nil
 }
 
 // sqliteURI returns the read-only URI of an absolute path: "?", "#" and

@@ -158,7 +158,7 @@ func newStageRunner[T any](r *run[T], idx int, in, out *link[T]) *stageRunner[T]
 func (s *stageRunner[T]) run(ctx context.Context) error {
 	for {
 		if s.busy {
-			if err := s.process(); err != nil {
+			if err := s.process(ctx); err != nil {
 				return err
 			}
 		}

@@ -287,3 +287,37 @@ func TestStageTelemetry(t *testing.T) {
 		t.Fatalf("group-limit events %+v, want exactly one with limit 8", gl)
 	}
 }
+
+// Issue 15 item 15: a stage looks at its context before every record, not
+// between batches: once the context ends, no further record of the batch
+// is transformed (by one worker, or by each of several). The transform
+// cancels the context on its first call and counts the calls after.
+func TestStageSeesCancelPerRecord(t *testing.T) {
+	for _, workers := range []int{1, 3} {
+		ctx, cancel := context.WithCancel(context.Background())
+		var calls, after atomic.Int64
+		tr := func(r rec) (rec, bool, error) {
+			if calls.Add(1) == 1 {
+				cancel()
+			} else if ctx.Err() != nil {
+				after.Add(1)
+			}
+			return r, true, nil
+		}
+		var sink collector
+		_, err := Run(ctx, Pipeline[rec]{
+			Source: newFaultSource(5000),
+			Stages: []Stage[rec]{{Transform: tr, Workers: workers,
+				NewTransform: func() func(rec) (rec, bool, error) { return tr }}},
+			Sink:    sink.sink,
+			Options: Options{ChunkSize: 1000},
+		})
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("%d workers: %v", workers, err)
+		}
+		if n := after.Load(); n > int64(workers) {
+			t.Errorf("%d workers: %d records transformed after the context ended", workers, n)
+		}
+	}
+}

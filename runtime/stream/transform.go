@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"context"
 	"fmt"
 	"sync"
 )
@@ -8,8 +9,10 @@ import (
 // process transforms the batch in hand, compacting kept records in place,
 // hands them to the aggregate hook and buffers them. It resumes where it
 // stopped if a panic interrupted it: records before i are done, their kept
-// results sit in recs[:k], and recs[i] is untouched.
-func (s *stageRunner[T]) process() error {
+// results sit in recs[:k], and recs[i] is untouched. Once ctx has ended it
+// transforms no further record (it looks before each) and returns ctx's
+// cause.
+func (s *stageRunner[T]) process(ctx context.Context) error {
 	b := &s.cur
 	recs := b.recs
 	if tr := s.st.Transform; tr == nil {
@@ -17,9 +20,14 @@ func (s *stageRunner[T]) process() error {
 	} else {
 		var pre []transformed[T]
 		if s.i == 0 && s.st.Workers > 1 && s.st.NewTransform != nil && len(recs) >= 2*s.st.Workers {
-			pre = s.parallel(recs)
+			pre = s.parallel(ctx, recs)
 		}
 		for s.i < len(recs) {
+			// Before every record: a slow transform must not keep a
+			// cancelled pipeline going for a whole batch.
+			if ctx.Err() != nil {
+				return context.Cause(ctx)
+			}
 			i := s.i
 			var (
 				out  T
@@ -155,7 +163,7 @@ type transformed[T any] struct {
 // contiguous share with its own transform. A worker that panics leaves the
 // rest of its share undone; the caller transforms those records itself, so
 // the supervisor sees the panic there, at the right record.
-func (s *stageRunner[T]) parallel(recs []T) []transformed[T] {
+func (s *stageRunner[T]) parallel(ctx context.Context, recs []T) []transformed[T] {
 	w := s.st.Workers
 	for len(s.workerTr) < w {
 		s.workerTr = append(s.workerTr, s.st.NewTransform())
@@ -173,6 +181,9 @@ func (s *stageRunner[T]) parallel(recs []T) []transformed[T] {
 			defer wg.Done()
 			defer func() { _ = recover() }() // redone sequentially by the caller
 			for i := lo; i < hi; i++ {
+				if ctx.Err() != nil {
+					return // the caller sees ctx before the records left undone
+				}
 				r := &res[i]
 				r.out, r.keep, r.err = tr(recs[i])
 				r.done = true

@@ -7,6 +7,7 @@
 package band
 
 import (
+	"context"
 	"errors"
 	"sort"
 
@@ -49,6 +50,12 @@ type Builder struct {
 	Rejected  int64 // records rejected at any level of any grouping
 	events    int
 	par       *parAgg // parallel aggregation of the single hash grouping, or nil
+
+	// Ctx, when set, is the run's context: the builder looks at it before
+	// every record and every closed group and returns its cause once it
+	// has ended, so that slow band expressions do not keep a cancelled
+	// run going until the end of a batch or of the groups.
+	Ctx context.Context
 }
 
 // openGroup is one open group on the path from the outermost level.
@@ -132,12 +139,23 @@ func (b *Builder) AddBatch(batch []value.Record) error {
 	return nil
 }
 
+// ended returns the cause of the run's context once it has ended.
+func (b *Builder) ended() error {
+	if b.Ctx == nil || b.Ctx.Err() == nil {
+		return nil
+	}
+	return context.Cause(b.Ctx)
+}
+
 // Add consumes one transformed record. Every engine sees the records in
 // input order, so FIRST, LAST and which groups a max_groups keeps do not
 // depend on the detail band; a detail row is printed now, or, when its
 // group closes later than its records arrive, held until then
 // (detailhold.go).
 func (b *Builder) Add(rec value.Record) error {
+	if err := b.ended(); err != nil {
+		return err
+	}
 	p := b.m
 	args := rec[p.ArgBase:p.Width]
 	if len(p.Global) > 0 { // the report-wide aggregates, when a band shows any
@@ -262,6 +280,9 @@ func (b *Builder) resetRunning(gi, l int) {
 // the footer accumulate over the groups in the order they are emitted,
 // after having and limit, so they are computed when the group is emitted.
 func (b *Builder) CloseGroup(gi int, g *agg.Group) error {
+	if err := b.ended(); err != nil {
+		return err
+	}
 	lv := b.m.Groupings[gi].Levels[g.Level]
 	if err := b.openPath(gi, g.Keys[:g.Level+1]); err != nil {
 		return err
@@ -326,6 +347,9 @@ func (b *Builder) CloseGroup(gi int, g *agg.Group) error {
 // emitGroup emits a closed group's header, held events and footer into the
 // open group at level parent.
 func (b *Builder) emitGroup(gi, parent int, pg pendingGroup) error {
+	if err := b.ended(); err != nil {
+		return err
+	}
 	lv := pg.level
 	if pg.header != nil {
 		if err := b.emitAt(gi, parent, pg.header); err != nil {

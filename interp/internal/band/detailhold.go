@@ -88,6 +88,9 @@ func (b *Builder) releaseDetail(g *agg.Group) error {
 			b.details.bytes -= value.Size(v)
 		}
 		node.recs[i] = nil
+		if err := b.ended(); err != nil {
+			return err
+		}
 		if err := b.detailRow(rec); err != nil {
 			return err
 		}

@@ -76,6 +76,11 @@ func Compile(ctx context.Context, name string, src []byte, cfg Config, in *input
 	c.funcs = newFuncTable(typed, value.MaxBytes(cfg.MaxValueBytes))
 	c.ec = &exprCompiler{errs: &c.errs, funcs: c.funcs, maxSize: cfg.MaxExprSize}
 	c.file(file)
+	if err := ctx.Err(); err != nil {
+		// Opening a source ended with ctx: that, not what it left undone.
+		c.in.DropSpare()
+		return nil, err
+	}
 	if len(c.ec.tooBig) > 0 {
 		c.in.DropSpare()
 		return nil, c.ec.tooBig[0] // a limit, not a mistake in the script

@@ -131,18 +131,20 @@ func (c *compiler) streaming() {
 	}
 	gr := p.Groupings[0]
 	var keys []string
+	var kinds []value.Kind
 	plain := true
 	for _, lv := range gr.Levels {
 		if lv.Key == nil || !IsIdent(lv.Key.Text) || p.Source.Schema.Index(lv.Key.Text) < 0 {
 			plain = false
 			break
 		}
-		keys = append(keys, p.Source.Schema.Fields[p.Source.Schema.Index(lv.Key.Text)].Name)
+		f := p.Source.Schema.Fields[p.Source.Schema.Index(lv.Key.Text)]
+		keys, kinds = append(keys, f.Name), append(kinds, f.Kind)
 	}
 	switch {
 	case plain && sortedPrefix(p.Source.SortedBy, keys):
 		gr.Streaming = true
-	case plain && p.Source.Kind == "sqlite" && p.Source.Table != "" && c.indexed(keys):
+	case plain && p.Source.Kind == "sqlite" && p.Source.Table != "" && c.indexed(keys, kinds):
 		// An index makes keyset pagination in key order cheap: stream.
 		// Without one every chunk would sort the table; hash instead.
 		p.Source.OrderBy = keys
@@ -181,14 +183,15 @@ func (c *compiler) bandList() {
 	add(p.RepFooter)
 }
 
-// indexed reports whether the SQLite source table has an index on keys.
-func (c *compiler) indexed(keys []string) bool {
+// indexed reports whether the SQLite source table has an index on keys
+// that orders them as their kinds do.
+func (c *compiler) indexed(keys []string, kinds []value.Kind) bool {
 	r, err := c.in.Resolve(c.m.Source)
 	if err != nil {
 		return false
 	}
 	defer r.Cleanup()
-	ok, err := source.SQLiteOrderIndexed(c.ctx, r.OSPath, c.m.Source.Table, keys)
+	ok, err := source.SQLiteOrderIndexed(c.ctx, r.OSPath, c.m.Source.Table, keys, kinds)
 	return err == nil && ok
 }
 

@@ -119,7 +119,7 @@ func (c *compiler) source(s *grammar.Source) {
 			def.Types[ft.Name.Name] = k
 		}
 	}
-	schema, err := c.in.Describe(def, c.defaultParams(), true)
+	schema, err := c.in.Describe(c.ctx, def, c.defaultParams(), true)
 	if err != nil {
 		c.errorf(def.Pos, "%v", err)
 		return
@@ -174,7 +174,7 @@ func (c *compiler) lookup(l *grammar.Lookup) {
 		c.recs[name] = nil // known, untyped: no cascade of "unknown field"
 		return
 	}
-	schema, err := c.in.Describe(def, c.defaultParams(), false)
+	schema, err := c.in.Describe(c.ctx, def, c.defaultParams(), false)
 	if err != nil {
 		c.errorf(def.Pos, "%v", err)
 		c.recs[name] = nil

@@ -56,7 +56,7 @@ func (p *Runner) run(ctx context.Context, pl *plan.Plan, rc plan.Settings, aggWo
 	if !p.m.NeedSort && p.m.Detail == nil && aggWorkers <= 1 {
 		recycle = source.NewRecycler()
 	}
-	src, cleanup, err := p.in.Open(p.m.Source, input.Options{Params: params, Extra: p.m.Width - p.m.NSource, Skip: skip, Unused: p.m.Unused,
+	src, cleanup, err := p.in.Open(ctx, p.m.Source, input.Options{Params: params, Extra: p.m.Width - p.m.NSource, Skip: skip, Unused: p.m.Unused,
 		OnSkip: func(e *source.DataError) { skips.NoteBad(p.dataError(e)) }, Recycle: recycle})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", program.PosString(p.m.Source.Pos), err)
@@ -68,7 +68,7 @@ func (p *Runner) run(ctx context.Context, pl *plan.Plan, rc plan.Settings, aggWo
 			c()
 		}
 	}()
-	lookups, err := p.in.OpenLookups(p.m, params, &closers)
+	lookups, err := p.in.OpenLookups(ctx, p.m, params, &closers)
 	if err != nil {
 		src.Close()
 		return nil, err
@@ -88,6 +88,7 @@ func (p *Runner) run(ctx context.Context, pl *plan.Plan, rc plan.Settings, aggWo
 	b := band.New(p.m, p.guard(), w, params, aggWorkers)
 	defer b.Close()
 	b.SortLimit = pl.SortBuffer
+	b.Ctx = ctx
 	w.global = b.GlobalEvent
 	if err := w.begin(); err != nil {
 		src.Close()

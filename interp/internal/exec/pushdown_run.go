@@ -76,6 +76,7 @@ func (p *Runner) runCarriers(ctx context.Context, pl *plan.Plan, pp *plan.PushPl
 	defer w.done(&err)
 	b := band.New(p.m, p.guard(), w, params, 0)
 	defer b.Close()
+	b.Ctx = ctx
 	w.global = func(bd *program.Band) (*render.Event, error) {
 		return b.GlobalEventOf(bd, pp.Global.Translate(b.Global.Global()))
 	}

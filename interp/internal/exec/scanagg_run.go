@@ -28,14 +28,14 @@ func (p *Runner) execScan(ctx context.Context, pl *plan.Plan) (res *result, note
 	if err := src.split(pl.Workers, func() (*source.CSV, error) {
 		// Another reader of the same file, which stops at a bad record
 		// (the main reader reads its range again then).
-		return p.openAnother(src, input.Options{Params: pl.Params, Unused: p.m.Unused})
+		return p.openAnother(ctx, src, input.Options{Params: pl.Params, Unused: p.m.Unused})
 	}); err != nil {
 		return nil, "the file could not be split among readers: " + err.Error(), nil
 	}
 	src.openPartner = func() (*source.CSV, error) {
 		// It skips bad records without a word: the main reader reads
 		// the same records and reports them.
-		return p.openAnother(src, input.Options{Params: pl.Params, Unused: p.m.Unused, Skip: true})
+		return p.openAnother(ctx, src, input.Options{Params: pl.Params, Unused: p.m.Unused, Skip: true})
 	}
 	if pl.Cfg.Progress != nil {
 		var read func() (int64, int64, bool)
@@ -52,8 +52,8 @@ func (p *Runner) execScan(ctx context.Context, pl *plan.Plan) (res *result, note
 }
 
 // openAnother opens another reader of the scan's file, closed with src.
-func (p *Runner) openAnother(src *scanSource, o input.Options) (*source.CSV, error) {
-	rs, cleanup, err := p.in.Open(p.m.Source, o)
+func (p *Runner) openAnother(ctx context.Context, src *scanSource, o input.Options) (*source.CSV, error) {
+	rs, cleanup, err := p.in.Open(ctx, p.m.Source, o)
 	if err != nil {
 		return nil, err
 	}

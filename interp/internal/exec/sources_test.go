@@ -39,7 +39,7 @@ func TestPushdownSourcePositions(t *testing.T) {
 	dir := fixture.SQLite(t, fixture.SalesTable(300)...)
 	prog := compileRunner(t, `source sqlite("s.db", table: "sales") { amount: decimal }
 group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`, dir)
-	pd, why, err := plan.NewPlanner(prog.m, prog.in, prog.tune).OpenPushdown(nil)
+	pd, why, err := plan.NewPlanner(prog.m, prog.in, prog.tune).OpenPushdown(context.Background(), nil)
 	if err != nil || pd == nil {
 		t.Fatal(err, why)
 	}
@@ -146,7 +146,7 @@ func TestScanSourcePositions(t *testing.T) {
 	prog := compileRunner(t, `source csv("t.csv") { amount: decimal }
 group customer { footer { customer, n: COUNT(), a: SUM(amount) } }`, dir)
 	open := func() *scanSource {
-		rs, cleanup, err := prog.in.Open(prog.m.Source, input.Options{Unused: prog.m.Unused})
+		rs, cleanup, err := prog.in.Open(context.Background(), prog.m.Source, input.Options{Unused: prog.m.Unused})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,7 @@
 package input
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -187,8 +188,9 @@ func (o Options) config(def *program.Source) source.Config {
 }
 
 // Open opens a source for reading: the main source's spare, configured
-// for o, if there is one.
-func (p *Opener) Open(def *program.Source, o Options) (RecordSource, func(), error) {
+// for o, if there is one. ctx bounds the opening (a SQLite query is
+// prepared then), not the reading.
+func (p *Opener) Open(ctx context.Context, def *program.Source, o Options) (RecordSource, func(), error) {
 	if def == p.main {
 		if sp := p.spare.Swap(nil); sp != nil && sp.take() {
 			if sp.src.Configure(o.config(def)) {
@@ -220,7 +222,7 @@ func (p *Opener) Open(def *program.Source, o Options) (RecordSource, func(), err
 				}
 			}
 		}
-		src, err = source.OpenSQLite(r.OSPath, source.SQLiteConfig{Config: base, Name: def.Path, Table: def.Table, Query: def.Query,
+		src, err = source.OpenSQLiteContext(ctx, r.OSPath, source.SQLiteConfig{Config: base, Name: def.Path, Table: def.Table, Query: def.Query,
 			Params: params, OrderBy: def.OrderBy})
 	}
 	if err != nil {
@@ -233,11 +235,11 @@ func (p *Opener) Open(def *program.Source, o Options) (RecordSource, func(), err
 // Describe opens a source just long enough to read its schema.
 // With main, the source is the report's and Options.ReuseSource keeps a
 // CSV file open for the first run.
-func (p *Opener) Describe(def *program.Source, params map[string]any, main bool) (*value.Schema, error) {
+func (p *Opener) Describe(ctx context.Context, def *program.Source, params map[string]any, main bool) (*value.Schema, error) {
 	if main {
 		p.main = def
 	}
-	src, cleanup, err := p.Open(def, Options{Params: params})
+	src, cleanup, err := p.Open(ctx, def, Options{Params: params})
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +257,7 @@ func (p *Opener) Describe(def *program.Source, params map[string]any, main bool)
 }
 
 // OpenLookups opens every lookup's source and returns the pipeline lookups.
-func (p *Opener) OpenLookups(m *program.Program, params map[string]any, closers *[]func()) ([]stream.Lookup[value.Record], error) {
+func (p *Opener) OpenLookups(ctx context.Context, m *program.Program, params map[string]any, closers *[]func()) ([]stream.Lookup[value.Record], error) {
 	var out []stream.Lookup[value.Record]
 	for _, ld := range m.Lookups {
 		ld := ld
@@ -275,14 +277,14 @@ func (p *Opener) OpenLookups(m *program.Program, params map[string]any, closers 
 				return nil, fmt.Errorf("%s: lookup %s: %w", program.PosString(ld.Pos), ld.Name, err)
 			}
 			*closers = append(*closers, r.Cleanup)
-			lk, err := source.OpenSQLiteLookup(r.OSPath, source.SQLiteLookupConfig{Name: ld.Source.Path, Table: ld.Source.Table, On: ld.On, Key: key, Slot: ld.Slot})
+			lk, err := source.OpenSQLiteLookupContext(ctx, r.OSPath, source.SQLiteLookupConfig{Name: ld.Source.Path, Table: ld.Source.Table, On: ld.On, Key: key, Slot: ld.Slot})
 			if err != nil {
 				return nil, fmt.Errorf("%s: lookup %s: %w", program.PosString(ld.Pos), ld.Name, err)
 			}
 			*closers = append(*closers, func() { lk.Close() })
 			out = append(out, lk)
 		default:
-			src, cleanup, err := p.Open(ld.Source, Options{Params: params})
+			src, cleanup, err := p.Open(ctx, ld.Source, Options{Params: params})
 			if err != nil {
 				return nil, fmt.Errorf("%s: lookup %s: %w", program.PosString(ld.Pos), ld.Name, err)
 			}

@@ -18,12 +18,12 @@ type PdRun struct {
 
 // OpenPushdown opens the source and plans the push-down over its table;
 // whyNot says why the aggregation cannot run in SQLite.
-func (p *Planner) OpenPushdown(params map[string]any) (pd *PdRun, whyNot string, err error) {
+func (p *Planner) OpenPushdown(ctx context.Context, params map[string]any) (pd *PdRun, whyNot string, err error) {
 	unused := map[string]bool{}
 	for _, f := range p.m.Source.Schema.Fields {
 		unused[f.Name] = true // nothing is fetched: nothing to convert
 	}
-	rs, cleanup, err := p.in.Open(p.m.Source, input.Options{Params: params, Unused: unused})
+	rs, cleanup, err := p.in.Open(ctx, p.m.Source, input.Options{Params: params, Unused: unused})
 	if err != nil {
 		return nil, "", err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/reportsh/reportsh/interp/internal/program"
+	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -13,20 +14,7 @@ import (
 // grouped and read exactly in SQLite's SQL, and the statements sent.
 
 // affinity is SQLite's column affinity of a declared type.
-func affinity(decl string) string {
-	u := strings.ToUpper(decl)
-	switch {
-	case strings.Contains(u, "INT"):
-		return "INTEGER"
-	case strings.Contains(u, "CHAR"), strings.Contains(u, "CLOB"), strings.Contains(u, "TEXT"):
-		return "TEXT"
-	case strings.Contains(u, "BLOB"), strings.TrimSpace(u) == "":
-		return "BLOB"
-	case strings.Contains(u, "REAL"), strings.Contains(u, "FLOA"), strings.Contains(u, "DOUB"):
-		return "REAL"
-	}
-	return "NUMERIC"
-}
+func affinity(decl string) string { return source.SQLiteAffinity(decl) }
 
 // sqliteBackend computes the partial states in SQL.
 type sqliteBackend struct{}

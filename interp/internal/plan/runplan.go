@@ -187,9 +187,9 @@ func (e *StrategyError) Error() string {
 func (p *Planner) consider(ctx context.Context, pl *Plan, s Strategy) (why, whyNot string, err error) {
 	switch s {
 	case StrategyPushdownRaw, StrategyPushdown:
-		return p.considerPushdown(pl, s == StrategyPushdownRaw)
+		return p.considerPushdown(ctx, pl, s == StrategyPushdownRaw)
 	case StrategyScan:
-		return p.considerScan(pl)
+		return p.considerScan(ctx, pl)
 	case StrategyParallel:
 		if whyNot := p.whyNotParallel(pl.Workers); whyNot != "" {
 			return "", whyNot, nil
@@ -201,12 +201,12 @@ func (p *Planner) consider(ctx context.Context, pl *Plan, s Strategy) (why, whyN
 
 // considerPushdown plans the push-down over the SQLite table (raw: read in
 // Go as the rows arrive).
-func (p *Planner) considerPushdown(pl *Plan, raw bool) (why, whyNot string, err error) {
+func (p *Planner) considerPushdown(ctx context.Context, pl *Plan, raw bool) (why, whyNot string, err error) {
 	if whyNot := p.pushStatic(); whyNot != "" {
 		return "", whyNot, nil
 	}
 	if pl.Push == nil && pl.pushWhyNot == "" {
-		pd, whyNot, err := p.OpenPushdown(pl.Params)
+		pd, whyNot, err := p.OpenPushdown(ctx, pl.Params)
 		if err != nil {
 			return "", "", fmt.Errorf("%s: %w", program.PosString(p.m.Source.Pos), err)
 		}
@@ -227,7 +227,7 @@ func (p *Planner) considerPushdown(pl *Plan, raw bool) (why, whyNot string, err 
 }
 
 // considerScan plans the aggregation in the CSV scanner.
-func (p *Planner) considerScan(pl *Plan) (why, whyNot string, err error) {
+func (p *Planner) considerScan(ctx context.Context, pl *Plan) (why, whyNot string, err error) {
 	if whyNot := p.scanStatic(); whyNot != "" {
 		return "", whyNot, nil
 	}
@@ -236,7 +236,7 @@ func (p *Planner) considerScan(pl *Plan) (why, whyNot string, err error) {
 		// would call it twice for them.
 		return "", "RunConfig.OnSkip is set, and a scan that fell back would report skipped records twice", nil
 	}
-	st, whyNot, err := p.openScan(pl)
+	st, whyNot, err := p.openScan(ctx, pl)
 	if err != nil {
 		return "", "", fmt.Errorf("%s: %w", program.PosString(p.m.Source.Pos), err)
 	}
@@ -286,9 +286,9 @@ func (s *scanStart) Close() {
 
 // openScan opens the CSV file and plans the scan; whyNot says why the
 // scanner cannot aggregate the report.
-func (p *Planner) openScan(pl *Plan) (*scanStart, string, error) {
+func (p *Planner) openScan(ctx context.Context, pl *Plan) (*scanStart, string, error) {
 	skips := &SkipLog{}
-	rs, cleanup, err := p.in.Open(p.m.Source, input.Options{Params: pl.Params, Skip: pl.OnError == "skip", Unused: p.m.Unused,
+	rs, cleanup, err := p.in.Open(ctx, p.m.Source, input.Options{Params: pl.Params, Skip: pl.OnError == "skip", Unused: p.m.Unused,
 		OnSkip: func(e *source.DataError) { skips.NoteBad(FileError(p.m, e)) }})
 	if err != nil {
 		return nil, "", err
