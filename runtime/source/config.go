@@ -51,6 +51,15 @@ type Config struct {
 	// them (except those it orders by). The schema still lists them.
 	Unused map[string]bool
 
+	// MaxRecordBytes bounds one record of a CSV or JSON lines file: a line,
+	// or a CSV record whose quoted fields hold newlines, its terminator
+	// included; the CSV header too. A longer record is a bad record (a
+	// [*DataError] saying so, skipped under SkipErrors: reading resumes
+	// at the next line) and ends the sample types are inferred from; a
+	// longer header is an error. However long the line, no more than this
+	// is held in memory. Zero or negative means [DefaultMaxRecordBytes].
+	MaxRecordBytes int
+
 	// Recycle, if not nil, makes the source carve records from slabs it
 	// gets back through the Recycler once the consumer is done with them
 	// (see [Recycler]). Only a consumer that keeps no record may set it.
@@ -65,6 +74,13 @@ func (c Config) sampleRows() int {
 }
 
 func (c Config) extra() int { return max(c.Extra, 0) }
+
+func (c Config) maxRecordBytes() int {
+	if c.MaxRecordBytes <= 0 {
+		return DefaultMaxRecordBytes
+	}
+	return c.MaxRecordBytes
+}
 
 // typesString renders the declared types deterministically for identities.
 func (c Config) typesString() string {

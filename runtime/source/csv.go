@@ -65,12 +65,17 @@ func OpenCSV(fsys fs.FS, name string, cfg CSVConfig) (*CSV, error) {
 }
 
 func (c *CSV) open(d *csvDecoder, delim byte) error {
+	c.mode = readHeader
 	header, err := d.sc.next(&c.textSource)
 	if err == io.EOF {
 		return fmt.Errorf("%s: empty file (a header row is required)", c.file)
 	}
 	var se *scanError
 	if errors.As(err, &se) {
+		if tl, ok := se.err.(*tooLongError); ok {
+			tl.what = "header"
+			return fmt.Errorf("%s:%d: %w", c.file, se.line, se.err)
+		}
 		return fmt.Errorf("%s:%d: header: %w", c.file, se.line, se.err)
 	}
 	if err != nil {
@@ -99,12 +104,16 @@ func (c *CSV) open(d *csvDecoder, delim byte) error {
 		return err
 	}
 	inf := newInference(len(names))
+	c.mode = readSample
 	for n := 0; n < c.cfg.sampleRows(); n++ {
 		fields, err := d.sc.next(&c.textSource)
 		if err == io.EOF {
 			break
 		}
 		if errors.As(err, &se) {
+			if se.stuck {
+				break // a record past the limit, or a bad one with no end, ends the sample
+			}
 			continue // reported when the record is fetched
 		}
 		if err != nil {
@@ -157,7 +166,8 @@ func (d *csvDecoder) setUnused(unused map[string]bool) {
 // Configure gives a source that has not been read from since it was
 // opened the settings of a run: Extra, SkipErrors, OnSkip, Unused and
 // Recycle, as if it had been opened with cfg. The settings that decide the
-// schema (Types, SampleRows) must be those it was opened with. It returns
+// schema (Types, SampleRows, MaxRecordBytes) must be those it was opened
+// with. It returns
 // false, changing nothing, when they are not or the source has been read;
 // the caller opens the file again. (A program that describes a source when
 // it is compiled and reads it when it runs opens it once.)
@@ -165,7 +175,8 @@ func (c *CSV) Configure(cfg Config) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed || !c.atValid || c.at.Offset != 0 || c.at.Key != nil || c.record != 0 || c.rd.pos() != c.dataStart ||
-		cfg.typesString() != c.cfg.typesString() || cfg.sampleRows() != c.cfg.sampleRows() {
+		cfg.typesString() != c.cfg.typesString() || cfg.sampleRows() != c.cfg.sampleRows() ||
+		cfg.maxRecordBytes() != c.cfg.maxRecordBytes() {
 		return false
 	}
 	c.dec.(*csvDecoder).setUnused(cfg.Unused)

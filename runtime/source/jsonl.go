@@ -74,10 +74,11 @@ func (j *JSONL) open(d *jsonlDecoder) error {
 	var names []string
 	index := map[string]int{}
 	inf := newInference(0)
+	j.mode = readSample
 	for n := 0; n < j.cfg.sampleRows(); {
 		line, err := j.nextLine()
-		if err == io.EOF {
-			break
+		if err == io.EOF || errors.Is(err, errRecordTooLong) {
+			break // a line past the limit ends the sample
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", j.file, err)
@@ -127,14 +128,10 @@ func (j *JSONL) open(d *jsonlDecoder) error {
 	return j.finish("jsonl", "", fields)
 }
 
-// nextLine returns the next line and advances past it; nil for a blank
-// line or one too long to hold (which it skips).
+// nextLine returns the next line of the sample and advances past it; nil
+// for a blank line, errRecordTooLong for a line past the limit.
 func (j *JSONL) nextLine() ([]byte, error) {
 	line, n, err := j.rd.peekLine()
-	if errors.Is(err, errRecordTooLong) {
-		j.line++
-		return nil, j.rd.discardLine()
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -172,12 +169,13 @@ func (d *jsonlDecoder) decode(t *textSource, rec []any) error {
 		start := t.line
 		line, n, err := t.rd.peekLine()
 		if errors.Is(err, errRecordTooLong) {
-			t.line++
-			t.record++
-			if err := t.rd.discardLine(); err != nil {
+			if err := t.skipBad(true); err != nil {
 				return err
 			}
-			return &DataError{File: t.file, Line: start, Record: t.record, Err: errRecordTooLong}
+			t.line++
+			t.record++
+			return &DataError{File: t.file, Line: start, Record: t.record,
+				Err: &tooLongError{what: "line", limit: t.rd.maxRecord()}}
 		}
 		if err != nil {
 			return err

@@ -229,10 +229,12 @@ func TestJSONLChunkingAndRestart(t *testing.T) {
 	}, 400)
 }
 
+// A line past Config.MaxRecordBytes is a bad record, skipped under
+// SkipErrors (a small limit keeps the test fast).
 func TestJSONLLongLine(t *testing.T) {
-	long := strings.Repeat("x", maxRecordBytes)
+	long := strings.Repeat("x", 100)
 	data := `{"a": "short"}` + "\n" + `{"a": "` + long + `"}` + "\n" + `{"a": "end"}` + "\n"
-	j := openJSONL(t, data, JSONLConfig{Config: Config{SkipErrors: true}})
+	j := openJSONL(t, data, JSONLConfig{Config: Config{SkipErrors: true, MaxRecordBytes: 64}})
 	got := fetchAll(t, j, 10)
 	equalRecords(t, got, []value.Record{{"short"}, {"end"}})
 	if j.Skipped() != 1 {

@@ -1,0 +1,258 @@
+package source
+
+import (
+	"context"
+	"io/fs"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reportsh/reportsh/runtime/stream"
+)
+
+// endlessFS serves files that never end, as /dev/zero: each is its prefix
+// and then fill bytes forever. After stopAt bytes (when set) a read calls
+// onStop: how a test stops a read that would go on forever, on an event
+// rather than a clock.
+type endlessFS struct {
+	files  map[string]string // name → prefix
+	fill   byte
+	stopAt int64
+	onStop func()
+	read   *atomic.Int64 // bytes served, over all opens
+}
+
+func newEndlessFS(name, prefix string, fill byte) *endlessFS {
+	return &endlessFS{files: map[string]string{name: prefix}, fill: fill, read: new(atomic.Int64)}
+}
+
+func (e *endlessFS) Open(name string) (fs.File, error) {
+	prefix, ok := e.files[name]
+	if !ok {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return &endlessFile{fsys: e, name: name, prefix: prefix}, nil
+}
+
+type endlessFile struct {
+	fsys   *endlessFS
+	name   string
+	prefix string
+	off    int64
+}
+
+func (f *endlessFile) Stat() (fs.FileInfo, error) {
+	return fstest.MapFS{f.name: {Mode: fs.ModeCharDevice}}.Stat(f.name)
+}
+
+func (f *endlessFile) Read(p []byte) (int, error) {
+	n := 0
+	if f.off < int64(len(f.prefix)) {
+		n = copy(p, f.prefix[f.off:])
+	}
+	for i := n; i < len(p); i++ {
+		p[i] = f.fsys.fill
+	}
+	f.off += int64(len(p))
+	if total := f.fsys.read.Add(int64(len(p))); f.fsys.stopAt > 0 && total >= f.fsys.stopAt && f.fsys.onStop != nil {
+		f.fsys.onStop()
+	}
+	return len(p), nil
+}
+
+func (f *endlessFile) Close() error { return nil }
+
+// Issue 15 item 18: a header with no end is a header past the record limit,
+// whether or not bad records are skipped; no more than the limit is read.
+func TestCSVEndlessHeader(t *testing.T) {
+	for _, fill := range []byte{0, 'x', ','} {
+		for _, skip := range []bool{false, true} {
+			fsys := newEndlessFS("zero", "", fill)
+			_, err := OpenCSV(fsys, "zero", CSVConfig{Config: Config{SkipErrors: skip, MaxRecordBytes: 1000}})
+			require.EqualError(t, err, "zero:1: header longer than 1000 bytes")
+			assert.Less(t, fsys.read.Load(), int64(readBufSize+firstRead), "bytes read")
+		}
+	}
+	// A quoted field that never ends.
+	_, err := OpenCSV(newEndlessFS("q.csv", "a,\"b\n", 'x'), "q.csv", CSVConfig{Config: Config{MaxRecordBytes: 1 << 10}})
+	require.EqualError(t, err, "q.csv:1: header longer than 1 KiB (unterminated quoted field?)")
+}
+
+// Issue 15 item 18: a record with no end is a record past the limit: under
+// on_error fail its error comes at once (nothing of it is skipped first),
+// through Fetch and Scan, in the unquoted and the quoted parser; the sample
+// ends there, and the records before it are read.
+func TestCSVEndlessRecord(t *testing.T) {
+	for _, tc := range []struct {
+		name, prefix string
+		fill         byte
+		want         string
+	}{
+		{"zeros", "a,b\n1,2\n", 0, "f.csv:3: record longer than 1 KiB"},
+		{"delimiters", "a,b\n1,2\n", ',', "f.csv:3: record longer than 1 KiB"},
+		{"quote in the line", "a,b\n1,2\n3,\"", 'x', "f.csv:3: record longer than 1 KiB"},
+		{"quoted", "a,b\n1,2\n3,\"\n", 'x', `f.csv:3: column "b": record longer than 1 KiB (unterminated quoted field?)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := OpenCSV(newEndlessFS("f.csv", tc.prefix, tc.fill), "f.csv", CSVConfig{Config: Config{MaxRecordBytes: 1 << 10}})
+			require.NoError(t, err)
+			defer c.Close()
+			assert.Equal(t, "a:int b:int", kinds(c.Schema()))
+			ch, err := c.Fetch(context.Background(), stream.Position{}, 10)
+			require.EqualError(t, err, tc.want)
+			var de *DataError
+			require.ErrorAs(t, err, &de)
+			assert.Equal(t, int64(2), de.Record)
+			assert.Empty(t, ch.Records)
+			// The scanner's path.
+			n := 0
+			_, _, _, _, err = c.Scan(context.Background(), stream.Position{}, 10, func(*RawRecord) error { n++; return nil })
+			require.EqualError(t, err, tc.want)
+			assert.Equal(t, 1, n)
+		})
+	}
+}
+
+// Issue 15 item 18: skipping a record with no end reads until the run's
+// context ends (here: cancelled once far more than the limit was read), in
+// constant memory, and the fetch returns the context's error.
+func TestEndlessRecordSkippedUntilCancelled(t *testing.T) {
+	for _, format := range []string{"csv", "jsonl"} {
+		t.Run(format, func(t *testing.T) {
+			prefix := "a\n1\n"
+			if format == "jsonl" {
+				prefix = `{"a": 1}` + "\n"
+			}
+			fsys := newEndlessFS("f", prefix, 0)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			fsys.stopAt, fsys.onStop = 16<<20, cancel
+			cfg := Config{SkipErrors: true, MaxRecordBytes: 1 << 10}
+			var src testSource
+			var err error
+			if format == "csv" {
+				src, err = OpenCSV(fsys, "f", CSVConfig{Config: cfg})
+			} else {
+				src, err = OpenJSONL(fsys, "f", JSONLConfig{Config: cfg})
+			}
+			require.NoError(t, err)
+			defer src.Close()
+			_, err = src.Fetch(ctx, stream.Position{}, 10)
+			require.ErrorIs(t, err, context.Canceled)
+			assert.GreaterOrEqual(t, fsys.read.Load(), int64(16<<20))
+		})
+	}
+}
+
+// Issue 15 item 18: the same for JSON lines: a line with no end ends the
+// sample, and is a line past the limit when it is read; from the first
+// line, the file has no columns.
+func TestJSONLEndlessLine(t *testing.T) {
+	j, err := OpenJSONL(newEndlessFS("f.jsonl", `{"a": 1}`+"\n", 0), "f.jsonl", JSONLConfig{Config: Config{MaxRecordBytes: 1 << 10}})
+	require.NoError(t, err)
+	defer j.Close()
+	assert.Equal(t, "a:int", kinds(j.Schema()))
+	_, err = j.Fetch(context.Background(), stream.Position{}, 10)
+	require.EqualError(t, err, "f.jsonl:2: line longer than 1 KiB")
+
+	j2, err := OpenJSONL(newEndlessFS("g.jsonl", "", ' '), "g.jsonl", JSONLConfig{Config: Config{MaxRecordBytes: 1 << 10}})
+	require.NoError(t, err)
+	defer j2.Close()
+	assert.Empty(t, j2.Schema().Fields)
+	_, err = j2.Fetch(context.Background(), stream.Position{}, 10)
+	require.EqualError(t, err, "g.jsonl:1: line longer than 1 KiB")
+}
+
+// Issue 15 items 18 and 23: a record of exactly the limit (its terminator
+// included) is read, one byte more is a bad record reported at its own
+// line (not the line before), whatever the size of the reads, the chunk
+// size and the parser (unquoted, quoted, JSON lines); the sample skips it.
+func TestRecordLimitExact(t *testing.T) {
+	const limit = 64
+	pad := func(prefix string, n int, suffix, eol string) string {
+		return prefix + strings.Repeat("x", n-len(prefix)-len(suffix)-len(eol)) + suffix + eol
+	}
+	for _, tc := range []struct {
+		name, head string
+		ok, bad    string // records of limit and limit+1 bytes
+		csv        bool
+		skipped    int
+	}{
+		{"unquoted", "a,b\n", pad("1,", limit, "", "\n"), pad("2,", limit+1, "", "\n"), true, 1},
+		{"quoted", "a,b\n", pad(`1,"`, limit, `"`, "\n"), pad(`2,"`, limit+1, `"`, "\n"), true, 1},
+		// Skipping a record resumes at the line after its first: the
+		// rest of this one is a record of one field.
+		{"quoted newline", "a,b\n", pad(`1,"`+"\n", limit, `"`, "\n"), pad(`2,"`+"\n", limit+1, `"`, "\n"), true, 2},
+		{"crlf", "a,b\r\n", pad("1,", limit, "", "\r\n"), pad("2,", limit+1, "", "\r\n"), true, 1},
+		{"jsonl", "", pad(`{"a": 1, "b": "`, limit, `"}`, "\n"), pad(`{"a": 2, "b": "`, limit+1, `"}`, "\n"), false, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Len(t, tc.ok, limit)
+			require.Len(t, tc.bad, limit+1)
+			data := tc.head + tc.ok + "\n" + tc.bad + tc.ok
+			badLine := int64(strings.Count(tc.head+tc.ok+"\n", "\n") + 1)
+			for _, fsys := range []fs.FS{fstest.MapFS{"f": {Data: []byte(data)}}, oneByteFS{fstest.MapFS{"f": {Data: []byte(data)}}}} {
+				for _, n := range []int{1, 2, 10} {
+					var skipped []*DataError
+					cfg := Config{SkipErrors: true, MaxRecordBytes: limit, OnSkip: func(e *DataError) { skipped = append(skipped, e) }}
+					var src testSource
+					var err error
+					if tc.csv {
+						src, err = OpenCSV(fsys, "f", CSVConfig{Config: cfg})
+					} else {
+						src, err = OpenJSONL(fsys, "f", JSONLConfig{Config: cfg})
+					}
+					require.NoError(t, err)
+					assert.Equal(t, "a:int b:string", kinds(src.Schema()))
+					recs := fetchAll(t, src, n)
+					src.Close()
+					require.Len(t, recs, 2)
+					assert.Equal(t, int64(1), recs[1][0])
+					require.Len(t, skipped, tc.skipped)
+					assert.Equal(t, badLine, skipped[0].Line)
+					assert.Equal(t, int64(2), skipped[0].Record)
+					assert.ErrorIs(t, skipped[0], errRecordTooLong)
+				}
+			}
+		})
+	}
+}
+
+// Issue 15 item 18: the start of a range inside a line past the limit is
+// no line start (the reader before reports the record); LineStart reads
+// no more than the limit to find that out.
+func TestLineStartLongLine(t *testing.T) {
+	data := "a\n1\n" + strings.Repeat("x", 500) + "\n2\n"
+	c, err := OpenCSV(fstest.MapFS{"f.csv": {Data: []byte(data)}}, "f.csv", CSVConfig{Config: Config{MaxRecordBytes: 100}})
+	require.NoError(t, err)
+	defer c.Close()
+	at, err := c.LineStart(10)
+	require.NoError(t, err)
+	assert.Equal(t, int64(len(data)), at)
+
+	e, err := OpenCSV(newEndlessFS("e.csv", "a\n1\n", 'x'), "e.csv", CSVConfig{Config: Config{MaxRecordBytes: 100}})
+	require.NoError(t, err)
+	defer e.Close()
+	at, err = e.LineStart(10)
+	require.NoError(t, err)
+	assert.Equal(t, int64(10), at)
+}
+
+// Issue 15 item 18: reading a long record stops at the context's end, before
+// the limit: a fill checks it.
+func TestLongRecordReadStopsAtContext(t *testing.T) {
+	fsys := newEndlessFS("f.csv", "a\n1\n", 'x')
+	c, err := OpenCSV(fsys, "f.csv", CSVConfig{Config: Config{SampleRows: 1}})
+	require.NoError(t, err)
+	defer c.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	fsys.stopAt, fsys.onStop = fsys.read.Load()+4<<20, cancel
+	_, err = c.Fetch(ctx, stream.Position{}, 10)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Less(t, fsys.read.Load(), int64(DefaultMaxRecordBytes))
+}
