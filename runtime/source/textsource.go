@@ -60,7 +60,6 @@ type textSource struct {
 	closed  bool
 	mode    readMode // what a bad record's line becomes
 
-
 	idKind, idExtra string // for the identity: the format and its settings
 }
 
