@@ -20,7 +20,8 @@ func Compile(ctx context.Context, name string, src []byte, opts *Options) (*Prog
 	if opts != nil {
 		o = *opts
 	}
-	in := &input.Opener{FS: o.FS, Dir: o.Dir, Sources: goSources(o.Sources), Reuse: o.ReuseSource}
+	in := &input.Opener{FS: o.FS, Dir: o.Dir, Sources: goSources(o.Sources), Reuse: o.ReuseSource,
+		MaxRecordBytes: o.MaxRecordBytes}
 	m, err := check.Compile(ctx, name, src, check.Config{MaxGroups: o.MaxGroups, MaxExprSize: o.MaxExprSize,
 		Functions: o.Functions, Sources: sourceNames(o.Sources)}, in)
 	if err != nil {

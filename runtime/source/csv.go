@@ -1,6 +1,7 @@
 package source
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,10 @@ import (
 // files with types inferred from the first 100 records.
 type CSVConfig struct {
 	Config
+
+	// Name names the file in errors and in DataError.File; empty means
+	// the name opened.
+	Name string
 
 	// Delimiter separates fields; zero means ','. It must be an ASCII
 	// character other than '"', '\r' and '\n' (use '\t' for TSV).
@@ -50,11 +55,11 @@ func OpenCSV(fsys fs.FS, name string, cfg CSVConfig) (*CSV, error) {
 		delim = ','
 	}
 	if delim >= utf8.RuneSelf || delim == '"' || delim == '\r' || delim == '\n' {
-		return nil, fmt.Errorf("%s: invalid CSV delimiter %q", name, delim)
+		return nil, fmt.Errorf("%s: invalid CSV delimiter %q", cmp.Or(cfg.Name, name), delim)
 	}
 	d := &csvDecoder{sc: csvScanner{delim: byte(delim)}}
 	c := &CSV{}
-	if err := c.init(fsys, name, cfg.Config, d); err != nil {
+	if err := c.init(fsys, name, cfg.Name, cfg.Config, d); err != nil {
 		return nil, err
 	}
 	if err := c.open(d, byte(delim)); err != nil {

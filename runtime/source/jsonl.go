@@ -18,6 +18,10 @@ import (
 // and their types from the first 100 objects.
 type JSONLConfig struct {
 	Config
+
+	// Name names the file in errors and in DataError.File; empty means
+	// the name opened.
+	Name string
 }
 
 // JSONL reads a JSON Lines file: one JSON object per line; blank lines are
@@ -59,7 +63,7 @@ const maxIgnoredKeys = 100
 func OpenJSONL(fsys fs.FS, name string, cfg JSONLConfig) (*JSONL, error) {
 	d := &jsonlDecoder{}
 	j := &JSONL{jdec: d}
-	if err := j.init(fsys, name, cfg.Config, d); err != nil {
+	if err := j.init(fsys, name, cfg.Name, cfg.Config, d); err != nil {
 		return nil, err
 	}
 	if err := j.open(d); err != nil {

@@ -34,7 +34,7 @@ type recordDecoder interface {
 // positions made of byte offsets, restarts by seeking.
 type textSource struct {
 	mu       sync.Mutex
-	file     string // the name as given, for errors
+	file     string // the name shown in errors (CSVConfig.Name, JSONLConfig.Name)
 	cfg      Config
 	schema   *value.Schema
 	width    int
@@ -176,8 +176,12 @@ func (r *records) unget(rec []any) {
 	r.i -= r.stride
 }
 
-func (t *textSource) init(fsys fs.FS, name string, cfg Config, dec recordDecoder) error {
-	t.file, t.cfg, t.dec = name, cfg, dec
+// init opens name in fsys; shown names it in errors (name when empty).
+func (t *textSource) init(fsys fs.FS, name, shown string, cfg Config, dec recordDecoder) error {
+	if shown == "" {
+		shown = name
+	}
+	t.file, t.cfg, t.dec = shown, cfg, dec
 	t.skip = newSkipper(cfg, true)
 	t.rd = fileReader{fsys: fsys, name: name, read: &t.read, limit: cfg.maxRecordBytes()}
 	info, err := fs.Stat(fsys, name)
@@ -185,7 +189,7 @@ func (t *textSource) init(fsys fs.FS, name string, cfg Config, dec recordDecoder
 		return err
 	}
 	if info.IsDir() {
-		return fmt.Errorf("%s: is a directory", name)
+		return fmt.Errorf("%s: is a directory", shown)
 	}
 	t.size, t.modTime, t.fsID = info.Size(), info.ModTime().UnixNano(), fsID(fsys)
 	t.line = 1
@@ -223,7 +227,7 @@ func (t *textSource) finish(kind, extra string, fields []value.Field) error {
 // schema.
 func (t *textSource) setIdentity() {
 	t.identity = fmt.Sprintf("%s|fs=%s|name=%q|size=%d|mtime=%d|%s|types=%s|sample=%d|maxrecord=%d|skip=%t|schema=%s",
-		t.idKind, t.fsID, t.file, t.size, t.modTime, t.idExtra,
+		t.idKind, t.fsID, t.rd.name, t.size, t.modTime, t.idExtra,
 		t.cfg.typesString(), t.cfg.sampleRows(), t.cfg.maxRecordBytes(), t.cfg.SkipErrors, schemaString(t.schema))
 }
 

@@ -45,8 +45,11 @@ type Opener struct {
 	Dir     string
 	Sources map[string]GoSource // Options.Sources
 	Reuse   bool                // Options.ReuseSource
-	main    *program.Source
-	spare   atomic.Pointer[spareSource] // the main source Compile opened
+	// MaxRecordBytes bounds a record of a CSV or JSON lines file
+	// (Options.MaxRecordBytes).
+	MaxRecordBytes int
+	main           *program.Source
+	spare          atomic.Pointer[spareSource] // the main source Compile opened
 }
 
 // Resolve finds the file a source names, confined to Options.FS when set.
@@ -153,9 +156,9 @@ func (p *Opener) DropSpare() {
 }
 
 // config returns the source configuration of def under o.
-func (o Options) config(def *program.Source) source.Config {
+func (p *Opener) config(def *program.Source, o Options) source.Config {
 	return source.Config{Types: def.Types, SampleRows: def.Sample, Extra: o.Extra, SkipErrors: o.Skip, OnSkip: o.OnSkip,
-		Unused: o.Unused, Recycle: o.Recycle}
+		Unused: o.Unused, Recycle: o.Recycle, MaxRecordBytes: p.MaxRecordBytes}
 }
 
 // Open opens a source for reading: the main source's spare, configured
@@ -163,7 +166,7 @@ func (o Options) config(def *program.Source) source.Config {
 func (p *Opener) Open(def *program.Source, o Options) (RecordSource, func(), error) {
 	if def == p.main {
 		if sp := p.spare.Swap(nil); sp != nil && sp.take() {
-			if sp.src.Configure(o.config(def)) {
+			if sp.src.Configure(p.config(def, o)) {
 				return sp.src, sp.cleanup, nil
 			}
 			sp.release()
@@ -177,12 +180,12 @@ func (p *Opener) Open(def *program.Source, o Options) (RecordSource, func(), err
 		return nil, nil, err
 	}
 	var src RecordSource
-	base := o.config(def)
+	base := p.config(def, o)
 	switch def.Kind {
 	case "csv":
-		src, err = source.OpenCSV(r.FS, r.Name, source.CSVConfig{Config: base, Delimiter: def.Delimiter})
+		src, err = source.OpenCSV(r.FS, r.Name, source.CSVConfig{Config: base, Name: def.Path, Delimiter: def.Delimiter})
 	case "jsonl":
-		src, err = source.OpenJSONL(r.FS, r.Name, source.JSONLConfig{Config: base})
+		src, err = source.OpenJSONL(r.FS, r.Name, source.JSONLConfig{Config: base, Name: def.Path})
 	case "sqlite":
 		params := map[string]any{}
 		if def.Query != "" {

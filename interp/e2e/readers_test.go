@@ -1,0 +1,124 @@
+package e2e
+
+import (
+	"context"
+	"io/fs"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reportsh/reportsh/interp"
+)
+
+// endlessFS serves files that never end, as /dev/zero: each is its prefix
+// then fill bytes forever. Once more than stopAt bytes were served (when
+// set), a read calls onStop: a test stops an endless read on an event, not
+// a clock.
+type endlessFS struct {
+	files  map[string]string // name → prefix
+	fill   byte
+	stopAt int64
+	onStop func()
+	read   atomic.Int64
+}
+
+func (e *endlessFS) Open(name string) (fs.File, error) {
+	prefix, ok := e.files[name]
+	if !ok {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return &endlessFile{fsys: e, name: name, prefix: prefix}, nil
+}
+
+type endlessFile struct {
+	fsys   *endlessFS
+	name   string
+	prefix string
+	off    int
+}
+
+func (f *endlessFile) Read(p []byte) (int, error) {
+	n := 0
+	if f.off < len(f.prefix) {
+		n = copy(p, f.prefix[f.off:])
+	}
+	for i := n; i < len(p); i++ {
+		p[i] = f.fsys.fill
+	}
+	f.off += len(p)
+	if total := f.fsys.read.Add(int64(len(p))); f.fsys.stopAt > 0 && total > f.fsys.stopAt {
+		f.fsys.onStop()
+	}
+	return len(p), nil
+}
+
+func (f *endlessFile) Stat() (fs.FileInfo, error) { return endlessInfo{f.name}, nil }
+func (f *endlessFile) Close() error               { return nil }
+
+// endlessInfo describes an endless file as a character device of size 0.
+type endlessInfo struct{ name string }
+
+func (i endlessInfo) Name() string       { return i.name }
+func (i endlessInfo) Size() int64        { return 0 }
+func (i endlessInfo) Mode() fs.FileMode  { return fs.ModeDevice | fs.ModeCharDevice | 0o444 }
+func (i endlessInfo) ModTime() time.Time { return time.Time{} }
+func (i endlessInfo) IsDir() bool        { return false }
+func (i endlessInfo) Sys() any           { return nil }
+
+// Issue 15 item 18: source csv("/dev/zero") read forever; a header with no
+// end is a header past Options.MaxRecordBytes, and Compile fails naming
+// the file as the script wrote it.
+func TestEndlessHeaderFailsCompile(t *testing.T) {
+	t.Parallel()
+	for _, skip := range []string{"", "on_error skip\n"} {
+		fsys := &endlessFS{files: map[string]string{"dev/zero": ""}}
+		_, err := interp.Compile(context.Background(), "z.rpt", []byte(`source csv("dev/zero")
+`+skip+`summary { n: COUNT() }`), &interp.Options{FS: fsys, MaxRecordBytes: 1000})
+		require.EqualError(t, err, `z.rpt:1:8: dev/zero:1: header longer than 1000 bytes`)
+	}
+}
+
+// Issue 15 item 18: a record with no end after good ones is a data error
+// at its line under on_error fail, for every strategy (the scanner's
+// included) and format, and no more than the limit is held.
+func TestEndlessRecordFailsRun(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		kind, path, prefix, want string
+		strategies               []interp.Strategy
+	}{
+		{"csv", "data/z.csv", "a,b\n1,2\n3,4\n", "data/z.csv:4: record longer than 1 KiB",
+			[]interp.Strategy{interp.StrategyAuto, interp.StrategyPipeline, interp.StrategyScan}},
+		{"jsonl", "data/z.jsonl", `{"a": 1, "b": 2}` + "\n" + `{"a": 3, "b": 4}` + "\n", "data/z.jsonl:3: line longer than 1 KiB",
+			[]interp.Strategy{interp.StrategyAuto, interp.StrategyPipeline}},
+	} {
+		fsys := &endlessFS{files: map[string]string{tc.path: tc.prefix}}
+		p, err := interp.Compile(context.Background(), "z.rpt", []byte(`source `+tc.kind+`("`+tc.path+`")
+group b { footer { b, s: SUM(a) } }`), &interp.Options{FS: fsys, MaxRecordBytes: 1 << 10})
+		require.NoError(t, err)
+		for _, st := range tc.strategies {
+			_, err := p.Run(context.Background(), &interp.RunConfig{Strategy: st})
+			require.Error(t, err, "%s %s", tc.path, st)
+			assert.Contains(t, err.Error(), tc.want, "%s %s", tc.path, st)
+		}
+	}
+}
+
+// Issue 15 item 18: under on_error skip, a record with no end is skipped to
+// its end, which never comes: the run reads until it is cancelled, and then
+// stops.
+func TestEndlessRecordSkippedUntilCancelled(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	fsys := &endlessFS{files: map[string]string{"z.jsonl": `{"a": 1}` + "\n"}, stopAt: 8 << 20, onStop: cancel}
+	p, err := interp.Compile(context.Background(), "z.rpt", []byte(`source jsonl("z.jsonl")
+on_error skip
+summary { n: COUNT() }`), &interp.Options{FS: fsys, MaxRecordBytes: 1 << 10})
+	require.NoError(t, err)
+	_, err = p.Run(ctx, nil)
+	require.ErrorIs(t, err, context.Canceled)
+}
