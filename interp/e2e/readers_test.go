@@ -2,9 +2,12 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -121,4 +124,55 @@ summary { n: COUNT() }`), &interp.Options{FS: fsys, MaxRecordBytes: 1 << 10})
 	require.NoError(t, err)
 	_, err = p.Run(ctx, nil)
 	require.ErrorIs(t, err, context.Canceled)
+}
+
+// wideHeader is a CSV header of n columns c0, c1, … and a last one whose
+// name is long bytes of "x".
+func wideHeader(n, long int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "c%d,", i)
+	}
+	b.WriteString(strings.Repeat("x", long))
+	return b.String()
+}
+
+// Issue 15 item 19: a header of thousands of names, one of them a megabyte
+// long, makes messages of a few hundred bytes: lists show the first names,
+// each cut, and how many more there are.
+func TestHugeHeaderMessagesBounded(t *testing.T) {
+	t.Parallel()
+	const n, long = 2345, 64 << 10
+	header := wideHeader(n, long)
+	row := strings.Repeat("1,", n) + "1\n"
+	fsys := fstest.MapFS{
+		"w.csv":     {Data: []byte(header + "\n" + row)},
+		"dup.csv":   {Data: []byte(header + "," + strings.Repeat("x", long) + "\n")},
+		"w.jsonl":   {Data: []byte(`{"c1": 1, "` + strings.Repeat("x", long) + `": 2}` + "\n")},
+		"bad.jsonl": {Data: []byte(`{"id": 1, "` + strings.Repeat("y", long) + `": 1}` + "\n" + `{"id": 2, "` + strings.Repeat("y", long) + `": "oops"}` + "\n")},
+		"small.csv": {Data: []byte("k\n1\n")},
+	}
+	cut := strings.Repeat("x", 40) + "…"
+	for _, tc := range []struct{ script, want string }{
+		{"source csv(\"w.csv\")\nsummary { s: SUM(nosuch) }",
+			`unknown field "nosuch" (known: c0, c1, c10, c100, c1000, c1001, c1002, c1003, c1004, c1005, … and 2,336 more)`},
+		{"source csv(\"w.csv\") { nosuch: int }\nsummary { n: COUNT() }",
+			`w.csv: declared column "nosuch" not found; columns: c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, … and 2,336 more`},
+		{"source csv(\"w.csv\") sorted by nosuch\nsummary { n: COUNT() }", "… and 2,336 more)"},
+		{"source csv(\"small.csv\")\nlookup w = csv(\"w.csv\") on c1 == nosuch\nsummary { n: COUNT() }", "… and 2,336 more)"},
+		{"source csv(\"dup.csv\")\nsummary { n: COUNT() }", `dup.csv:1: header: duplicate column "` + cut[:40] + `"…`},
+		{"source jsonl(\"w.jsonl\")\nsummary { s: SUM(nosuch) }", `unknown field "nosuch" (known: c1, ` + cut + ")"},
+	} {
+		_, err := interp.Compile(context.Background(), "w.rpt", []byte(tc.script), &interp.Options{FS: fsys})
+		require.Error(t, err, tc.script)
+		assert.Contains(t, err.Error(), tc.want, tc.script)
+		assert.Less(t, len(err.Error()), 500, tc.script)
+	}
+	// A data error names its column cut.
+	p, err := interp.Compile(context.Background(), "b.rpt", []byte("source jsonl(\"bad.jsonl\", sample: 1)\nsummary { n: COUNT() }"), &interp.Options{FS: fsys})
+	require.NoError(t, err)
+	_, err = p.Run(context.Background(), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `bad.jsonl:2: column "`+strings.Repeat("y", 40)+`"…: invalid int "oops"`)
+	assert.Less(t, len(err.Error()), 500)
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/reportsh/reportsh/internal/names"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -106,13 +107,8 @@ func (c Config) typesString() string {
 func (c Config) declaredKinds(file string, columns []string, allowed func(value.Kind) bool) ([]value.Kind, []bool, error) {
 	kinds := make([]value.Kind, len(columns))
 	declared := make([]bool, len(columns))
-	names := make([]string, 0, len(c.Types))
-	for n := range c.Types {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	var missing []string
-	for _, n := range names {
+	for _, n := range sortedNames(c.Types) {
 		k := c.Types[n]
 		i := slices.Index(columns, n)
 		if i < 0 {
@@ -128,9 +124,19 @@ func (c Config) declaredKinds(file string, columns []string, allowed func(value.
 		kinds[i], declared[i] = k, true
 	}
 	if len(missing) > 0 {
-		return nil, nil, unknownColumnsError(file, "declared column", missing, columns)
+		return nil, nil, unknownColumnsError(file, "declared column", missing, columns, "")
 	}
 	return kinds, declared, nil
+}
+
+// sortedNames returns the names declared in types, sorted.
+func sortedNames(types map[string]value.Kind) []string {
+	out := make([]string, 0, len(types))
+	for n := range types {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // foldIndex returns the index of the only column equal to name under case
@@ -149,31 +155,32 @@ func foldIndex(columns []string, name string) int {
 }
 
 // unknownColumnsError reports names absent from columns, suggesting the
-// nearest column where one is close:
+// nearest column where one is close, and listing the first columns (see
+// names.List); none says why there are none, when there are none:
 //
 //	sales.csv: declared column "amout" not found (did you mean "amount"?); columns: id, amount
-func unknownColumnsError(file, what string, missing, columns []string) error {
+func unknownColumnsError(file, what string, missing, columns []string, none string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: ", file)
-	hint := func(m string) {
+	hint := func(m string) string {
 		if s := suggest(m, columns); s != "" {
-			fmt.Fprintf(&b, " (did you mean %q?)", s)
+			return fmt.Sprintf(" (did you mean %s?)", names.Quote(s))
 		}
+		return ""
 	}
 	if len(missing) == 1 {
-		fmt.Fprintf(&b, "%s %q not found", what, missing[0])
-		hint(missing[0])
+		fmt.Fprintf(&b, "%s %s not found%s", what, names.Quote(missing[0]), hint(missing[0]))
 	} else {
-		fmt.Fprintf(&b, "%ss not found:", what)
-		for i, m := range missing {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, " %q", m)
-			hint(m)
-		}
+		fmt.Fprintf(&b, "%ss not found: %s", what, names.ListFunc(missing, func(m string) string { return names.Quote(m) + hint(m) }))
 	}
-	fmt.Fprintf(&b, "; columns: %s", strings.Join(columns, ", "))
+	switch {
+	case len(columns) > 0:
+		fmt.Fprintf(&b, "; columns: %s", names.List(columns))
+	case none != "":
+		fmt.Fprintf(&b, ": %s", none)
+	default:
+		b.WriteString(": there are no columns")
+	}
 	return errors.New(b.String())
 }
 
@@ -183,6 +190,9 @@ func suggest(name string, candidates []string) string {
 	best, bestD := "", 1<<30
 	limit := max(2, len(name)/3)
 	for _, c := range candidates {
+		if len(c)-len(name) > limit || len(name)-len(c) > limit {
+			continue // farther than limit: spares the distance to a name of megabytes
+		}
 		d := editDistance(strings.ToLower(name), strings.ToLower(c))
 		if d < bestD && d <= limit {
 			best, bestD = c, d

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/reportsh/reportsh/internal/names"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -86,7 +87,7 @@ func (c *CSV) open(d *csvDecoder, delim byte) error {
 	if err != nil {
 		return err
 	}
-	names := make([]string, len(header))
+	cols := make([]string, len(header))
 	seen := make(map[string]bool, len(header))
 	for i, h := range header {
 		if !utf8.Valid(h) {
@@ -97,18 +98,18 @@ func (c *CSV) open(d *csvDecoder, delim byte) error {
 			n = "column_" + strconv.Itoa(i+1)
 		}
 		if seen[n] {
-			return fmt.Errorf("%s:%d: header: duplicate column %q", c.file, d.sc.recLine, n)
+			return fmt.Errorf("%s:%d: header: duplicate column %s", c.file, d.sc.recLine, names.Quote(n))
 		}
 		seen[n] = true
-		names[i] = n
+		cols[i] = n
 	}
 	c.dataStart, c.dataLine = c.rd.pos(), c.line
 
-	kinds, declared, err := c.cfg.declaredKinds(c.file, names, scalarKind)
+	kinds, declared, err := c.cfg.declaredKinds(c.file, cols, scalarKind)
 	if err != nil {
 		return err
 	}
-	inf := newInference(len(names))
+	inf := newInference(len(cols))
 	c.mode = readSample
 	for n := 0; n < c.cfg.sampleRows(); n++ {
 		fields, err := d.sc.next(&c.textSource)
@@ -124,16 +125,16 @@ func (c *CSV) open(d *csvDecoder, delim byte) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.file, err)
 		}
-		if len(fields) != len(names) {
+		if len(fields) != len(cols) {
 			continue
 		}
 		for i, f := range fields {
 			inf.addBytes(i, f)
 		}
 	}
-	fields := make([]value.Field, len(names))
-	d.cols = make([]column, len(names))
-	for i, n := range names {
+	fields := make([]value.Field, len(cols))
+	d.cols = make([]column, len(cols))
+	for i, n := range cols {
 		k := kinds[i]
 		if !declared[i] {
 			k = inf.kind(i)

@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"strings"
 	"sync/atomic"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reportsh/reportsh/runtime/stream"
+	"github.com/reportsh/reportsh/runtime/value"
 )
 
 // endlessFS serves files that never end, as /dev/zero: each is its prefix
@@ -255,4 +257,49 @@ func TestLongRecordReadStopsAtContext(t *testing.T) {
 	_, err = c.Fetch(ctx, stream.Position{}, 10)
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Less(t, fsys.read.Load(), int64(DefaultMaxRecordBytes))
+}
+
+// Issue 15 item 19: the messages that list a source's columns or tables,
+// or quote one, stay short however many and however long they are.
+func TestColumnListsBounded(t *testing.T) {
+	var cols []string
+	for i := range 5000 {
+		cols = append(cols, fmt.Sprintf("c%d", i))
+	}
+	long := strings.Repeat("x", 1<<20)
+	header := strings.Join(cols, ",") + "," + long
+	fsys := fstest.MapFS{"w.csv": {Data: []byte(header + "\n")}, "d.csv": {Data: []byte(long + "," + long + "\n")}}
+	_, err := OpenCSV(fsys, "w.csv", CSVConfig{Config: Config{Types: map[string]value.Kind{"nosuch": value.KindInt, "c1x": value.KindInt}}})
+	require.EqualError(t, err, `w.csv: declared columns not found: "c1x" (did you mean "c1"?), "nosuch"; columns: c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, … and 4,991 more`)
+	_, err = OpenCSV(fsys, "d.csv", CSVConfig{})
+	require.EqualError(t, err, `d.csv:1: header: duplicate column "`+long[:40]+`"…`)
+	de := &DataError{File: "f.csv", Line: 3, Column: long, Err: errInvalidUTF8}
+	assert.Equal(t, `f.csv:3: column "`+long[:40]+`"…: invalid UTF-8`, de.Error())
+
+	stmts := []string{}
+	for i := range 12 {
+		stmts = append(stmts, fmt.Sprintf("CREATE TABLE t%02d (a)", i))
+	}
+	path := makeDB(t, t.TempDir(), "m.db", stmts...)
+	_, err = OpenSQLite(path, SQLiteConfig{Table: "nosuch", Name: "m.db"})
+	require.EqualError(t, err, `m.db: no table "nosuch"; tables: t00, t01, t02, t03, t04, t05, t06, t07, t08, t09, … and 2 more`)
+}
+
+// Issue 15 item 23: a JSON lines file with no keys to make columns of says
+// so, instead of listing no columns.
+func TestJSONLNoColumns(t *testing.T) {
+	types := Config{Types: map[string]value.Kind{"a": value.KindInt}, MaxRecordBytes: 1 << 10}
+	for _, tc := range []struct{ data, want string }{
+		{"", `e.jsonl: declared column "a" not found: the file has no records`},
+		{"\n  \n\t\n", `e.jsonl: declared column "a" not found: the file has no records`},
+		{"{}\n", `e.jsonl: declared column "a" not found: its first record has no keys`},
+		{"{}\n[1]\n", `e.jsonl: declared column "a" not found: its first 2 records have no keys`},
+		{"\n" + strings.Repeat(" ", 2<<10) + "\n", `e.jsonl: declared column "a" not found: the file has no record before line 2, which is longer than 1 KiB`},
+	} {
+		_, err := OpenJSONL(fstest.MapFS{"e.jsonl": {Data: []byte(tc.data)}}, "e.jsonl", JSONLConfig{Config: types})
+		require.EqualError(t, err, tc.want, "%q", tc.data)
+	}
+	// Without declarations the file opens, with no columns.
+	j := openJSONL(t, "", JSONLConfig{})
+	assert.Empty(t, j.Schema().Fields)
 }

@@ -3,6 +3,9 @@ package check
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/reportsh/reportsh/internal/names"
 )
 
 // suggest returns ` (did you mean "x"?)` for the closest candidate within a
@@ -13,7 +16,7 @@ func suggest(name string, candidates []string) string {
 		bestD = 2
 	}
 	for _, c := range candidates {
-		if strings.HasPrefix(c, "__") {
+		if strings.HasPrefix(c, "__") || !nearInLength(name, c, bestD) {
 			continue
 		}
 		d := editDistance(strings.ToLower(name), strings.ToLower(c))
@@ -27,7 +30,16 @@ func suggest(name string, candidates []string) string {
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
-// SuggestOrList suggests the closest name or else lists the known ones.
+// nearInLength reports whether a and b may be within edit distance d,
+// judging by their lengths alone: the distance of two strings is at least
+// the difference of their lengths in runes, and a rune is 1 to 4 bytes.
+// It spares computing the distance to a name of megabytes.
+func nearInLength(a, b string, d int) bool {
+	return len(b)/utf8.UTFMax-len(a) < d && len(a)/utf8.UTFMax-len(b) < d
+}
+
+// SuggestOrList suggests the closest name or else lists the known ones
+// (the first few, each cut: see names.List).
 func SuggestOrList(name string, known []string) string {
 	if s := suggest(name, known); s != "" {
 		return s
@@ -35,12 +47,7 @@ func SuggestOrList(name string, known []string) string {
 	if len(known) == 0 {
 		return ""
 	}
-	list := known
-	more := ""
-	if len(list) > 15 {
-		list, more = list[:15], ", …"
-	}
-	return fmt.Sprintf(" (known: %s%s)", strings.Join(list, ", "), more)
+	return " (known: " + names.List(known) + ")"
 }
 
 func editDistance(a, b string) int {
