@@ -13,7 +13,7 @@ func TestCutAndList(t *testing.T) {
 	long := strings.Repeat("x", 50<<20)
 	assert.Equal(t, "abc", Cut("abc"))
 	assert.Equal(t, strings.Repeat("x", MaxBytes)+"…", Cut(long))
-	assert.Equal(t, strings.Repeat("é", MaxBytes/2-1)+"…", Cut("a"+strings.Repeat("é", 30))[1:], "cut at a rune boundary")
+	assert.Equal(t, strings.Repeat("é", MaxBytes/2-1)+"…", Cut("a" + strings.Repeat("é", 30))[1:], "cut at a rune boundary")
 	assert.Equal(t, `"`+strings.Repeat("x", MaxBytes)+`"…`, Quote(long))
 	assert.Equal(t, `"a b"`, Quote("a b"))
 
