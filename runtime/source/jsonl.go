@@ -11,6 +11,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/reportsh/reportsh/internal/names"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -24,12 +25,14 @@ type JSONLConfig struct {
 	Name string
 }
 
-// JSONL reads a JSON Lines file: one JSON object per line; blank lines are
-// skipped. The columns are the keys of the sampled objects (the first
-// SampleRows), in the order they are first seen; a key first appearing
-// after the sample is ignored and listed by IgnoredKeys (raise SampleRows
-// to make it a column). A key missing from an object, and null, are nil;
-// when an object repeats a key, the last value wins.
+// JSONL reads a JSON Lines file: one JSON object per line; blank lines
+// (empty or only whitespace, Unicode's included; only JSON's whitespace may
+// surround an object) are skipped. The columns are the keys of the sampled
+// objects (the first SampleRows, up to a line past the record limit), in
+// the order they are first seen; a key first appearing after the sample is
+// ignored and listed by IgnoredKeys (raise SampleRows to make it a column).
+// A key missing from an object, and null, are nil; an object that repeats a
+// key, at any depth, is a bad record (a *DataError naming the key).
 //
 // Values: integers are int64 (decimal past int64), other numbers exact
 // decimals (float only in a column declared float); strings are strings,
@@ -238,6 +241,9 @@ func (d *jsonlDecoder) decode(t *textSource, rec []any) error {
 		m, err := decodeMap(line)
 		if err != nil {
 			return bad("", err)
+		}
+		if key, in, dup := duplicateKey(line, m); dup {
+			return bad(in, fmt.Errorf("duplicate key %s", names.Quote(key)))
 		}
 		clear(rec)
 		found := 0 // in column order, so the first bad column is reported

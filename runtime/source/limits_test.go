@@ -303,3 +303,35 @@ func TestJSONLNoColumns(t *testing.T) {
 	j := openJSONL(t, "", JSONLConfig{})
 	assert.Empty(t, j.Schema().Fields)
 }
+
+// Issue 15 item 23: JSON lines messages a person reads: nesting past
+// encoding/json's limit, and a repeated key (an error naming it, the file
+// and the line, not the last value kept silently); a line of whitespace,
+// Unicode's included, is blank as a line of spaces is, and counts as a line.
+func TestJSONLMessages(t *testing.T) {
+	deep := `{"a": 1, "b": ` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + "}"
+	data := strings.Join([]string{
+		`{"a": 1, "b": 2}`,
+		deep,
+		`{"a": 3, "b": 4, "a": 5}`,
+		"\u00a0\u2028\u3000 \t",
+		`{"a": 6, "b": {"x": 1, "y": [{"z": 1, "z": 2}]}}`,
+		`{"a": 7, "b": 8, "late": {"k": 1, "k": 1}}`,
+		"\u00a0" + `{"a": 9, "b": 10}`,
+		`{"a": 11, "b": 12, "c:": "x:y\\\":"}`,
+		`{"a": 12, é}`,
+	}, "\n") + "\n"
+	var skipped []string
+	j := openJSONL(t, data, JSONLConfig{Config: Config{SampleRows: 1, SkipErrors: true,
+		OnSkip: func(e *DataError) { skipped = append(skipped, e.Error()) }}})
+	recs := fetchAll(t, j, 3)
+	equalRecords(t, recs, []value.Record{{int64(1), int64(2)}, {int64(11), int64(12)}})
+	assert.Equal(t, []string{
+		"sales.jsonl:2: invalid JSON: objects and arrays nested more than 10000 deep",
+		`sales.jsonl:3: duplicate key "a"`,
+		`sales.jsonl:5: column "b": duplicate key "z"`,
+		`sales.jsonl:6: column "late": duplicate key "k"`,
+		"sales.jsonl:7: invalid JSON: invalid character U+00A0 looking for beginning of value",
+		"sales.jsonl:9: invalid JSON: invalid character 'é' (U+00E9) looking for beginning of object key string",
+	}, skipped)
+}
