@@ -354,6 +354,9 @@ func jsonCell(v any, k value.Kind) (any, error) {
 		if i, ok := d.Int64(); ok {
 			return i, nil
 		}
+		if d.Reduced().Scale() <= 0 {
+			return nil, fmt.Errorf("integer %s out of range", n)
+		}
 		return nil, fmt.Errorf("invalid int %s", n)
 	case value.KindBool:
 		if b, ok := v.(bool); ok {

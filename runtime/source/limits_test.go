@@ -335,3 +335,18 @@ func TestJSONLMessages(t *testing.T) {
 		"sales.jsonl:9: invalid JSON: invalid character 'é' (U+00E9) looking for beginning of object key string",
 	}, skipped)
 }
+
+// Issue 15 item 23: a JSON number that cannot be an int says why: out of
+// range, as the same text in a CSV file would, or not an integer.
+func TestJSONLIntMessages(t *testing.T) {
+	var skipped []string
+	j := openJSONL(t, `{"a": 1}`+"\n"+`{"a": 99999999999999999999}`+"\n"+`{"a": 1.5e400}`+"\n"+`{"a": 1e3}`+"\n"+`{"a": 2.50}`+"\n",
+		JSONLConfig{Config: Config{Types: map[string]value.Kind{"a": value.KindInt}, SkipErrors: true,
+			OnSkip: func(e *DataError) { skipped = append(skipped, e.Error()) }}})
+	equalRecords(t, fetchAll(t, j, 10), []value.Record{{int64(1)}, {int64(1000)}})
+	assert.Equal(t, []string{
+		`sales.jsonl:2: column "a": integer 99999999999999999999 out of range`,
+		`sales.jsonl:3: column "a": integer 1.5e400 out of range`,
+		`sales.jsonl:5: column "a": invalid int 2.50`,
+	}, skipped)
+}
