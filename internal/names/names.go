@@ -52,6 +52,16 @@ func ListQuoted(list []string) string {
 
 // ListFunc is List with each name rendered by render.
 func ListFunc(list []string, render func(string) string) string {
+	return listOf(list, len(list), render)
+}
+
+// ListFirst is List of a list of total names whose first ones are first
+// (the caller need not hold them all).
+func ListFirst(first []string, total int) string {
+	return listOf(first, total, Cut)
+}
+
+func listOf(list []string, total int, render func(string) string) string {
 	var b strings.Builder
 	for i, n := range list[:min(len(list), MaxListed)] {
 		if i > 0 {
@@ -59,7 +69,7 @@ func ListFunc(list []string, render func(string) string) string {
 		}
 		b.WriteString(render(n))
 	}
-	if more := len(list) - MaxListed; more > 0 {
+	if more := total - min(len(list), MaxListed); more > 0 {
 		b.WriteString(", … and ")
 		b.WriteString(Thousands(more))
 		b.WriteString(" more")

@@ -266,7 +266,7 @@ func TestColumnListsBounded(t *testing.T) {
 	for i := range 5000 {
 		cols = append(cols, fmt.Sprintf("c%d", i))
 	}
-	long := strings.Repeat("x", 1<<20)
+	long := strings.Repeat("x", 64<<10)
 	header := strings.Join(cols, ",") + "," + long
 	fsys := fstest.MapFS{"w.csv": {Data: []byte(header + "\n")}, "d.csv": {Data: []byte(long + "," + long + "\n")}}
 	_, err := OpenCSV(fsys, "w.csv", CSVConfig{Config: Config{Types: map[string]value.Kind{"nosuch": value.KindInt, "c1x": value.KindInt}}})
@@ -276,11 +276,11 @@ func TestColumnListsBounded(t *testing.T) {
 	de := &DataError{File: "f.csv", Line: 3, Column: long, Err: errInvalidUTF8}
 	assert.Equal(t, `f.csv:3: column "`+long[:40]+`"…: invalid UTF-8`, de.Error())
 
-	stmts := []string{}
+	stmts := []string{"BEGIN"}
 	for i := range 12 {
 		stmts = append(stmts, fmt.Sprintf("CREATE TABLE t%02d (a)", i))
 	}
-	path := makeDB(t, t.TempDir(), "m.db", stmts...)
+	path := makeDB(t, t.TempDir(), "m.db", append(stmts, "COMMIT")...)
 	_, err = OpenSQLite(path, SQLiteConfig{Table: "nosuch", Name: "m.db"})
 	require.EqualError(t, err, `m.db: no table "nosuch"; tables: t00, t01, t02, t03, t04, t05, t06, t07, t08, t09, … and 2 more`)
 }

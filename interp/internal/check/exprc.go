@@ -291,8 +291,7 @@ func (w *walker) ident(n *ast.IdentifierNode) value.Kind {
 	for k := range sc.records {
 		known = append(known, k)
 	}
-	sort.Strings(known)
-	w.errorf(n, "unknown field %q%s", n.Value, SuggestOrList(n.Value, known))
+	w.errorf(n, "unknown field %q%s", n.Value, suggestOrListUnordered(n.Value, known))
 	return value.KindAny
 }
 
