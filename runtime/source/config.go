@@ -1,10 +1,13 @@
 package source
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/reportsh/reportsh/internal/names"
@@ -232,17 +235,40 @@ func scalarKind(k value.Kind) bool {
 	return false
 }
 
-// schemaString renders a schema for identities: name:kind(scale),…
+// schemaString renders a schema for identities: name:kind(scale),… — or,
+// when that would be long, a digest of it: a header of 50 MB must not make
+// an identity of 50 MB.
 func schemaString(s *value.Schema) string {
+	size := 0
+	for _, f := range s.Fields {
+		size += len(f.Name) + 16
+	}
 	var b strings.Builder
+	w := io.Writer(&b)
+	h := sha256.New()
+	if size > maxSchemaString {
+		w = h
+	}
 	for i, f := range s.Fields {
 		if i > 0 {
-			b.WriteByte(',')
+			io.WriteString(w, ",")
 		}
-		fmt.Fprintf(&b, "%q:%s", f.Name, f.Kind)
+		if w == h {
+			fmt.Fprintf(w, "%d:", len(f.Name)) // a name as it is, its length first
+			io.WriteString(w, f.Name)
+		} else {
+			io.WriteString(w, strconv.Quote(f.Name))
+		}
+		fmt.Fprintf(w, ":%s", f.Kind)
 		if f.Scale > 0 {
-			fmt.Fprintf(&b, "(%d)", f.Scale)
+			fmt.Fprintf(w, "(%d)", f.Scale)
 		}
+	}
+	if w == h {
+		return fmt.Sprintf("sha256:%x", h.Sum(nil))
 	}
 	return b.String()
 }
+
+// maxSchemaString is the longest schema an identity spells out.
+const maxSchemaString = 16 << 10

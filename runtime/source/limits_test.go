@@ -273,6 +273,18 @@ func TestColumnListsBounded(t *testing.T) {
 	require.EqualError(t, err, `w.csv: declared columns not found: "c1x" (did you mean "c1"?), "nosuch"; columns: c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, … and 4,991 more`)
 	_, err = OpenCSV(fsys, "d.csv", CSVConfig{})
 	require.EqualError(t, err, `d.csv:1: header: duplicate column "`+long[:40]+`"…`)
+	// The identity holds a digest of such a schema, not its names.
+	w, err := OpenCSV(fsys, "w.csv", CSVConfig{})
+	require.NoError(t, err)
+	defer w.Close()
+	assert.Less(t, len(w.Identity()), 1000)
+	fsys["v.csv"] = &fstest.MapFile{Data: []byte(header + "y\n")}
+	v, err := OpenCSV(fsys, "v.csv", CSVConfig{})
+	require.NoError(t, err)
+	defer v.Close()
+	_, wSchema, _ := strings.Cut(w.Identity(), "schema=")
+	_, vSchema, _ := strings.Cut(v.Identity(), "schema=")
+	assert.NotEqual(t, wSchema, vSchema)
 	de := &DataError{File: "f.csv", Line: 3, Column: long, Err: errInvalidUTF8}
 	assert.Equal(t, `f.csv:3: column "`+long[:40]+`"…: invalid UTF-8`, de.Error())
 
