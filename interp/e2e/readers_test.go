@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -19,12 +20,14 @@ import (
 // endlessFS serves files that never end, as /dev/zero: each is its prefix
 // then fill bytes forever. Once more than stopAt bytes were served (when
 // set), a read calls onStop: a test stops an endless read on an event, not
-// a clock.
+// a clock. Past failAt bytes (when set) reads fail: a test that would read
+// forever fails instead (and writes no endless copy).
 type endlessFS struct {
 	files  map[string]string // name → prefix
 	fill   byte
 	stopAt int64
 	onStop func()
+	failAt int64
 	read   atomic.Int64
 }
 
@@ -44,6 +47,9 @@ type endlessFile struct {
 }
 
 func (f *endlessFile) Read(p []byte) (int, error) {
+	if f.fsys.failAt > 0 && f.fsys.read.Load() > f.fsys.failAt {
+		return 0, errors.New("endless file: read too much")
+	}
 	n := 0
 	if f.off < len(f.prefix) {
 		n = copy(p, f.prefix[f.off:])
@@ -77,7 +83,7 @@ func (i endlessInfo) Sys() any           { return nil }
 func TestEndlessHeaderFailsCompile(t *testing.T) {
 	t.Parallel()
 	for _, skip := range []string{"", "on_error skip\n"} {
-		fsys := &endlessFS{files: map[string]string{"dev/zero": ""}}
+		fsys := &endlessFS{files: map[string]string{"dev/zero": ""}, failAt: 64 << 20}
 		_, err := interp.Compile(context.Background(), "z.rpt", []byte(`source csv("dev/zero")
 `+skip+`summary { n: COUNT() }`), &interp.Options{FS: fsys, MaxRecordBytes: 1000})
 		require.EqualError(t, err, `z.rpt:1:8: dev/zero:1: header longer than 1000 bytes`)
@@ -98,7 +104,7 @@ func TestEndlessRecordFailsRun(t *testing.T) {
 		{"jsonl", "data/z.jsonl", `{"a": 1, "b": 2}` + "\n" + `{"a": 3, "b": 4}` + "\n", "data/z.jsonl:3: line longer than 1 KiB",
 			[]interp.Strategy{interp.StrategyAuto, interp.StrategyPipeline}},
 	} {
-		fsys := &endlessFS{files: map[string]string{tc.path: tc.prefix}}
+		fsys := &endlessFS{files: map[string]string{tc.path: tc.prefix}, failAt: 64 << 20}
 		p, err := interp.Compile(context.Background(), "z.rpt", []byte(`source `+tc.kind+`("`+tc.path+`")
 group b { footer { b, s: SUM(a) } }`), &interp.Options{FS: fsys, MaxRecordBytes: 1 << 10})
 		require.NoError(t, err)
@@ -117,7 +123,7 @@ func TestEndlessRecordSkippedUntilCancelled(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	fsys := &endlessFS{files: map[string]string{"z.jsonl": `{"a": 1}` + "\n"}, stopAt: 8 << 20, onStop: cancel}
+	fsys := &endlessFS{files: map[string]string{"z.jsonl": `{"a": 1}` + "\n"}, stopAt: 8 << 20, onStop: cancel, failAt: 256 << 20}
 	p, err := interp.Compile(context.Background(), "z.rpt", []byte(`source jsonl("z.jsonl")
 on_error skip
 summary { n: COUNT() }`), &interp.Options{FS: fsys, MaxRecordBytes: 1 << 10})
@@ -175,4 +181,15 @@ func TestHugeHeaderMessagesBounded(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `bad.jsonl:2: column "`+strings.Repeat("y", 40)+`"…: invalid int "oops"`)
 	assert.Less(t, len(err.Error()), 500)
+}
+
+// Issue 15 item 18, a sibling: a SQLite file read through Options.FS is
+// copied to a temporary file; one with no end (not a regular file) is an
+// error instead of a copy that fills the disk.
+func TestEndlessSQLiteFileRefused(t *testing.T) {
+	t.Parallel()
+	fsys := &endlessFS{files: map[string]string{"z.db": ""}, failAt: 1 << 20}
+	_, err := interp.Compile(context.Background(), "z.rpt", []byte(`source sqlite("z.db", table: "t")
+summary { n: COUNT() }`), &interp.Options{FS: fsys})
+	require.EqualError(t, err, `z.rpt:1:8: sqlite: "z.db" is not a regular file`)
 }

@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -19,7 +20,8 @@ import (
 // endlessFS serves files that never end, as /dev/zero: each is its prefix
 // and then fill bytes forever. After stopAt bytes (when set) a read calls
 // onStop: how a test stops a read that would go on forever, on an event
-// rather than a clock.
+// rather than a clock. Past 1 GiB reads fail: a test that would read
+// forever fails instead.
 type endlessFS struct {
 	files  map[string]string // name → prefix
 	fill   byte
@@ -31,6 +33,9 @@ type endlessFS struct {
 func newEndlessFS(name, prefix string, fill byte) *endlessFS {
 	return &endlessFS{files: map[string]string{name: prefix}, fill: fill, read: new(atomic.Int64)}
 }
+
+// errEndless is the error of a read past 1 GiB of an endless file.
+var errEndless = errors.New("endless file: read too much")
 
 func (e *endlessFS) Open(name string) (fs.File, error) {
 	prefix, ok := e.files[name]
@@ -52,6 +57,9 @@ func (f *endlessFile) Stat() (fs.FileInfo, error) {
 }
 
 func (f *endlessFile) Read(p []byte) (int, error) {
+	if f.fsys.read.Load() > 1<<30 {
+		return 0, errEndless
+	}
 	n := 0
 	if f.off < int64(len(f.prefix)) {
 		n = copy(p, f.prefix[f.off:])

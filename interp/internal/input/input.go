@@ -59,15 +59,20 @@ func (p *Opener) Resolve(def *program.Source) (*Resolved, error) {
 		if !ok || !fs.ValidPath(name) {
 			return nil, fmt.Errorf("%s: path %q is outside the report's file system", def.Kind, def.Path)
 		}
-		if _, err := fs.Stat(p.FS, name); err != nil {
+		info, err := fs.Stat(p.FS, name)
+		if err != nil {
 			return nil, fmt.Errorf("%s: cannot open %q: %v", def.Kind, def.Path, unwrapPathError(err))
 		}
 		r := &Resolved{FS: p.FS, Name: name, Cleanup: func() {}}
 		if def.Kind == "sqlite" {
+			if !info.Mode().IsRegular() {
+				// A database is a file: copying a device or a pipe need not end.
+				return nil, fmt.Errorf("sqlite: %q is not a regular file", def.Path)
+			}
 			if p.Dir != "" {
 				r.OSPath = filepath.Join(p.Dir, filepath.FromSlash(name))
 			} else {
-				tmp, err := copyToTemp(p.FS, name)
+				tmp, err := copyToTemp(p.FS, name, info.Size())
 				if err != nil {
 					return nil, err
 				}
@@ -94,7 +99,9 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-func copyToTemp(fsys fs.FS, name string) (string, error) {
+// copyToTemp copies the size bytes of name (its size when it was looked
+// at: no more, should it grow) to a temporary file and returns its path.
+func copyToTemp(fsys fs.FS, name string, size int64) (string, error) {
 	in, err := fsys.Open(name)
 	if err != nil {
 		return "", fmt.Errorf("sqlite: cannot open %q: %v", name, unwrapPathError(err))
@@ -104,7 +111,7 @@ func copyToTemp(fsys fs.FS, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, err := io.Copy(out, in); err != nil {
+	if _, err := io.Copy(out, io.LimitReader(in, size)); err != nil {
 		out.Close()
 		os.Remove(out.Name())
 		return "", err
