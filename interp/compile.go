@@ -20,7 +20,8 @@ func Compile(ctx context.Context, name string, src []byte, opts *Options) (*Prog
 	if opts != nil {
 		o = *opts
 	}
-	in := &input.Opener{FS: o.FS, Dir: o.Dir, Sources: goSources(o.Sources), Reuse: o.ReuseSource}
+	in := &input.Opener{FS: o.FS, Dir: o.Dir, Sources: goSources(o.Sources), Reuse: o.ReuseSource,
+		MaxRecordBytes: o.MaxRecordBytes}
 	if d, ok := o.FS.(*Dir); ok {
 		in.Dir = d.Name() // SQLite databases are opened in place
 	}

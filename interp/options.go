@@ -67,4 +67,11 @@ type Options struct {
 	// collected; set it when the Program is run right after it is compiled,
 	// as the CLI does.
 	ReuseSource bool
+	// MaxRecordBytes bounds one record of a CSV or JSON lines source or
+	// lookup: a line, or a CSV record whose quoted fields hold newlines
+	// (its terminator included), and a CSV header. A longer record is a
+	// data error naming the file and line (skipped under on_error skip),
+	// and no more than this of it is read into memory; a longer header
+	// makes Compile fail. Zero means source.DefaultMaxRecordBytes (64 MiB).
+	MaxRecordBytes int
 }

@@ -52,6 +52,12 @@ func sameOutputTuned(t *testing.T, tune plan.Tuning, dir, script string, rcs ...
 		t.Fatalf("compile: %v", err)
 	}
 	prog.tune = tune
+	return sameOutputProg(t, prog, rcs...)
+}
+
+// sameOutputProg is sameOutput for a compiled program.
+func sameOutputProg(t *testing.T, prog *Program, rcs ...RunConfig) *Result {
+	t.Helper()
 	if len(rcs) == 0 {
 		rcs = []RunConfig{{}}
 	}

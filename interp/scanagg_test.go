@@ -262,6 +262,11 @@ func FuzzScan(f *testing.F) {
 	f.Add([]byte("k,x,n\na,9999999999999999.99,9\na,1,9223372036854775807\n"))
 	f.Add([]byte("k,x,n\n\xff,1,2\na,1\n"))
 	f.Add([]byte("k,x,n,d\na,1.5,2,2024-02-29\nb,,3,2023-02-29\na,2,1,1999-12-31\n,3,4,\n"))
+	// Issue 15 items 18 and 19: a huge header; records with no end (a long
+	// last line, an unterminated quote), past the small limit below.
+	f.Add([]byte("k,x,n," + strings.Repeat("c,", 300) + "z\na,1,2\n"))
+	f.Add([]byte("k,x,n\na,1,2\nb,2," + strings.Repeat("9", 200)))
+	f.Add([]byte("k,x,n\na,1,2\n\"b,1,2\nc,3,4\n" + strings.Repeat("d,5,6\n", 10)))
 	scripts := []string{`source csv("t.csv", sample: 2) { x: decimal }
 group k { footer { k, c: COUNT(), s: SUM(x * n), a: AVG(x), lo: MIN(x), hi: MAX(x - n) } }
 summary { n: COUNT(n), s: SUM(n) }`, `source csv("t.csv", sample: 2) { x: decimal, n: int }
@@ -287,6 +292,11 @@ summary { first: MIN(d), last: MAX(d), n: COUNT(d) }`}
 			for _, onError := range []string{"", "skip"} {
 				sameOutputTuned(t, tune, dir, script, RunConfig{OnError: OnError(onError)}, RunConfig{OnError: OnError(onError), Workers: 2, ChunkSize: 3})
 			}
+		}
+		// With a small record limit, records (and headers) past it too.
+		if prog, err := Compile(context.Background(), "t.rpt", []byte(scripts[0]), &Options{Dir: dir, MaxRecordBytes: 32}); err == nil {
+			prog.tune = tune
+			sameOutputProg(t, prog, RunConfig{OnError: OnErrorSkip}, RunConfig{OnError: OnErrorSkip, Workers: 2, ChunkSize: 3})
 		}
 	})
 }

@@ -84,9 +84,9 @@ func (d *dataset) open() (recordSource, error) {
 	cfg := source.Config{Types: d.types}
 	switch d.kind {
 	case "csv":
-		return source.OpenCSV(os.DirFS(filepath.Dir(d.path)), filepath.Base(d.path), source.CSVConfig{Config: cfg, Delimiter: d.delim})
+		return source.OpenCSV(os.DirFS(filepath.Dir(d.path)), filepath.Base(d.path), source.CSVConfig{Config: cfg, Name: d.name, Delimiter: d.delim})
 	case "jsonl":
-		return source.OpenJSONL(os.DirFS(filepath.Dir(d.path)), filepath.Base(d.path), source.JSONLConfig{Config: cfg})
+		return source.OpenJSONL(os.DirFS(filepath.Dir(d.path)), filepath.Base(d.path), source.JSONLConfig{Config: cfg, Name: d.name})
 	case "sqlite":
 		if _, err := os.Stat(d.path); err != nil {
 			return nil, err

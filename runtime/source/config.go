@@ -1,12 +1,16 @@
 package source
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/reportsh/reportsh/internal/names"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -51,6 +55,15 @@ type Config struct {
 	// them (except those it orders by). The schema still lists them.
 	Unused map[string]bool
 
+	// MaxRecordBytes bounds one record of a CSV or JSON lines file: a line,
+	// or a CSV record whose quoted fields hold newlines, its terminator
+	// included; the CSV header too. A longer record is a bad record (a
+	// [*DataError] saying so, skipped under SkipErrors: reading resumes
+	// at the next line) and ends the sample types are inferred from; a
+	// longer header is an error. However long the line, no more than this
+	// is held in memory. Zero or negative means [DefaultMaxRecordBytes].
+	MaxRecordBytes int
+
 	// Recycle, if not nil, makes the source carve records from slabs it
 	// gets back through the Recycler once the consumer is done with them
 	// (see [Recycler]). Only a consumer that keeps no record may set it.
@@ -65,6 +78,13 @@ func (c Config) sampleRows() int {
 }
 
 func (c Config) extra() int { return max(c.Extra, 0) }
+
+func (c Config) maxRecordBytes() int {
+	if c.MaxRecordBytes <= 0 {
+		return DefaultMaxRecordBytes
+	}
+	return c.MaxRecordBytes
+}
 
 // typesString renders the declared types deterministically for identities.
 func (c Config) typesString() string {
@@ -90,13 +110,8 @@ func (c Config) typesString() string {
 func (c Config) declaredKinds(file string, columns []string, allowed func(value.Kind) bool) ([]value.Kind, []bool, error) {
 	kinds := make([]value.Kind, len(columns))
 	declared := make([]bool, len(columns))
-	names := make([]string, 0, len(c.Types))
-	for n := range c.Types {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	var missing []string
-	for _, n := range names {
+	for _, n := range sortedNames(c.Types) {
 		k := c.Types[n]
 		i := slices.Index(columns, n)
 		if i < 0 {
@@ -112,9 +127,19 @@ func (c Config) declaredKinds(file string, columns []string, allowed func(value.
 		kinds[i], declared[i] = k, true
 	}
 	if len(missing) > 0 {
-		return nil, nil, unknownColumnsError(file, "declared column", missing, columns)
+		return nil, nil, unknownColumnsError(file, "declared column", missing, columns, "")
 	}
 	return kinds, declared, nil
+}
+
+// sortedNames returns the names declared in types, sorted.
+func sortedNames(types map[string]value.Kind) []string {
+	out := make([]string, 0, len(types))
+	for n := range types {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // foldIndex returns the index of the only column equal to name under case
@@ -133,31 +158,32 @@ func foldIndex(columns []string, name string) int {
 }
 
 // unknownColumnsError reports names absent from columns, suggesting the
-// nearest column where one is close:
+// nearest column where one is close, and listing the first columns (see
+// names.List); none says why there are none, when there are none:
 //
 //	sales.csv: declared column "amout" not found (did you mean "amount"?); columns: id, amount
-func unknownColumnsError(file, what string, missing, columns []string) error {
+func unknownColumnsError(file, what string, missing, columns []string, none string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: ", file)
-	hint := func(m string) {
+	hint := func(m string) string {
 		if s := suggest(m, columns); s != "" {
-			fmt.Fprintf(&b, " (did you mean %q?)", s)
+			return fmt.Sprintf(" (did you mean %s?)", names.Quote(s))
 		}
+		return ""
 	}
 	if len(missing) == 1 {
-		fmt.Fprintf(&b, "%s %q not found", what, missing[0])
-		hint(missing[0])
+		fmt.Fprintf(&b, "%s %s not found%s", what, names.Quote(missing[0]), hint(missing[0]))
 	} else {
-		fmt.Fprintf(&b, "%ss not found:", what)
-		for i, m := range missing {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, " %q", m)
-			hint(m)
-		}
+		fmt.Fprintf(&b, "%ss not found: %s", what, names.ListFunc(missing, func(m string) string { return names.Quote(m) + hint(m) }))
 	}
-	fmt.Fprintf(&b, "; columns: %s", strings.Join(columns, ", "))
+	switch {
+	case len(columns) > 0:
+		fmt.Fprintf(&b, "; columns: %s", names.List(columns))
+	case none != "":
+		fmt.Fprintf(&b, ": %s", none)
+	default:
+		b.WriteString(": there are no columns")
+	}
 	return errors.New(b.String())
 }
 
@@ -167,6 +193,9 @@ func suggest(name string, candidates []string) string {
 	best, bestD := "", 1<<30
 	limit := max(2, len(name)/3)
 	for _, c := range candidates {
+		if len(c)-len(name) > limit || len(name)-len(c) > limit {
+			continue // farther than limit: spares the distance to a name of megabytes
+		}
 		d := editDistance(strings.ToLower(name), strings.ToLower(c))
 		if d < bestD && d <= limit {
 			best, bestD = c, d
@@ -206,17 +235,40 @@ func scalarKind(k value.Kind) bool {
 	return false
 }
 
-// schemaString renders a schema for identities: name:kind(scale),…
+// schemaString renders a schema for identities: name:kind(scale),… — or,
+// when that would be long, a digest of it: a header of 50 MB must not make
+// an identity of 50 MB.
 func schemaString(s *value.Schema) string {
+	size := 0
+	for _, f := range s.Fields {
+		size += len(f.Name) + 16
+	}
 	var b strings.Builder
+	w := io.Writer(&b)
+	h := sha256.New()
+	if size > maxSchemaString {
+		w = h
+	}
 	for i, f := range s.Fields {
 		if i > 0 {
-			b.WriteByte(',')
+			io.WriteString(w, ",")
 		}
-		fmt.Fprintf(&b, "%q:%s", f.Name, f.Kind)
+		if w == h {
+			fmt.Fprintf(w, "%d:", len(f.Name)) // a name as it is, its length first
+			io.WriteString(w, f.Name)
+		} else {
+			io.WriteString(w, strconv.Quote(f.Name))
+		}
+		fmt.Fprintf(w, ":%s", f.Kind)
 		if f.Scale > 0 {
-			fmt.Fprintf(&b, "(%d)", f.Scale)
+			fmt.Fprintf(w, "(%d)", f.Scale)
 		}
+	}
+	if w == h {
+		return fmt.Sprintf("sha256:%x", h.Sum(nil))
 	}
 	return b.String()
 }
+
+// maxSchemaString is the longest schema an identity spells out.
+const maxSchemaString = 16 << 10

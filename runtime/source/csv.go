@@ -1,6 +1,7 @@
 package source
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/reportsh/reportsh/internal/names"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -15,6 +17,10 @@ import (
 // files with types inferred from the first 100 records.
 type CSVConfig struct {
 	Config
+
+	// Name names the file in errors and in DataError.File; empty means
+	// the name opened.
+	Name string
 
 	// Delimiter separates fields; zero means ','. It must be an ASCII
 	// character other than '"', '\r' and '\n' (use '\t' for TSV).
@@ -50,11 +56,11 @@ func OpenCSV(fsys fs.FS, name string, cfg CSVConfig) (*CSV, error) {
 		delim = ','
 	}
 	if delim >= utf8.RuneSelf || delim == '"' || delim == '\r' || delim == '\n' {
-		return nil, fmt.Errorf("%s: invalid CSV delimiter %q", name, delim)
+		return nil, fmt.Errorf("%s: invalid CSV delimiter %q", cmp.Or(cfg.Name, name), delim)
 	}
 	d := &csvDecoder{sc: csvScanner{delim: byte(delim)}}
 	c := &CSV{}
-	if err := c.init(fsys, name, cfg.Config, d); err != nil {
+	if err := c.init(fsys, name, cfg.Name, cfg.Config, d); err != nil {
 		return nil, err
 	}
 	if err := c.open(d, byte(delim)); err != nil {
@@ -65,18 +71,23 @@ func OpenCSV(fsys fs.FS, name string, cfg CSVConfig) (*CSV, error) {
 }
 
 func (c *CSV) open(d *csvDecoder, delim byte) error {
+	c.mode = readHeader
 	header, err := d.sc.next(&c.textSource)
 	if err == io.EOF {
 		return fmt.Errorf("%s: empty file (a header row is required)", c.file)
 	}
 	var se *scanError
 	if errors.As(err, &se) {
+		if tl, ok := se.err.(*tooLongError); ok {
+			tl.what = "header"
+			return fmt.Errorf("%s:%d: %w", c.file, se.line, se.err)
+		}
 		return fmt.Errorf("%s:%d: header: %w", c.file, se.line, se.err)
 	}
 	if err != nil {
 		return err
 	}
-	names := make([]string, len(header))
+	cols := make([]string, len(header))
 	seen := make(map[string]bool, len(header))
 	for i, h := range header {
 		if !utf8.Valid(h) {
@@ -87,30 +98,34 @@ func (c *CSV) open(d *csvDecoder, delim byte) error {
 			n = "column_" + strconv.Itoa(i+1)
 		}
 		if seen[n] {
-			return fmt.Errorf("%s:%d: header: duplicate column %q", c.file, d.sc.recLine, n)
+			return fmt.Errorf("%s:%d: header: duplicate column %s", c.file, d.sc.recLine, names.Quote(n))
 		}
 		seen[n] = true
-		names[i] = n
+		cols[i] = n
 	}
 	c.dataStart, c.dataLine = c.rd.pos(), c.line
 
-	kinds, declared, err := c.cfg.declaredKinds(c.file, names, scalarKind)
+	kinds, declared, err := c.cfg.declaredKinds(c.file, cols, scalarKind)
 	if err != nil {
 		return err
 	}
-	inf := newInference(len(names))
+	inf := newInference(len(cols))
+	c.mode = readSample
 	for n := 0; n < c.cfg.sampleRows(); n++ {
 		fields, err := d.sc.next(&c.textSource)
 		if err == io.EOF {
 			break
 		}
 		if errors.As(err, &se) {
+			if se.stuck {
+				break // a record past the limit, or a bad one with no end, ends the sample
+			}
 			continue // reported when the record is fetched
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.file, err)
 		}
-		if len(fields) != len(names) {
+		if len(fields) != len(cols) {
 			continue
 		}
 		inf.rows++
@@ -118,9 +133,9 @@ func (c *CSV) open(d *csvDecoder, delim byte) error {
 			inf.addBytes(i, f)
 		}
 	}
-	fields := make([]value.Field, len(names))
-	d.cols = make([]column, len(names))
-	for i, n := range names {
+	fields := make([]value.Field, len(cols))
+	d.cols = make([]column, len(cols))
+	for i, n := range cols {
 		k := kinds[i]
 		if !declared[i] {
 			k = inf.kind(i)
@@ -158,7 +173,8 @@ func (d *csvDecoder) setUnused(unused map[string]bool) {
 // Configure gives a source that has not been read from since it was
 // opened the settings of a run: Extra, SkipErrors, OnSkip, Unused and
 // Recycle, as if it had been opened with cfg. The settings that decide the
-// schema (Types, SampleRows) must be those it was opened with. It returns
+// schema (Types, SampleRows, MaxRecordBytes) must be those it was opened
+// with. It returns
 // false, changing nothing, when they are not or the source has been read;
 // the caller opens the file again. (A program that describes a source when
 // it is compiled and reads it when it runs opens it once.)
@@ -166,7 +182,8 @@ func (c *CSV) Configure(cfg Config) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed || !c.atValid || c.at.Offset != 0 || c.at.Key != nil || c.record != 0 || c.rd.pos() != c.dataStart ||
-		cfg.typesString() != c.cfg.typesString() || cfg.sampleRows() != c.cfg.sampleRows() {
+		cfg.typesString() != c.cfg.typesString() || cfg.sampleRows() != c.cfg.sampleRows() ||
+		cfg.maxRecordBytes() != c.cfg.maxRecordBytes() {
 		return false
 	}
 	c.dec.(*csvDecoder).setUnused(cfg.Unused)

@@ -619,13 +619,16 @@ func FuzzCSV(f *testing.F) {
 	for _, s := range []string{
 		"a,b\n1,2\n", "a,b\r\n\"x,y\",\"z\"\"\"\r\n", "a\n\"unterminated\n", "a,b\n\"x\"y,1\n", "\xEF\xBB\xBFa\n1\n",
 		salesCSV(5), "a,b\n1\n1,2,3\n\xff,1\n",
+		// Issue 15 items 18 and 19: a huge header, records with no end
+		// (past the small limit below).
+		strings.Repeat("c,", 500) + "z\n1\n", "a,b\n1,2\n3," + strings.Repeat("x", 100), "a,b\n1,\"2\n" + strings.Repeat("x,y\n", 20),
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data string) {
 		fsys := fstest.MapFS{"f.csv": {Data: []byte(data)}}
-		for _, skip := range []bool{false, true} {
-			c, err := OpenCSV(fsys, "f.csv", CSVConfig{Config: Config{SkipErrors: skip}})
+		for _, cfg := range []Config{{}, {SkipErrors: true}, {MaxRecordBytes: 16}, {SkipErrors: true, MaxRecordBytes: 16}} {
+			c, err := OpenCSV(fsys, "f.csv", CSVConfig{Config: cfg})
 			if err != nil {
 				continue
 			}

@@ -3,7 +3,6 @@ package source
 import (
 	"bytes"
 	"errors"
-	"io"
 )
 
 // scanError is a record the CSV scanner could not split into fields. The
@@ -12,6 +11,9 @@ type scanError struct {
 	line  int64
 	field int // 0-based field index, -1 for the whole record
 	err   error
+	// stuck: the line could not be skipped (see textSource.skipBad), and
+	// the reader stands inside it.
+	stuck bool
 }
 
 func (e *scanError) Error() string { return e.err.Error() }
@@ -38,6 +40,7 @@ type csvScanner struct {
 	ends    []int
 	recLine int64 // line where the last record returned starts
 	valid   bool  // the last record's text is known to be valid UTF-8
+	inQuote bool  // parseQuoted wanted more data inside a quoted field
 }
 
 // next returns the fields of the next record and advances t.line past it.
@@ -55,6 +58,9 @@ func (s *csvScanner) next(t *textSource) ([][]byte, error) {
 			rd.r += n
 			t.line++
 			continue
+		case st == splitOK && n > rd.maxRecord():
+			s.recLine = t.line
+			return nil, s.resync(t, -1, s.tooLong(t, ""))
 		case st == splitOK:
 			s.recLine = t.line
 			s.valid = rd.r+n <= rd.valid
@@ -69,21 +75,31 @@ func (s *csvScanner) next(t *textSource) ([][]byte, error) {
 		// The line runs past the buffer: read up to its end, then split it.
 		if _, _, err := rd.peekLine(); err != nil {
 			if errors.Is(err, errRecordTooLong) {
-				return nil, s.resync(t, -1, err)
+				s.recLine = t.line
+				return nil, s.resync(t, -1, s.tooLong(t, ""))
 			}
 			return nil, err
 		}
 	}
 }
 
-// resync skips the physical line where the current record starts and
-// reports err for it.
+// tooLong is the error of a record past the limit.
+func (s *csvScanner) tooLong(t *textSource, hint string) error {
+	return &tooLongError{what: "record", limit: t.rd.maxRecord(), hint: hint}
+}
+
+// resync skips the physical line where the current record starts, as
+// textSource.skipBad says, and reports err for it.
 func (s *csvScanner) resync(t *textSource, field int, err error) error {
-	if derr := t.rd.discardLine(); derr != nil && !errors.Is(derr, io.EOF) {
-		return derr
+	se := &scanError{line: s.recLine, field: field, err: err}
+	if derr := t.skipBad(errors.Is(err, errRecordTooLong)); derr != nil {
+		if !errors.Is(derr, errRecordTooLong) {
+			return derr
+		}
+		se.stuck = true
 	}
 	t.line = s.recLine + 1
-	return &scanError{line: s.recLine, field: field, err: err}
+	return se
 }
 
 // quoted parses a record holding at least one quote, reading more data
@@ -94,15 +110,23 @@ func (s *csvScanner) quoted(t *textSource) ([][]byte, error) {
 		n, newlines, field, err := s.parseQuoted(rd.buf[rd.r:rd.w], rd.eof)
 		switch {
 		case err == errNeedMore:
-			if _, ferr := rd.fill(); ferr != nil {
+			// Twice the data at least: the record is parsed again from
+			// its start.
+			if _, ferr := rd.fillTo(2 * (rd.w - rd.r)); ferr != nil {
 				if errors.Is(ferr, errRecordTooLong) {
-					return nil, s.resync(t, field, ferr)
+					hint := ""
+					if s.inQuote {
+						hint = "unterminated quoted field?"
+					}
+					return nil, s.resync(t, field, s.tooLong(t, hint))
 				}
 				return nil, ferr
 			}
 			continue
 		case err != nil:
 			return nil, s.resync(t, field, err)
+		case n > rd.maxRecord():
+			return nil, s.resync(t, -1, s.tooLong(t, ""))
 		}
 		rd.r += n
 		t.line += int64(newlines) + 1
@@ -125,6 +149,7 @@ var errNeedMore = errors.New("need more data")
 // with the index of the bad field.
 func (s *csvScanner) parseQuoted(data []byte, eof bool) (n, newlines, field int, err error) {
 	s.scratch, s.ends = s.scratch[:0], s.ends[:0]
+	s.inQuote = false
 	pos := 0
 	for field = 0; ; field++ {
 		if pos < len(data) && data[pos] == '"' {
@@ -133,6 +158,7 @@ func (s *csvScanner) parseQuoted(data []byte, eof bool) (n, newlines, field int,
 				i := bytes.IndexByte(data[pos:], '"')
 				if i < 0 {
 					if !eof {
+						s.inQuote = true
 						return 0, 0, field, errNeedMore
 					}
 					return 0, 0, field, errUnterminted

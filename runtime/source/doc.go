@@ -56,7 +56,8 @@
 //
 // A record that cannot be read as the schema says (a bad number or date, a
 // CSV row with the wrong number of fields, invalid UTF-8, a malformed JSON
-// line, a JSON value of the wrong type) stops Fetch with a [*DataError]
+// line or one that repeats a key, a JSON value of the wrong type, a CSV or
+// JSON lines record longer than [Config.MaxRecordBytes]) stops Fetch with a [*DataError]
 // naming the file, the line (or SQLite row) and the column, wrapped with
 // [stream.Permanent] so the pipeline does not retry it. With
 // [Config.SkipErrors] the record is skipped instead, counted (Skipped) and

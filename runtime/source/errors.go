@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/reportsh/reportsh/internal/names"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
 
@@ -66,7 +67,7 @@ func (e *DataError) Error() string {
 	b.WriteString(": ")
 	if e.Column != "" {
 		b.WriteString("column ")
-		b.WriteString(strconv.Quote(e.Column))
+		b.WriteString(names.Quote(e.Column)) // a long name is cut
 		b.WriteString(": ")
 	}
 	if e.Err != nil {

@@ -2,6 +2,7 @@ package source
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -19,13 +20,47 @@ const (
 	// it, and the rest of the buffer is not touched (no page faults, no
 	// UTF-8 check) until the records are fetched.
 	firstRead = 32 << 10
-	// maxRecordBytes bounds one record (a line, or a CSV record with
-	// quoted newlines) so that a stray quote cannot swallow the machine.
-	maxRecordBytes = 64 << 20
 )
 
-// errRecordTooLong is a scan error for a record past maxRecordBytes.
-var errRecordTooLong = fmt.Errorf("record longer than %d MiB (unterminated quote?)", maxRecordBytes>>20)
+// DefaultMaxRecordBytes is the longest record a CSV or JSON lines file may
+// hold when [Config.MaxRecordBytes] is zero.
+const DefaultMaxRecordBytes = 64 << 20
+
+// errRecordTooLong is the cause of a record past the reader's limit: what
+// the reader's functions return, and what [tooLongError] is.
+var errRecordTooLong = errors.New("record too long")
+
+// tooLongError is the cause of a DataError (or of a header's error) for a
+// record past the limit, as the person reading the message needs it.
+type tooLongError struct {
+	what  string // "record", "line", "header"
+	limit int
+	hint  string // such as "unterminated quoted field?", or ""
+}
+
+func (e *tooLongError) Error() string {
+	msg := fmt.Sprintf("%s longer than %s", e.what, byteSize(int64(e.limit)))
+	if e.hint != "" {
+		msg += " (" + e.hint + ")"
+	}
+	return msg
+}
+
+// Is makes errors.Is(err, errRecordTooLong) true.
+func (e *tooLongError) Is(target error) bool { return target == errRecordTooLong }
+
+// byteSize renders n bytes for a message: "64 MiB", "512 KiB", "100 bytes".
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	case n == 1:
+		return "1 byte"
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
 
 // fileReader is a buffered reader over one file of an fs.FS that knows the
 // file offset of every byte it holds, so a record's position can be kept
@@ -43,6 +78,22 @@ type fileReader struct {
 	eof   bool   // the file has no data after buf[w]
 	gen   uint64 // changes whenever buf[:w] stops holding the bytes it held (a move or a reset)
 	read  *atomic.Int64
+	// limit bounds a record, its terminator included (Config.MaxRecordBytes;
+	// zero means DefaultMaxRecordBytes): a line or record that needs more is
+	// errRecordTooLong.
+	limit int
+	// ctx, when not nil, is the context of the read in progress: fill
+	// returns its error once it is done, so that no read of a long record
+	// (or of the rest of one being skipped) outlasts it.
+	ctx context.Context
+}
+
+// maxRecord returns the limit on a record's bytes.
+func (fr *fileReader) maxRecord() int {
+	if fr.limit <= 0 {
+		return DefaultMaxRecordBytes
+	}
+	return fr.limit
 }
 
 // pos returns the file offset of the next unread byte.
@@ -123,9 +174,16 @@ func (fr *fileReader) validate() {
 // fill reads more data after buf[w], keeping the unread data (which moves
 // to the front of the buffer: slices into it are invalidated). It reports
 // whether any byte was added; false with a nil error means end of file.
+// The unread data is the start of one record (or line) that needs more:
+// when it holds more than the limit, fill returns errRecordTooLong.
 func (fr *fileReader) fill() (bool, error) {
 	if fr.eof {
 		return false, nil
+	}
+	if fr.ctx != nil {
+		if err := fr.ctx.Err(); err != nil {
+			return false, err
+		}
 	}
 	if fr.r > 0 {
 		n := copy(fr.buf, fr.buf[fr.r:fr.w])
@@ -134,11 +192,13 @@ func (fr *fileReader) fill() (bool, error) {
 		fr.r, fr.w = 0, n
 		fr.gen++
 	}
+	if fr.w > fr.maxRecord() {
+		return false, errRecordTooLong
+	}
 	if fr.w == len(fr.buf) {
-		if len(fr.buf) >= maxRecordBytes {
-			return false, errRecordTooLong
-		}
-		nb := make([]byte, min(2*len(fr.buf), maxRecordBytes))
+		// At most limit+1 bytes: room to learn that a record of limit
+		// bytes ends there.
+		nb := make([]byte, min(2*len(fr.buf), fr.maxRecord()+1))
 		copy(nb, fr.buf[:fr.w])
 		fr.buf = nb
 	}
@@ -165,16 +225,35 @@ func (fr *fileReader) fill() (bool, error) {
 	}
 }
 
+// fillTo reads until at least n bytes are unread, or to the end of the
+// file: for a parser that reads a record again from its start after each
+// read, so that it does so a logarithmic number of times, however small
+// the reads are. It reports whether any byte was added.
+func (fr *fileReader) fillTo(n int) (bool, error) {
+	added := false
+	for fr.w-fr.r < n {
+		more, err := fr.fill()
+		added = added || more
+		if err != nil || !more {
+			return added, err
+		}
+	}
+	return added, nil
+}
+
 // peekLine returns the next line without its terminator ("\n" or "\r\n")
 // and the number of bytes to consume for it, without consuming them. The
 // last line may lack a terminator. It returns io.EOF when no data is left,
-// errRecordTooLong for a line past maxRecordBytes.
+// errRecordTooLong for a line past the limit (leaving it unread).
 func (fr *fileReader) peekLine() ([]byte, int, error) {
 	from := 0
 	for {
 		data := fr.buf[fr.r:fr.w]
 		if i := bytes.IndexByte(data[from:], '\n'); i >= 0 {
 			i += from
+			if i+1 > fr.maxRecord() {
+				return nil, 0, errRecordTooLong
+			}
 			return trimCR(data[:i]), i + 1, nil
 		}
 		from = len(data)
@@ -187,17 +266,32 @@ func (fr *fileReader) peekLine() ([]byte, int, error) {
 			if len(data) == 0 {
 				return nil, 0, io.EOF
 			}
+			if len(data) > fr.maxRecord() {
+				return nil, 0, errRecordTooLong
+			}
 			return trimCR(data), len(data), nil
 		}
 	}
 }
 
-// discardLine consumes data up to and including the next newline, however
-// long the line is. It is how a reader resynchronises after a bad record.
-func (fr *fileReader) discardLine() error {
+// discardLine consumes data up to and including the next newline. It is
+// how a reader resynchronises after a bad record. With most at least zero,
+// it gives up with errRecordTooLong once it has consumed more than most
+// bytes without finding one; else it goes on however long the line is (a
+// line with no end, until the context is done).
+func (fr *fileReader) discardLine(most int64) error {
+	var n int64
 	for {
 		data := fr.buf[fr.r:fr.w]
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		i := bytes.IndexByte(data, '\n')
+		rest := len(data)
+		if i >= 0 {
+			rest = i
+		}
+		if n += int64(rest); most >= 0 && n > most {
+			return errRecordTooLong // however much of it is buffered
+		}
+		if i >= 0 {
 			fr.r += i + 1
 			return nil
 		}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/reportsh/reportsh/internal/names"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -18,14 +19,20 @@ import (
 // and their types from the first 100 objects.
 type JSONLConfig struct {
 	Config
+
+	// Name names the file in errors and in DataError.File; empty means
+	// the name opened.
+	Name string
 }
 
-// JSONL reads a JSON Lines file: one JSON object per line; blank lines are
-// skipped. The columns are the keys of the sampled objects (the first
-// SampleRows), in the order they are first seen; a key first appearing
-// after the sample is ignored and listed by IgnoredKeys (raise SampleRows
-// to make it a column). A key missing from an object, and null, are nil;
-// when an object repeats a key, the last value wins.
+// JSONL reads a JSON Lines file: one JSON object per line; blank lines
+// (empty or only whitespace, Unicode's included; only JSON's whitespace may
+// surround an object) are skipped. The columns are the keys of the sampled
+// objects (the first SampleRows, up to a line past the record limit), in
+// the order they are first seen; a key first appearing after the sample is
+// ignored and listed by IgnoredKeys (raise SampleRows to make it a column).
+// A key missing from an object, and null, are nil; an object that repeats a
+// key, at any depth, is a bad record (a *DataError naming the key).
 //
 // Values: integers are int64 (decimal past int64), other numbers exact
 // decimals (float only in a column declared float); strings are strings,
@@ -59,7 +66,7 @@ const maxIgnoredKeys = 100
 func OpenJSONL(fsys fs.FS, name string, cfg JSONLConfig) (*JSONL, error) {
 	d := &jsonlDecoder{}
 	j := &JSONL{jdec: d}
-	if err := j.init(fsys, name, cfg.Config, d); err != nil {
+	if err := j.init(fsys, name, cfg.Name, cfg.Config, d); err != nil {
 		return nil, err
 	}
 	if err := j.open(d); err != nil {
@@ -71,71 +78,107 @@ func OpenJSONL(fsys fs.FS, name string, cfg JSONLConfig) (*JSONL, error) {
 
 func (j *JSONL) open(d *jsonlDecoder) error {
 	j.dataStart, j.dataLine = j.rd.pos(), j.line
-	var names []string
-	index := map[string]int{}
-	inf := newInference(0)
-	for n := 0; n < j.cfg.sampleRows(); {
-		line, err := j.nextLine()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", j.file, err)
-		}
-		if line == nil || !utf8.Valid(line) {
-			continue // reported when the record is fetched
-		}
-		n++
-		inf.rows++
-		_ = decodeObject(line, func(key string, v any) error {
-			i, ok := index[key]
-			if !ok {
-				i = len(names)
-				index[key] = i
-				names = append(names, key)
-				inf.kinds = append(inf.kinds, value.KindNil)
-				inf.scale = append(inf.scale, 0)
-			}
-			inf.addKind(i, jsonKind(v))
-			if s, ok := jsonNumber(v); ok {
-				inf.addScale(i, s)
-			} else if s, ok := v.(string); ok {
-				inf.addScale(i, s) // for a column declared decimal
-			}
-			return nil
-		})
+	sm, err := j.sample()
+	if err != nil {
+		return err
 	}
-	kinds, declared, err := j.cfg.declaredKinds(j.file, names, func(k value.Kind) bool {
+	if len(sm.names) == 0 && len(j.cfg.Types) > 0 {
+		return unknownColumnsError(j.file, "declared column", sortedNames(j.cfg.Types), nil, sm.noColumns(j))
+	}
+	kinds, declared, err := j.cfg.declaredKinds(j.file, sm.names, func(k value.Kind) bool {
 		return scalarKind(k) || k == value.KindRecord
 	})
 	if err != nil {
 		return err
 	}
-	fields := make([]value.Field, len(names))
-	d.cols = make([]column, len(names))
-	for i, n := range names {
+	fields := make([]value.Field, len(sm.names))
+	d.cols = make([]column, len(sm.names))
+	for i, n := range sm.names {
 		k := kinds[i]
 		if !declared[i] {
-			k = inf.kind(i)
+			k = sm.inf.kind(i)
 		}
 		fields[i] = value.Field{Name: n, Kind: k}
 		if k == value.KindDecimal {
-			fields[i].Scale = inf.scale[i]
+			fields[i].Scale = sm.inf.scale[i]
 		}
 		d.cols[i] = column{name: n, kind: k, inferred: !declared[i]}
 	}
-	d.index = index
+	d.index = sm.index
 	return j.finish("jsonl", "", fields)
 }
 
-// nextLine returns the next line and advances past it; nil for a blank
-// line or one too long to hold (which it skips).
+// jsonlSample is what the first records say of the columns.
+type jsonlSample struct {
+	names   []string // the keys, in the order first seen
+	index   map[string]int
+	inf     *inference
+	records int   // the records sampled
+	long    int64 // the line past the limit that ended the sample, or 0
+}
+
+// sample reads the first records (up to a line past the limit).
+func (j *JSONL) sample() (*jsonlSample, error) {
+	sm := &jsonlSample{index: map[string]int{}, inf: newInference(0)}
+	j.mode = readSample
+	for sm.records < j.cfg.sampleRows() {
+		line, err := j.nextLine()
+		if err == io.EOF {
+			break
+		}
+		if errors.Is(err, errRecordTooLong) {
+			sm.long = j.line // a line past the limit ends the sample
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", j.file, err)
+		}
+		if line == nil || !utf8.Valid(line) {
+			continue // reported when the record is fetched
+		}
+		sm.records++
+		sm.inf.rows++
+		_ = decodeObject(line, sm.add)
+	}
+	return sm, nil
+}
+
+// add takes one member of a sampled object.
+func (sm *jsonlSample) add(key string, v any) error {
+	i, ok := sm.index[key]
+	if !ok {
+		i = len(sm.names)
+		sm.index[key] = i
+		sm.names = append(sm.names, key)
+		sm.inf.kinds = append(sm.inf.kinds, value.KindNil)
+		sm.inf.scale = append(sm.inf.scale, 0)
+	}
+	sm.inf.addKind(i, jsonKind(v))
+	if s, ok := jsonNumber(v); ok {
+		sm.inf.addScale(i, s)
+	} else if s, ok := v.(string); ok {
+		sm.inf.addScale(i, s) // for a column declared decimal
+	}
+	return nil
+}
+
+// noColumns says why the sample found no column.
+func (sm *jsonlSample) noColumns(j *JSONL) string {
+	switch {
+	case sm.long > 0 && sm.records == 0:
+		return fmt.Sprintf("the file has no record before line %d, which is longer than %s", sm.long, byteSize(int64(j.rd.maxRecord())))
+	case sm.records == 0:
+		return "the file has no records"
+	case sm.records == 1:
+		return "its first record has no keys"
+	}
+	return fmt.Sprintf("its first %d records have no keys", sm.records)
+}
+
+// nextLine returns the next line of the sample and advances past it; nil
+// for a blank line, errRecordTooLong for a line past the limit.
 func (j *JSONL) nextLine() ([]byte, error) {
 	line, n, err := j.rd.peekLine()
-	if errors.Is(err, errRecordTooLong) {
-		j.line++
-		return nil, j.rd.discardLine()
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -173,12 +216,13 @@ func (d *jsonlDecoder) decode(t *textSource, rec []any) error {
 		start := t.line
 		line, n, err := t.rd.peekLine()
 		if errors.Is(err, errRecordTooLong) {
-			t.line++
-			t.record++
-			if err := t.rd.discardLine(); err != nil {
+			if err := t.skipBad(true); err != nil {
 				return err
 			}
-			return &DataError{File: t.file, Line: start, Record: t.record, Err: errRecordTooLong}
+			t.line++
+			t.record++
+			return &DataError{File: t.file, Line: start, Record: t.record,
+				Err: &tooLongError{what: "line", limit: t.rd.maxRecord()}}
 		}
 		if err != nil {
 			return err
@@ -198,6 +242,9 @@ func (d *jsonlDecoder) decode(t *textSource, rec []any) error {
 		m, err := decodeMap(line)
 		if err != nil {
 			return bad("", err)
+		}
+		if key, in, dup := duplicateKey(line, m); dup {
+			return bad(in, fmt.Errorf("duplicate key %s", names.Quote(key)))
 		}
 		clear(rec)
 		found := 0 // in column order, so the first bad column is reported

@@ -229,10 +229,12 @@ func TestJSONLChunkingAndRestart(t *testing.T) {
 	}, 400)
 }
 
+// A line past Config.MaxRecordBytes is a bad record, skipped under
+// SkipErrors (a small limit keeps the test fast).
 func TestJSONLLongLine(t *testing.T) {
-	long := strings.Repeat("x", maxRecordBytes)
+	long := strings.Repeat("x", 100)
 	data := `{"a": "short"}` + "\n" + `{"a": "` + long + `"}` + "\n" + `{"a": "end"}` + "\n"
-	j := openJSONL(t, data, JSONLConfig{Config: Config{SkipErrors: true}})
+	j := openJSONL(t, data, JSONLConfig{Config: Config{SkipErrors: true, MaxRecordBytes: 64}})
 	got := fetchAll(t, j, 10)
 	equalRecords(t, got, []value.Record{{"short"}, {"end"}})
 	if j.Skipped() != 1 {
@@ -241,16 +243,23 @@ func TestJSONLLongLine(t *testing.T) {
 }
 
 func FuzzJSONL(f *testing.F) {
-	for _, s := range []string{salesJSONL(3), `{"a":1}` + "\n[1]\n", "{\"a\":\"\xff\"}\n", `{"a":{"b":[1,{"c":null}]}}`, "{"} {
+	for _, s := range []string{salesJSONL(3), `{"a":1}` + "\n[1]\n", "{\"a\":\"\xff\"}\n", `{"a":{"b":[1,{"c":null}]}}`, "{",
+		// Issue 15 items 18, 19 and 23: many keys, a line with no end (past
+		// the small limit below), repeated keys, Unicode whitespace.
+		"{" + strings.Repeat(`"k":1,`, 50) + `"z":2}` + "\n", `{"a":1}` + "\n" + `{"a":"` + strings.Repeat("x", 100),
+		`{"a":1,"b":{"c":2,"c":3},"a":4}` + "\n\u00a0\u2028\n\u00a0{\"a\":5}\n",
+	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data string) {
 		fsys := fstest.MapFS{"f.jsonl": {Data: []byte(data)}}
-		j, err := OpenJSONL(fsys, "f.jsonl", JSONLConfig{Config: Config{SkipErrors: true}})
-		if err != nil {
-			return
+		for _, limit := range []int{0, 16} {
+			j, err := OpenJSONL(fsys, "f.jsonl", JSONLConfig{Config: Config{SkipErrors: true, MaxRecordBytes: limit}})
+			if err != nil {
+				return
+			}
+			fetchAll(t, j, 2)
+			j.Close()
 		}
-		defer j.Close()
-		fetchAll(t, j, 2)
 	})
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/reportsh/reportsh/runtime/value"
 )
@@ -20,7 +22,7 @@ func decodeObject(line []byte, fn func(key string, v any) error) error {
 	dec.UseNumber()
 	tok, err := dec.Token()
 	if err != nil {
-		return jsonSyntax(err)
+		return jsonSyntax(err, line)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
 		return fmt.Errorf("want a JSON object, got %s", jsonTokenKind(tok))
@@ -28,19 +30,19 @@ func decodeObject(line []byte, fn func(key string, v any) error) error {
 	for dec.More() {
 		kt, err := dec.Token()
 		if err != nil {
-			return jsonSyntax(err)
+			return jsonSyntax(err, line)
 		}
 		key, _ := kt.(string) // the decoder only yields string keys here
 		var v any
 		if err := dec.Decode(&v); err != nil {
-			return jsonSyntax(err)
+			return jsonSyntax(err, line)
 		}
 		if err := fn(key, v); err != nil {
 			return err
 		}
 	}
 	if _, err := dec.Token(); err != nil {
-		return jsonSyntax(err)
+		return jsonSyntax(err, line)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return errors.New("invalid JSON: data after the object")
@@ -50,9 +52,9 @@ func decodeObject(line []byte, fn func(key string, v any) error) error {
 
 // decodeMap parses one JSON object into a map (faster than decodeObject,
 // for when the members' order does not matter), with decodeObject's
-// errors.
+// errors. Only JSON's whitespace may surround it.
 func decodeMap(line []byte) (map[string]any, error) {
-	trimmed := bytes.TrimSpace(line)
+	trimmed := bytes.Trim(line, jsonSpace)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return nil, decodeObject(line, func(string, any) error { return nil })
 	}
@@ -60,7 +62,7 @@ func decodeMap(line []byte) (map[string]any, error) {
 	dec.UseNumber()
 	var m map[string]any
 	if err := dec.Decode(&m); err != nil {
-		return nil, jsonSyntax(err)
+		return nil, jsonSyntax(err, trimmed)
 	}
 	if dec.InputOffset() != int64(len(trimmed)) {
 		return nil, errors.New("invalid JSON: data after the object")
@@ -68,11 +70,151 @@ func decodeMap(line []byte) (map[string]any, error) {
 	return m, nil
 }
 
-func jsonSyntax(err error) error {
+// jsonSpace is the whitespace JSON allows between tokens.
+const jsonSpace = " \t\r\n"
+
+// maxJSONDepth is encoding/json's limit on nesting.
+const maxJSONDepth = 10000
+
+// jsonSyntax turns an error of encoding/json over data into the cause of a
+// DataError.
+func jsonSyntax(err error, data []byte) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return errors.New("invalid JSON: unexpected end of line")
 	}
-	return fmt.Errorf("invalid JSON: %v", err)
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		return fmt.Errorf("invalid JSON: %v", err)
+	}
+	msg := se.Error()
+	if strings.HasSuffix(msg, "exceeded max depth") {
+		return fmt.Errorf("invalid JSON: objects and arrays nested more than %d deep", maxJSONDepth)
+	}
+	// encoding/json shows a byte of a multi-byte character as a character
+	// of its own ('Â' for the first byte of U+00A0): name the character.
+	if i := int(se.Offset) - 1; i >= 0 && i < len(data) && data[i] >= utf8.RuneSelf {
+		for i > 0 && !utf8.RuneStart(data[i]) {
+			i--
+		}
+		if r, _ := utf8.DecodeRune(data[i:]); r != utf8.RuneError {
+			name := fmt.Sprintf("%U", r)
+			if unicode.IsGraphic(r) && !unicode.IsSpace(r) {
+				name = fmt.Sprintf("%q (%U)", r, r)
+			}
+			msg = strings.Replace(msg, strconv.QuoteRune(rune(data[i])), name, 1)
+		}
+	}
+	return errors.New("invalid JSON: " + msg)
+}
+
+// duplicateKey finds a key that an object of line repeats, which m, the
+// line decoded, holds once: it returns the key and the top-level key of
+// the value the object is in ("" for the line's own object). Counting
+// the members of the line's objects (a colon outside strings each) first
+// makes it cheap when there is none.
+func duplicateKey(line []byte, m map[string]any) (key, in string, ok bool) {
+	if jsonMembers(line) == mapMembers(m) {
+		return "", "", false
+	}
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if _, err := dec.Token(); err != nil { // the line's '{'
+		return "", "", false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		kt, err := dec.Token()
+		if err != nil {
+			return "", "", false
+		}
+		k, _ := kt.(string)
+		if seen[k] {
+			return k, "", true
+		}
+		seen[k] = true
+		if key, ok := nestedDuplicate(dec); ok {
+			return key, k, true
+		}
+	}
+	return "", "", false
+}
+
+// nestedDuplicate reads one value from dec and returns a key repeated in
+// an object inside it.
+func nestedDuplicate(dec *json.Decoder) (string, bool) {
+	tok, err := dec.Token()
+	if err != nil {
+		return "", false
+	}
+	switch tok {
+	case json.Delim('{'):
+		seen := map[string]bool{}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return "", false
+			}
+			k, _ := kt.(string)
+			if seen[k] {
+				return k, true
+			}
+			seen[k] = true
+			if key, ok := nestedDuplicate(dec); ok {
+				return key, true
+			}
+		}
+	case json.Delim('['):
+		for dec.More() {
+			if key, ok := nestedDuplicate(dec); ok {
+				return key, true
+			}
+		}
+	default:
+		return "", false
+	}
+	_, _ = dec.Token() // the closing delimiter
+	return "", false
+}
+
+// jsonMembers counts the members of the objects of a line of valid JSON:
+// its colons outside strings.
+func jsonMembers(line []byte) int {
+	n := 0
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case ':':
+			n++
+		case '"':
+			for i++; i < len(line) && line[i] != '"'; i++ {
+				if line[i] == '\\' {
+					i++
+				}
+			}
+		}
+	}
+	return n
+}
+
+// mapMembers counts the members of m and of the objects inside it.
+func mapMembers(m map[string]any) int {
+	n := len(m)
+	for _, v := range m {
+		n += nestedMembers(v)
+	}
+	return n
+}
+
+func nestedMembers(v any) int {
+	switch x := v.(type) {
+	case map[string]any:
+		return mapMembers(x)
+	case []any:
+		n := 0
+		for _, e := range x {
+			n += nestedMembers(e)
+		}
+		return n
+	}
+	return 0
 }
 
 func jsonTokenKind(tok any) string {
@@ -211,6 +353,9 @@ func jsonCell(v any, k value.Kind) (any, error) {
 		}
 		if i, ok := d.Int64(); ok {
 			return i, nil
+		}
+		if d.Reduced().Scale() <= 0 {
+			return nil, fmt.Errorf("integer %s out of range", n)
 		}
 		return nil, fmt.Errorf("invalid int %s", n)
 	case value.KindBool:

@@ -14,7 +14,7 @@ func lookupColumn(file string, schema *value.Schema, on string) (int, error) {
 		i = foldIndex(schema.Names(), on)
 	}
 	if i < 0 {
-		return 0, unknownColumnsError(file, "lookup column", []string{on}, schema.Names())
+		return 0, unknownColumnsError(file, "lookup column", []string{on}, schema.Names(), "")
 	}
 	return i, nil
 }

@@ -127,7 +127,8 @@ func Advance(base, start, end stream.Position) (stream.Position, bool) {
 
 // LineStart returns the byte offset of the first line that starts at or
 // after off, past the header: off itself when a line starts there, else
-// the byte after the next newline; the size of the file when there is none.
+// the byte after the next newline; the size of the file when there is none
+// (or when the line at off is longer than a record may be).
 // (Inside a quoted field a newline starts no record: Scan from the offset
 // tells.)
 func (c *CSV) LineStart(off int64) (int64, error) {
@@ -143,7 +144,13 @@ func (c *CSV) LineStart(off int64) (int64, error) {
 	if err := c.rd.seek(off - 1); err != nil {
 		return 0, err
 	}
-	if err := c.rd.discardLine(); err != nil && !errors.Is(err, io.EOF) {
+	// A line past the limit is a record too long, which the reader before
+	// reports: there is no line start after off to look for.
+	err := c.rd.discardLine(int64(c.rd.maxRecord()))
+	if errors.Is(err, errRecordTooLong) {
+		return max(c.size, off), nil
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
 		return 0, err
 	}
 	return c.rd.pos(), nil

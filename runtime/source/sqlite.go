@@ -229,7 +229,7 @@ func (s *SQLite) resolveOrder(columns []string) error {
 		s.orderI = append(s.orderI, i)
 	}
 	if len(missing) > 0 {
-		return unknownColumnsError(s.file, "order column", missing, columns)
+		return unknownColumnsError(s.file, "order column", missing, columns, "")
 	}
 	return nil
 }

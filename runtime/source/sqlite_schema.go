@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/reportsh/reportsh/internal/names"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -133,25 +134,25 @@ func unknownTableError(ctx context.Context, db *sql.DB, file, table string) erro
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	defer rows.Close()
-	var names []string
+	var tables []string
 	for rows.Next() {
 		var n string
 		if err := rows.Scan(&n); err != nil {
 			return fmt.Errorf("%s: %w", file, err)
 		}
-		names = append(names, n)
+		tables = append(tables, n)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	msg := fmt.Sprintf("%s: no table %q", file, table)
-	if s := suggest(table, names); s != "" {
-		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	if s := suggest(table, tables); s != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", names.Quote(s))
 	}
-	if len(names) == 0 {
+	if len(tables) == 0 {
 		return errors.New(msg + "; the database has no tables")
 	}
-	return errors.New(msg + "; tables: " + strings.Join(names, ", "))
+	return errors.New(msg + "; tables: " + names.List(tables))
 }
 
 // declKind maps a declared SQL column type to a kind, following SQLite's

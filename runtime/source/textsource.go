@@ -34,7 +34,7 @@ type recordDecoder interface {
 // positions made of byte offsets, restarts by seeking.
 type textSource struct {
 	mu       sync.Mutex
-	file     string // the name as given, for errors
+	file     string // the name shown in errors (CSVConfig.Name, JSONLConfig.Name)
 	cfg      Config
 	schema   *value.Schema
 	width    int
@@ -58,8 +58,45 @@ type textSource struct {
 	at      stream.Position // where the reader stands, when atValid
 	atValid bool
 	closed  bool
+	mode    readMode // what a bad record's line becomes
 
 	idKind, idExtra string // for the identity: the format and its settings
+}
+
+// readMode says what a reader does with the rest of a bad record's line.
+type readMode int8
+
+const (
+	// readFetch skips it when bad records are skipped (Config.SkipErrors),
+	// else leaves it: the read stops at the bad record.
+	readFetch readMode = iota
+	// readHeader leaves it: opening fails.
+	readHeader
+	// readSample skips at most a record's limit of it, so that the sample
+	// goes on; a record or a line past the limit ends the sample.
+	readSample
+)
+
+// skipBad consumes the rest of the physical line where a bad record starts
+// (its first bytes may have been consumed), so that reading resumes at the
+// next line, as t.mode says. Nothing is consumed when the bad record stops
+// the read: a line with no end would never be. It returns errRecordTooLong
+// when the sample must end there (the record, tooLong, or its line is past
+// the limit), or a read error.
+func (t *textSource) skipBad(tooLong bool) error {
+	var err error
+	switch {
+	case t.mode == readSample && tooLong:
+		return errRecordTooLong
+	case t.mode == readSample:
+		err = t.rd.discardLine(int64(t.rd.maxRecord()))
+	case t.mode == readFetch && t.skip.skip:
+		err = t.rd.discardLine(-1) // however long: fill stops at the context's end
+	}
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	return err
 }
 
 // records hands out record slots carved from small slabs, or, with a
@@ -139,16 +176,20 @@ func (r *records) unget(rec []any) {
 	r.i -= r.stride
 }
 
-func (t *textSource) init(fsys fs.FS, name string, cfg Config, dec recordDecoder) error {
-	t.file, t.cfg, t.dec = name, cfg, dec
+// init opens name in fsys; shown names it in errors (name when empty).
+func (t *textSource) init(fsys fs.FS, name, shown string, cfg Config, dec recordDecoder) error {
+	if shown == "" {
+		shown = name
+	}
+	t.file, t.cfg, t.dec = shown, cfg, dec
 	t.skip = newSkipper(cfg, true)
-	t.rd = fileReader{fsys: fsys, name: name, read: &t.read}
+	t.rd = fileReader{fsys: fsys, name: name, read: &t.read, limit: cfg.maxRecordBytes()}
 	info, err := fs.Stat(fsys, name)
 	if err != nil {
 		return err
 	}
 	if info.IsDir() {
-		return fmt.Errorf("%s: is a directory", name)
+		return fmt.Errorf("%s: is a directory", shown)
 	}
 	t.size, t.modTime, t.fsID = info.Size(), info.ModTime().UnixNano(), fsID(fsys)
 	t.line = 1
@@ -174,7 +215,7 @@ func (t *textSource) finish(kind, extra string, fields []value.Field) error {
 	t.stride = t.width + t.cfg.extra()
 	t.idKind, t.idExtra = kind, extra
 	t.setIdentity()
-	t.line, t.record = t.dataLine, 0
+	t.line, t.record, t.mode = t.dataLine, 0, readFetch
 	if err := t.rd.seek(t.dataStart); err != nil {
 		return err
 	}
@@ -185,9 +226,9 @@ func (t *textSource) finish(kind, extra string, fields []value.Field) error {
 // setIdentity sets the identity from the file, the settings and the
 // schema.
 func (t *textSource) setIdentity() {
-	t.identity = fmt.Sprintf("%s|fs=%s|name=%q|size=%d|mtime=%d|%s|types=%s|sample=%d|skip=%t|schema=%s",
-		t.idKind, t.fsID, t.file, t.size, t.modTime, t.idExtra,
-		t.cfg.typesString(), t.cfg.sampleRows(), t.cfg.SkipErrors, schemaString(t.schema))
+	t.identity = fmt.Sprintf("%s|fs=%s|name=%q|size=%d|mtime=%d|%s|types=%s|sample=%d|maxrecord=%d|skip=%t|schema=%s",
+		t.idKind, t.fsID, t.rd.name, t.size, t.modTime, t.idExtra,
+		t.cfg.typesString(), t.cfg.sampleRows(), t.cfg.maxRecordBytes(), t.cfg.SkipErrors, schemaString(t.schema))
 }
 
 // fsID names a file system for identities: two sources reading the same
@@ -300,6 +341,8 @@ func (t *textSource) readRecords(ctx context.Context, after stream.Position, lim
 	if err := ctx.Err(); err != nil {
 		return r, err
 	}
+	t.rd.ctx = ctx
+	defer func() { t.rd.ctx = nil }()
 	if !t.atValid || !samePosition(after, t.at) {
 		t.atValid = false
 		if err := t.seekTo(ctx, after); err != nil {

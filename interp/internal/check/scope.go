@@ -2,10 +2,10 @@ package check
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/expr-lang/expr/ast"
 
+	"github.com/reportsh/reportsh/internal/names"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -36,6 +36,13 @@ func (sc *scope) lookup(name string) (value.Kind, bool) {
 
 // sorted returns the names sc knows, records included, sorted.
 func (sc *scope) sorted() []string {
+	out := sc.all()
+	sort.Strings(out)
+	return out
+}
+
+// all returns the names sc knows, records included, in no order.
+func (sc *scope) all() []string {
 	out := make([]string, 0, len(sc.names)+len(sc.params)+len(sc.records))
 	for k := range sc.names {
 		out = append(out, k)
@@ -48,7 +55,6 @@ func (sc *scope) sorted() []string {
 	for k := range sc.records {
 		out = append(out, k)
 	}
-	sort.Strings(out)
 	return out
 }
 
@@ -67,7 +73,7 @@ func (w *walker) ident(n *ast.IdentifierNode) value.Kind {
 		if field || rec {
 			keys := "none"
 			if k := sc.sorted(); len(k) > 0 {
-				keys = readableList(k)
+				keys = names.List(k)
 			}
 			w.errorf(n, "field %q in a %s must be a group key or inside an aggregate (keys here: %s)", n.Value, sc.what, keys)
 			return value.KindAny
@@ -77,14 +83,6 @@ func (w *walker) ident(n *ast.IdentifierNode) value.Kind {
 		w.refs[n.Value] = true
 		return value.KindRecord
 	}
-	w.errorf(n, "unknown field %q%s", n.Value, SuggestOrList(n.Value, sc.sorted()))
+	w.errorf(n, "unknown field %q%s", n.Value, suggestOrListUnordered(n.Value, sc.all()))
 	return value.KindAny
-}
-
-// readableList joins names for a message, the first 15 of them.
-func readableList(names []string) string {
-	if len(names) > maxListed {
-		return strings.Join(names[:maxListed], ", ") + ", …"
-	}
-	return strings.Join(names, ", ")
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/reportsh/reportsh/grammar"
+	"github.com/reportsh/reportsh/internal/names"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/value"
 )
@@ -139,7 +140,7 @@ func (c *compiler) source(s *grammar.Source) {
 	c.m.NSource = len(schema.Fields)
 	for _, f := range schema.Fields {
 		if _, dup := c.names[f.Name]; dup {
-			c.errorf(def.Pos, "source field %q has the name of a param", f.Name)
+			c.errorf(def.Pos, "source field %s has the name of a param", names.Quote(f.Name))
 			continue
 		}
 		c.names[f.Name] = f.Kind

@@ -47,8 +47,11 @@ type Opener struct {
 	Dir     string
 	Sources map[string]GoSource // Options.Sources
 	Reuse   bool                // Options.ReuseSource
-	main    *program.Source
-	spare   atomic.Pointer[spareSource] // the main source Compile opened
+	// MaxRecordBytes bounds a record of a CSV or JSON lines file
+	// (Options.MaxRecordBytes).
+	MaxRecordBytes int
+	main           *program.Source
+	spare          atomic.Pointer[spareSource] // the main source Compile opened
 }
 
 // Resolve finds the file a source names, confined to Options.FS when set.
@@ -58,7 +61,7 @@ func (p *Opener) Resolve(def *program.Source) (*Resolved, error) {
 		if !ok || !fs.ValidPath(name) {
 			return nil, fmt.Errorf("%s: path %q is outside the report's file system", def.Kind, def.Path)
 		}
-		_, err := fs.Stat(p.FS, name)
+		info, err := fs.Stat(p.FS, name)
 		host := ""
 		if p.Dir != "" {
 			// FS shows Dir: no link may lead out of it, whether or not FS
@@ -79,10 +82,14 @@ func (p *Opener) Resolve(def *program.Source) (*Resolved, error) {
 		}
 		r := &Resolved{FS: p.FS, Name: name, Cleanup: func() {}}
 		if def.Kind == "sqlite" {
+			if !info.Mode().IsRegular() {
+				// A database is a file: copying a device or a pipe need not end.
+				return nil, fmt.Errorf("sqlite: %q is not a regular file", def.Path)
+			}
 			if host != "" {
 				r.OSPath = host
 			} else {
-				tmp, err := copyToTemp(p.FS, name)
+				tmp, err := copyToTemp(p.FS, name, info.Size())
 				if err != nil {
 					return nil, err
 				}
@@ -120,7 +127,9 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-func copyToTemp(fsys fs.FS, name string) (string, error) {
+// copyToTemp copies the size bytes of name (its size when it was looked
+// at: no more, should it grow) to a temporary file and returns its path.
+func copyToTemp(fsys fs.FS, name string, size int64) (string, error) {
 	in, err := fsys.Open(name)
 	if err != nil {
 		return "", fmt.Errorf("sqlite: cannot open %q: %v", name, unwrapPathError(err))
@@ -130,7 +139,7 @@ func copyToTemp(fsys fs.FS, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, err := io.Copy(out, in); err != nil {
+	if _, err := io.Copy(out, io.LimitReader(in, size)); err != nil {
 		out.Close()
 		os.Remove(out.Name())
 		return "", err
@@ -182,9 +191,9 @@ func (p *Opener) DropSpare() {
 }
 
 // config returns the source configuration of def under o.
-func (o Options) config(def *program.Source) source.Config {
+func (p *Opener) config(def *program.Source, o Options) source.Config {
 	return source.Config{Types: def.Types, SampleRows: def.Sample, Extra: o.Extra, SkipErrors: o.Skip, OnSkip: o.OnSkip,
-		Unused: o.Unused, Recycle: o.Recycle}
+		Unused: o.Unused, Recycle: o.Recycle, MaxRecordBytes: p.MaxRecordBytes}
 }
 
 // Open opens a source for reading: the main source's spare, configured
@@ -193,7 +202,7 @@ func (o Options) config(def *program.Source) source.Config {
 func (p *Opener) Open(ctx context.Context, def *program.Source, o Options) (RecordSource, func(), error) {
 	if def == p.main {
 		if sp := p.spare.Swap(nil); sp != nil && sp.take() {
-			if sp.src.Configure(o.config(def)) {
+			if sp.src.Configure(p.config(def, o)) {
 				return sp.src, sp.cleanup, nil
 			}
 			sp.release()
@@ -207,12 +216,12 @@ func (p *Opener) Open(ctx context.Context, def *program.Source, o Options) (Reco
 		return nil, nil, err
 	}
 	var src RecordSource
-	base := o.config(def)
+	base := p.config(def, o)
 	switch def.Kind {
 	case "csv":
-		src, err = source.OpenCSV(r.FS, r.Name, source.CSVConfig{Config: base, Delimiter: def.Delimiter})
+		src, err = source.OpenCSV(r.FS, r.Name, source.CSVConfig{Config: base, Name: def.Path, Delimiter: def.Delimiter})
 	case "jsonl":
-		src, err = source.OpenJSONL(r.FS, r.Name, source.JSONLConfig{Config: base})
+		src, err = source.OpenJSONL(r.FS, r.Name, source.JSONLConfig{Config: base, Name: def.Path})
 	case "sqlite":
 		params := map[string]any{}
 		if def.Query != "" {

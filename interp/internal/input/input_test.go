@@ -73,7 +73,7 @@ func TestResolve(t *testing.T) {
 	}
 	_, err = o.Resolve(&program.Source{Kind: "csv", Path: "d/none.csv"})
 	assert.ErrorContains(t, err, `csv: cannot open "d/none.csv": file does not exist`)
-	_, err = copyToTemp(fsys, "none.db")
+	_, err = copyToTemp(fsys, "none.db", 0)
 	assert.ErrorContains(t, err, `sqlite: cannot open "none.db"`)
 }
 
