@@ -110,6 +110,11 @@ func TestParams(t *testing.T) {
 	if n, err := parseBytes("64MiB"); err != nil || n != 64<<20 {
 		t.Errorf("parseBytes = %d %v", n, err)
 	}
+	// Issue 15 (a sibling of item 16's limits): a size past int64 is an
+	// error, not a limit that wrapped around to a negative number.
+	if n, err := parseBytes("99999999999GiB"); err == nil || err.Error() != `size "99999999999GiB" is too large` {
+		t.Errorf("parseBytes(99999999999GiB) = %d %v", n, err)
+	}
 }
 
 // --strategy asks run and explain for a strategy: the same output, the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -170,16 +171,19 @@ func parseBytes(s string) (int64, error) {
 		suffix string
 		mult   int64
 	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1000}, {"MB", 1000_000}, {"GB", 1000_000_000}, {"B", 1}}
-	mult := int64(1)
+	mult, num := int64(1), s
 	for _, u := range units {
 		if strings.HasSuffix(s, u.suffix) {
-			s, mult = strings.TrimSuffix(s, u.suffix), u.mult
+			num, mult = strings.TrimSuffix(s, u.suffix), u.mult
 			break
 		}
 	}
-	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
 	if err != nil || n <= 0 {
 		return 0, fmt.Errorf("bad size %q (e.g. 512MiB)", s)
+	}
+	if n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("size %q is too large", s)
 	}
 	return n * mult, nil
 }
