@@ -148,7 +148,7 @@ func TestMemoryLimitHeldByPushdown(t *testing.T) {
 func TestMemoryLimitSeesBuiltValues(t *testing.T) {
 	dir := t.TempDir()
 	b := []byte("k\n")
-	for i := range 200 {
+	for i := range 40 { // 40 MiB in one batch: past the limit's 8 MiB margin
 		b = strconv.AppendInt(append(b, 'k'), int64(i), 10)
 		b = append(b, '\n')
 	}
@@ -177,8 +177,8 @@ func TestMemoryLimitSeesBuiltValues(t *testing.T) {
 func TestMemoryLimitSortBufferCountsValues(t *testing.T) {
 	dir := t.TempDir()
 	b := []byte("k\n")
-	for i := range 200 {
-		b = strconv.AppendInt(append(b, 'k'), int64(200-i), 10)
+	for i := range 128 { // 32 MiB held: past the limit's 8 MiB margin
+		b = strconv.AppendInt(append(b, 'k'), int64(128-i), 10)
 		b = append(b, '\n')
 	}
 	if err := os.WriteFile(filepath.Join(dir, "v.csv"), b, 0o644); err != nil {
