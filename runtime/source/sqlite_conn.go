@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/reportsh/reportsh/runtime/stream"
 	"modernc.org/libc"
 	msqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -84,6 +85,13 @@ func (d *denials) authorize(action msqlite.AuthorizerActionCode, arg1, arg2, db,
 	case msqlite.AuthSelect, msqlite.AuthRecursive:
 		return msqlite.AuthorizerOK
 	case msqlite.AuthRead:
+		// A pragma's table-valued function (pragma_database_list) runs
+		// its pragma only as the statement steps, where a refusal would
+		// come too late for Compile: refuse it as it is prepared.
+		if name, ok := strings.CutPrefix(strings.ToLower(arg1), "pragma_"); ok && !readPragmas[name] {
+			d.deny("PRAGMA " + name)
+			return msqlite.AuthorizerDeny
+		}
 		// A table read for no column (SELECT COUNT(*)) comes with no
 		// database name; with ATTACH refused there is only main (and
 		// temp, where nothing can be created).
@@ -135,7 +143,8 @@ func (d *denials) explain(err error) error {
 	if what == "" {
 		what = "the statement"
 	}
-	return &NotAllowedError{What: what, Err: err}
+	// Permanent: asking again gets the same refusal.
+	return stream.Permanent(&NotAllowedError{What: what, Err: err})
 }
 
 // NotAllowedError reports a SQL statement that does more than read the
