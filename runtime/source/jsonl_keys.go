@@ -34,6 +34,7 @@ func (ig IgnoredKeys) Empty() bool { return ig.Records == 0 && len(ig.Unmet) == 
 
 // KeyCount is an ignored key and the records that had it.
 type KeyCount struct {
+	// Key is the key as the records spell it.
 	Key string
 	// Records counts the records that had the key.
 	Records int64
