@@ -22,7 +22,8 @@ type IgnoredKeys struct {
 	// More reports that more keys were ignored than Keys lists.
 	More bool
 	// Records counts the records that had one or more ignored keys (of
-	// Keys or not), each once however often it was read.
+	// Keys or not), each once however often it was read; bad records,
+	// reported as such, are not counted.
 	Records int64
 	// Unmet are the declared keys that no sampled record had and no record
 	// read since has had, sorted.
