@@ -8,6 +8,7 @@ import (
 
 	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/render"
+	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
 
@@ -98,7 +99,20 @@ type Result struct {
 	// the run ("scan: a value with more fraction digits …"); empty when it
 	// did not.
 	FellBack string
+	// IgnoredKeys says, for each JSON lines file of the report (its source,
+	// then its lookups) that ignored keys, which keys it ignored (first met
+	// after the records its columns were inferred from) and in how many
+	// records, and which declared keys no record had; each is also a
+	// warning in Totals. Empty when every key was read.
+	IgnoredKeys []IgnoredKeys
 }
+
+// IgnoredKeys is what a JSON lines file did not read of its records' keys:
+// see Result.IgnoredKeys.
+type IgnoredKeys = source.IgnoredKeys
+
+// KeyCount is an ignored key and the number of records that had it.
+type KeyCount = source.KeyCount
 
 // Run executes the report. It is safe to call concurrently on one Program.
 //

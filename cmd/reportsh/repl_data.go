@@ -25,6 +25,7 @@ type dataset struct {
 	table  string
 	query  string
 	delim  rune
+	sample int // sample: records the types are inferred from (JSON lines: the columns too)
 	types  map[string]value.Kind
 	schema *value.Schema
 }
@@ -34,6 +35,9 @@ type dataset struct {
 func openDataset(src *grammar.Source, dir string) (*dataset, error) {
 	d := &dataset{kind: src.Call.Name.Name}
 	for _, a := range src.Call.Args {
+		if a.Name != nil && a.Name.Name == "sample" && a.Value.Int != nil {
+			d.sample = int(*a.Value.Int)
+		}
 		if a.Value.Str == nil {
 			continue
 		}
@@ -81,7 +85,7 @@ type recordSource interface {
 }
 
 func (d *dataset) open() (recordSource, error) {
-	cfg := source.Config{Types: d.types}
+	cfg := source.Config{Types: d.types, SampleRows: d.sample}
 	switch d.kind {
 	case "csv":
 		return source.OpenCSV(os.DirFS(filepath.Dir(d.path)), filepath.Base(d.path), source.CSVConfig{Config: cfg, Name: d.name, Delimiter: d.delim})

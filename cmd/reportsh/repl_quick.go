@@ -201,16 +201,16 @@ func (s *Session) interrupted() error {
 	return errShown
 }
 
-// warnings prints the skipped and rejected records of a run on errOut.
+// warnings prints the skipped and rejected records of a run, and its
+// warnings (keys of JSON lines files ignored too), on errOut.
 func (s *Session) warnings(res *interp.Result) {
 	if res == nil {
 		return
 	}
 	t := res.Totals
-	if t.Skipped == 0 && t.Rejected == 0 {
-		return
+	if t.Skipped > 0 || t.Rejected > 0 {
+		fmt.Fprintf(s.errOut, "warning: %d records read, %d skipped, %d rejected\n", t.RecordsRead, t.Skipped, t.Rejected)
 	}
-	fmt.Fprintf(s.errOut, "warning: %d records read, %d skipped, %d rejected\n", t.RecordsRead, t.Skipped, t.Rejected)
 	for _, w := range t.Warnings {
 		fmt.Fprintf(s.errOut, "warning: %s\n", w)
 	}

@@ -306,11 +306,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // printTotals prints on stderr the skipped and rejected records of a run
-// (unless -q) and, with --stats, what the pipeline did in elapsed.
+// and its warnings (keys of JSON lines files ignored too), unless -q, and,
+// with --stats, what the pipeline did in elapsed.
 func printTotals(stderr io.Writer, f *runFlags, res *interp.Result, elapsed time.Duration) {
 	t := res.Totals
-	if !f.quiet && (t.Skipped > 0 || t.Rejected > 0) {
-		fmt.Fprintf(stderr, "reportsh: %d records read, %d skipped, %d rejected\n", t.RecordsRead, t.Skipped, t.Rejected)
+	if !f.quiet {
+		if t.Skipped > 0 || t.Rejected > 0 {
+			fmt.Fprintf(stderr, "reportsh: %d records read, %d skipped, %d rejected\n", t.RecordsRead, t.Skipped, t.Rejected)
+		}
 		for _, w := range t.Warnings {
 			fmt.Fprintf(stderr, "reportsh: %s\n", w)
 		}
@@ -320,8 +323,8 @@ func printTotals(stderr io.Writer, f *runFlags, res *interp.Result, elapsed time
 		c := res.Snapshot.Counters
 		rate := float64(t.RecordsRead) / el.Seconds()
 		snap := res.Snapshot
-		fmt.Fprintf(stderr, "stats: %d records read in %v (%.0f records/s); %d out, %d skipped, %d rejected\n",
-			t.RecordsRead, el.Round(time.Millisecond), rate, c.RecordsOut, t.Skipped, t.Rejected)
+		fmt.Fprintf(stderr, "stats: %d records read in %v (%.0f records/s); %d out, %d skipped, %d rejected%s\n",
+			t.RecordsRead, el.Round(time.Millisecond), rate, c.RecordsOut, t.Skipped, t.Rejected, ignoredRecords(res))
 		fmt.Fprintf(stderr, "stats: %d chunks (size %d), %d retries, %d cache hits, %d restarts\n",
 			c.Chunks, snap.ChunkSize, c.Retries, c.CacheHits, c.Restarts)
 		if res.FellBack != "" {
@@ -335,6 +338,19 @@ func printTotals(stderr io.Writer, f *runFlags, res *interp.Result, elapsed time
 		}
 		fmt.Fprintln(stderr)
 	}
+}
+
+// ignoredRecords counts, for --stats, the records of JSON lines files that
+// had keys the files did not read: ", N with ignored keys", or "".
+func ignoredRecords(res *interp.Result) string {
+	var n int64
+	for _, ig := range res.IgnoredKeys {
+		n += ig.Records
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d with ignored keys", n)
 }
 
 func formatFromExt(path string) string {

@@ -7,8 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"sort"
-	"sync"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/reportsh/reportsh/internal/names"
@@ -29,8 +28,11 @@ type JSONLConfig struct {
 // (empty or only whitespace, Unicode's included; only JSON's whitespace may
 // surround an object) are skipped. The columns are the keys of the sampled
 // objects (the first SampleRows, up to a line past the record limit), in
-// the order they are first seen; a key first appearing after the sample is
-// ignored and listed by IgnoredKeys (raise SampleRows to make it a column).
+// the order they are first seen, then the declared keys (Config.Types) the
+// sample does not have, sorted; a key first appearing after the sample is
+// ignored, and counted with the records that have it (see Ignored; declare
+// it, or raise SampleRows, to make it a column). A declared key that no
+// sampled record has is an error only when the sample is the whole file.
 // A key missing from an object, and null, are nil; an object that repeats a
 // key, at any depth, is a bad record (a *DataError naming the key).
 //
@@ -54,12 +56,8 @@ type jsonlDecoder struct {
 	cols  []column
 	index map[string]int
 
-	mu      sync.Mutex // guards ignored, read by IgnoredKeys concurrently
-	ignored map[string]struct{}
+	keys keyLog // the keys outside the sample
 }
-
-// maxIgnoredKeys bounds the ignored key names remembered.
-const maxIgnoredKeys = 100
 
 // OpenJSONL opens name in fsys and infers its columns and their types from
 // the first objects.
@@ -85,6 +83,10 @@ func (j *JSONL) open(d *jsonlDecoder) error {
 	if len(sm.names) == 0 && len(j.cfg.Types) > 0 {
 		return unknownColumnsError(j.file, "declared column", sortedNames(j.cfg.Types), nil, sm.noColumns(j))
 	}
+	sampled := len(sm.names)
+	if !sm.whole {
+		sm.addDeclared(j.cfg.Types)
+	}
 	kinds, declared, err := j.cfg.declaredKinds(j.file, sm.names, func(k value.Kind) bool {
 		return scalarKind(k) || k == value.KindRecord
 	})
@@ -105,6 +107,8 @@ func (j *JSONL) open(d *jsonlDecoder) error {
 		d.cols[i] = column{name: n, kind: k, inferred: !declared[i]}
 	}
 	d.index = sm.index
+	d.keys = keyLog{file: j.file, sampled: sm.records, unsampled: d.cols[sampled:], high: -1}
+	d.keys.met = make([]bool, len(d.keys.unsampled))
 	return j.finish("jsonl", "", fields)
 }
 
@@ -115,6 +119,7 @@ type jsonlSample struct {
 	inf     *inference
 	records int   // the records sampled
 	long    int64 // the line past the limit that ended the sample, or 0
+	whole   bool  // the sample is the whole file
 }
 
 // sample reads the first records (up to a line past the limit).
@@ -124,6 +129,7 @@ func (j *JSONL) sample() (*jsonlSample, error) {
 	for sm.records < j.cfg.sampleRows() {
 		line, err := j.nextLine()
 		if err == io.EOF {
+			sm.whole = true
 			break
 		}
 		if errors.Is(err, errRecordTooLong) {
@@ -140,7 +146,30 @@ func (j *JSONL) sample() (*jsonlSample, error) {
 		sm.inf.rows++
 		_ = decodeObject(line, sm.add)
 	}
+	if !sm.whole && sm.long == 0 {
+		end, err := j.atEnd() // only blank lines left
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", j.file, err)
+		}
+		sm.whole = end
+	}
 	return sm, nil
+}
+
+// addDeclared makes columns of the declared keys the sample does not have
+// (matched exactly, then case-insensitively, as declaredKinds matches
+// them), sorted after the sampled ones: they may come later.
+func (sm *jsonlSample) addDeclared(types map[string]value.Kind) {
+	sampled := sm.names
+	for _, n := range sortedNames(types) {
+		if slices.Contains(sampled, n) || foldIndex(sampled, n) >= 0 {
+			continue
+		}
+		sm.index[n] = len(sm.names)
+		sm.names = append(sm.names, n)
+		sm.inf.kinds = append(sm.inf.kinds, value.KindNil)
+		sm.inf.scale = append(sm.inf.scale, 0)
+	}
 }
 
 // add takes one member of a sampled object.
@@ -195,20 +224,6 @@ func jsonNumber(v any) (string, bool) {
 	return string(n), ok
 }
 
-// IgnoredKeys returns, sorted, the keys met after the sample that are not
-// columns (at most 100 names). It is safe to call concurrently with Fetch.
-func (j *JSONL) IgnoredKeys() []string {
-	d := j.jdec
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	out := make([]string, 0, len(d.ignored))
-	for k := range d.ignored {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 func (d *jsonlDecoder) blank(line []byte) bool { return len(bytes.TrimSpace(line)) == 0 }
 
 func (d *jsonlDecoder) decode(t *textSource, rec []any) error {
@@ -260,25 +275,7 @@ func (d *jsonlDecoder) decode(t *textSource, rec []any) error {
 			}
 			rec[i] = c
 		}
-		if found < len(m) {
-			for key := range m {
-				if _, ok := d.index[key]; !ok {
-					d.ignore(key)
-				}
-			}
-		}
+		d.keys.note(t.record, m, found, d.index)
 		return nil
 	}
-}
-
-func (d *jsonlDecoder) ignore(key string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if _, ok := d.ignored[key]; ok || len(d.ignored) >= maxIgnoredKeys {
-		return
-	}
-	if d.ignored == nil {
-		d.ignored = make(map[string]struct{})
-	}
-	d.ignored[key] = struct{}{}
 }

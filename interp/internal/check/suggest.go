@@ -151,3 +151,7 @@ func levenshtein[E byte | rune](d *distance, a, b []E, limit int) (int, bool) {
 
 // maxSuggested is the longest name closest looks for a near miss of.
 const maxSuggested = 64
+
+// Suggest returns ` (did you mean "x"?)` for the candidate closest to name
+// within a small edit distance, or "".
+func Suggest(name string, candidates []string) string { return suggest(name, candidates) }

@@ -10,6 +10,7 @@ import (
 	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/render"
+	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
 
@@ -22,6 +23,10 @@ type result struct {
 	Snapshot stream.Snapshot
 	Strategy plan.Strategy
 	FellBack string
+	// IgnoredKeys is what the JSON lines sources did not read of their
+	// records' keys (the main source's first, then the lookups'), for
+	// those that ignored some.
+	IgnoredKeys []source.IgnoredKeys
 }
 
 // Runner plans and executes the runs of a Program.

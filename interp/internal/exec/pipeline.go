@@ -68,7 +68,8 @@ func (p *Runner) run(ctx context.Context, pl *plan.Plan, rc plan.Settings, aggWo
 			c()
 		}
 	}()
-	lookups, err := p.in.OpenLookups(ctx, p.m, params, &closers)
+	var lookupSrcs []input.RecordSource
+	lookups, err := p.in.OpenLookups(ctx, p.m, params, &closers, &lookupSrcs)
 	if err != nil {
 		src.Close()
 		return nil, err
@@ -133,6 +134,7 @@ func (p *Runner) run(ctx context.Context, pl *plan.Plan, rc plan.Settings, aggWo
 		return res, err
 	}
 	p.totals(&res.Totals, snap.Counters.RecordsIn+skippedBySource(src), b, skips, start)
+	ignoredKeys(res, append([]input.RecordSource{src}, lookupSrcs...))
 	return res, w.close()
 }
 
@@ -169,6 +171,28 @@ func (p *Runner) totals(t *render.Totals, read int64, b *band.Builder, skips *pl
 	}
 	skips.Total(t)
 	t.Elapsed = time.Since(start)
+}
+
+// ignoredKeys sets what the JSON lines sources among srcs did not read of
+// their records' keys, and warns of it. The sources read every record by
+// then (a lookup's at its first use, if any), whatever the chunk size.
+func ignoredKeys(res *result, srcs []input.RecordSource) {
+	for _, src := range srcs {
+		j, ok := src.(interface{ Ignored() source.IgnoredKeys })
+		if !ok {
+			continue
+		}
+		ig := j.Ignored()
+		if ig.Empty() {
+			continue
+		}
+		var columns []string
+		for _, f := range src.Schema().Fields {
+			columns = append(columns, f.Name)
+		}
+		res.IgnoredKeys = append(res.IgnoredKeys, ig)
+		res.Totals.Warnings = append(res.Totals.Warnings, plan.KeyWarnings(ig, columns)...)
+	}
 }
 
 func skippedBySource(src input.RecordSource) int64 {

@@ -265,8 +265,10 @@ func (p *Opener) Describe(ctx context.Context, def *program.Source, params map[s
 	return src.Schema(), nil
 }
 
-// OpenLookups opens every lookup's source and returns the pipeline lookups.
-func (p *Opener) OpenLookups(ctx context.Context, m *program.Program, params map[string]any, closers *[]func()) ([]stream.Lookup[value.Record], error) {
+// OpenLookups opens every lookup's source and returns the pipeline lookups;
+// the sources read through a map (every kind but SQLite) are appended to
+// opened, when it is not nil, in the lookups' order.
+func (p *Opener) OpenLookups(ctx context.Context, m *program.Program, params map[string]any, closers *[]func(), opened *[]RecordSource) ([]stream.Lookup[value.Record], error) {
 	var out []stream.Lookup[value.Record]
 	for _, ld := range m.Lookups {
 		ld := ld
@@ -305,6 +307,9 @@ func (p *Opener) OpenLookups(ctx context.Context, m *program.Program, params map
 			}
 			*closers = append(*closers, func() { lk.Close() })
 			out = append(out, lk)
+			if opened != nil {
+				*opened = append(*opened, src)
+			}
 		}
 	}
 	return out, nil

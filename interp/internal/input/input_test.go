@@ -149,7 +149,7 @@ func TestOpenLookupsErrors(t *testing.T) {
 	} {
 		m := &program.Program{Lookups: []*program.Lookup{{Name: "c", Source: tc.src, On: "id", Left: key}}}
 		var closers []func()
-		_, err := o.OpenLookups(context.Background(), m, nil, &closers)
+		_, err := o.OpenLookups(context.Background(), m, nil, &closers, nil)
 		assert.ErrorContains(t, err, tc.want)
 		for _, c := range closers {
 			c()
