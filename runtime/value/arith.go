@@ -94,92 +94,119 @@ func Arith(op Op, a, b any) (any, error) {
 	}
 	switch max(ra, rb) {
 	case 0:
-		x, y := a.(int64), b.(int64)
-		var r int64
-		ok := true
-		switch op {
-		case OpAdd:
-			r, ok = addInt64(x, y)
-		case OpSub:
-			r, ok = subInt64(x, y)
-		case OpMul:
-			r, ok = mulInt64(x, y)
-		case OpDiv:
-			if y == 0 {
-				return nil, ErrDivByZero
-			}
-			if x%y == 0 && !(x == math.MinInt64 && y == -1) {
-				return DecimalFromInt(x / y), nil
-			}
-			q, err := DecimalFromInt(x).Div(DecimalFromInt(y))
-			return q.Reduced(), err
-		case OpMod:
-			if y == 0 {
-				return nil, ErrDivByZero
-			}
-			if y == -1 {
-				return int64(0), nil
-			}
-			return x % y, nil
-		default:
-			return nil, &TypeError{Op: string(op), Left: KindInt, Right: KindInt}
-		}
-		if !ok {
-			return nil, fmt.Errorf("%w: %d %s %d", ErrOverflow, x, op, y)
-		}
-		return r, nil
+		return arithInt(op, a.(int64), b.(int64))
 	case 1:
 		x, _ := ToDecimal(a)
 		y, _ := ToDecimal(b)
-		switch op {
-		case OpAdd:
-			return x.Add(y), nil
-		case OpSub:
-			return x.Sub(y), nil
-		case OpMul:
-			return x.Mul(y), nil
-		case OpDiv:
-			q, err := x.Div(y)
-			if err != nil {
-				return nil, err
-			}
-			return q.Reduced(), nil
-		case OpMod:
-			return x.Mod(y)
-		}
-	default:
-		x, err := ToFloatChecked(a)
-		if err != nil {
-			return nil, err
-		}
-		y, err := ToFloatChecked(b)
-		if err != nil {
-			return nil, err
-		}
-		var r float64
-		switch op {
-		case OpAdd:
-			r = x + y
-		case OpSub:
-			r = x - y
-		case OpMul:
-			r = x * y
-		case OpDiv:
-			if y == 0 {
-				return nil, ErrDivByZero
-			}
-			r = x / y
-		case OpMod:
-			if y == 0 {
-				return nil, ErrDivByZero
-			}
-			r = math.Mod(x, y)
-		default:
-			return nil, &TypeError{Op: string(op), Left: KindOf(a), Right: KindOf(b)}
-		}
-		return r, FloatResult(r, op, x, y)
+		r, err := arithDecimal(op, x, y)
+		return r, withKinds(err, op, a, b)
 	}
-	return nil, &TypeError{Op: string(op), Left: KindOf(a), Right: KindOf(b)}
+	x, err := ToFloatChecked(a)
+	if err != nil {
+		return nil, err
+	}
+	y, err := ToFloatChecked(b)
+	if err != nil {
+		return nil, err
+	}
+	r, err := arithFloat(op, x, y)
+	return r, withKinds(err, op, a, b)
+}
+
+// withKinds returns err, unless it is the *TypeError of an operator an
+// arithmetic helper does not know: that one names the operands' own kinds
+// (an int beside a decimal is not a decimal to the reader).
+func withKinds(err error, op Op, a, b any) error {
+	if _, ok := err.(*TypeError); ok {
+		return &TypeError{Op: string(op), Left: KindOf(a), Right: KindOf(b)}
+	}
+	return err
+}
+
+// arithInt is Arith of two ints: exact, an overflow an ErrOverflow error,
+// a division a decimal.
+func arithInt(op Op, x, y int64) (any, error) {
+	var r int64
+	ok := true
+	switch op {
+	case OpAdd:
+		r, ok = addInt64(x, y)
+	case OpSub:
+		r, ok = subInt64(x, y)
+	case OpMul:
+		r, ok = mulInt64(x, y)
+	case OpDiv:
+		if y == 0 {
+			return nil, ErrDivByZero
+		}
+		if x%y == 0 && !(x == math.MinInt64 && y == -1) {
+			return DecimalFromInt(x / y), nil
+		}
+		q, err := DecimalFromInt(x).Div(DecimalFromInt(y))
+		return q.Reduced(), err
+	case OpMod:
+		if y == 0 {
+			return nil, ErrDivByZero
+		}
+		if y == -1 {
+			return int64(0), nil
+		}
+		return x % y, nil
+	default:
+		return nil, &TypeError{Op: string(op), Left: KindInt, Right: KindInt}
+	}
+	if !ok {
+		return nil, fmt.Errorf("%w: %d %s %d", ErrOverflow, x, op, y)
+	}
+	return r, nil
+}
+
+// arithDecimal is Arith of decimals (an int beside a decimal is one).
+func arithDecimal(op Op, x, y Decimal) (any, error) {
+	switch op {
+	case OpAdd:
+		return x.Add(y), nil
+	case OpSub:
+		return x.Sub(y), nil
+	case OpMul:
+		return x.Mul(y), nil
+	case OpDiv:
+		q, err := x.Div(y)
+		if err != nil {
+			return nil, err
+		}
+		return q.Reduced(), nil
+	case OpMod:
+		return x.Mod(y)
+	}
+	return nil, &TypeError{Op: string(op), Left: KindDecimal, Right: KindDecimal}
+}
+
+// arithFloat is Arith of floats (a number beside a float is one): an
+// overflow or NaN made of numbers is an error (FloatResult).
+func arithFloat(op Op, x, y float64) (any, error) {
+	var r float64
+	switch op {
+	case OpAdd:
+		r = x + y
+	case OpSub:
+		r = x - y
+	case OpMul:
+		r = x * y
+	case OpDiv:
+		if y == 0 {
+			return nil, ErrDivByZero
+		}
+		r = x / y
+	case OpMod:
+		if y == 0 {
+			return nil, ErrDivByZero
+		}
+		r = math.Mod(x, y)
+	default:
+		return nil, &TypeError{Op: string(op), Left: KindFloat, Right: KindFloat}
+	}
+	return r, FloatResult(r, op, x, y)
 }
 
 // FloatResult checks the float r that op made of x and y: an infinity
