@@ -187,3 +187,47 @@ func TestFirstErrorInInputOrder(t *testing.T) {
 		}
 	}
 }
+
+// Issue 15 item 10 (a sibling, on_error fail): a SQLite lookup whose
+// table holds bad rows fails the run at the first record that meets one,
+// whatever the chunk size (a chunk's lookup query finds the bad rows of
+// all its records at once, in table order), and an error on an earlier
+// record wins over it.
+func TestLookupErrorInInputOrder(t *testing.T) {
+	dir := t.TempDir()
+	var data bytes.Buffer
+	data.WriteString("a,b,id\n")
+	for i := 1; i <= 400; i++ {
+		id, b := i, 1
+		switch i {
+		case 50:
+			id = 300 // a bad row, met first
+		case 200:
+			id = 100 // a bad row earlier in the table, met later
+		case 300:
+			id = 50
+		case 100:
+			id = 200
+		case 30:
+			b = 0 // with the division
+		}
+		fmt.Fprintf(&data, "%d,%d,%d\n", i, b, id)
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "f.csv"), data.Bytes(), 0o644))
+	db, err := sql.Open("sqlite", filepath.Join(dir, "c.db"))
+	require.NoError(t, err)
+	defer db.Close()
+	_, err = db.Exec(`CREATE TABLE c (id INTEGER PRIMARY KEY, v INTEGER)`)
+	require.NoError(t, err)
+	for i := 1; i <= 400; i++ {
+		var v any = i
+		if i == 100 || i == 300 {
+			v = fmt.Sprintf("x%d", i)
+		}
+		_, err = db.Exec(`INSERT INTO c VALUES (?, ?)`, i, v)
+		require.NoError(t, err)
+	}
+	const head = "source csv(\"f.csv\") { a: int, b: int, id: int }\nlookup c = sqlite(\"c.db\", table: \"c\") on id == id\n"
+	sameErrorEveryWay(t, dir, head+"summary { n: COUNT(), s: SUM(c.v) }\n", `c.db:table c: rowid 300: column "v": invalid int "x300"`)
+	sameErrorEveryWay(t, dir, head+"let r = a / b\nsummary { n: COUNT(), s: SUM(c.v + r) }\n", "t.rpt:3:11: record 30: let r: division by zero")
+}

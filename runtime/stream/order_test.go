@@ -156,3 +156,48 @@ func wantRecordError(stage string, offset int64) func(t *testing.T, err error) {
 		assert.Equal(t, offset, re.Offset)
 	}
 }
+
+// Issue 15 item 10 (a sibling): a lookup that fails for good on a record
+// fails the run there, whatever the chunk size: the records before it go
+// on, enriched, and its error after them; a stage's error on an earlier
+// record wins.
+func TestLookupFailsAtItsRecord(t *testing.T) {
+	failOn := func(id int64) Lookup[rec] {
+		return LookupFunc[rec](func(_ context.Context, chunk []rec) error {
+			for i := range chunk {
+				if chunk[i].ID == id {
+					return Permanent(fmt.Errorf("record %d: %w", id, errBadData))
+				}
+			}
+			for i := range chunk {
+				chunk[i].CustName = fmt.Sprint("c", chunk[i].ID)
+			}
+			return nil
+		})
+	}
+	for _, chunk := range []int{1, 2, 7, 64, 1000} {
+		for _, stageAt := range []int64{-1, 30} {
+			t.Run(fmt.Sprintf("chunk %d, stage fails at %d", chunk, stageAt), func(t *testing.T) {
+				got := &collector{}
+				_, err := Run(context.Background(), Pipeline[rec]{Source: newFaultSource(200), Lookups: []Lookup[rec]{failOn(60)},
+					Stages: []Stage[rec]{{Name: "s", Transform: failAt(stageAt, -1)}}, Sink: got.sink,
+					Options: Options{ChunkSize: chunk}})
+				seen := 60
+				if stageAt >= 0 {
+					wantRecordError("s", stageAt)(t, err)
+					seen = int(stageAt)
+				} else {
+					var fe *FetchError
+					require.ErrorAs(t, err, &fe)
+					require.ErrorIs(t, err, errBadData)
+					require.EqualError(t, fe.Err, "lookup: record 60: bad data")
+				}
+				recs := got.got()
+				checkExactlyOnce(t, recs, seen)
+				for _, r := range recs {
+					require.Equal(t, fmt.Sprint("c", r.ID), r.CustName, "enriched")
+				}
+			})
+		}
+	}
+}

@@ -24,6 +24,7 @@ type producer[T any] struct {
 	chunk    int      // chunk size in force
 	ramp     int      // the next fetch's size while it is below chunk (Options.FirstChunk)
 	degraded bool
+	failure  *FetchError  // a fetch's error to send once surplus, the records before it, is emitted
 	failed   bool         // a fetch failed for good: its error went downstream
 	ident    string       // cache identity; "" when not cached
 	holder   MemoryHolder // the source, when it holds memory of its own
@@ -46,6 +47,9 @@ func (p *producer[T]) run(ctx context.Context) error {
 		// Chunk boundary: honour a pause before emitting or fetching.
 		if err := p.waitWhilePaused(ctx); err != nil {
 			return err
+		}
+		if len(p.surplus) == 0 && p.failure != nil {
+			return p.fetchFailed(ctx, p.failure)
 		}
 		if len(p.surplus) == 0 && p.done {
 			close(p.out.ch)
