@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reportsh/reportsh/interp"
+	"github.com/reportsh/reportsh/runtime/value"
 )
 
 // failRow is one record of the data of TestFirstErrorInInputOrder: k, a,
@@ -75,7 +77,12 @@ func writeFailData(t *testing.T, dir string, rows []failRow) {
 // run to fail with want.
 func sameErrorEveryWay(t *testing.T, dir, script, want string) {
 	t.Helper()
-	p, err := interp.Compile(context.Background(), "t.rpt", []byte(script), &interp.Options{Dir: dir})
+	sameErrorEveryWayOpts(t, &interp.Options{Dir: dir}, script, want)
+}
+
+func sameErrorEveryWayOpts(t *testing.T, opts *interp.Options, script, want string) {
+	t.Helper()
+	p, err := interp.Compile(context.Background(), "t.rpt", []byte(script), opts)
 	require.NoError(t, err)
 	ran := map[interp.Strategy]int{}
 	for _, s := range interp.Strategies {
@@ -230,4 +237,31 @@ func TestLookupErrorInInputOrder(t *testing.T) {
 	const head = "source csv(\"f.csv\") { a: int, b: int, id: int }\nlookup c = sqlite(\"c.db\", table: \"c\") on id == id\n"
 	sameErrorEveryWay(t, dir, head+"summary { n: COUNT(), s: SUM(c.v) }\n", `c.db:table c: rowid 300: column "v": invalid int "x300"`)
 	sameErrorEveryWay(t, dir, head+"let r = a / b\nsummary { n: COUNT(), s: SUM(c.v + r) }\n", "t.rpt:3:11: record 30: let r: division by zero")
+}
+
+// Issue 15 item 10 (a sibling, on_error fail): a Go source whose sequence
+// fails after good records fails the run after them: an error on an
+// earlier record wins, whatever the chunk size.
+func TestGoSourceErrorInInputOrder(t *testing.T) {
+	schema := &value.Schema{Fields: []value.Field{{Name: "a", Kind: value.KindInt}, {Name: "b", Kind: value.KindInt}}}
+	src := interp.SourceFunc(schema, func(context.Context, map[string]any) iter.Seq2[value.Record, error] {
+		return func(yield func(value.Record, error) bool) {
+			for i := 1; i <= 400; i++ {
+				b := 1
+				if i == 30 {
+					b = 0
+				}
+				if i == 250 {
+					yield(nil, errors.New("sensor offline"))
+					return
+				}
+				if !yield(value.Record{i, b}, nil) {
+					return
+				}
+			}
+		}
+	})
+	opts := &interp.Options{Sources: map[string]interp.Source{"g": src}}
+	sameErrorEveryWayOpts(t, opts, "source go(\"g\")\nsummary { n: COUNT(), s: SUM(a) }\n", "fetch after offset 249 failed after 1 attempt(s): go source g: record 250: sensor offline")
+	sameErrorEveryWayOpts(t, opts, "source go(\"g\")\nlet r = a / b\nsummary { n: COUNT(), s: SUM(r) }\n", "t.rpt:2:11: record 30: let r: division by zero")
 }
