@@ -1,13 +1,11 @@
 package source
 
 import (
-	"context"
 	"errors"
 	"os"
 	"strings"
 	"testing"
 
-	"github.com/reportsh/reportsh/runtime/stream"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -69,7 +67,7 @@ func TestCSVConfigure(t *testing.T) {
 		t.Fatal("refused")
 	}
 	var de *DataError
-	if _, err := c2.Fetch(context.Background(), stream.Position{}, 10); !errors.As(err, &de) || !strings.Contains(err.Error(), "x") {
+	if _, err := fetchToError(c2, 10); !errors.As(err, &de) || !strings.Contains(err.Error(), "x") {
 		t.Errorf("Fetch: %v", err)
 	}
 	c2.Close()

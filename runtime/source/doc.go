@@ -59,7 +59,11 @@
 // line or one that repeats a key, a JSON value of the wrong type, a CSV or
 // JSON lines record longer than [Config.MaxRecordBytes]) stops Fetch with a [*DataError]
 // naming the file, the line (or SQLite row) and the column, wrapped with
-// [stream.Permanent] so the pipeline does not retry it. With
+// [stream.Permanent] so the pipeline does not retry it. A Fetch (or Scan)
+// that read good records before the bad one returns them, its Next at the
+// bad record, and the Fetch from there returns the error: a consumer meets
+// the bad record after the records before it, in input order, whatever the
+// chunk size. With
 // [Config.SkipErrors] the record is skipped instead, counted (Skipped) and
 // reported to [Config.OnSkip]; a record skipped twice because of a restart
 // is counted and reported once. No input makes a source panic.

@@ -1,7 +1,6 @@
 package source
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -10,7 +9,6 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/reportsh/reportsh/runtime/stream"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -166,8 +164,8 @@ func TestJSONLBadData(t *testing.T) {
 		data := first + tt.line + "\n" + last
 		t.Run(tt.name+"/fail", func(t *testing.T) {
 			j := openJSONL(t, data, JSONLConfig{Config: Config{Types: types}})
-			_, err := j.Fetch(context.Background(), stream.Position{}, 10)
-			if err == nil || err.Error() != tt.wantErr {
+			got, err := fetchToError(j, 10)
+			if len(got) != 1 || err == nil || err.Error() != tt.wantErr {
 				t.Fatalf("got %v\nwant %s", err, tt.wantErr)
 			}
 			var de *DataError

@@ -112,7 +112,11 @@ func TestCSVEndlessRecord(t *testing.T) {
 			require.NoError(t, err)
 			defer c.Close()
 			assert.Equal(t, "a:int b:int", kinds(c.Schema()))
+			// The record before it first, then the error.
 			ch, err := c.Fetch(context.Background(), stream.Position{}, 10)
+			require.NoError(t, err)
+			assert.Len(t, ch.Records, 1)
+			ch, err = c.Fetch(context.Background(), ch.Next, 10)
 			require.EqualError(t, err, tc.want)
 			var de *DataError
 			require.ErrorAs(t, err, &de)
@@ -120,7 +124,10 @@ func TestCSVEndlessRecord(t *testing.T) {
 			assert.Empty(t, ch.Records)
 			// The scanner's path.
 			n := 0
-			_, _, _, _, err = c.Scan(context.Background(), stream.Position{}, 10, func(*RawRecord) error { n++; return nil })
+			next, got, _, _, err := c.Scan(context.Background(), stream.Position{}, 10, func(*RawRecord) error { n++; return nil })
+			require.NoError(t, err)
+			assert.Equal(t, 1, got)
+			_, _, _, _, err = c.Scan(context.Background(), next, 10, func(*RawRecord) error { n++; return nil })
 			require.EqualError(t, err, tc.want)
 			assert.Equal(t, 1, n)
 		})
@@ -166,7 +173,10 @@ func TestJSONLEndlessLine(t *testing.T) {
 	require.NoError(t, err)
 	defer j.Close()
 	assert.Equal(t, "a:int", kinds(j.Schema()))
-	_, err = j.Fetch(context.Background(), stream.Position{}, 10)
+	ch, err := j.Fetch(context.Background(), stream.Position{}, 10)
+	require.NoError(t, err)
+	assert.Len(t, ch.Records, 1)
+	_, err = j.Fetch(context.Background(), ch.Next, 10)
 	require.EqualError(t, err, "f.jsonl:2: line longer than 1 KiB")
 
 	j2, err := OpenJSONL(newEndlessFS("g.jsonl", "", ' '), "g.jsonl", JSONLConfig{Config: Config{MaxRecordBytes: 1 << 10}})

@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,6 +90,25 @@ func fetchAll(t testing.TB, src RecordSource, n int) []value.Record {
 			return out
 		}
 	}
+}
+
+// fetchToError reads src from the start in chunks of n until a fetch
+// fails or the source ends, and returns the records and the error.
+func fetchToError(src RecordSource, n int) ([]value.Record, error) {
+	var out []value.Record
+	var pos stream.Position
+	for range 1_000_000 {
+		chunk, err := src.Fetch(context.Background(), pos, n)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, chunk.Records...)
+		if chunk.Done {
+			return out, nil
+		}
+		pos = chunk.Next
+	}
+	return out, errors.New("no end")
 }
 
 // chunkPositions reads src in chunks of size n and returns each chunk's

@@ -93,6 +93,15 @@ func (s *SQLite) fetchCursor(ctx context.Context, after stream.Position, limit i
 		rec := slots.next(limit - len(recs))
 		if col, err := s.convert(cur.values, rec); err != nil {
 			if err := s.skip.handle(s.cursorError(cur.raw, col, err), cur.raw, after.Offset+int64(len(recs))); err != nil {
+				if len(recs) > 0 {
+					// The good records first, so that a consumer meets
+					// every error in input order: the next fetch reads the
+					// bad row again, and fails.
+					slots.unget(rec)
+					cur.raw--
+					cur.pending = true
+					break
+				}
 				s.dropCursor()
 				return chunk, err
 			}

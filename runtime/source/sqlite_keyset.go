@@ -29,6 +29,7 @@ func (s *SQLite) fetchKeyset(ctx context.Context, after stream.Position, limit i
 	raw := make([]any, 1+s.width)
 	ptrs := scanTargets(raw)
 	last := make([]any, len(s.orderI)+1) // the key of the last row read
+	prev := make([]any, len(last))       // and of the row before it
 	for {
 		page := limit - len(recs) + 1
 		query, args := s.pageSQL(key)
@@ -51,13 +52,21 @@ func (s *SQLite) fetchKeyset(ctx context.Context, after stream.Position, limit i
 				return chunk, fmt.Errorf("%s: %w", s.file, err)
 			}
 			rowid, _ := raw[0].(int64)
+			last, prev = prev, last
 			s.rowKey(last, raw)
 			rec := slots.next(limit - len(recs))
 			if col, err := s.convert(raw[1:], rec); err != nil {
 				de := &DataError{File: s.file, Where: fmt.Sprintf("table %s: rowid %d", s.table.name, rowid), Column: col, Err: err}
 				if err := s.skip.handle(de, rowid, after.Offset+int64(len(recs))); err != nil {
 					rows.Close()
-					return chunk, err
+					if len(recs) == 0 {
+						return chunk, err
+					}
+					slots.unget(rec)
+					if n > 1 {
+						key = prev // else the page's start
+					}
+					return beforeBadRow(recs, after, key), nil
 				}
 				slots.unget(rec)
 				continue
@@ -83,6 +92,14 @@ func (s *SQLite) fetchKeyset(ctx context.Context, after stream.Position, limit i
 	chunk.Records = recs
 	chunk.Next = stream.Position{Offset: after.Offset + int64(len(recs)), Key: key}
 	return chunk, nil
+}
+
+// beforeBadRow returns the good records a fetch read before a bad row, the
+// row before it at key: the good records first, so that a consumer meets
+// every error in input order; the next fetch starts at the bad row, and
+// fails.
+func beforeBadRow(recs []value.Record, after stream.Position, key []any) stream.Chunk[value.Record] {
+	return stream.Chunk[value.Record]{Records: recs, Next: stream.Position{Offset: after.Offset + int64(len(recs)), Key: append([]any(nil), key...)}}
 }
 
 // skipTo reads n good records from the start and returns the key after

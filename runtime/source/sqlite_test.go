@@ -349,9 +349,9 @@ func TestSQLiteBadData(t *testing.T) {
 		}
 		t.Run(mode+"/fail", func(t *testing.T) {
 			s := openSQLite(t, path, cfg)
-			_, err := s.Fetch(context.Background(), stream.Position{}, 10)
+			got, err := fetchToError(s, 10)
 			var de *DataError
-			if err == nil || err.Error() != want[0] || !errors.As(err, &de) || de.Column != "amount" || !stream.IsPermanent(err) {
+			if len(got) != 1 || err == nil || err.Error() != want[0] || !errors.As(err, &de) || de.Column != "amount" || !stream.IsPermanent(err) {
 				t.Fatalf("got %v\nwant %s", err, want[0])
 			}
 		})

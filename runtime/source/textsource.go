@@ -57,8 +57,13 @@ type textSource struct {
 
 	at      stream.Position // where the reader stands, when atValid
 	atValid bool
-	closed  bool
-	mode    readMode // what a bad record's line becomes
+	// pending is the error of a bad record that stopped a read after good
+	// records, which that read returned: the next read from pendingAt
+	// (where the bad record starts) returns it.
+	pending   error
+	pendingAt stream.Position
+	closed    bool
+	mode      readMode // what a bad record's line becomes
 
 	idKind, idExtra string // for the identity: the format and its settings
 }
@@ -341,6 +346,12 @@ func (t *textSource) readRecords(ctx context.Context, after stream.Position, lim
 	if err := ctx.Err(); err != nil {
 		return r, err
 	}
+	if t.pending != nil {
+		if samePosition(after, t.pendingAt) {
+			return r, t.pending
+		}
+		t.pending = nil
+	}
 	t.rd.ctx = ctx
 	defer func() { t.rd.ctx = nil }()
 	if !t.atValid || !samePosition(after, t.at) {
@@ -352,11 +363,15 @@ func (t *textSource) readRecords(ctx context.Context, after stream.Position, lim
 	startByte := t.rd.pos()
 	t.atValid = false // until this read completes
 	s.start()
+	var mark textMark // where the record being read starts, when bad ones stop the read
 	for r.n < limit {
 		if r.n&255 == 0 {
 			if err := ctx.Err(); err != nil {
 				return r, err
 			}
+		}
+		if !t.skip.skip {
+			mark = textMark{t.rd.pos(), t.line, t.record}
 		}
 		err := s.step(limit - r.n)
 		if err == io.EOF {
@@ -365,7 +380,12 @@ func (t *textSource) readRecords(ctx context.Context, after stream.Position, lim
 		}
 		if de, ok := err.(*DataError); ok {
 			if err := t.skip.handle(de, de.Record, after.Offset+int64(r.n)); err != nil {
-				return r, err
+				if r.n == 0 {
+					return r, err
+				}
+				// The records before the bad one are returned first, so
+				// that a consumer meets every error in input order.
+				return t.stopBefore(after, mark, startByte, err, r), nil
 			}
 			continue
 		}
@@ -391,6 +411,22 @@ func (t *textSource) readRecords(ctx context.Context, after stream.Position, lim
 	r.next = stream.Position{Offset: after.Offset + int64(r.n), Key: []any{t.rd.pos(), t.line, t.record}}
 	t.at, t.atValid = r.next, true
 	return r, nil
+}
+
+// textMark is where a record starts: byte offset, line, record number.
+type textMark struct{ off, line, record int64 }
+
+// stopBefore ends a read of r.n good records at the bad record at mark,
+// whose error err the next read from there returns. The reader stands
+// past the bad record: the read after that one seeks.
+func (t *textSource) stopBefore(after stream.Position, mark textMark, startByte int64, err error, r readResult) readResult {
+	r.bytes = mark.off - startByte
+	if mark.off > t.furthest.Load() {
+		t.furthest.Store(mark.off)
+	}
+	r.next = stream.Position{Offset: after.Offset + int64(r.n), Key: []any{mark.off, mark.line, mark.record}}
+	t.pending, t.pendingAt = err, r.next
+	return r
 }
 
 // stopError is an error of a Scan callback, returned as it is.

@@ -43,7 +43,12 @@
 // [*FetchError]; errors marked [Permanent] are not retried. A fetch that
 // exceeds Options.FetchTimeout is cancelled and retried. A transform error
 // fails the run with a [*RecordError] naming the stage and the record's
-// source offset, or, with Stage.SkipErrors, skips and counts the record. A
+// source offset, or, with Stage.SkipErrors, skips and counts the record.
+// Both fail the run in input order: the error travels down behind the
+// records before it, which go through the remaining stages and the sink
+// first, so the run fails with the error of the earliest record, whichever
+// component meets it and whatever the chunk size and workers (a source
+// that meets a bad record after good ones returns those first). A
 // panic in the source, a lookup or a transform is recovered and the
 // component restarted where it stopped (the supervisor), up to
 // Options.MaxRestarts within Options.RestartWindow. Panics in aggregate

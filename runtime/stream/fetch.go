@@ -23,10 +23,16 @@ func (p *producer[T]) fetch(ctx context.Context) error {
 	for attempt := 1; ; attempt++ {
 		start := cfg.Clock.Now()
 		ch, cached, err := p.fetchOnce(ctx, limit)
-		if err == nil {
+		var part *partialChunk
+		if err == nil || errors.As(err, &part) {
+			after := p.next
 			p.accept(ch, limit, cached, cfg.Clock.Now().Sub(start))
 			if p.holder != nil {
 				p.e.setHeld(heldSource, "source", p.holder.HeldMemory())
+			}
+			if part != nil { // the records before the failing one, then its error
+				p.e.emit(FetchFailed{EventInfo: p.e.info(), After: after, Attempt: attempt, MaxRetries: cfg.maxRetries, Final: true, Err: part.err})
+				p.failure = &FetchError{After: after, Attempts: attempt, Err: part.err}
 			}
 			return nil
 		}
@@ -93,13 +99,63 @@ func (p *producer[T]) load(ctx context.Context, limit int) (Chunk[T], bool, erro
 			cachePut(p.r.cfg.Cache, key, ch)
 		}
 	}
-	for _, l := range p.r.p.Lookups {
-		if err := l.Load(ctx, ch.Records); err != nil {
-			return Chunk[T]{}, false, fmt.Errorf("lookup: %w", err)
+	if err := p.lookup(ctx, ch.Records); err != nil {
+		if !IsPermanent(err) || len(ch.Records) < 2 || ctx.Err() != nil {
+			return Chunk[T]{}, false, err
 		}
+		n, err := p.failingPrefix(ctx, ch.Records, err)
+		if n == 0 {
+			return Chunk[T]{}, false, err
+		}
+		ch.Records = ch.Records[:n]
+		return ch, cached, &partialChunk{err}
 	}
 	return ch, cached, nil
 }
+
+// lookup runs the lookups over recs, in order.
+func (p *producer[T]) lookup(ctx context.Context, recs []T) error {
+	for _, l := range p.r.p.Lookups {
+		if err := l.Load(ctx, recs); err != nil {
+			return fmt.Errorf("lookup: %w", err)
+		}
+	}
+	return nil
+}
+
+// failingPrefix finds, for records whose lookups fail for good with err,
+// the first record whose lookups fail (they fail for every prefix that
+// holds it), so that the records before it go on and the error comes
+// after them, in input order, whatever the chunk size. It returns how many
+// come before it, their lookups run, and its error; 0 and an error when
+// the first record fails or a lookup fails otherwise.
+func (p *producer[T]) failingPrefix(ctx context.Context, recs []T, err error) (int, error) {
+	lo, hi := 0, len(recs) // the lookups of recs[:lo] succeed, those of recs[:hi] fail with err
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		switch merr := p.lookup(ctx, recs[:mid]); {
+		case merr == nil:
+			lo = mid
+		case IsPermanent(merr) && ctx.Err() == nil:
+			hi, err = mid, merr
+		default:
+			return 0, merr
+		}
+	}
+	if lo > 0 {
+		if lerr := p.lookup(ctx, recs[:lo]); lerr != nil {
+			return 0, lerr
+		}
+	}
+	return lo, err
+}
+
+// partialChunk is the error of a fetch whose chunk holds the records
+// before the one its lookups failed on, with err.
+type partialChunk struct{ err error }
+
+func (e *partialChunk) Error() string { return e.err.Error() }
+func (e *partialChunk) Unwrap() error { return e.err }
 
 // accept makes a fetched chunk the surplus and accounts for it.
 func (p *producer[T]) accept(ch Chunk[T], limit int, cached bool, took time.Duration) {

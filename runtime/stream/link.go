@@ -41,11 +41,17 @@ func (g *gate) take(limit int64) int64 {
 }
 
 // batch is what crosses goroutines: a slice of records and where in the
-// source they came from.
+// source they came from, or an error that ends the input in order.
 type batch[T any] struct {
 	recs  []T
 	first int64   // source offset of recs[0], when offs is nil
 	offs  []int64 // per-record source offsets, once filtering broke contiguity
+	// err, when set, is a failure met at this point of the input (a fetch
+	// that failed, a record whose transform failed): the batch holds no
+	// record and is the last its sender sends. It travels behind the
+	// records before it, so that a failure downstream of them, on an
+	// earlier record, is met first; the sink fails the run with it.
+	err error
 }
 
 func (b batch[T]) offset(i int) int64 {
@@ -84,7 +90,9 @@ func newLink[T any]() *link[T] {
 }
 
 // send delivers b downstream. It only blocks while the channel is full,
-// which downstream always drains, since it asked for these records.
+// which downstream always drains, since it asked for these records (or,
+// for an error batch, reads up to it unless it failed first, which ends
+// ctx).
 func (l *link[T]) send(ctx context.Context, b batch[T]) error {
 	select {
 	case l.ch <- b:

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -23,6 +24,8 @@ type producer[T any] struct {
 	chunk    int      // chunk size in force
 	ramp     int      // the next fetch's size while it is below chunk (Options.FirstChunk)
 	degraded bool
+	failure  *FetchError  // a fetch's error to send once surplus, the records before it, is emitted
+	failed   bool         // a fetch failed for good: its error went downstream
 	ident    string       // cache identity; "" when not cached
 	holder   MemoryHolder // the source, when it holds memory of its own
 }
@@ -37,10 +40,16 @@ func newProducer[T any](r *run[T], out *link[T]) *producer[T] {
 }
 
 func (p *producer[T]) run(ctx context.Context) error {
+	if p.failed {
+		return nil
+	}
 	for {
 		// Chunk boundary: honour a pause before emitting or fetching.
 		if err := p.waitWhilePaused(ctx); err != nil {
 			return err
+		}
+		if len(p.surplus) == 0 && p.failure != nil {
+			return p.fetchFailed(ctx, p.failure)
 		}
 		if len(p.surplus) == 0 && p.done {
 			close(p.out.ch)
@@ -58,7 +67,7 @@ func (p *producer[T]) run(ctx context.Context) error {
 				continue // the breaker paused the pipeline
 			}
 			if err := p.fetch(ctx); err != nil {
-				return err
+				return p.fetchFailed(ctx, err)
 			}
 			continue
 		}
@@ -77,6 +86,19 @@ func (p *producer[T]) run(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+// fetchFailed sends a fetch's final error downstream, behind the records
+// emitted before it, for the sink to fail the run with once they have gone
+// through the stages (which fail first on an earlier record); the producer
+// then ends. Other errors (the context's) are returned as they are.
+func (p *producer[T]) fetchFailed(ctx context.Context, err error) error {
+	var fe *FetchError
+	if !errors.As(err, &fe) || ctx.Err() != nil {
+		return err
+	}
+	p.failed = true // a restart sends nothing more
+	return p.out.send(ctx, batch[T]{err: err})
 }
 
 // waitWhilePaused blocks while the pipeline is paused. A pause by the

@@ -34,6 +34,9 @@ func (k *sinkDriver[T]) run(ctx context.Context) error {
 				k.r.sinkDone.Store(true)
 				return nil
 			}
+			if b.err != nil {
+				return b.err // upstream's, after every record before it
+			}
 			err := protect("sink", true, func() error { return k.r.p.Sink(ctx, b.recs) })
 			if err != nil {
 				if _, isPanic := err.(*PanicError); !isPanic {

@@ -99,7 +99,11 @@ type Closer interface {
 // per chunk, never one per record) and enriches the records in place. A
 // pipeline calls each of its lookups once per chunk, in order, after the
 // chunk is fetched and before any of its records moves downstream; an error
-// is retried together with the fetch.
+// is retried together with the fetch. An error marked [Permanent] (bad
+// data) belongs to the first record it fails on: the pipeline calls the
+// lookups again on prefixes of the chunk to find it (so Load must give
+// the same result for the same records), hands on the records before it
+// and fails the run after them, whatever the chunk size.
 type Lookup[T any] interface {
 	Load(ctx context.Context, chunk []T) error
 }

@@ -116,6 +116,8 @@ type stageRunner[T any] struct {
 	outstanding int64 // demand granted upstream, not yet received
 	active      bool  // downstream has asked for something
 	inDone      bool
+	failing     bool // an error batch is queued: nothing more is read
+	failSent    bool // it went downstream: the stage has ended
 
 	cur       batch[T] // batch being transformed
 	busy      bool
@@ -165,7 +167,10 @@ func (s *stageRunner[T]) run(ctx context.Context) error {
 		if err := s.flush(ctx); err != nil {
 			return err
 		}
-		if s.inDone && s.buffered == 0 {
+		if s.failSent {
+			return nil // the sink fails the run with the error sent
+		}
+		if s.inDone && s.buffered == 0 && !s.failing {
 			close(s.out.ch)
 			return nil
 		}
@@ -174,13 +179,17 @@ func (s *stageRunner[T]) run(ctx context.Context) error {
 		}
 		s.request()
 		in := s.in.ch
-		if s.inDone {
+		if s.inDone || s.failing {
 			in = nil
 		}
 		select {
 		case b, ok := <-in:
 			if !ok {
 				s.inDone = true
+				continue
+			}
+			if b.err != nil { // upstream failed: pass it on in order
+				s.fail(b.err)
 				continue
 			}
 			s.outstanding -= int64(len(b.recs))
@@ -201,7 +210,7 @@ func (s *stageRunner[T]) run(ctx context.Context) error {
 // request grants upstream as much demand as MaxDemand and the free buffer
 // allow, once downstream has shown demand.
 func (s *stageRunner[T]) request() {
-	if !s.active || s.inDone {
+	if !s.active || s.inDone || s.failing {
 		return
 	}
 	pending := s.buffered + s.outstanding
@@ -217,10 +226,18 @@ func (s *stageRunner[T]) request() {
 	s.in.demand.grant(want)
 }
 
-// flush sends buffered records downstream as far as its demand goes.
+// flush sends buffered records downstream as far as its demand goes, and
+// an error batch behind them, which needs no demand.
 func (s *stageRunner[T]) flush(ctx context.Context) error {
-	for s.buffered > 0 {
+	for s.head < len(s.queue) {
 		front := &s.queue[s.head]
+		if front.err != nil {
+			if err := s.out.send(ctx, *front); err != nil {
+				return err
+			}
+			s.queue, s.head, s.failSent = nil, 0, true
+			return nil
+		}
 		d := s.out.demand.take(int64(len(front.recs)))
 		if d == 0 {
 			return nil
@@ -247,6 +264,13 @@ func (s *stageRunner[T]) flush(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// fail queues err behind the transformed records, to go downstream once
+// they have: from then on the stage reads no more input.
+func (s *stageRunner[T]) fail(err error) {
+	s.failing = true
+	s.queue = append(s.queue, batch[T]{err: err})
 }
 
 // enqueue buffers a transformed batch, warning once the buffer reaches

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 )
@@ -11,57 +12,14 @@ import (
 // stopped if a panic interrupted it: records before i are done, their kept
 // results sit in recs[:k], and recs[i] is untouched. Once ctx has ended it
 // transforms no further record (it looks before each) and returns ctx's
-// cause.
+// cause. A record that fails the run ends the batch there: the records
+// kept before it go on, and the error behind them (see fail).
 func (s *stageRunner[T]) process(ctx context.Context) error {
 	b := &s.cur
 	recs := b.recs
-	if tr := s.st.Transform; tr == nil {
-		s.i, s.k = len(recs), len(recs)
-	} else {
-		var pre []transformed[T]
-		if s.i == 0 && s.st.Workers > 1 && s.st.NewTransform != nil && len(recs) >= 2*s.st.Workers {
-			pre = s.parallel(ctx, recs)
-		}
-		for s.i < len(recs) {
-			// Before every record: a slow transform must not keep a
-			// cancelled pipeline going for a whole batch.
-			if ctx.Err() != nil {
-				return context.Cause(ctx)
-			}
-			i := s.i
-			var (
-				out  T
-				keep bool
-				err  error
-			)
-			if pre != nil && pre[i].done {
-				out, keep, err = pre[i].out, pre[i].keep, pre[i].err
-			} else {
-				out, keep, err = tr(recs[i])
-			}
-			s.i++
-			if err != nil {
-				s.failed++
-				rerr := &RecordError{Stage: s.st.Name, Offset: b.offset(i), Err: err}
-				if !s.st.SkipErrors || isFatal(err) {
-					s.e.failed.Add(1)
-					s.stats.failed.Add(1)
-					return rerr
-				}
-				s.gap()
-				s.e.emit(RecordFailed{EventInfo: s.e.info(), Stage: s.st.Name, Offset: rerr.Offset, Err: err})
-				continue
-			}
-			if !keep {
-				s.gap()
-				continue
-			}
-			if s.offs != nil {
-				s.offs = append(s.offs, b.offset(i))
-			}
-			recs[s.k] = out
-			s.k++
-		}
+	stop, err := s.transform(ctx)
+	if err != nil {
+		return err
 	}
 
 	kept := batch[T]{recs: recs[:s.k:s.k], first: b.first}
@@ -71,12 +29,17 @@ func (s *stageRunner[T]) process(ctx context.Context) error {
 	case b.offs != nil:
 		kept.offs = b.offs[:s.k:s.k]
 	}
-	rejected := 0
+	rejected, pass := 0, true
 	if s.st.Aggregate != nil && s.k > 0 {
-		var err error
 		if rejected, err = s.aggregate(kept.recs); err != nil {
 			s.busy = false
-			return err
+			var pe *PanicError
+			if errors.As(err, &pe) {
+				return err // the hook may have applied part of the batch
+			}
+			// On records before the record error, if any: it goes on
+			// instead of the batch, whose records it does not locate.
+			stop, pass = err, false
 		}
 	}
 
@@ -90,7 +53,7 @@ func (s *stageRunner[T]) process(ctx context.Context) error {
 	}
 	failed := s.failed
 	s.cur, s.busy, s.offs = batch[T]{}, false, nil
-	if out > 0 {
+	if out > 0 && pass {
 		s.enqueue(kept)
 	}
 	if s.e.obs != nil {
@@ -99,7 +62,66 @@ func (s *stageRunner[T]) process(ctx context.Context) error {
 			Duration: s.r.cfg.Clock.Now().Sub(s.started),
 		})
 	}
+	if stop != nil {
+		s.fail(stop)
+	}
 	return nil
+}
+
+// transform runs the stage's transform over the batch in hand from s.i
+// on. It returns the error of a record that fails the run, which ends the
+// batch there, or ctx's cause once ctx has ended.
+func (s *stageRunner[T]) transform(ctx context.Context) (stop, err error) {
+	b := &s.cur
+	recs := b.recs
+	tr := s.st.Transform
+	if tr == nil {
+		s.i, s.k = len(recs), len(recs)
+		return nil, nil
+	}
+	var pre []transformed[T]
+	if s.i == 0 && s.st.Workers > 1 && s.st.NewTransform != nil && len(recs) >= 2*s.st.Workers {
+		pre = s.parallel(ctx, recs)
+	}
+	for s.i < len(recs) {
+		// Before every record: a slow transform must not keep a
+		// cancelled pipeline going for a whole batch.
+		if ctx.Err() != nil {
+			return nil, context.Cause(ctx)
+		}
+		i := s.i
+		var (
+			out  T
+			keep bool
+			err  error
+		)
+		if pre != nil && pre[i].done {
+			out, keep, err = pre[i].out, pre[i].keep, pre[i].err
+		} else {
+			out, keep, err = tr(recs[i])
+		}
+		s.i++
+		if err != nil {
+			s.failed++
+			rerr := &RecordError{Stage: s.st.Name, Offset: b.offset(i), Err: err}
+			if !s.st.SkipErrors || isFatal(err) {
+				return rerr, nil
+			}
+			s.gap()
+			s.e.emit(RecordFailed{EventInfo: s.e.info(), Stage: s.st.Name, Offset: rerr.Offset, Err: err})
+			continue
+		}
+		if !keep {
+			s.gap()
+			continue
+		}
+		if s.offs != nil {
+			s.offs = append(s.offs, b.offset(i))
+		}
+		recs[s.k] = out
+		s.k++
+	}
+	return nil, nil
 }
 
 // gap notes that a record of the batch in hand was not kept: from here on

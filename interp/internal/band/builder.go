@@ -470,6 +470,44 @@ func (b *Builder) EndBatch() {
 	}
 }
 
+// FirstError returns the error a failed run reports: err, unless
+// aggregation workers met an error on a record before err's. An error of
+// the input (a record's, a fetch's, met in input order after every record
+// the builder was given) or of the builder on a record is err's place;
+// the workers aggregate the records before it after the builder handed
+// them on, so their errors come later in time but first in the input.
+func (b *Builder) FirstError(err error) error {
+	if b.par == nil || !inInputOrder(err) {
+		return err
+	}
+	par := b.par
+	b.par = nil
+	if werr := par.wait(); werr != nil {
+		return b.specError(0, werr)
+	}
+	return err
+}
+
+// inInputOrder reports whether err is met at a place in the input: a
+// record's or a fetch's error, or one the builder returned (a sink's),
+// and not a limit of the run, a panic or the run's end.
+func inInputOrder(err error) bool {
+	var (
+		re *stream.RecordError
+		fe *stream.FetchError
+		se *stream.SinkError
+		le *program.LimitError
+		pe *program.PanicError
+		sp *stream.PanicError
+	)
+	switch {
+	case errors.As(err, &le), errors.As(err, &pe), errors.As(err, &sp),
+		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return false
+	}
+	return errors.As(err, &re) || errors.As(err, &fe) || errors.As(err, &se)
+}
+
 // Close stops aggregation workers a failed run left running.
 func (b *Builder) Close() {
 	if b.par != nil {

@@ -120,6 +120,23 @@ func (pa *parAgg) flush() {
 // merge stops the workers and merges their engines into into. exact is
 // false when more than one level reached its group limit.
 func (pa *parAgg) merge(into *agg.Engine) (exact bool, err error) {
+	if err := pa.wait(); err != nil {
+		return true, err
+	}
+	for _, w := range pa.workers {
+		if err := into.Merge(w.eng); err != nil {
+			return true, err
+		}
+	}
+	pa.mu.Lock()
+	defer pa.mu.Unlock()
+	return len(pa.fired) <= 1, nil
+}
+
+// wait hands the workers the records routed to them, ends them, and
+// returns the error of the earliest record any of them met, as one worker
+// would meet it.
+func (pa *parAgg) wait() error {
 	pa.flush()
 	for _, w := range pa.workers {
 		close(w.in)
@@ -132,16 +149,9 @@ func (pa *parAgg) merge(into *agg.Engine) (exact bool, err error) {
 		}
 	}
 	if first != nil {
-		return true, first.err // the error of the earliest record, as one worker would meet it
+		return first.err
 	}
-	for _, w := range pa.workers {
-		if err := into.Merge(w.eng); err != nil {
-			return true, err
-		}
-	}
-	pa.mu.Lock()
-	defer pa.mu.Unlock()
-	return len(pa.fired) <= 1, nil
+	return nil
 }
 
 // stop ends the workers without merging (the run failed).

@@ -128,7 +128,7 @@ func (p *Runner) run(ctx context.Context, pl *plan.Plan, rc plan.Settings, aggWo
 		return res, band.ErrInexact
 	}
 	if err != nil {
-		return res, p.runError(err)
+		return res, p.runError(b.FirstError(err))
 	}
 	if err := w.end(); err != nil {
 		return res, err

@@ -31,6 +31,9 @@ type goSource struct {
 	next   func() (value.Record, error, bool)
 	stop   func()
 	at     int64 // records delivered by the current iteration
+	// pending is the error of the record at at, met by a fetch that
+	// returned the good records before it: the fetch from at returns it.
+	pending error
 }
 
 func newGoSource(name string, src GoSource, params map[string]any, extra int) *goSource {
@@ -43,13 +46,15 @@ func (g *goSource) restart() {
 	g.Close()
 	g.ctx, g.cancel = context.WithCancel(context.Background())
 	g.next, g.stop = iter.Pull2(g.src.Records(g.ctx, g.params))
-	g.at = 0
+	g.at, g.pending = 0, nil
 }
 
 // Fetch implements stream.Source.
 func (g *goSource) Fetch(ctx context.Context, after stream.Position, limit int) (stream.Chunk[value.Record], error) {
 	if g.next == nil || after.Offset != g.at {
 		g.restart()
+	} else if g.pending != nil {
+		return stream.Chunk[value.Record]{}, g.pending
 	}
 	for g.at < after.Offset { // skip what an earlier iteration delivered
 		if _, err, ok := g.next(); !ok || err != nil {
@@ -77,10 +82,10 @@ func (g *goSource) Fetch(ctx context.Context, after stream.Position, limit int) 
 			return stream.Chunk[value.Record]{Records: out, Next: stream.Position{Offset: g.at}, Done: true}, nil
 		}
 		if err != nil {
-			return stream.Chunk[value.Record]{}, stream.Permanent(fmt.Errorf("go source %s: record %d: %w", g.name, g.at+1, err))
+			return g.fail(out, fmt.Errorf("go source %s: record %d: %w", g.name, g.at+1, err))
 		}
 		if len(rec) != width {
-			return stream.Chunk[value.Record]{}, stream.Permanent(fmt.Errorf("go source %s: record %d has %d fields, the schema %d", g.name, g.at+1, len(rec), width))
+			return g.fail(out, fmt.Errorf("go source %s: record %d has %d fields, the schema %d", g.name, g.at+1, len(rec), width))
 		}
 		r := make(value.Record, width, width+g.extra)
 		for i, v := range rec {
@@ -89,6 +94,19 @@ func (g *goSource) Fetch(ctx context.Context, after stream.Position, limit int) 
 		out = append(out, r)
 		g.at++
 	}
+	return stream.Chunk[value.Record]{Records: out, Next: stream.Position{Offset: g.at}}, nil
+}
+
+// fail returns the error of the record at g.at, a permanent one; after
+// good records, it returns them instead and keeps the error for the fetch
+// from there, so that the run meets errors in input order whatever the
+// chunk size.
+func (g *goSource) fail(out []value.Record, err error) (stream.Chunk[value.Record], error) {
+	err = stream.Permanent(err)
+	if len(out) == 0 {
+		return stream.Chunk[value.Record]{}, err
+	}
+	g.pending = err
 	return stream.Chunk[value.Record]{Records: out, Next: stream.Position{Offset: g.at}}, nil
 }
 

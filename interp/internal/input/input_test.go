@@ -122,14 +122,37 @@ func TestGoSource(t *testing.T) {
 
 	_, err = newGoSource("seq", seqSource{n: 2}, nil, 0).Fetch(ctx, stream.Position{Offset: 4}, 1)
 	assert.ErrorContains(t, err, "go source seq: restart: fewer records than before")
-	_, err = newGoSource("bad", seqSource{n: 1, err: errors.New("broken")}, nil, 0).Fetch(ctx, stream.Position{}, 5)
-	assert.ErrorContains(t, err, "go source bad: record 2: broken")
+	_, err = newGoSource("bad", seqSource{n: 0, err: errors.New("broken")}, nil, 0).Fetch(ctx, stream.Position{}, 5)
+	assert.ErrorContains(t, err, "go source bad: record 1: broken")
 	_, err = newGoSource("wide", seqSource{n: 1, width: 2}, nil, 0).Fetch(ctx, stream.Position{}, 5)
 	assert.ErrorContains(t, err, "go source wide: record 1 has 2 fields, the schema 1")
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
 	_, err = newGoSource("seq", seqSource{n: 3}, nil, 0).Fetch(cctx, stream.Position{}, 5)
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// Issue 15 item 10 (a sibling, on_error fail): a Go source whose sequence
+// fails after good records returns them first, and the fetch from there
+// the error (again when retried); a restart reads the records again.
+func TestGoSourceErrorAfterRecords(t *testing.T) {
+	ctx := context.Background()
+	g := newGoSource("bad", seqSource{n: 3, err: errors.New("broken")}, nil, 0)
+	defer g.Close()
+	for range 2 {
+		ch, err := g.Fetch(ctx, stream.Position{}, 2)
+		require.NoError(t, err)
+		require.Len(t, ch.Records, 2)
+		ch, err = g.Fetch(ctx, ch.Next, 2)
+		require.NoError(t, err)
+		require.Len(t, ch.Records, 1)
+		assert.False(t, ch.Done)
+		for range 2 {
+			_, err = g.Fetch(ctx, ch.Next, 2)
+			require.EqualError(t, err, "go source bad: record 4: broken")
+			require.True(t, stream.IsPermanent(err))
+		}
+	}
 }
 
 // A SQLite lookup's table that does not exist, and a file lookup that

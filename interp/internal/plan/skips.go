@@ -109,9 +109,15 @@ func (l *SkipLog) Total(t *render.Totals) {
 	}
 }
 
-// FileError names the file of a data error as the script wrote it.
+// FileError names the file of a data error as the script wrote it. A
+// lookup's error names the lookup's file already.
 func FileError(m *program.Program, de *source.DataError) *source.DataError {
 	c := *de
+	for _, l := range m.Lookups {
+		if l.Source != nil && l.Source.Path == de.File {
+			return &c
+		}
+	}
 	if m.Source != nil && m.Source.Path != "" {
 		c.File = m.Source.Path
 	}
