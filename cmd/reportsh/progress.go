@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/reportsh/reportsh/internal/names"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
 
@@ -120,14 +120,14 @@ func (p *progress) line(now time.Time) string {
 	n := p.records.Load()
 	elapsed := now.Sub(p.start)
 	var b strings.Builder
-	b.WriteString(groupDigits(n))
+	b.WriteString(names.Thousands(n))
 	if n == 1 {
 		b.WriteString(" record")
 	} else {
 		b.WriteString(" records")
 	}
 	if s := elapsed.Seconds(); s > 0 {
-		fmt.Fprintf(&b, "  %s/s", groupDigits(int64(math.Round(float64(n)/s))))
+		fmt.Fprintf(&b, "  %s/s", names.Thousands(int64(math.Round(float64(n)/s))))
 	}
 	b.WriteString("  " + clockTime(elapsed))
 	fraction := p.fraction
@@ -171,24 +171,6 @@ func (p *progress) finish() {
 	defer p.mu.Unlock()
 	p.done = true
 	p.clearLocked()
-}
-
-// groupDigits writes n with a comma between groups of three digits.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 // clockTime writes d, truncated to the second, as m:ss or h:mm:ss.

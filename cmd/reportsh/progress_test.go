@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reportsh/reportsh/internal/names"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
 
@@ -179,8 +180,8 @@ func TestProgressLine(t *testing.T) {
 func TestGroupDigitsAndClockTime(t *testing.T) {
 	for n, want := range map[int64]string{0: "0", 7: "7", 999: "999", 1000: "1,000", 123456: "123,456",
 		1234567: "1,234,567", -1234: "-1,234"} {
-		if got := groupDigits(n); got != want {
-			t.Errorf("groupDigits(%d) = %q, want %q", n, got, want)
+		if got := names.Thousands(n); got != want {
+			t.Errorf("names.Thousands(%d) = %q, want %q", n, got, want)
 		}
 	}
 	for d, want := range map[time.Duration]string{0: "0:00", -time.Second: "0:00", 999 * time.Millisecond: "0:00",

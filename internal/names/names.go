@@ -71,15 +71,15 @@ func listOf(list []string, total int, render func(string) string) string {
 	}
 	if more := total - min(len(list), MaxListed); more > 0 {
 		b.WriteString(", … and ")
-		b.WriteString(Thousands(more))
+		b.WriteString(Thousands(int64(more)))
 		b.WriteString(" more")
 	}
 	return b.String()
 }
 
 // Thousands renders n with commas between groups of three digits.
-func Thousands(n int) string {
-	s := strconv.Itoa(n)
+func Thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	var b strings.Builder

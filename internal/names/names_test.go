@@ -26,6 +26,6 @@ func TestCutAndList(t *testing.T) {
 	assert.Equal(t, `"a", "b"`, ListQuoted([]string{"a", "b"}))
 	assert.Equal(t, "", List(nil))
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 123456789: "123,456,789", -1234: "-1,234"} {
-		assert.Equal(t, want, Thousands(n))
+		assert.Equal(t, want, Thousands(int64(n)))
 	}
 }

@@ -2,9 +2,9 @@ package band
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
+	"github.com/reportsh/reportsh/internal/names"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/runtime/stream"
@@ -94,19 +94,4 @@ func HeldGroups(what string, n int64, where string, bytes int64) string {
 }
 
 // CountText writes n with thousands separators: 400,123.
-func CountText(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func CountText(n int64) string { return names.Thousands(n) }

@@ -49,7 +49,7 @@ func KeyWarnings(ig source.IgnoredKeys, columns []string) []string {
 // how to read them.
 func ignoredWarning(ig source.IgnoredKeys, keys []string) string {
 	one := len(ig.Keys) == 1 && !ig.More
-	count := names.Thousands(len(ig.Keys))
+	count := names.Thousands(int64(len(ig.Keys)))
 	if ig.More {
 		count = "more than " + count
 	}
@@ -58,8 +58,8 @@ func ignoredWarning(ig source.IgnoredKeys, keys []string) string {
 		them = "it"
 	}
 	msg := fmt.Sprintf("%s: %s %s first met after the %s sampled %s %s ignored, in %s %s: %s; to read %s, ",
-		ig.File, count, plural(!one, "key", "keys"), names.Thousands(ig.Sampled), plural(ig.Sampled != 1, "record", "records"),
-		plural(!one, "was", "were"), names.Thousands(int(ig.Records)), plural(ig.Records != 1, "record", "records"),
+		ig.File, count, plural(!one, "key", "keys"), names.Thousands(int64(ig.Sampled)), plural(ig.Sampled != 1, "record", "records"),
+		plural(!one, "was", "were"), names.Thousands(ig.Records), plural(ig.Records != 1, "record", "records"),
 		names.ListQuoted(keys), them)
 	var decl []source.KeyCount
 	for _, kc := range ig.Keys {
