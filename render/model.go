@@ -44,6 +44,9 @@ type Column struct {
 	// Format is the column's format pattern (see [ParseFormat]); "" is the
 	// default formatting.
 	Format string
+	// Label is the column's heading for readers (HTML, Markdown, PDF, XLSX,
+	// text); "" shows Name. Machine formats (CSV, JSON) key by Name.
+	Label string
 }
 
 // Band describes one band of a report. Events point at their Band, and
@@ -89,6 +92,9 @@ type Meta struct {
 	Bands []*Band
 	// Source names the report's script (informational; not printed).
 	Source string
+	// RunDate is when the run started, for page bands and document
+	// headers; the zero time shows none (and keeps output reproducible).
+	RunDate time.Time
 }
 
 // Event is one instance of a band.

@@ -1,0 +1,200 @@
+package render
+
+import (
+	"fmt"
+
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// The banded document model. The human formats that lay a report out as
+// one grouped table (HTML, Markdown, PDF, XLSX) read it through a Grid: one
+// set of columns for the whole report, and one Row per event, in report
+// order, so that a group's header, its detail rows and its footer
+// (subtotal) follow one another, nested by level, then the summary.
+//
+// The grid's columns are the group keys of every level, outermost first,
+// then the detail band's columns, then the columns of the footers
+// (innermost level first) and of the summary that no earlier band named.
+// A band's column goes to the grid column of the same name, so that a
+// footer's SUM(revenue) named revenue stands under the detail band's
+// revenue. Template bands (header "Territory {territory}") are rows of text
+// across the grid.
+
+// GridColumn is one column of a [Grid].
+type GridColumn struct {
+	// Name is the column's name, as the machine formats key it.
+	Name string
+	// Heading is what a reader sees above the column: its label, or its
+	// name as written.
+	Heading string
+	// Kind is the static type of the column's values where every band
+	// that fills it agrees, else value.KindAny.
+	Kind value.Kind
+	// Format is the format pattern of the first band column placed here.
+	Format string
+	// Key is the group level whose key the column holds, or -1.
+	Key int
+
+	fmt   Formatter
+	typed bool // a band column set Kind
+}
+
+// Numeric reports whether the column's values are statically numbers
+// (right-aligned by the human formats).
+func (c *GridColumn) Numeric() bool { return c.Kind.IsNumeric() }
+
+// Formatter returns the column's display formatter.
+func (c *GridColumn) Formatter() Formatter { return c.fmt }
+
+// Grid lays a report's bands out as one grouped table.
+type Grid struct {
+	// Columns are the grid's columns in display order.
+	Columns []GridColumn
+	// Levels is the number of group levels (of the deepest grouping).
+	Levels int
+
+	place map[*Band][]int // per band: the grid column of each band column
+	byKey map[string]int
+}
+
+// Row is one event laid out on a [Grid].
+type Row struct {
+	// Band is the event's band; its Kind says what the row is (a group
+	// header, a detail row, a footer: the subtotal of its group, the
+	// summary: the report's total).
+	Band *Band
+	// Level is the band's group level (-1: report-level).
+	Level int
+	// Cells holds one value per grid column: the band's values where it
+	// has a column, the group keys of levels 0..Level in their key
+	// columns, nil elsewhere. Nil for a template band.
+	Cells []any
+	// Text is a template band's line.
+	Text string
+}
+
+// NewGrid lays out m's bands. A format error in a column's pattern is
+// returned as [New]'s renderers would return it from Begin.
+func NewGrid(m *Meta) (*Grid, error) {
+	g := &Grid{place: map[*Band][]int{}, byKey: map[string]int{}}
+	for _, b := range m.Bands {
+		for i := range b.KeyNames {
+			if i >= g.Levels {
+				g.Levels = i + 1
+			}
+			g.addKey(b, i)
+		}
+	}
+	for _, kind := range []BandKind{Detail, GroupFooter, GroupHeader, Summary, ReportHeader, ReportFooter} {
+		for _, b := range bandsByLevel(m.Bands, kind) {
+			if err := g.placeBand(b); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return g, nil
+}
+
+// addKey adds the key column of level i of b, unless one of that name is
+// there.
+func (g *Grid) addKey(b *Band, i int) {
+	name := keyName(b, i)
+	if _, ok := g.byKey[name]; ok {
+		return
+	}
+	g.byKey[name] = len(g.Columns)
+	g.Columns = append(g.Columns, GridColumn{Name: name, Heading: name, Kind: value.KindAny, Key: i})
+}
+
+// bandsByLevel returns the bands of kind, innermost level first (the
+// detail band, then the footers from the innermost group out).
+func bandsByLevel(bands []*Band, kind BandKind) []*Band {
+	var out []*Band
+	for _, b := range bands {
+		if b.Kind == kind {
+			out = append(out, b)
+		}
+	}
+	for i := 1; i < len(out); i++ { // insertion sort: stable, few bands
+		for j := i; j > 0 && out[j].Level > out[j-1].Level; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// placeBand gives each column of b its grid column, adding the columns no
+// earlier band named.
+func (g *Grid) placeBand(b *Band) error {
+	if b.Template {
+		return nil
+	}
+	at := make([]int, len(b.Columns))
+	for j, c := range b.Columns {
+		f, err := ParseFormat(c.Format)
+		if err != nil {
+			return fmt.Errorf("render: %s column %q: %w", bandName(b), c.Name, err)
+		}
+		k, ok := g.byKey[c.Name]
+		if !ok {
+			k = len(g.Columns)
+			g.byKey[c.Name] = k
+			g.Columns = append(g.Columns, GridColumn{Name: c.Name, Heading: heading(c), Kind: c.Kind, Format: c.Format, Key: -1, fmt: f, typed: true})
+		} else {
+			gc := &g.Columns[k]
+			if gc.Key >= 0 && gc.Format == "" && c.Format != "" {
+				gc.Format, gc.fmt = c.Format, f // a key's display format comes from a band
+			}
+			if c.Label != "" && gc.Heading == gc.Name {
+				gc.Heading = c.Label
+			}
+			if !gc.typed {
+				gc.Kind, gc.typed = c.Kind, true
+			} else if gc.Kind != c.Kind {
+				gc.Kind = value.KindAny
+			}
+		}
+		at[j] = k
+	}
+	g.place[b] = at
+	return nil
+}
+
+// heading is what a reader sees above a column.
+func heading(c Column) string {
+	if c.Label != "" {
+		return c.Label
+	}
+	return c.Name
+}
+
+// Row lays e out on the grid. Events of a band the grid has not seen
+// (not listed in the Meta) are placed first.
+func (g *Grid) Row(e *Event) (Row, error) {
+	b := e.Band
+	r := Row{Band: b, Level: b.Level}
+	if b.Template {
+		r.Text = e.Text
+		return r, nil
+	}
+	at, ok := g.place[b]
+	if !ok {
+		for i := range b.KeyNames {
+			g.addKey(b, i)
+		}
+		if err := g.placeBand(b); err != nil {
+			return r, err
+		}
+		at = g.place[b]
+	}
+	r.Cells = make([]any, len(g.Columns))
+	for i := range b.KeyNames {
+		if k, ok := g.byKey[keyName(b, i)]; ok {
+			r.Cells[k] = e.key(i)
+		}
+	}
+	for j, v := range e.Values {
+		r.Cells[at[j]] = v
+	}
+	return r, nil
+}
