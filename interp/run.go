@@ -80,6 +80,11 @@ type RunConfig struct {
 	// fails with a *LimitError that says how to avoid buffering: declare the
 	// source sorted, or index the SQLite table.
 	SortBuffer int
+	// RunDate is the date and time the report shows as its run date (the
+	// document formats' headers and page bands); the zero time shows none,
+	// which keeps the output the same from run to run. The CLI sets it to
+	// the time the run starts.
+	RunDate time.Time
 }
 
 // Result is what a run produced, for programs that post-process.

@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/reportsh/reportsh/grammar"
 	"github.com/reportsh/reportsh/interp/internal/band"
@@ -87,7 +88,7 @@ func (p *Runner) replay(res *result, pl *plan.Plan, failed error) (*result, erro
 		if err != nil {
 			return nil, err
 		}
-		if err := r.Begin(p.meta(params)); err != nil {
+		if err := r.Begin(p.meta(params, rc.RunDate)); err != nil {
 			return res, &SinkError{Err: err}
 		}
 		for _, e := range res.Events {
@@ -117,8 +118,8 @@ func formatOf(rc plan.Settings) string {
 }
 
 // meta describes the report to a renderer.
-func (p *Runner) meta(params map[string]any) *render.Meta {
-	meta := &render.Meta{Title: p.m.Title, Bands: p.m.Bands, Source: p.m.Name}
+func (p *Runner) meta(params map[string]any, runDate time.Time) *render.Meta {
+	meta := &render.Meta{Title: p.m.Title, Bands: p.m.Bands, Source: p.m.Name, RunDate: runDate}
 	for _, pd := range p.m.Params {
 		meta.Params = append(meta.Params, render.Param{Name: pd.Name, Value: params[pd.Name]})
 	}

@@ -60,7 +60,7 @@ func (w *report) begin() error {
 			return err
 		}
 		w.r = r
-		if err := r.Begin(w.p.meta(w.params)); err != nil {
+		if err := r.Begin(w.p.meta(w.params, w.cfg.RunDate)); err != nil {
 			return &SinkError{Err: err}
 		}
 	}

@@ -127,6 +127,7 @@ type Settings struct {
 	Progress    func(read func() (done, total int64, ok bool))
 	Strategy    Strategy
 	SortBuffer  int
+	RunDate     time.Time
 }
 
 // DefaultSortBuffer is the default of RunConfig.SortBuffer.
