@@ -71,3 +71,20 @@ func TestTextLabelHeading(t *testing.T) {
 		}
 	}
 }
+
+// A label is text, escaped like any heading: never markup in HTML, never a
+// cell break in Markdown.
+func TestLabelEscaped(t *testing.T) {
+	want := map[string]string{"html": "Note &lt;b&gt; | &amp;", "markdown": `Note \<b\> \| &`, "text": "Note <b> | &"}
+	for format, w := range want {
+		f := newFixture()
+		f.det.Columns[4].Label = "Note <b> | &"
+		var out bytes.Buffer
+		if err := f.run(format, &out, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("%s: no %q in\n%s", format, w, out.String())
+		}
+	}
+}
