@@ -158,13 +158,15 @@ type Band struct {
 	Columns  []*Column
 }
 
-// Column is `NAME: EXPR format "PATTERN"`, with the name and format
-// optional. A bare column such as `customer` has no Name.
+// Column is `NAME: EXPR format "PATTERN" label "HEADING"`, with the name,
+// the format and the label optional and the format and the label in either
+// order. A bare column such as `customer` has no Name.
 type Column struct {
 	Pos    lexer.Position
 	Name   *Ident
 	Expr   *Expr
 	Format *StringLit
+	Label  *StringLit // the heading human formats show; nil: the name
 }
 
 // Ident is a name: a parameter, field, type, function or option name.

@@ -20,7 +20,7 @@
 //	group territory {
 //	  header "Territory {territory}"
 //	  group customer.name as customer max_groups 500 {
-//	    footer { customer, revenue: SUM(revenue) format "#,##0.00" }
+//	    footer { customer, revenue: SUM(revenue) format "#,##0.00" label "Revenue" }
 //	  }
 //	}
 //	detail { sale_date, customer, amount }
@@ -40,13 +40,14 @@
 //	Group     = "group" Expr [ "as" NAME ] [ "max_groups" INT ]
 //	            "{" { ( "header" Band | "footer" Band | Group ) EOL } "}" .
 //	Band      = STRING | "{" Column { "," Column } [","] "}" .
-//	Column    = [ NAME ":" ] Expr [ "format" STRING ] .
+//	Column    = [ NAME ":" ] Expr { ( "format" | "label" ) STRING } .
+//	            (each of format and label at most once, in either order)
 //	Call      = NAME "(" [ Arg { "," Arg } [","] ] ")" .
 //	Arg       = [ NAME ":" ] Literal .   (positional arguments first)
 //	Literal   = STRING | ["-"] INT | ["-"] FLOAT | "true" | "false" .
 //
 // Keywords are reserved only where a statement or clause begins, so a field
-// may be called "format" or "by" (`where by > 1`).
+// may be called "format", "label" or "by" (`where by > 1`).
 //
 // # Expressions
 //
@@ -56,7 +57,8 @@
 // brackets balance. Outside brackets it ends before a newline, ";", ",",
 // "}" or a group body's "{"; and when an operand has just ended (a name,
 // literal or closing bracket), a name that is not an expr-lang operator
-// (such as "as", "max_groups" or "format"), a literal or a "{" ends it too.
+// (such as "as", "max_groups", "format" or "label"), a literal or a "{" ends
+// it too.
 // In a lookup condition the last "==" outside brackets separates the
 // expression from the field name.
 //

@@ -98,6 +98,18 @@ where x`, []string{
 	{"report 'a\\q'", []string{
 		"sales.rpt:1:10: invalid escape sequence in string",
 	}},
+	{`detail { a label "x" label "y" }`, []string{
+		"sales.rpt:1:22: a column has one label (the first is at 1:18)",
+	}},
+	{`detail { a format "0" label "x" format "1" }`, []string{
+		"sales.rpt:1:33: a column has one format (the first is at 1:19)",
+	}},
+	{`detail { a label }`, []string{
+		`sales.rpt:1:18: unexpected "}" (expected string)`,
+	}},
+	{`header "Region {r}" label "R"`, []string{
+		"sales.rpt:1:21: a label is a column's heading: a text band has no columns to label",
+	}},
 	{"detail { a format 12 }", []string{
 		"sales.rpt:1:19: unexpected number 12 (expected string)",
 	}},

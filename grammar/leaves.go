@@ -119,7 +119,8 @@ func (a *Arg) Parse(lex *lexer.PeekingLexer) error {
 }
 
 // Parse implements [participle.Parseable]: an optional `NAME:`, an
-// expression, an optional `format "PATTERN"`.
+// expression, then an optional `format "PATTERN"` and an optional
+// `label "HEADING"` in either order.
 func (c *Column) Parse(lex *lexer.PeekingLexer) error {
 	c.Pos = lex.Peek().Pos
 	c.Name = namePrefix(lex)
@@ -131,7 +132,18 @@ func (c *Column) Parse(lex *lexer.PeekingLexer) error {
 		return err
 	}
 	c.Expr = e
-	if t := lex.Peek(); t.Type == tokIdent && t.Value == "format" {
+	for {
+		t := lex.Peek()
+		if t.Type != tokIdent || (t.Value != "format" && t.Value != "label") {
+			return nil
+		}
+		dst := &c.Format
+		if t.Value == "label" {
+			dst = &c.Label
+		}
+		if *dst != nil {
+			return participle.Errorf(t.Pos, "a column has one %s (the first is at %d:%d)", t.Value, (*dst).Pos.Line, (*dst).Pos.Column)
+		}
 		lex.Next()
 		s := &StringLit{}
 		if err := s.Parse(lex); err != nil {
@@ -140,9 +152,23 @@ func (c *Column) Parse(lex *lexer.PeekingLexer) error {
 			}
 			return err
 		}
-		c.Format = s
+		*dst = s
 	}
-	return nil
+}
+
+// options returns the column's format and label that are set, in source
+// order.
+func (c *Column) options() []*StringLit {
+	var opts []*StringLit
+	for _, s := range []*StringLit{c.Format, c.Label} {
+		if s != nil {
+			opts = append(opts, s)
+		}
+	}
+	if len(opts) == 2 && opts[1].Pos.Offset < opts[0].Pos.Offset {
+		opts[0], opts[1] = opts[1], opts[0]
+	}
+	return opts
 }
 
 // Parse implements [participle.Parseable]: `source CALL {SCHEMA} sorted by
@@ -238,6 +264,9 @@ func (b *Band) Parse(lex *lexer.PeekingLexer) error {
 			return err
 		}
 		b.Template = tpl
+		if t := lex.Peek(); t.Type == tokIdent && t.Value == "label" {
+			return participle.Errorf(t.Pos, "a label is a column's heading: a text band has no columns to label")
+		}
 		return nil
 	}
 	if t.Value != "{" {

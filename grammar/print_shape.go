@@ -33,7 +33,7 @@ func shape(f *File) string {
 			fmt.Fprintf(&b, "Group as=%t max=%t having=%t order=%t desc=%t limit=%t",
 				n.As != nil, n.MaxGroups != nil, n.Having != nil, n.OrderBy != nil, n.Desc, n.Limit != nil)
 		case *Column:
-			fmt.Fprintf(&b, "Column %t %t", n.Name != nil, n.Format != nil)
+			fmt.Fprintf(&b, "Column %t %t %t", n.Name != nil, n.Format != nil, n.Label != nil)
 		case *Arg:
 			fmt.Fprintf(&b, "Arg %t", n.Name != nil)
 		case *Expr:

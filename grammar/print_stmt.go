@@ -196,9 +196,13 @@ func (p *printer) band(pos lexer.Position, kw string, b *Band, indent int) {
 				sep, first = true, indent+2
 			}
 			p.expr(c.Expr, sep, first, indent)
-			if c.Format != nil {
-				p.token(noPos, "format", true, indent+2)
-				p.str(c.Format, indent+2)
+			for _, o := range c.options() {
+				kw := "format"
+				if o == c.Label {
+					kw = "label"
+				}
+				p.token(noPos, kw, true, indent+2)
+				p.str(o, indent+2)
 			}
 		})
 }

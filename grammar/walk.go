@@ -98,8 +98,8 @@ func Inspect(n Node, f func(Node) bool) {
 			Inspect(n.Name, f)
 		}
 		Inspect(n.Expr, f)
-		if n.Format != nil {
-			Inspect(n.Format, f)
+		for _, s := range n.options() {
+			Inspect(s, f)
 		}
 	}
 	f(nil)

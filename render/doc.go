@@ -43,6 +43,10 @@
 // column's number format only rounds the number to the pattern's places, and
 // a date format turns the date into the formatted string.
 //
+// A column's [Column.Label], when set, is its heading in the formats for
+// readers (text, Markdown, HTML), above a table or before its value in
+// "name: value" pairs; CSV, JSON and JSON Lines always key by the name.
+//
 // Output is deterministic: the same events give byte-identical output.
 // [Totals.Elapsed] is shown only when [Options.Elapsed] asks for it.
 //

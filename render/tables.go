@@ -2,8 +2,8 @@ package render
 
 // tables collects the events of every band into one table per band, for
 // the formats that print band by band (Markdown, HTML). A table has the
-// band's group keys first, then its columns; a column named like a key
-// fills that key's column. A template band's table has a "text" column;
+// band's group keys first, then its columns, headed by their labels; a
+// column named like a key fills that key's column. A template band's table has a "text" column;
 // a report-level template band has no table, only its lines of text.
 type tables struct {
 	*base
@@ -64,10 +64,13 @@ func (ts *tables) table(bi *bandInfo) *table {
 	for j, c := range b.Columns {
 		at, ok := keyAt[c.Name]
 		if ok {
+			if c.Label != "" {
+				t.heads[at] = c.Label
+			}
 			t.fmts[at] = bi.fmts[j]
 			t.static[at] = bi.numericKind(j)
 		} else {
-			at = add(c.Name, bi.fmts[j], bi.numericKind(j))
+			at = add(heading(c), bi.fmts[j], bi.numericKind(j))
 		}
 		t.colAt = append(t.colAt, at)
 	}

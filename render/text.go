@@ -177,7 +177,7 @@ func (r *textRenderer) printBlock() error {
 		for _, row := range b.rows {
 			parts := make([]string, len(row))
 			for j, c := range row {
-				parts[j] = band.Columns[j].Name + ": " + c
+				parts[j] = heading(band.Columns[j]) + ": " + c
 			}
 			lines = append(lines, strings.TrimRight(b.indent+strings.Join(parts, "  "), " "))
 		}
@@ -195,14 +195,15 @@ func (r *textRenderer) printBlock() error {
 	return r.printBand(band, lines)
 }
 
-// tableLines lays the block's rows out under the column names.
+// tableLines lays the block's rows out under the column headings (label or
+// name).
 func (r *textRenderer) tableLines(b *textBlock) []string {
 	cols := b.info.band.Columns
 	if !b.started {
 		b.widths = make([]int, len(cols))
 		b.right = make([]bool, len(cols))
 		for j, c := range cols {
-			b.widths[j] = utf8.RuneCountInString(c.Name)
+			b.widths[j] = utf8.RuneCountInString(heading(c))
 			b.right[j] = b.info.numericKind(j) || (b.valued[j] && b.numeric[j])
 		}
 	}
@@ -215,7 +216,7 @@ func (r *textRenderer) tableLines(b *textBlock) []string {
 	if !b.started {
 		names := make([]string, len(cols))
 		for j, c := range cols {
-			names[j] = c.Name
+			names[j] = heading(c)
 		}
 		lines = append(lines, b.indent+r.bold(strings.TrimRight(alignRow(names, b.widths, b.right), " ")))
 	}

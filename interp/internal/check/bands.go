@@ -119,6 +119,12 @@ func (c *compiler) band(b *grammar.Band, kind render.BandKind, depth int, group 
 			cd.Format = col.Format.Value
 			rc.Format = col.Format.Value
 		}
+		if col.Label != nil {
+			if strings.TrimSpace(col.Label.Value) == "" {
+				c.errorf(col.Label.Pos, "column %s: a label is a heading and cannot be empty (leave it out to show the name)", name)
+			}
+			rc.Label = col.Label.Value
+		}
 		bd.Cols = append(bd.Cols, cd)
 		rb.Columns = append(rb.Columns, rc)
 	}
