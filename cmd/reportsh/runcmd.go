@@ -273,7 +273,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Params: f.params, Output: pr.output(out), Format: interp.Format(format), OnError: interp.OnError(f.onError),
 		ChunkSize: f.chunkSize, MemoryLimit: f.memoryLimit, Workers: f.workers, Strategy: f.strategy,
 		Color:    format == "" && isTerminal(out) && os.Getenv("NO_COLOR") == "",
-		Observer: pr.observer(), Progress: pr.setSource, Registry: registry,
+		Observer: pr.observer(), Progress: pr.setSource, Registry: registry, RunDate: runDate(start),
 	})
 	pr.finish() // erase the progress line before any message
 	if err != nil {
@@ -380,4 +380,17 @@ func monitorInterval(stall time.Duration) time.Duration {
 		return 0 // the monitor's default
 	}
 	return min(max(stall/10, 10*time.Millisecond), 5*time.Second)
+}
+
+// runDate is the run date a report shows: the run's start, or, when the
+// environment sets SOURCE_DATE_EPOCH (seconds since 1970, the convention of
+// reproducible builds), that time, so that a document can be made again
+// byte for byte.
+func runDate(start time.Time) time.Time {
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return time.Unix(n, 0).UTC()
+		}
+	}
+	return start
 }
