@@ -214,3 +214,23 @@ func (r *docRow) cell(j int) string {
 	}
 	return ""
 }
+
+// subtotal reports whether rows of b are totals (shown bold): the summary,
+// and the footers of a level with rows below it (details, or the header
+// or footer of a deeper level). The footers of the innermost level of a
+// report without details are its body rows.
+func (d *document) subtotal(b *Band) bool {
+	if b.Kind == Summary {
+		return true
+	}
+	if b.Kind != GroupFooter {
+		return false
+	}
+	for _, bi := range d.order {
+		o := bi.band
+		if !o.Template && (o.Kind == Detail || o.Kind.isGroup() && o.Level > b.Level) {
+			return true
+		}
+	}
+	return false
+}

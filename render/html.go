@@ -126,7 +126,7 @@ func (r *htmlRenderer) row(b *strings.Builder, row *docRow, cols []int, width in
 		fmt.Fprintf(b, "<tr class=\"heading\"><th colspan=\"%d\" class=\"key%s\">%s</th></tr>\n", width, lvl, htmlEscape(row.key))
 		return
 	}
-	b.WriteString("<tr class=\"" + rowClass(row.band.Kind) + "\">")
+	b.WriteString("<tr class=\"" + r.rowClass(row.band) + "\">")
 	if r.keyed() {
 		b.WriteString("<td class=\"key" + lvl + "\">" + htmlEscape(row.key) + "</td>")
 	}
@@ -136,15 +136,17 @@ func (r *htmlRenderer) row(b *strings.Builder, row *docRow, cols []int, width in
 	b.WriteString("</tr>\n")
 }
 
-// rowClass names a row's class after its band's kind.
-func rowClass(k BandKind) string {
-	switch k {
-	case GroupHeader:
+// rowClass names a row's class: header, footer (a subtotal), summary, or
+// detail (a detail row, or a footer of the innermost level of a report
+// without details).
+func (r *htmlRenderer) rowClass(b *Band) string {
+	switch {
+	case b.Kind == GroupHeader:
 		return "header"
-	case GroupFooter:
-		return "footer"
-	case Summary:
+	case b.Kind == Summary:
 		return "summary"
+	case r.subtotal(b):
+		return "footer"
 	}
 	return "detail"
 }

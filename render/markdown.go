@@ -90,7 +90,7 @@ func (r *markdownRenderer) table(rows []docRow) string {
 // summary.
 func (r *markdownRenderer) cells(row *docRow, cols []int, n int) []string {
 	out := make([]string, 0, n)
-	bold := row.band.Kind == GroupFooter || row.band.Kind == Summary || row.heading()
+	bold := r.subtotal(row.band) || row.heading()
 	cell := func(s string) string {
 		if s == "" || !bold {
 			return mdEscape(s)
