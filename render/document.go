@@ -234,3 +234,14 @@ func (d *document) subtotal(b *Band) bool {
 	}
 	return false
 }
+
+// totalLabel returns the text of grid column j in row, with "Total" in
+// the first shown column of the summary of a table without a key column
+// when the summary leaves it empty.
+func (d *document) totalLabel(row *docRow, cols []int, j int) string {
+	s := row.cell(j)
+	if s == "" && row.band.Kind == Summary && !d.keyed() && len(cols) > 0 && j == cols[0] {
+		return row.key
+	}
+	return s
+}

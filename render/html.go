@@ -123,7 +123,7 @@ func (r *htmlRenderer) row(b *strings.Builder, row *docRow, cols []int, width in
 		lvl = fmt.Sprintf(" l%d", row.indent)
 	}
 	if row.heading() {
-		fmt.Fprintf(b, "<tr class=\"heading\"><th colspan=\"%d\" class=\"key%s\">%s</th></tr>\n", width, lvl, htmlEscape(row.key))
+		fmt.Fprintf(b, "<tr class=\"heading\"><th colspan=\"%d\" scope=\"rowgroup\" class=\"key%s\">%s</th></tr>\n", width, lvl, htmlEscape(row.key))
 		return
 	}
 	b.WriteString("<tr class=\"" + r.rowClass(row.band) + "\">")
@@ -131,7 +131,7 @@ func (r *htmlRenderer) row(b *strings.Builder, row *docRow, cols []int, width in
 		b.WriteString("<td class=\"key" + lvl + "\">" + htmlEscape(row.key) + "</td>")
 	}
 	for _, j := range cols {
-		b.WriteString("<td" + r.numClass(j) + ">" + htmlEscape(row.cell(j)) + "</td>")
+		b.WriteString("<td" + r.numClass(j) + ">" + htmlEscape(r.totalLabel(row, cols, j)) + "</td>")
 	}
 	b.WriteString("</tr>\n")
 }

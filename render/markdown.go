@@ -109,7 +109,7 @@ func (r *markdownRenderer) cells(row *docRow, cols []int, n int) []string {
 			out = append(out, "")
 			continue
 		}
-		out = append(out, cell(row.cell(j)))
+		out = append(out, cell(r.totalLabel(row, cols, j)))
 	}
 	return out
 }
