@@ -438,7 +438,9 @@ func runConsole(t *testing.T, dir string, b *block) string {
 			}
 			cmd := exec.Command(path, words[1:]...)
 			cmd.Dir = dir
-			cmd.Env = append(os.Environ(), "NO_COLOR=1")
+			// A fixed run date (as reproducible builds fix theirs): the same
+			// document every time.
+			cmd.Env = append(os.Environ(), "NO_COLOR=1", "SOURCE_DATE_EPOCH=1782810000")
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			err = cmd.Run()

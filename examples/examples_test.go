@@ -35,7 +35,7 @@ func TestExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, format := range []string{"text", "csv"} {
+			for _, format := range []string{"text", "csv", "markdown", "html"} {
 				var out bytes.Buffer
 				if _, err := prog.Run(context.Background(), &interp.RunConfig{Output: &out, Format: interp.Format(format)}); err != nil {
 					t.Fatal(err)

@@ -29,8 +29,18 @@
 //   - json: one document with nested groups. Written at End.
 //   - jsonl: one object per event, written as it arrives, after a first
 //     "report" object (title and parameters) and before a last "totals" one.
-//   - markdown (alias md) and html: one table per band, in band order, with
-//     the group keys first. Written at End.
+//   - markdown (alias md) and html: the report as one grouped table laid out
+//     on a [Grid]: group headers, detail rows and footers interleaved in
+//     report order, the group keys sharing the first column, indented by
+//     level (a footer shows its key, a detail row the keys of the groups it
+//     starts); a template group header is a heading row across the table, a
+//     report-level template a paragraph; footers with rows below them
+//     (subtotals) and the summary (a "Total" row) bold; columns no row fills
+//     left out. The title, the parameters and [Meta.RunDate] (when set) come
+//     first, the totals last. HTML is one self-contained page (inline CSS)
+//     whose print CSS repeats the column headings on every page and, with one
+//     <tbody> per group, keeps a group's heading with its first rows and its
+//     footer with its last rows. Written at End.
 //
 // # Values
 //

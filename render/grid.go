@@ -179,6 +179,7 @@ func (g *Grid) Row(e *Event) (Row, error) {
 	}
 	at, ok := g.place[b]
 	if !ok {
+		g.Levels = max(g.Levels, len(b.KeyNames))
 		for i := range b.KeyNames {
 			g.addKey(b, i)
 		}

@@ -5,11 +5,18 @@ import (
 	"unicode/utf8"
 )
 
-// markdownRenderer writes "# Title", the parameters, one pipe table per
-// band in band order (under a "## band" heading), and the totals.
+// markdownRenderer writes "# Title", the parameters and run date as a
+// list, the report as one grouped pipe table (see [document]): group keys
+// in the first column indented by level with no-break spaces, template
+// group headers as bold rows, footers bold, the summary as a bold "Total"
+// row; report-level lines as paragraphs between tables, and the totals.
 type markdownRenderer struct {
-	tables
+	document
 }
+
+// mdIndent indents a key cell by one level (no-break spaces, which
+// Markdown keeps).
+const mdIndent = "\u00a0\u00a0\u00a0"
 
 func (r *markdownRenderer) End(t *Totals) error {
 	if err := r.end(); err != nil {
@@ -19,20 +26,15 @@ func (r *markdownRenderer) End(t *Totals) error {
 	if r.meta.Title != "" {
 		blocks = append(blocks, "# "+mdEscape(r.meta.Title))
 	}
-	if len(r.meta.Params) > 0 {
-		blocks = append(blocks, paramsLine(r.meta.Params, ", ", mdEscape))
+	if p := r.params(); p != "" {
+		blocks = append(blocks, p)
 	}
-	for _, tb := range r.list {
-		if len(tb.rows) == 0 {
+	for _, part := range r.tables() {
+		if part[0].paragraph() {
+			blocks = append(blocks, mdEscape(part[0].key))
 			continue
 		}
-		if tb.lines {
-			for _, row := range tb.rows {
-				blocks = append(blocks, mdEscape(row[0]))
-			}
-			continue
-		}
-		blocks = append(blocks, "## "+mdEscape(bandName(tb.band)), mdTable(tb))
+		blocks = append(blocks, r.table(part))
 	}
 	switch {
 	case t != nil && t.Incomplete != "":
@@ -54,31 +56,75 @@ func (r *markdownRenderer) End(t *Totals) error {
 	return r.write([]byte(strings.Join(blocks, "\n\n") + "\n"))
 }
 
-// mdTable renders a table with padded cells, numbers right-aligned.
-func mdTable(tb *table) string {
-	rows := make([][]string, 0, len(tb.rows)+1)
-	head := make([]string, len(tb.heads))
-	for j, h := range tb.heads {
-		head[j] = mdEscape(h)
+// params lists the parameters and the run date ("" when there are none).
+func (r *markdownRenderer) params() string {
+	var items []string
+	for _, p := range r.meta.Params {
+		items = append(items, "- **"+mdEscape(p.Name)+":** "+mdEscape(paramValue(p)))
 	}
-	rows = append(rows, head)
-	for _, row := range tb.rows {
-		cells := make([]string, len(row))
-		for j, c := range row {
-			cells[j] = mdEscape(c)
+	if d := runDate(r.meta.RunDate); d != "" {
+		items = append(items, "- **run date:** "+mdEscape(d))
+	}
+	return strings.Join(items, "\n")
+}
+
+// table renders one run of rows as a pipe table.
+func (r *markdownRenderer) table(rows []docRow) string {
+	cols := r.columns()
+	var head []string
+	var right []bool
+	if r.keyed() {
+		head, right = append(head, mdEscape(r.keyHeading())), append(right, false)
+	}
+	for _, j := range cols {
+		head, right = append(head, mdEscape(r.grid.Columns[j].Heading)), append(right, r.right(j))
+	}
+	lines := [][]string{head}
+	for i := range rows {
+		lines = append(lines, r.cells(&rows[i], cols, len(head)))
+	}
+	return mdTable(lines, right)
+}
+
+// cells renders one row's cells: bold for a heading, a footer or the
+// summary.
+func (r *markdownRenderer) cells(row *docRow, cols []int, n int) []string {
+	out := make([]string, 0, n)
+	bold := r.subtotal(row.band) || row.heading()
+	cell := func(s string) string {
+		if s == "" || !bold {
+			return mdEscape(s)
 		}
-		rows = append(rows, cells)
+		return "**" + mdEscape(s) + "**"
 	}
-	widths := make([]int, len(head))
+	if r.keyed() {
+		k := cell(row.key)
+		if row.band.Kind == GroupHeader && row.key != "" && !bold {
+			k = "**" + mdEscape(row.key) + "**"
+		}
+		out = append(out, strings.Repeat(mdIndent, row.indent)+k)
+	}
+	for _, j := range cols {
+		if row.heading() {
+			out = append(out, "")
+			continue
+		}
+		out = append(out, cell(r.totalLabel(row, cols, j)))
+	}
+	return out
+}
+
+// mdTable renders rows (the first the heading) as a pipe table with
+// padded cells, right[j] columns right-aligned.
+func mdTable(rows [][]string, right []bool) string {
+	widths := make([]int, len(right))
 	for _, row := range rows {
 		for j, c := range row {
 			widths[j] = max(widths[j], utf8.RuneCountInString(c), 3)
 		}
 	}
-	right := make([]bool, len(head))
-	rule := make([]string, len(head))
-	for j := range head {
-		right[j] = tb.right(j)
+	rule := make([]string, len(right))
+	for j := range right {
 		if right[j] {
 			rule[j] = strings.Repeat("-", widths[j]-1) + ":"
 		} else {

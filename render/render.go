@@ -51,8 +51,8 @@ var constructors = []struct {
 	{"csv", func(b *base) Renderer { return &csvRenderer{base: b} }},
 	{"json", func(b *base) Renderer { return &jsonRenderer{base: b} }},
 	{"jsonl", func(b *base) Renderer { return &jsonlRenderer{base: b} }},
-	{"markdown", func(b *base) Renderer { return &markdownRenderer{tables: tables{base: b}} }},
-	{"html", func(b *base) Renderer { return &htmlRenderer{tables: tables{base: b}} }},
+	{"markdown", func(b *base) Renderer { return &markdownRenderer{document: document{base: b}} }},
+	{"html", func(b *base) Renderer { return &htmlRenderer{document: document{base: b}} }},
 }
 
 // Formats returns the names [New] accepts, in a fixed order ("md" is also
