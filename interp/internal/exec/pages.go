@@ -50,11 +50,11 @@ func (p *Runner) pageBand(pb *program.PageBand, ev *eval.Evaluator) (*render.Pag
 				return nil, err
 			}
 			text = value.String(v)
-			size += int64(len(text))
-			if err := value.CheckSize(size, value.MaxBytes(p.m.MaxValueBytes)); err != nil {
+			if err := value.CheckSize(size+int64(len(text)), value.MaxBytes(p.m.MaxValueBytes)); err != nil {
 				return nil, &eval.Error{Pos: grammar.At(part.Expr.Pos), What: "text of " + pb.What, Err: err}
 			}
 		}
+		size += int64(len(text))
 		if n := len(t.Parts); n > 0 && t.Parts[n-1].Var == render.PageText {
 			t.Parts[n-1].Text += text // one text part between page numbers
 			continue
