@@ -38,6 +38,11 @@ type Stmt struct {
 	Summary   *Band
 	Header    *Band // report header
 	Footer    *Band // report footer
+	// PageHeader and PageFooter are `page_header "TEXT"` and
+	// `page_footer "TEXT"`: a line at the top or bottom of every page of a
+	// paged format.
+	PageHeader *Template
+	PageFooter *Template
 }
 
 // ReportStmt is `report "Title"`.

@@ -36,7 +36,8 @@
 //	          | "on_error" NAME | "max_groups" INT
 //	          | "where" Expr | "let" NAME "=" Expr
 //	          | Group
-//	          | ( "header" | "footer" | "detail" | "summary" ) Band .
+//	          | ( "header" | "footer" | "detail" | "summary" ) Band
+//	          | ( "page_header" | "page_footer" ) STRING .
 //	Group     = "group" Expr [ "as" NAME ] [ "max_groups" INT ]
 //	            "{" { ( "header" Band | "footer" Band | Group ) EOL } "}" .
 //	Band      = STRING | "{" Column { "," Column } [","] "}" .

@@ -111,7 +111,7 @@ func resume(s *scanned, pos lexer.Position) int {
 var stmtKeywords = map[string]bool{
 	"report": true, "param": true, "source": true, "lookup": true, "on_error": true,
 	"max_groups": true, "where": true, "let": true, "group": true, "detail": true,
-	"summary": true, "header": true, "footer": true,
+	"summary": true, "header": true, "footer": true, "page_header": true, "page_footer": true,
 }
 
 // afterScanError reports whether e is on the same line as, and after, an

@@ -589,7 +589,8 @@ func checkInvariants(src []byte, f *File, partial bool) (msg string) {
 		case *Stmt:
 			one("Stmt", n.Report != nil, n.Param != nil, n.Source != nil, n.Lookup != nil,
 				n.OnError != nil, n.MaxGroups != nil, n.Where != nil, n.Let != nil, n.Group != nil,
-				n.Detail != nil, n.Summary != nil, n.Header != nil, n.Footer != nil)
+				n.Detail != nil, n.Summary != nil, n.Header != nil, n.Footer != nil,
+				n.PageHeader != nil, n.PageFooter != nil)
 		case *GroupItem:
 			one("GroupItem", n.Header != nil, n.Footer != nil, n.Group != nil)
 		case *Band:

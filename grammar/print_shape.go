@@ -22,6 +22,9 @@ func shape(f *File) string {
 		switch n := n.(type) {
 		case *Stmt:
 			fmt.Fprintf(&b, "Stmt %t %t %t %t", n.Detail != nil, n.Summary != nil, n.Header != nil, n.Footer != nil)
+			if n.PageHeader != nil || n.PageFooter != nil {
+				fmt.Fprintf(&b, " page %t %t", n.PageHeader != nil, n.PageFooter != nil)
+			}
 		case *GroupItem:
 			fmt.Fprintf(&b, "Item %t %t", n.Header != nil, n.Footer != nil)
 		case *Param:

@@ -56,6 +56,12 @@ func (p *printer) stmt(s *Stmt) {
 		p.band(s.Pos, "header", s.Header, indent)
 	case s.Footer != nil:
 		p.band(s.Pos, "footer", s.Footer, indent)
+	case s.PageHeader != nil:
+		p.token(s.Pos, "page_header", false, indent)
+		p.token(s.PageHeader.Pos, requote(s.PageHeader.Raw), true, indent+2)
+	case s.PageFooter != nil:
+		p.token(s.Pos, "page_footer", false, indent)
+		p.token(s.PageFooter.Pos, requote(s.PageFooter.Raw), true, indent+2)
 	}
 }
 

@@ -81,6 +81,10 @@ func (s *Stmt) Parse(lex *lexer.PeekingLexer) error {
 		return parseBand(lex, &s.Header)
 	case "footer":
 		return parseBand(lex, &s.Footer)
+	case "page_header":
+		return parsePageBand(lex, &s.PageHeader)
+	case "page_footer":
+		return parsePageBand(lex, &s.PageFooter)
 	}
 	return participle.NextMatch
 }
@@ -96,5 +100,27 @@ func parseBand(lex *lexer.PeekingLexer, dst **Band) error {
 		return err
 	}
 	*dst = b
+	return nil
+}
+
+// parsePageBand parses the template after page_header or page_footer: a
+// page band is one line of text, never columns.
+func parsePageBand(lex *lexer.PeekingLexer, dst **Template) error {
+	kw := lex.Next()
+	t := lex.Peek()
+	if t.Type == tokPunct && t.Value == "{" {
+		return participle.Errorf(t.Pos, "%s is one line of text, not columns (write %s \"Page {page} of {pages}\")", kw.Value, kw.Value)
+	}
+	if t.Type != tokString {
+		return &participle.UnexpectedTokenError{Unexpected: *t, Expect: "string"}
+	}
+	tpl := &Template{}
+	if err := tpl.Parse(lex); err != nil {
+		return err
+	}
+	if t := lex.Peek(); t.Type == tokIdent && t.Value == "label" {
+		return participle.Errorf(t.Pos, "a label is a column's heading: a page band has no columns to label")
+	}
+	*dst = tpl
 	return nil
 }

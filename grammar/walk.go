@@ -112,8 +112,9 @@ func inspectStmt(s *Stmt, f func(Node) bool) {
 }
 
 // Node returns the statement's one non-nil field, or nil for an empty Stmt.
-// Detail, Summary, Header and Footer statements return their [*Band]; use
-// the fields to tell them apart.
+// Detail, Summary, Header and Footer statements return their [*Band], and
+// PageHeader and PageFooter their [*Template]; use the fields to tell them
+// apart.
 func (s *Stmt) Node() Node {
 	switch {
 	case s.Report != nil:
@@ -142,6 +143,10 @@ func (s *Stmt) Node() Node {
 		return s.Header
 	case s.Footer != nil:
 		return s.Footer
+	case s.PageHeader != nil:
+		return s.PageHeader
+	case s.PageFooter != nil:
+		return s.PageFooter
 	}
 	return nil
 }

@@ -110,6 +110,11 @@ type Result struct {
 	// records, and which declared keys no record had; each is also a
 	// warning in Totals. Empty when every key was read.
 	IgnoredKeys []IgnoredKeys
+	// PageHeader and PageFooter are the report's page bands (page_header,
+	// page_footer) with the run's parameters, title and run date in them,
+	// as paged formats receive them in render.Meta; nil when the script
+	// declares none. PageTemplate.Text fills in the page numbers.
+	PageHeader, PageFooter *render.PageTemplate
 }
 
 // IgnoredKeys is what a JSON lines file did not read of its records' keys:

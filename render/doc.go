@@ -57,6 +57,11 @@
 // readers (text, Markdown, HTML), above a table or before its value in
 // "name: value" pairs; CSV, JSON and JSON Lines always key by the name.
 //
+// Page bands ([Meta.PageHeader], [Meta.PageFooter]) are for paged formats:
+// such a format prints [PageTemplate.Text] of each at the top and bottom of
+// every page, and [DefaultPageFooter] when the report declares no page
+// footer. Text, CSV, JSON and JSON Lines have no pages and ignore them.
+//
 // Output is deterministic: the same events give byte-identical output.
 // [Totals.Elapsed] is shown only when [Options.Elapsed] asks for it.
 //

@@ -95,6 +95,11 @@ type Meta struct {
 	// RunDate is when the run started, for page bands and document
 	// headers; the zero time shows none (and keeps output reproducible).
 	RunDate time.Time
+	// PageHeader and PageFooter are the report's page bands (page_header,
+	// page_footer), nil when not declared. Paged formats print them on
+	// every page through [PageTemplate.Text]; the other formats ignore
+	// them.
+	PageHeader, PageFooter *PageTemplate
 }
 
 // Event is one instance of a band.

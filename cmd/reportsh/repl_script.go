@@ -26,7 +26,7 @@ type script struct {
 var statementKeywords = map[string]bool{
 	"report": true, "param": true, "source": true, "lookup": true, "on_error": true,
 	"max_groups": true, "where": true, "let": true, "group": true, "header": true,
-	"footer": true, "detail": true, "summary": true,
+	"footer": true, "detail": true, "summary": true, "page_header": true, "page_footer": true,
 }
 
 // preludeKinds are the statements a quick query runs after: those that say
@@ -63,6 +63,10 @@ func kindOf(s *grammar.Stmt) string {
 		return "summary"
 	case s.Header != nil:
 		return "header"
+	case s.PageHeader != nil:
+		return "page_header"
+	case s.PageFooter != nil:
+		return "page_footer"
 	}
 	return "footer"
 }

@@ -133,6 +133,12 @@ func (c *compiler) band(b *grammar.Band, kind render.BandKind, depth int, group 
 
 // template splits "Territory {territory}" into literal and expression parts.
 func (c *compiler) template(t *grammar.Template, sc *scope) []program.TemplatePart {
+	return c.templateParts(t, sc, false)
+}
+
+// templateParts splits a template; in a page band (page), {page} and
+// {pages} are left for the renderer to fill in.
+func (c *compiler) templateParts(t *grammar.Template, sc *scope, page bool) []program.TemplatePart {
 	var parts []program.TemplatePart
 	s := t.Text
 	lit := strings.Builder{}
@@ -160,6 +166,11 @@ func (c *compiler) template(t *grammar.Template, sc *scope) []program.TemplatePa
 				lit.Reset()
 			}
 			text := s[i+1 : i+end]
+			if v := pageVar(text); page && v != render.PageText {
+				parts = append(parts, program.TemplatePart{Page: v})
+				i += end
+				continue
+			}
 			e := c.ec.compile(text, at.atByte(i+1), sc)
 			if e != nil {
 				parts = append(parts, program.TemplatePart{Expr: e})

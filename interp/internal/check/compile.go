@@ -230,6 +230,7 @@ func (c *compiler) file(f *grammar.File) {
 		base := filepath.Base(p.Name)
 		p.Title = strings.TrimSuffix(base, filepath.Ext(base))
 	}
+	c.pageBands(f)
 	c.plan()
 }
 

@@ -432,6 +432,9 @@ func (w *walker) aggregate(node *ast.Node, n *ast.CallNode, fn agg.Func, name st
 	case w.inAgg:
 		w.errorf(n, "aggregate %s cannot be nested inside another aggregate", name)
 		return value.KindAny
+	case w.sc.page:
+		w.errorf(n, "aggregate %s in a %s: %s", name, w.sc.what, pageBandUses)
+		return value.KindAny
 	case w.sc.aggs == aggForbidden:
 		w.errorf(n, "aggregate %s is not allowed in a %s (aggregates belong in header, footer, detail and summary bands)", name, w.sc.what)
 		return value.KindAny

@@ -23,6 +23,9 @@ type scope struct {
 	// arguments (the record scope): outside them a band sees only its
 	// names (keys) and the params.
 	inner *scope
+	// page marks a page band's scope: a name it does not know is an
+	// error that says what a page band may use.
+	page bool
 }
 
 // lookup returns the kind of a non-record name in sc.
@@ -66,6 +69,10 @@ func (w *walker) ident(n *ast.IdentifierNode) value.Kind {
 	if k, ok := sc.lookup(n.Value); ok {
 		w.refs[n.Value] = true
 		return k
+	}
+	if sc.page {
+		w.errorf(n, "%s", pageBandName(n.Value, sc))
+		return value.KindAny
 	}
 	if !w.inAgg && sc.inner != nil {
 		_, field := sc.inner.lookup(n.Value)

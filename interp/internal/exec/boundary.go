@@ -27,6 +27,9 @@ type result struct {
 	// records' keys (the main source's first, then the lookups'), for
 	// those that ignored some.
 	IgnoredKeys []source.IgnoredKeys
+	// PageHeader and PageFooter are the page bands as the run evaluated
+	// them (nil: not declared).
+	PageHeader, PageFooter *render.PageTemplate
 }
 
 // Runner plans and executes the runs of a Program.

@@ -88,7 +88,7 @@ func (p *Runner) replay(res *result, pl *plan.Plan, failed error) (*result, erro
 		if err != nil {
 			return nil, err
 		}
-		if err := r.Begin(p.meta(params, rc.RunDate)); err != nil {
+		if err := r.Begin(p.meta(params, rc.RunDate, res)); err != nil {
 			return res, &SinkError{Err: err}
 		}
 		for _, e := range res.Events {
@@ -117,9 +117,10 @@ func formatOf(rc plan.Settings) string {
 	return string(rc.Format)
 }
 
-// meta describes the report to a renderer.
-func (p *Runner) meta(params map[string]any, runDate time.Time) *render.Meta {
-	meta := &render.Meta{Title: p.m.Title, Bands: p.m.Bands, Source: p.m.Name, RunDate: runDate}
+// meta describes the report to a renderer; res holds the run's page bands.
+func (p *Runner) meta(params map[string]any, runDate time.Time, res *result) *render.Meta {
+	meta := &render.Meta{Title: p.m.Title, Bands: p.m.Bands, Source: p.m.Name, RunDate: runDate,
+		PageHeader: res.PageHeader, PageFooter: res.PageFooter}
 	for _, pd := range p.m.Params {
 		meta.Params = append(meta.Params, render.Param{Name: pd.Name, Value: params[pd.Name]})
 	}

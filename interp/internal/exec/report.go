@@ -54,13 +54,17 @@ func (w *report) begin() error {
 		return nil
 	}
 	w.begun = true
+	var err error
+	if w.res.PageHeader, w.res.PageFooter, err = w.p.pageBands(w.params, w.cfg.RunDate); err != nil {
+		return err
+	}
 	if w.bw != nil {
 		r, err := render.New(formatOf(w.cfg), w.bw, render.Options{Color: w.cfg.Color})
 		if err != nil {
 			return err
 		}
 		w.r = r
-		if err := r.Begin(w.p.meta(w.params, w.cfg.RunDate)); err != nil {
+		if err := r.Begin(w.p.meta(w.params, w.cfg.RunDate, w.res)); err != nil {
 			return &SinkError{Err: err}
 		}
 	}

@@ -69,10 +69,20 @@ type Column struct {
 	Label  string // "footer of group territory column revenue", for errors
 }
 
-// TemplatePart is a literal or an expression of a text band.
+// TemplatePart is a literal or an expression of a text band, or, in a
+// page band, a page number or count (Page; the renderer fills it in).
 type TemplatePart struct {
 	Lit  string
 	Expr *Expr
+	Page render.PageVar
+}
+
+// PageBand is a page_header or page_footer. An empty one (no parts) is
+// declared and prints nothing: it replaces a paged format's default.
+type PageBand struct {
+	What  string // "page header", "page footer"
+	Parts []TemplatePart
+	Pos   lexer.Position
 }
 
 // Band is a header, footer, detail or summary band.
@@ -211,8 +221,13 @@ type Program struct {
 	Summary   *Band
 	RepHeader *Band
 	RepFooter *Band
-	OnError   string // "fail" or "skip"
-	MaxGroups int
+	// PageHeader and PageFooter are the page bands (nil: none). Their
+	// expressions see the params, title and run_date, and are evaluated
+	// once, when the run starts.
+	PageHeader *PageBand
+	PageFooter *PageBand
+	OnError    string // "fail" or "skip"
+	MaxGroups  int
 	// MaxValueBytes bounds one value an operator, function or template
 	// builds (0: value.DefaultMaxBytes; negative: no bound; see
 	// value.MaxBytes).
