@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -162,4 +163,103 @@ func TestPDFFirstPagePNG(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Two runs give the same bytes, with and without a run date; the run date
+// shows under the title and in every page footer.
+func TestPDFDeterministic(t *testing.T) {
+	_, a := pdfOf(t, newLongFixture(40), Options{})
+	_, b := pdfOf(t, newLongFixture(40), Options{})
+	require.True(t, bytes.Equal(a, b), "two runs differ")
+	assert.NotContains(t, string(a), "run date")
+
+	f := newLongFixture(40)
+	f.meta.RunDate = time.Date(2026, 3, 4, 5, 6, 0, 0, time.UTC)
+	path, c := pdfOf(t, f, Options{})
+	g := newLongFixture(40)
+	g.meta.RunDate = f.meta.RunDate
+	_, d := pdfOf(t, g, Options{})
+	require.True(t, bytes.Equal(c, d), "two runs with a run date differ")
+	pages := pdfPages(t, path)
+	assert.Contains(t, pages[0], "run date: 2026-03-04 05:06 UTC")
+	for i, p := range pages {
+		assert.Contains(t, p, "2026-03-04 05:06 UTC", "footer of page %d", i+1)
+	}
+}
+
+// An incomplete report ends with the mark instead of the counts.
+func TestPDFIncomplete(t *testing.T) {
+	f := newFixture()
+	f.totals = &Totals{Incomplete: "interrupted (signal)", RecordsRead: 7}
+	path, _ := pdfOf(t, f, Options{})
+	all := strings.Join(pdfPages(t, path), "")
+	assert.Contains(t, all, "report incomplete: interrupted (signal)")
+	assert.NotContains(t, all, "records read")
+}
+
+// Page size and orientation reach the document; an unknown size is an
+// error from Begin.
+func TestPDFPageOptions(t *testing.T) {
+	info := func(path string) string {
+		out, err := exec.Command(needTool(t, "pdfinfo"), path).Output()
+		require.NoError(t, err)
+		return string(out)
+	}
+	path, _ := pdfOf(t, newFixture(), Options{})
+	assert.Regexp(t, `Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)`, info(path))
+	path, _ = pdfOf(t, newFixture(), Options{Page: PageOptions{Size: "Letter", Landscape: true, Margin: 10}})
+	assert.Regexp(t, `Page size:\s+792 x 612 pts \(letter\)`, info(path))
+	portrait, _ := pdfOf(t, newLongFixture(40), Options{})
+	landscape, _ := pdfOf(t, newLongFixture(40), Options{Page: PageOptions{Landscape: true}})
+	assert.Greater(t, pdfPageCount(t, landscape), pdfPageCount(t, portrait), "fewer rows fit a landscape page")
+
+	err := newFixture().run("pdf", &bytes.Buffer{}, Options{Page: PageOptions{Size: "A3"}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `page size "A3" (want a4 or letter)`)
+}
+
+// A page may not break after a group header, nor before a footer unless
+// between sibling footers.
+func TestPDFBreakBefore(t *testing.T) {
+	f := newFixture()
+	row := func(b *Band) Row { return Row{Band: b, Level: b.Level} }
+	assert.False(t, pdfBreakBefore(row(f.th), row(f.det)), "header, detail")
+	assert.False(t, pdfBreakBefore(row(f.det), row(f.cf)), "detail, footer")
+	assert.False(t, pdfBreakBefore(row(f.cf), row(f.tf)), "footer, outer footer")
+	assert.False(t, pdfBreakBefore(row(f.tf), row(f.sum)), "footer, summary")
+	assert.True(t, pdfBreakBefore(row(f.det), row(f.det)), "detail, detail")
+	assert.True(t, pdfBreakBefore(row(f.tf), row(f.th)), "footer, next header")
+	assert.True(t, pdfBreakBefore(row(f.cf), row(f.cf)), "sibling footers")
+}
+
+// Over reports of many lengths, no page ends with a group heading and no
+// page starts (below its headings) with a footer: the first row of every
+// page after the first is a heading or a detail row.
+func TestPDFKeepTogether(t *testing.T) {
+	needTool(t, "pdftotext")
+	for n := 30; n <= 60; n += 2 {
+		path, _ := pdfOf(t, newLongFixture(n), Options{})
+		pages := pdfPages(t, path)
+		for i, p := range pages {
+			lines := nonBlank(p)
+			require.GreaterOrEqual(t, len(lines), 3, "n=%d page %d", n, i+1)
+			last := lines[len(lines)-2] // before "Page X of Y"
+			assert.NotContains(t, last, "Land ", "n=%d: page %d ends with a heading", n, i+1)
+			if i > 0 {
+				first := lines[1] // below the headings
+				assert.True(t, strings.Contains(first, "Artikel") || strings.Contains(first, "Land "),
+					"n=%d: page %d starts with %q", n, i+1, first)
+			}
+		}
+	}
+}
+
+func nonBlank(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
