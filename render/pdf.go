@@ -34,14 +34,15 @@ var pdfFixedDate = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // The layout's sizes, in millimetres and points.
 const (
 	pdfFont       = "go"
-	pdfFontSize   = 9.0  // pt, table and text
-	pdfTitleSize  = 14.0 // pt
-	pdfLineH      = 4.0  // mm, one line of 9 pt text
-	pdfPadX       = 1.2  // mm, cell padding left and right
-	pdfPadY       = 0.7  // mm, cell padding top and bottom
-	pdfIndent     = 3.0  // mm per group level
-	pdfSampleRows = 1000 // rows measured to size the columns
-	pdfMaxColFrac = 0.4  // a column takes at most this share of the width
+	pdfFontSize   = 9.0     // pt, table and text
+	pdfTitleSize  = 14.0    // pt
+	pdfLineH      = 4.0     // mm, one line of 9 pt text
+	pdfPadX       = 1.2     // mm, cell padding left and right
+	pdfPadY       = 0.7     // mm, cell padding top and bottom
+	pdfIndent     = 3.0     // mm per group level
+	pdfSampleRows = 1000    // rows measured to size the columns
+	pdfMaxColFrac = 0.4     // a column takes at most this share of the width
+	pdfTotal      = "Total" // the summary row's label
 )
 
 // pdfRenderer renders a report as a PDF document.
@@ -58,6 +59,7 @@ type pdfRenderer struct {
 	left    float64
 	width   float64  // the printable width
 	keys    []string // key texts of the last detail row drawn on this page
+	font0   string   // the font last set, "" when unknown
 	fs, lh  float64  // the table's font size (pt) and line height (mm)
 }
 
@@ -96,7 +98,7 @@ func (r *pdfRenderer) Begin(m *Meta) error {
 	r.left, r.width, r.bottom = l, pw-l-rm, ph-b
 	doc.SetHeaderFunc(r.pageHeader)
 	doc.SetFooterFunc(func() { r.pageFooter(m.RunDate) })
-	doc.AddPage()
+	r.newPage()
 	r.drawTitle(m)
 	return doc.Error()
 }
@@ -146,14 +148,14 @@ func newPDFDoc(p PageOptions, runDate time.Time) (*fpdf.Fpdf, error) {
 func (r *pdfRenderer) drawTitle(m *Meta) {
 	d := r.doc
 	if m.Title != "" {
-		d.SetFont(pdfFont, "B", pdfTitleSize)
+		r.font("B", pdfTitleSize)
 		for _, line := range pdfWrap(d, m.Title, r.width) {
 			d.SetX(r.left)
 			d.CellFormat(r.width, 6.5, line, "", 1, "L", false, 0, "")
 		}
 		d.Ln(1)
 	}
-	d.SetFont(pdfFont, "", pdfFontSize)
+	r.font("", pdfFontSize)
 	d.SetTextColor(80, 80, 80)
 	var lines []string
 	if len(m.Params) > 0 {
@@ -192,7 +194,7 @@ func (r *pdfRenderer) pageFooter(runDate time.Time) {
 	pw, ph := d.GetPageSize()
 	_, _, rm, b := d.GetMargins()
 	y := ph - b + 3
-	d.SetFont(pdfFont, "", 8)
+	r.font("", 8)
 	d.SetTextColor(90, 90, 90)
 	if !runDate.IsZero() {
 		d.SetXY(r.left, y)
@@ -227,7 +229,7 @@ func (r *pdfRenderer) Emit(e *Event) error {
 			}
 		}
 		if e.Band.Kind == Summary && len(pr.texts) > 0 && pr.texts[0] == "" {
-			pr.texts[0] = "Total"
+			pr.texts[0] = pdfTotal
 		}
 	}
 	if !r.sized {
@@ -274,10 +276,10 @@ func (r *pdfRenderer) drawTotals(t *Totals) {
 		} else if i > 0 {
 			d.SetTextColor(150, 70, 0) // warnings
 		}
-		d.SetFont(pdfFont, style, pdfFontSize)
+		r.font(style, pdfFontSize)
 		for _, l := range pdfWrap(d, line, r.width) {
 			if y+pdfLineH > r.bottom {
-				d.AddPage()
+				r.newPage()
 				y = d.GetY()
 			}
 			d.SetXY(r.left, y)
@@ -287,4 +289,20 @@ func (r *pdfRenderer) drawTotals(t *Totals) {
 		d.SetTextColor(0, 0, 0)
 	}
 	d.SetY(y)
+}
+
+// font sets the font unless it is set (fpdf writes every change into the
+// page).
+func (r *pdfRenderer) font(style string, size float64) {
+	if key := fmt.Sprintf("%s/%g", style, size); key != r.font0 {
+		r.doc.SetFont(pdfFont, style, size)
+		r.font0 = key
+	}
+}
+
+// newPage starts a page. fpdf restores its own font around the page
+// header and footer, so the font is unknown after.
+func (r *pdfRenderer) newPage() {
+	r.doc.AddPage()
+	r.font0 = ""
 }

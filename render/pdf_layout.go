@@ -14,18 +14,22 @@ import (
 func (r *pdfRenderer) startTable() {
 	d := r.doc
 	r.cols = make([]pdfCol, len(r.grid.Columns))
-	d.SetFont(pdfFont, "B", pdfFontSize)
+	r.font("B", pdfFontSize)
 	for i := range r.cols {
 		gc := &r.grid.Columns[i]
 		r.cols[i] = pdfCol{gc: gc, numeric: gc.Numeric(), natural: pdfLongest(d, gc.Heading, true)}
 		r.cols[i].min = pdfWordWidth(d, gc.Heading)
+	}
+	if len(r.cols) > 0 { // the summary's label
+		r.cols[0].natural = max(r.cols[0].natural, d.GetStringWidth(pdfTotal))
+		r.cols[0].min = max(r.cols[0].min, d.GetStringWidth(pdfTotal))
 	}
 	r.measure()
 	r.fs, r.lh = pdfFontSize, pdfLineH
 	if scale := r.fitWidths(); scale < 1 {
 		r.fs, r.lh = pdfFontSize*scale, pdfLineH*scale
 	}
-	d.SetFont(pdfFont, "B", r.fs)
+	r.font("B", r.fs)
 	for i := range r.cols {
 		c := &r.cols[i]
 		c.head = pdfWrap(d, c.gc.Heading, c.w-2*pdfPadX)
@@ -38,7 +42,7 @@ func (r *pdfRenderer) startTable() {
 	r.sized = true
 	if len(r.cols) > 0 {
 		if d.GetY()+r.headingsHeight()+3*r.lh > r.bottom {
-			d.AddPage() // the headings draw themselves
+			r.newPage() // the headings draw themselves
 		} else {
 			r.drawHeadings()
 		}
@@ -63,7 +67,7 @@ func (r *pdfRenderer) measure() {
 		if pr.texts == nil {
 			continue
 		}
-		d.SetFont(pdfFont, pdfStyle(pr.row), pdfFontSize)
+		r.font(pdfStyle(pr.row), pdfFontSize)
 		for i, s := range pr.texts {
 			if i >= len(r.cols) || s == "" {
 				continue
@@ -74,20 +78,33 @@ func (r *pdfRenderer) measure() {
 			allNum[i] = allNum[i] && isNumber(v)
 			w := pdfLongest(d, s, false)
 			c.natural = max(c.natural, w)
-			if isNumber(v) || c.gc.Kind == value.KindDate || c.gc.Kind == value.KindTime {
+			if pdfWhole(c.gc, v) {
 				c.min = max(c.min, w) // numbers and dates do not wrap
 			} else {
 				c.min = max(c.min, pdfWordWidth(d, s))
 			}
 		}
 	}
+	d.SetFontSize(pdfFontSize)
+	slack := d.GetStringWidth("00") // room for numbers longer than those measured
 	for i := range r.cols {
-		r.cols[i].natural += 2 * pdfPadX
-		r.cols[i].min += 2 * pdfPadX
+		c := &r.cols[i]
+		c.natural += 2 * pdfPadX
+		c.min += 2 * pdfPadX
 		if valued[i] && allNum[i] {
-			r.cols[i].numeric = true
+			c.numeric = true
+		}
+		if c.numeric && valued[i] && len(r.sample) >= pdfSampleRows {
+			c.min += slack
+			c.natural += slack
 		}
 	}
+}
+
+// pdfWhole reports whether v prints on one line: numbers and dates do not
+// wrap.
+func pdfWhole(gc *GridColumn, v any) bool {
+	return isNumber(v) || gc.Kind == value.KindDate || gc.Kind == value.KindTime
 }
 
 // fitWidths sets the columns' widths to fit the page: no column wider than
@@ -231,7 +248,8 @@ func (r *pdfRenderer) drawHeadings() {
 	h := r.headingsHeight()
 	d.SetFillColor(225, 229, 235)
 	d.Rect(r.left, y, r.tableWidth(), h, "F")
-	d.SetFont(pdfFont, "B", r.fs)
+	d.SetFillColor(0, 0, 0)
+	r.font("B", r.fs)
 	x := r.left
 	for _, c := range r.cols {
 		align := "L"

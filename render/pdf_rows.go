@@ -39,7 +39,7 @@ func (r *pdfRenderer) flush() {
 		total += r.rowHeight(pr)
 	}
 	if r.doc.GetY()+total > r.bottom && r.top+total <= r.bottom {
-		r.doc.AddPage()
+		r.newPage()
 	}
 	for _, pr := range r.pending {
 		r.drawRow(pr)
@@ -70,7 +70,7 @@ func pdfRowIndent(row Row) float64 {
 // row's text).
 func (r *pdfRenderer) rowLines(pr pdfRow, texts []string) [][]string {
 	d := r.doc
-	d.SetFont(pdfFont, pdfStyle(pr.row), r.fs)
+	r.font(pdfStyle(pr.row), r.fs)
 	indent := pdfRowIndent(pr.row)
 	if texts == nil {
 		return [][]string{pdfWrap(d, pr.row.Text, r.tableWidth()-2*pdfPadX-indent)}
@@ -78,6 +78,10 @@ func (r *pdfRenderer) rowLines(pr pdfRow, texts []string) [][]string {
 	out := make([][]string, len(r.cols))
 	for i, c := range r.cols {
 		if i >= len(texts) || texts[i] == "" {
+			continue
+		}
+		if pdfWhole(c.gc, pr.row.Cells[i]) {
+			out[i] = []string{texts[i]} // drawn smaller if it does not fit
 			continue
 		}
 		w := c.w - 2*pdfPadX
@@ -112,7 +116,7 @@ func (r *pdfRenderer) drawRow(pr pdfRow) {
 	texts := r.showKeys(pr)
 	h := r.height(pr, texts)
 	if d.GetY()+h > r.bottom && d.GetY() > r.top {
-		d.AddPage()
+		r.newPage()
 		texts = r.showKeys(pr) // a new page shows every key
 		h = r.height(pr, texts)
 	}
@@ -137,7 +141,14 @@ func (r *pdfRenderer) drawRow(pr pdfRow) {
 		}
 		for k, line := range lines[i] {
 			d.SetXY(x+pdfPadX+in, y+pdfPadY+float64(k)*r.lh)
-			d.CellFormat(c.w-2*pdfPadX-in, r.lh, line, "", 0, align, false, 0, "")
+			avail := c.w - 2*pdfPadX - in
+			if lw := d.GetStringWidth(line); lw > avail { // a number wider than the rows measured
+				d.SetFontSize(r.fs * avail / lw)
+				d.CellFormat(avail, r.lh, line, "", 0, align, false, 0, "")
+				d.SetFontSize(r.fs)
+				continue
+			}
+			d.CellFormat(avail, r.lh, line, "", 0, align, false, 0, "")
 		}
 		x += c.w
 	}
@@ -183,9 +194,11 @@ func (r *pdfRenderer) fillRow(row Row, y, h float64) {
 		g := 238 - 10*max(0, 2-row.Level)
 		d.SetFillColor(g, g, g)
 		d.Rect(r.left, y, tw, h, "F")
+		d.SetFillColor(0, 0, 0) // as the text: fpdf then writes no colour per cell
 	case Summary:
 		d.SetFillColor(210, 216, 226)
 		d.Rect(r.left, y, tw, h, "F")
+		d.SetFillColor(0, 0, 0)
 		d.SetDrawColor(60, 60, 60)
 		d.SetLineWidth(0.4)
 		d.Line(r.left, y, r.left+tw, y)
