@@ -50,8 +50,8 @@
 //     orientation and margins come from [Options.Page]. The text uses the
 //     Go fonts (golang.org/x/image/font/gofont), embedded as Unicode
 //     TrueType subsets: Latin, Greek and Cyrillic print; characters they
-//     lack do not. The document is built in memory (about 30 KB a page)
-//     and written at End; its creation date is the run date, or 2000-01-01
+//     lack do not. The document is built in memory (about 30 KB of heap
+//     a page) and written at End; its creation date is the run date, or 2000-01-01
 //     when there is none, so that runs are byte-identical.
 //
 // # Values

@@ -79,6 +79,15 @@ type pdfRow struct {
 	texts []string
 }
 
+// cell returns the value of grid column i (nil for a column added to the
+// grid after the row).
+func (pr *pdfRow) cell(i int) any {
+	if i < len(pr.row.Cells) {
+		return pr.row.Cells[i]
+	}
+	return nil
+}
+
 func (r *pdfRenderer) Begin(m *Meta) error {
 	if err := r.begin(m); err != nil {
 		return err

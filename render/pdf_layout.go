@@ -73,7 +73,7 @@ func (r *pdfRenderer) measure() {
 				continue
 			}
 			c := &r.cols[i]
-			v := pr.row.Cells[i]
+			v := pr.cell(i)
 			valued[i] = true
 			allNum[i] = allNum[i] && isNumber(v)
 			w := pdfLongest(d, s, false)

@@ -80,7 +80,7 @@ func (r *pdfRenderer) rowLines(pr pdfRow, texts []string) [][]string {
 		if i >= len(texts) || texts[i] == "" {
 			continue
 		}
-		if pdfWhole(c.gc, pr.row.Cells[i]) {
+		if pdfWhole(c.gc, pr.cell(i)) {
 			out[i] = []string{texts[i]} // drawn smaller if it does not fit
 			continue
 		}
@@ -132,7 +132,7 @@ func (r *pdfRenderer) drawRow(pr pdfRow) {
 	x := r.left
 	for i, c := range r.cols {
 		align := "L"
-		if c.numeric || isNumber(pr.row.Cells[i]) {
+		if c.numeric || isNumber(pr.cell(i)) {
 			align = "R"
 		}
 		in := 0.0

@@ -46,6 +46,18 @@ func pdfOf(t *testing.T, f *fixture, opts Options) (string, []byte) {
 	return path, buf.Bytes()
 }
 
+// readable returns a format's output as a reader would read it: the text
+// layer of a PDF (pdftotext -layout), any other output as it is.
+func readable(t *testing.T, format string, out []byte) []byte {
+	t.Helper()
+	if format != "pdf" {
+		return out
+	}
+	path := filepath.Join(t.TempDir(), "out.pdf")
+	require.NoError(t, os.WriteFile(path, out, 0o644))
+	return []byte(strings.Join(pdfPages(t, path), "\f"))
+}
+
 // pdfPages returns the text of each page (pdftotext -layout).
 func pdfPages(t *testing.T, path string) []string {
 	t.Helper()
