@@ -262,6 +262,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if format == "" && f.output != "" {
 		format = formatFromExt(f.output)
 	}
+	if format == "pdf" && f.output == "" && isTerminal(stdout) {
+		fmt.Fprintf(stderr, "reportsh run: a pdf is not printed on a terminal: write it to a file (-o report.pdf) or redirect stdout\n")
+		return exitUsage
+	}
 	prof, err := startProfiles(f.cpuProfile, f.memProfile)
 	if err != nil {
 		fmt.Fprintf(stderr, "reportsh: %v\n", err)
