@@ -35,6 +35,21 @@ func needTool(t *testing.T, name string) string {
 	return ""
 }
 
+// havePDFText reports whether pdftotext is there, for tests over every
+// format that read the pdf's text when they can: outside CI a missing tool
+// is logged (the pdf is not read), under CI=true it fails the test.
+func havePDFText(t *testing.T) bool {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		return true
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("pdftotext not found: install poppler-utils")
+	}
+	t.Log("pdftotext not found: the pdf output is not read (install poppler-utils)")
+	return false
+}
+
 // pdfOf renders f as a PDF with opts and writes it to a file in a
 // temporary directory.
 func pdfOf(t *testing.T, f *fixture, opts Options) (string, []byte) {

@@ -184,6 +184,9 @@ func TestUnlistedBand(t *testing.T) {
 		if err := errors.Join(err1, err2, err3, errEnd); err != nil {
 			t.Errorf("%s: %v", format, err)
 		}
+		if format == "pdf" && !havePDFText(t) {
+			continue
+		}
 		if text := string(readable(t, format, out.Bytes())); (format != "text" && !strings.Contains(text, "south")) || !strings.Contains(text, "4") {
 			t.Errorf("%s: output lacks the unlisted band's events:\n%s", format, out.String())
 		}
