@@ -215,7 +215,7 @@ func TestRunErrors(t *testing.T) {
 	if err := run("source csv(\"s.csv\")\nsummary { n: COUNT() }", &RunConfig{OnError: "sometimes"}); err == nil {
 		t.Error("bad on_error accepted")
 	}
-	if err := run("source csv(\"s.csv\")\nsummary { n: COUNT() }", &RunConfig{Format: "pdf", Output: &bytes.Buffer{}}); err == nil || !strings.Contains(err.Error(), "pdf") {
+	if err := run("source csv(\"s.csv\")\nsummary { n: COUNT() }", &RunConfig{Format: "docx", Output: &bytes.Buffer{}}); err == nil || !strings.Contains(err.Error(), "docx") {
 		t.Errorf("bad format: %v", err)
 	}
 	err = run("source csv(\"s.csv\")\nlet big = 9223372036854775807 + quantity\nsummary { n: COUNT() }", nil)

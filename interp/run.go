@@ -25,10 +25,12 @@ type RunConfig struct {
 	// Result).
 	Output io.Writer
 	// Format is the output format: text (default), csv, json, jsonl,
-	// markdown, html.
+	// markdown, html, pdf.
 	Format Format
 	// Color enables ANSI emphasis in text output.
 	Color bool
+	// Page sets the pdf format's page size, orientation and margins.
+	Page render.PageOptions
 	// OnError overrides the script's on_error: OnErrorSkip or OnErrorFail.
 	OnError OnError
 	// ChunkSize is the number of records fetched per source call (default 1000).

@@ -1,5 +1,5 @@
 // Package render turns the stream of band events a report produces into
-// text, CSV, JSON, JSON Lines, Markdown or HTML.
+// text, CSV, JSON, JSON Lines, Markdown, HTML or PDF.
 //
 // The interpreter describes the report once ([Meta]: title, parameters and
 // every [Band] the report can emit), then sends one [Event] per band instance
@@ -41,6 +41,28 @@
 //     whose print CSS repeats the column headings on every page and, with one
 //     <tbody> per group, keeps a group's heading with its first rows and its
 //     footer with its last rows. Written at End.
+//   - pdf: the report as a reader gets it on paper, laid out from the
+//     [Grid]: the title, the parameters and the run date ([Meta.RunDate],
+//     when set) on the first page, then one grouped table: group header
+//     templates as bold headings (indented by level), detail rows, footers
+//     as shaded bold subtotal rows showing their own group's key, the
+//     summary as a "Total" row. Column headings ([Column.Label], else the
+//     name) repeat at the top of every page; each page ends with
+//     "Page X of Y" and the run date. Columns are sized to the widest text
+//     of their heading and of the first 1000 rows, at most 40% of the page
+//     width each, with long text wrapped inside its column; numbers and
+//     dates do not wrap (when they cannot fit, the table's font shrinks, to
+//     60% at most). Numeric columns are right-aligned. A group heading
+//     stays on the page of the row after it, and a footer on the page of
+//     the row before it, when they fit on a page. The totals and warnings
+//     follow the table; an incomplete report ends with a red
+//     "report incomplete: reason" line. Page size (A4 or Letter),
+//     orientation and margins come from [Options.Page]. The text uses the
+//     Go fonts (golang.org/x/image/font/gofont), embedded as Unicode
+//     TrueType subsets: Latin, Greek and Cyrillic print; characters they
+//     lack do not. The document is built in memory (about 30 KB of heap
+//     a page) and written at End; its creation date is the run date, or 2000-01-01
+//     when there is none, so that runs are byte-identical.
 //
 // # Values
 //

@@ -21,6 +21,8 @@ type Options struct {
 	// align their columns; a longer run of rows is printed in pieces that
 	// keep the first piece's column widths where they can. 0 means 1000.
 	TextBuffer int
+	// Page sets the PDF format's page size, orientation and margins.
+	Page PageOptions
 }
 
 // Renderer writes one report. Begin is called once, then Emit once per
@@ -53,6 +55,7 @@ var constructors = []struct {
 	{"jsonl", func(b *base) Renderer { return &jsonlRenderer{base: b} }},
 	{"markdown", func(b *base) Renderer { return &markdownRenderer{document: document{base: b}} }},
 	{"html", func(b *base) Renderer { return &htmlRenderer{document: document{base: b}} }},
+	{"pdf", func(b *base) Renderer { return &pdfRenderer{base: b} }},
 }
 
 // Formats returns the names [New] accepts, in a fixed order ("md" is also

@@ -378,15 +378,15 @@ func (s *Session) cmdScript() error {
 // cmdFormat: :format [NAME].
 func (s *Session) cmdFormat(arg string) error {
 	if arg == "" {
-		fmt.Fprintf(s.out, "format: %s (formats: %s)\n", s.format, strings.Join(render.Formats(), ", "))
+		fmt.Fprintf(s.out, "format: %s (formats: %s)\n", s.format, strings.Join(replFormats(), ", "))
 		return nil
 	}
 	f := strings.ToLower(arg)
 	if f == "md" {
 		f = "markdown"
 	}
-	if !slices.Contains(render.Formats(), f) {
-		return s.fail("unknown format %q (formats: %s)", arg, strings.Join(render.Formats(), ", "))
+	if !slices.Contains(replFormats(), f) {
+		return s.fail("unknown format %q (formats: %s)", arg, strings.Join(replFormats(), ", "))
 	}
 	s.format = f
 	return nil

@@ -34,6 +34,7 @@ type runFlags struct {
 	stallTimeout time.Duration
 	cpuProfile   string
 	memProfile   string
+	page         render.PageOptions // --page-size, --landscape (pdf)
 }
 
 func parseRunFlags(args []string) (*runFlags, error) {
@@ -148,6 +149,17 @@ func parseRunFlags(args []string) (*runFlags, error) {
 			} else {
 				f.memProfile = v
 			}
+		case "page-size":
+			v, err := needVal()
+			if err != nil {
+				return nil, err
+			}
+			if v = strings.ToLower(v); v != "a4" && v != "letter" {
+				return nil, fmt.Errorf("--page-size must be a4 or letter, not %q", v)
+			}
+			f.page.Size = v
+		case "landscape":
+			f.page.Landscape = true
 		case "stats":
 			f.stats = true
 		case "q", "quiet":
@@ -250,6 +262,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if format == "" && f.output != "" {
 		format = formatFromExt(f.output)
 	}
+	if format == "pdf" && f.output == "" && isTerminal(stdout) {
+		fmt.Fprintf(stderr, "reportsh run: a pdf is not printed on a terminal: write it to a file (-o report.pdf) or redirect stdout\n")
+		return exitUsage
+	}
 	prof, err := startProfiles(f.cpuProfile, f.memProfile)
 	if err != nil {
 		fmt.Fprintf(stderr, "reportsh: %v\n", err)
@@ -270,7 +286,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer monitor.Stop()
 	pr := newRunProgress(stderr, f.quiet) // nil unless stderr is a terminal
 	res, err := prog.Run(ctx, &interp.RunConfig{
-		Params: f.params, Output: pr.output(out), Format: interp.Format(format), OnError: interp.OnError(f.onError),
+		Params: f.params, Output: pr.output(out), Format: interp.Format(format), OnError: interp.OnError(f.onError), Page: f.page,
 		ChunkSize: f.chunkSize, MemoryLimit: f.memoryLimit, Workers: f.workers, Strategy: f.strategy,
 		Color:    format == "" && isTerminal(out) && os.Getenv("NO_COLOR") == "",
 		Observer: pr.observer(), Progress: pr.setSource, Registry: registry, RunDate: runDate(start),
@@ -365,6 +381,8 @@ func formatFromExt(path string) string {
 		return "markdown"
 	case ".html", ".htm":
 		return "html"
+	case ".pdf":
+		return "pdf"
 	}
 	return ""
 }

@@ -59,7 +59,7 @@ func TestFormatNamed(t *testing.T) {
 	if f, ok := formatNamed("MD"); !ok || f.name != "markdown" {
 		t.Errorf(`formatNamed("MD") = %q, %v`, f.name, ok)
 	}
-	if _, ok := formatNamed("pdf"); ok {
-		t.Error(`formatNamed("pdf") found a format`)
+	if _, ok := formatNamed("docx"); ok {
+		t.Error(`formatNamed("docx") found a format`)
 	}
 }

@@ -84,7 +84,7 @@ func (p *Runner) execParallel(ctx context.Context, pl *plan.Plan) (*result, stri
 func (p *Runner) replay(res *result, pl *plan.Plan, failed error) (*result, error) {
 	rc, params := pl.Cfg, pl.Params
 	if rc.Output != nil {
-		r, err := render.New(formatOf(rc), rc.Output, render.Options{Color: rc.Color})
+		r, err := render.New(formatOf(rc), rc.Output, render.Options{Color: rc.Color, Page: rc.Page})
 		if err != nil {
 			return nil, err
 		}

@@ -59,7 +59,7 @@ func (w *report) begin() error {
 		return err
 	}
 	if w.bw != nil {
-		r, err := render.New(formatOf(w.cfg), w.bw, render.Options{Color: w.cfg.Color})
+		r, err := render.New(formatOf(w.cfg), w.bw, render.Options{Color: w.cfg.Color, Page: w.cfg.Page})
 		if err != nil {
 			return err
 		}

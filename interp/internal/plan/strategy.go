@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/stream"
 )
 
@@ -92,6 +93,7 @@ const (
 	FormatJSONL    Format = "jsonl"
 	FormatMarkdown Format = "markdown"
 	FormatHTML     Format = "html"
+	FormatPDF      Format = "pdf"
 )
 
 // OnError is what a run does with a record it cannot read or compute
@@ -114,6 +116,7 @@ type Settings struct {
 	Output      io.Writer
 	Format      Format
 	Color       bool
+	Page        render.PageOptions
 	OnError     OnError
 	ChunkSize   int
 	MemoryLimit int64
