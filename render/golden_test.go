@@ -13,6 +13,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // goldenExt names the golden file of each format.
 var goldenExt = map[string]string{
 	"text": "txt", "csv": "csv", "json": "json", "jsonl": "jsonl", "markdown": "md", "html": "html",
+	"xlsx": "xlsx.txt", // the workbook read back (readXlsx's dump)
 }
 
 // fixtures are the golden event streams, by name.
@@ -33,7 +34,7 @@ func TestGolden(t *testing.T) {
 				if err := fx.make().run(format, &out, Options{}); err != nil {
 					t.Fatal(err)
 				}
-				checkGolden(t, fx.name+"."+goldenExt[format]+".golden", out.Bytes())
+				checkGolden(t, fx.name+"."+goldenExt[format]+".golden", []byte(readable(t, format, out.Bytes())))
 
 				var again bytes.Buffer // deterministic: byte-identical on a second run
 				if err := fx.make().run(format, &again, Options{}); err != nil {

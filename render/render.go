@@ -53,6 +53,7 @@ var constructors = []struct {
 	{"jsonl", func(b *base) Renderer { return &jsonlRenderer{base: b} }},
 	{"markdown", func(b *base) Renderer { return &markdownRenderer{tables: tables{base: b}} }},
 	{"html", func(b *base) Renderer { return &htmlRenderer{tables: tables{base: b}} }},
+	{"xlsx", func(b *base) Renderer { return &xlsxRenderer{base: b} }},
 }
 
 // Formats returns the names [New] accepts, in a fixed order ("md" is also

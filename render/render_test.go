@@ -15,7 +15,7 @@ import (
 )
 
 func TestNewAndFormats(t *testing.T) {
-	want := []string{"text", "csv", "json", "jsonl", "markdown", "html"}
+	want := []string{"text", "csv", "json", "jsonl", "markdown", "html", "xlsx"}
 	if got := Formats(); !slices.Equal(got, want) {
 		t.Errorf("Formats() = %v, want %v", got, want)
 	}
@@ -25,7 +25,7 @@ func TestNewAndFormats(t *testing.T) {
 		}
 	}
 	_, err := New("pdf", io.Discard, Options{})
-	if !errors.Is(err, ErrUnknownFormat) || !strings.Contains(err.Error(), `"pdf"`) || !strings.Contains(err.Error(), "text, csv, json, jsonl, markdown, html") {
+	if !errors.Is(err, ErrUnknownFormat) || !strings.Contains(err.Error(), `"pdf"`) || !strings.Contains(err.Error(), "text, csv, json, jsonl, markdown, html, xlsx") {
 		t.Errorf("New(pdf) error = %v", err)
 	}
 }
@@ -184,8 +184,8 @@ func TestUnlistedBand(t *testing.T) {
 		if err := errors.Join(err1, err2, err3, errEnd); err != nil {
 			t.Errorf("%s: %v", format, err)
 		}
-		if (format != "text" && !strings.Contains(out.String(), "south")) || !strings.Contains(out.String(), "4") {
-			t.Errorf("%s: output lacks the unlisted band's events:\n%s", format, out.String())
+		if s := readable(t, format, out.Bytes()); (format != "text" && !strings.Contains(s, "south")) || !strings.Contains(s, "4") {
+			t.Errorf("%s: output lacks the unlisted band's events:\n%s", format, s)
 		}
 	}
 }
