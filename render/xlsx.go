@@ -36,8 +36,8 @@ type xlsxRenderer struct {
 	maxRows int
 	fmts    []xlsxFormats // per grid column
 	styles  map[xlsxStyle]int
-	long    int // numbers written as text, past 15 significant digits
-	cut     int // texts excelize cut to Excel's 32,767 characters
+	long    int   // numbers written as text, past 15 significant digits
+	cut     int   // texts excelize cut to Excel's 32,767 characters
 	err     error // a style that could not be made
 }
 
