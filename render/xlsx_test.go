@@ -38,14 +38,14 @@ func TestXlsxCellTypes(t *testing.T) {
 		bold   bool
 	}{
 		{"B9", excelize.CellTypeInlineString, "Acme, Inc.", "Acme, Inc.", "", false},
-		{"C9", excelize.CellTypeUnset, "45294", "2024-01-03", "yyyy-mm-dd", false},                    // a date
-		{"D9", excelize.CellTypeUnset, "1234.5", "1234.50", "0.00", false},                            // a decimal, default 2 places
-		{"E9", excelize.CellTypeUnset, "2", "2", "0", false},                                          // an int
-		{"D12", excelize.CellTypeUnset, "99.995", "100.00", "0.00", false},                            // exact: no 99.99499999
-		{"H13", excelize.CellTypeUnset, "299.985", "299.99", "#,##0.00", true},                        // a footer: bold
-		{"J14", excelize.CellTypeUnset, "0.90264", "90.3%", "0.0%", true},                             // a percent pattern
-		{"K14", excelize.CellTypeUnset, "45294", "Jan 3, 2024", `mmm" "d", "yyyy`, true},              // a date pattern
-		{"H18", excelize.CellTypeUnset, "1234567.891", "1,234,567.89", "#,##0.00", true},              // the summary
+		{"C9", excelize.CellTypeUnset, "45294", "2024-01-03", "yyyy-mm-dd", false},                              // a date
+		{"D9", excelize.CellTypeUnset, "1234.5", "1234.50", "0.00", false},                                      // a decimal, default 2 places
+		{"E9", excelize.CellTypeUnset, "2", "2", "0", false},                                                    // an int
+		{"D12", excelize.CellTypeUnset, "99.995", "100.00", "0.00", false},                                      // exact: no 99.99499999
+		{"H13", excelize.CellTypeUnset, "299.985", "299.99", "#,##0.00", true},                                  // a footer: bold
+		{"J14", excelize.CellTypeUnset, "0.90264", "90.3%", "0.0%", true},                                       // a percent pattern
+		{"K14", excelize.CellTypeUnset, "45294", "Jan 3, 2024", `mmm" "d", "yyyy`, true},                        // a date pattern
+		{"H18", excelize.CellTypeUnset, "1234567.891", "1,234,567.89", "#,##0.00", true},                        // the summary
 		{"D10", excelize.CellTypeInlineString, "10.12345678901234567890", "10.12345678901234567890", "", false}, // 22 digits: text
 		{"H11", excelize.CellTypeInlineString, "2479.12345678901234567890", "2479.12345678901234567890", "", true},
 	} {
