@@ -60,6 +60,7 @@ const (
 	FormatJSONL    = plan.FormatJSONL
 	FormatMarkdown = plan.FormatMarkdown
 	FormatHTML     = plan.FormatHTML
+	FormatXLSX     = plan.FormatXLSX
 )
 
 // OnError is what a run does with a record it cannot read or compute

@@ -24,6 +24,7 @@ var outputFormats = []outputFormat{
 	{name: "json", mediaType: "application/json"},
 	{name: "jsonl", mediaType: "application/x-ndjson", aliases: []string{"application/jsonl", "application/x-jsonlines"}},
 	{name: "markdown", mediaType: "text/markdown; charset=utf-8", aliases: []string{"text/x-markdown"}},
+	{name: "xlsx", mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 }
 
 // negotiate chooses the output format of a request: ?format=NAME if it is

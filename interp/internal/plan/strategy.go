@@ -92,6 +92,7 @@ const (
 	FormatJSONL    Format = "jsonl"
 	FormatMarkdown Format = "markdown"
 	FormatHTML     Format = "html"
+	FormatXLSX     Format = "xlsx" // an Excel workbook (binary)
 )
 
 // OnError is what a run does with a record it cannot read or compute
