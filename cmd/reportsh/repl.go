@@ -14,8 +14,6 @@ import (
 	"sync"
 
 	"github.com/chzyer/readline"
-
-	"github.com/reportsh/reportsh/render"
 )
 
 // replFlags are the arguments of `reportsh repl`.
@@ -50,8 +48,8 @@ func parseReplFlags(args []string) (*replFlags, error) {
 			}
 			f.params[k] = v
 		case "f", "format":
-			if !slices.Contains(render.Formats(), val) && val != "md" {
-				return nil, fmt.Errorf("unknown format %q (formats: %s)", val, strings.Join(render.Formats(), ", "))
+			if !slices.Contains(textFormats(), val) && val != "md" {
+				return nil, fmt.Errorf("unknown format %q (formats: %s)", val, strings.Join(textFormats(), ", "))
 			}
 			f.format = val
 		default:

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/agg"
 	"github.com/reportsh/reportsh/stdlib"
 )
@@ -39,7 +38,7 @@ func (s *Session) Complete(before string) (completions []string, n int) {
 		cands = s.files(word, cmd == ":load")
 	case cmd == ":format":
 		word = strings.TrimLeft(arg, " ")
-		cands = render.Formats()
+		cands = textFormats()
 	case cmd == ":set":
 		word = strings.TrimLeft(arg, " ")
 		for _, p := range s.sc.params() {

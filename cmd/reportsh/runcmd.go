@@ -379,6 +379,17 @@ var outputExts = []struct{ ext, format string }{
 // them to a terminal.
 var binaryFormats = []string{"xlsx"}
 
+// textFormats are the formats the REPL prints: all but the binary ones.
+func textFormats() []string {
+	var out []string
+	for _, f := range render.Formats() {
+		if !slices.Contains(binaryFormats, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // formatFromExt returns the format of -o FILE: its extension's, text for a
 // file without one (such as /dev/stdout), and an error for an extension
 // of no format.
