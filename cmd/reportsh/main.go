@@ -126,8 +126,8 @@ Usage:
 
 Flags of run:
   -p, --param NAME=VALUE   set a parameter (repeatable)
-  -f, --format FORMAT      text (default), csv, json, jsonl, markdown, html
-  -o, --output FILE        write the report to FILE instead of stdout
+  -f, --format FORMAT      text (default), csv, json, jsonl, markdown, html, xlsx
+  -o, --output FILE        write the report to FILE instead of stdout (the format follows its extension)
   --on-error skip|fail     skip and count bad records, or stop at the first (default: the script's on_error, else fail)
   --chunk-size N           records per source fetch (default 1000)
   --memory-limit BYTES     pipeline memory limit (e.g. 512MiB)
