@@ -21,8 +21,10 @@ const xlsxSheetName = "Report"
 // xlsxRenderer writes an Excel workbook through excelize's StreamWriter
 // (rows go to a temporary file past 16 MiB, so memory stays bounded), laid
 // out on the report's Grid: title and parameters on top, the heading row
-// frozen with an autofilter, one row per event with Excel outline levels,
-// the totals last. The workbook is written to w at End.
+// frozen with an autofilter, one row per event with Excel outline levels
+// (group headers, footers and the summary in bold, but for the innermost
+// footers of a report without a detail band: they are its lines), the
+// totals last. The workbook is written to w at End.
 type xlsxRenderer struct {
 	*base
 	grid    *Grid
@@ -39,6 +41,7 @@ type xlsxRenderer struct {
 	long    int   // numbers written as text, past 15 significant digits
 	cut     int   // texts excelize cut to Excel's 32,767 characters
 	err     error // a style that could not be made
+	lines   int   // the level whose footers are the report's lines (no detail band), or -2
 }
 
 // Begin lays out the grid and writes the top of the first sheet.
@@ -51,6 +54,12 @@ func (r *xlsxRenderer) Begin(m *Meta) error {
 		return err
 	}
 	r.grid, r.maxRows = g, max(xlsxMaxRows, 3)
+	r.lines = g.Levels - 1
+	for _, b := range m.Bands {
+		if b.Kind == Detail {
+			r.lines = -2
+		}
+	}
 	r.styles = map[xlsxStyle]int{}
 	r.file = excelize.NewFile()
 	if err := r.file.SetDocProps(&excelize.DocProperties{Title: m.Title, Creator: "reportsh"}); err != nil {
@@ -137,7 +146,7 @@ func xlsxWidth(c *GridColumn) float64 {
 func (r *xlsxRenderer) writeHeading() error {
 	cells := make([]any, len(r.grid.Columns))
 	for i, c := range r.grid.Columns {
-		cells[i] = r.styled(c.Heading, xlsxStyle{bold: true, head: true})
+		cells[i] = r.styled(c.Heading, xlsxStyle{bold: true, head: true, right: c.Numeric()})
 	}
 	return r.writeRow(cells, excelize.RowOpts{})
 }
@@ -195,6 +204,9 @@ func (r *xlsxRenderer) Emit(e *Event) error {
 	}
 	opts := excelize.RowOpts{OutlineLevel: min(xlsxOutline(row), 7)}
 	bold := row.Band.Kind == GroupHeader || row.Band.Kind == GroupFooter || row.Band.Kind == Summary
+	if row.Band.Kind == GroupFooter && row.Level == r.lines {
+		bold = false // the innermost footers of a report without details are its lines
+	}
 	var cells []any
 	if row.Band.Template {
 		cells = []any{r.styled(row.Text, xlsxStyle{bold: bold})}

@@ -216,3 +216,25 @@ func TestSignificantDigits(t *testing.T) {
 		assert.Equal(t, want, significantDigits(s), s)
 	}
 }
+
+// In a report without a detail band the innermost footers are its lines:
+// not bold, unlike the outer footers and the summary; the headings of
+// numeric columns stand right, over their numbers.
+func TestXlsxFooterLines(t *testing.T) {
+	b, _ := renderXlsx(t, newFootersFixture())
+	const s = "Report"
+	assert.False(t, b.cell(s, "C5").Bold, "a customer footer: a line")
+	assert.True(t, b.cell(s, "C8").Bold, "the territory footer: a subtotal")
+	assert.True(t, b.cell(s, "C12").Bold, "the summary")
+	for ref, want := range map[string]string{"C3": "right", "B3": ""} {
+		id, err := b.f.GetCellStyle(s, ref)
+		require.NoError(t, err)
+		st, err := b.f.GetStyle(id)
+		require.NoError(t, err)
+		got := ""
+		if st.Alignment != nil {
+			got = st.Alignment.Horizontal
+		}
+		assert.Equal(t, want, got, ref)
+	}
+}
