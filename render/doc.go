@@ -67,8 +67,8 @@
 // A decimal is written with its own digits when it has at most 15
 // significant digits (an Excel number keeps 15); a decimal or integer
 // with more is written as its exact text, right-aligned, and a note row
-// after the report says how many such cells there are. The column's
-// format pattern becomes an Excel number format: "#,##0.00" → #,##0.00,
+// after the report says how many such cells there are. A band column's
+// format pattern becomes the Excel number format of its cells: "#,##0.00" → #,##0.00,
 // "$#,##0.00" → "$"#,##0.00, "0.0%" → 0.0%, "%b %-d, %Y" →
 // mmm" "d", "yyyy; a date pattern Excel cannot show (%j, %u, %w, %V, %G,
 // %q, a 12-hour hour without %p) falls back to yyyy-mm-dd. Without a

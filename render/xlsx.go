@@ -36,7 +36,7 @@ type xlsxRenderer struct {
 	head    int // the heading row of the sheet
 	last    int // the last report row of the sheet (the autofilter's end)
 	maxRows int
-	fmts    []xlsxFormats // per grid column
+	fmts    map[*Band][]xlsxFormats // per band, per grid column
 	styles  map[xlsxStyle]int
 	long    int   // numbers written as text, past 15 significant digits
 	cut     int   // texts excelize cut to Excel's 32,767 characters
@@ -60,7 +60,7 @@ func (r *xlsxRenderer) Begin(m *Meta) error {
 			r.lines = -2
 		}
 	}
-	r.styles = map[xlsxStyle]int{}
+	r.styles, r.fmts = map[xlsxStyle]int{}, map[*Band][]xlsxFormats{}
 	r.file = excelize.NewFile()
 	if err := r.file.SetDocProps(&excelize.DocProperties{Title: m.Title, Creator: "reportsh"}); err != nil {
 		return err
@@ -86,10 +86,10 @@ func (r *xlsxRenderer) topRows() [][]any {
 		rows = append(rows, []any{r.styled(m.Title, xlsxStyle{bold: true, big: true})})
 	}
 	for _, p := range m.Params {
-		rows = append(rows, []any{r.styled(p.Name, xlsxStyle{bold: true}), r.value(-1, p.Value, false)})
+		rows = append(rows, []any{r.styled(p.Name, xlsxStyle{bold: true}), r.value(xlsxDefaults, p.Value, false)})
 	}
 	if !m.RunDate.IsZero() {
-		rows = append(rows, []any{r.styled("run date", xlsxStyle{bold: true}), r.value(-1, m.RunDate, false)})
+		rows = append(rows, []any{r.styled("run date", xlsxStyle{bold: true}), r.value(xlsxDefaults, m.RunDate, false)})
 	}
 	if len(rows) > 0 {
 		rows = append(rows, nil)
@@ -128,7 +128,8 @@ func (r *xlsxRenderer) startSheet(name string, head int) error {
 }
 
 // xlsxWidth is a column's width in characters: its heading's, or its
-// kind's usual, whichever is wider, at most 50.
+// kind's usual, whichever is wider, at most 50 (a streamed sheet sets its
+// widths before its rows).
 func xlsxWidth(c *GridColumn) float64 {
 	w := 12
 	switch {
@@ -136,8 +137,8 @@ func xlsxWidth(c *GridColumn) float64 {
 		w = 14
 	case c.Kind == value.KindTime:
 		w = 20
-	case c.Kind == value.KindString:
-		w = 16
+	case c.Kind == value.KindString || c.Kind == value.KindAny:
+		w = 24
 	}
 	return float64(min(max(w, len([]rune(c.Heading))+3), 50))
 }
@@ -211,9 +212,10 @@ func (r *xlsxRenderer) Emit(e *Event) error {
 	if row.Band.Template {
 		cells = []any{r.styled(row.Text, xlsxStyle{bold: bold})}
 	} else {
+		fm := r.formats(row.Band)
 		cells = make([]any, len(row.Cells))
 		for i, v := range row.Cells {
-			cells[i] = r.value(i, v, bold)
+			cells[i] = r.value(fm[i], v, bold)
 		}
 	}
 	if err := r.writeRow(cells, opts); err != nil {

@@ -45,7 +45,7 @@ func TestXlsxCellTypes(t *testing.T) {
 		{"H13", excelize.CellTypeUnset, "299.985", "299.99", "#,##0.00", true},                                  // a footer: bold
 		{"J14", excelize.CellTypeUnset, "0.90264", "90.3%", "0.0%", true},                                       // a percent pattern
 		{"K14", excelize.CellTypeUnset, "45294", "Jan 3, 2024", `mmm" "d", "yyyy`, true},                        // a date pattern
-		{"H18", excelize.CellTypeUnset, "1234567.891", "1,234,567.89", "#,##0.00", true},                        // the summary
+		{"H18", excelize.CellTypeUnset, "1234567.891", "$1,234,567.89", `"$"#,##0.00`, true},                    // the summary, in its own format
 		{"D10", excelize.CellTypeInlineString, "10.12345678901234567890", "10.12345678901234567890", "", false}, // 22 digits: text
 		{"H11", excelize.CellTypeInlineString, "2479.12345678901234567890", "2479.12345678901234567890", "", true},
 	} {

@@ -73,23 +73,34 @@ func (r *xlsxRenderer) styled(v any, s xlsxStyle) any {
 	return excelize.Cell{StyleID: id, Value: v}
 }
 
-// formats returns the Excel formats of grid column i (-1: the defaults).
-func (r *xlsxRenderer) formats(i int) xlsxFormats {
-	if i < 0 {
-		return newXlsxFormats(Formatter{})
+// formats returns the Excel formats of the grid's columns for the rows
+// of band b: each column of the band in its own pattern (a footer's
+// "#,##0.00" sum under the detail band's plain revenue), the other
+// columns (group keys) in the grid column's; nil b: the grid columns'.
+func (r *xlsxRenderer) formats(b *Band) []xlsxFormats {
+	if fm, ok := r.fmts[b]; ok && len(fm) == len(r.grid.Columns) {
+		return fm
 	}
-	for len(r.fmts) <= i { // a band not in the Meta added columns
-		r.fmts = append(r.fmts, newXlsxFormats(r.grid.Columns[len(r.fmts)].fmt))
+	fm := make([]xlsxFormats, len(r.grid.Columns))
+	for i := range fm {
+		fm[i] = newXlsxFormats(r.grid.Columns[i].fmt)
 	}
-	return r.fmts[i]
+	if b != nil {
+		for j, k := range r.grid.place[b] {
+			if f, err := ParseFormat(b.Columns[j].Format); err == nil && b.Columns[j].Format != "" {
+				fm[k] = newXlsxFormats(f)
+			}
+		}
+	}
+	r.fmts[b] = fm
+	return fm
 }
 
-// value is the cell of v in grid column col: numbers as numbers (an
-// integer or decimal past 15 significant digits as exact text), dates and
-// timestamps as Excel dates, each with the column's Excel format.
-func (r *xlsxRenderer) value(col int, v any, bold bool) any {
+// value is the cell of v: numbers as numbers (an integer or decimal past
+// 15 significant digits as exact text), dates and timestamps as Excel
+// dates, each with its Excel format in f.
+func (r *xlsxRenderer) value(f xlsxFormats, v any, bold bool) any {
 	v = value.Normalize(v)
-	f := r.formats(col)
 	st := xlsxStyle{bold: bold}
 	switch x := v.(type) {
 	case nil:

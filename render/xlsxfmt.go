@@ -157,6 +157,9 @@ type xlsxFormats struct {
 	intFmt, decFmt, floatFmt, dateFmt, timeFmt string
 }
 
+// xlsxDefaults are the formats of values without a pattern.
+var xlsxDefaults = newXlsxFormats(Formatter{})
+
 // newXlsxFormats maps f, falling back to the defaults for a date pattern
 // Excel cannot show.
 func newXlsxFormats(f Formatter) xlsxFormats {
