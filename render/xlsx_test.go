@@ -238,3 +238,21 @@ func TestXlsxFooterLines(t *testing.T) {
 		assert.Equal(t, want, got, ref)
 	}
 }
+
+// Texts that XML cannot hold as they are (control characters) or that
+// look like formulas stay plain text, and the workbook stays readable.
+func TestXlsxAwkwardText(t *testing.T) {
+	band := &Band{ID: 1, Kind: Detail, Level: -1, Columns: []Column{{Name: "x", Kind: value.KindString}}}
+	texts := []string{"a\x01b\x0bc", "=SUM(A1:A2)", " padded ", "<b>&amp;</b>", "日本語 ✓"}
+	f := &fixture{meta: &Meta{Title: "a\x02title", Bands: []*Band{band}}}
+	for _, s := range texts {
+		f.events = append(f.events, &Event{Band: band, Values: []any{s}})
+	}
+	b, _ := renderXlsx(t, f)
+	want := []string{"a\uFFFDb\uFFFDc", "=SUM(A1:A2)", " padded ", "<b>&amp;</b>", "日本語 ✓"}
+	for i, w := range want {
+		c := b.cell("Report", fmt.Sprintf("A%d", i+4))
+		assert.Equal(t, excelize.CellTypeInlineString, c.Type, w)
+		assert.Equal(t, w, c.Raw)
+	}
+}
