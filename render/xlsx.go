@@ -40,12 +40,20 @@ type xlsxRenderer struct {
 	styles  map[xlsxStyle]int
 	long    int   // numbers written as text, past 15 significant digits
 	cut     int   // texts excelize cut to Excel's 32,767 characters
-	err     error // a style that could not be made
+	err     error // a failed Begin, or a style that could not be made
 	lines   int   // the level whose footers are the report's lines (no detail band), or -2
 }
 
 // Begin lays out the grid and writes the top of the first sheet.
 func (r *xlsxRenderer) Begin(m *Meta) error {
+	err := r.start(m)
+	if err != nil && r.sw == nil && r.err == nil {
+		r.err = err // the first Begin failed: Emit and End return its error
+	}
+	return err
+}
+
+func (r *xlsxRenderer) start(m *Meta) error {
 	if err := r.begin(m); err != nil {
 		return err
 	}
@@ -199,6 +207,9 @@ func (r *xlsxRenderer) Emit(e *Event) error {
 	if _, err := r.emit(e); err != nil {
 		return err
 	}
+	if r.sw == nil {
+		return r.err
+	}
 	row, err := r.grid.Row(e)
 	if err != nil {
 		return err
@@ -242,6 +253,9 @@ func xlsxOutline(row Row) int {
 func (r *xlsxRenderer) End(t *Totals) error {
 	if err := r.end(); err != nil {
 		return err
+	}
+	if r.sw == nil {
+		return r.err
 	}
 	defer r.file.Close()
 	if err := r.writeTrailer(t); err != nil {

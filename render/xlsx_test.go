@@ -256,3 +256,14 @@ func TestXlsxAwkwardText(t *testing.T) {
 		assert.Equal(t, w, c.Raw)
 	}
 }
+
+// After a failed Begin, Emit and End return its error (no panic).
+func TestXlsxAfterFailedBegin(t *testing.T) {
+	band := &Band{ID: 9, Kind: Detail, Level: -1, Columns: []Column{{Name: "x", Kind: value.KindDecimal, Format: "#,#0.0#0"}}}
+	r, err := New("xlsx", &bytes.Buffer{}, Options{})
+	require.NoError(t, err)
+	berr := r.Begin(&Meta{Bands: []*Band{band}})
+	require.Error(t, berr)
+	assert.Equal(t, berr, r.Emit(&Event{Band: band, Values: []any{dec("1")}}))
+	assert.Equal(t, berr, r.End(nil))
+}
