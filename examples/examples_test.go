@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/reportsh/reportsh/internal/xlsxdump"
 	"github.com/reportsh/reportsh/interp"
 )
 
@@ -35,12 +36,21 @@ func TestExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, format := range []string{"text", "csv", "markdown", "html"} {
+			for _, format := range []string{"text", "csv", "markdown", "html", "xlsx"} {
 				var out bytes.Buffer
 				if _, err := prog.Run(context.Background(), &interp.RunConfig{Output: &out, Format: interp.Format(format)}); err != nil {
 					t.Fatal(err)
 				}
 				golden := filepath.Join("testdata", name+"."+format+".golden")
+				if format == "xlsx" { // the workbook as excelize reads it back
+					dump, err := xlsxdump.Dump(out.Bytes())
+					if err != nil {
+						t.Fatal(err)
+					}
+					out.Reset()
+					out.WriteString(dump)
+					golden = filepath.Join("testdata", name+".xlsx.txt.golden")
+				}
 				if *update {
 					if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
 						t.Fatal(err)

@@ -61,6 +61,7 @@ const (
 	FormatMarkdown = plan.FormatMarkdown
 	FormatHTML     = plan.FormatHTML
 	FormatPDF      = plan.FormatPDF
+	FormatXLSX     = plan.FormatXLSX
 )
 
 // OnError is what a run does with a record it cannot read or compute

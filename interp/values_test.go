@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reportsh/reportsh/internal/xlsxdump"
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
@@ -131,10 +132,15 @@ func TestNonFiniteFloatsAreVisible(t *testing.T) {
 		FormatJSONL:    {`"f":"Infinity","g":"Infinity"`, `"f":"-Infinity"`, `"f":"NaN"`, `"m":"Infinity"`},
 		FormatMarkdown: {"+Inf", "-Inf", "NaN"},
 		FormatHTML:     {">+Inf<", ">-Inf<", ">NaN<"},
+		FormatXLSX:     {`=text:"+Inf"`, `=text:"-Inf"`, `=text:"NaN"`},
 	}
 	for format, wants := range want {
 		out, err := runValues(t, script, files, Options{}, format)
 		require.NoError(t, err, format)
+		if format == FormatXLSX {
+			out, err = xlsxdump.Dump([]byte(out))
+			require.NoError(t, err)
+		}
 		for _, w := range wants {
 			assert.Contains(t, out, w, format)
 		}

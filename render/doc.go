@@ -1,5 +1,5 @@
 // Package render turns the stream of band events a report produces into
-// text, CSV, JSON, JSON Lines, Markdown, HTML or PDF.
+// text, CSV, JSON, JSON Lines, Markdown, HTML, PDF or an Excel workbook (XLSX).
 //
 // The interpreter describes the report once ([Meta]: title, parameters and
 // every [Band] the report can emit), then sends one [Event] per band instance
@@ -63,6 +63,25 @@
 //     lack do not. The document is built in memory (about 30 KB of heap
 //     a page) and written at End; its creation date is the run date, or 2000-01-01
 //     when there is none, so that runs are byte-identical.
+//   - xlsx: an Excel workbook (binary), laid out on the report's [Grid]:
+//     the title, one row per parameter (name, value) and the run date when
+//     Meta.RunDate is set, a blank row, then the heading row (the columns'
+//     labels), frozen, with an autofilter over the report's rows; then one
+//     row per event in report order: template bands as a line of text in
+//     the first column, group headers, footers (subtotals) and the summary
+//     in bold. Rows carry Excel outline levels so that Excel's +/- folds a
+//     group into its subtotal: a group's header and detail rows one level
+//     deeper than its footer, which stands at its group's level (0 for the
+//     outermost; at most 7). After a blank row come the notes (numbers
+//     written as text, see below), then the totals as label and number
+//     rows and the warnings, or, for an incomplete report, a red row
+//     "report incomplete: reason". A sheet holds at most 1,048,576 rows:
+//     the report continues on sheets "Report (2)", "Report (3)"…, each
+//     starting with the heading row, and the last row of the full sheet
+//     says "continued on sheet Report (2)"; no row is left out. Rows are
+//     streamed (excelize's StreamWriter keeps at most 16 MiB of a sheet in
+//     memory, the rest in a temporary file); the workbook is written to w
+//     at End, in one pass, without building it in memory.
 //
 // # Values
 //
@@ -83,6 +102,21 @@
 // such a format prints [PageTemplate.Text] of each at the top and bottom of
 // every page, and [DefaultPageFooter] when the report declares no page
 // footer. Text, CSV, JSON and JSON Lines have no pages and ignore them.
+//
+// XLSX keeps values typed. Integers, decimals and floats are numbers,
+// dates and timestamps Excel dates, booleans booleans, nil an empty cell.
+// A decimal is written with its own digits when it has at most 15
+// significant digits (an Excel number keeps 15); a decimal or integer
+// with more is written as its exact text, right-aligned, and a note row
+// after the report says how many such cells there are. A band column's
+// format pattern becomes the Excel number format of its cells: "#,##0.00" → #,##0.00,
+// "$#,##0.00" → "$"#,##0.00, "0.0%" → 0.0%, "%b %-d, %Y" →
+// mmm" "d", "yyyy; a date pattern Excel cannot show (%j, %u, %w, %V, %G,
+// %q, a 12-hour hour without %p) falls back to yyyy-mm-dd. Without a
+// pattern: integers 0, decimals 0.00, floats General, dates yyyy-mm-dd,
+// timestamps yyyy-mm-dd hh:mm:ss. Excel shows a pattern whose places are
+// all optional ("0.##") with a trailing point for whole numbers ("5."), and
+// cuts a text past 32,767 characters (a note row counts such cells).
 //
 // Output is deterministic: the same events give byte-identical output.
 // [Totals.Elapsed] is shown only when [Options.Elapsed] asks for it.

@@ -82,5 +82,5 @@ func ExampleNew() {
 
 func ExampleFormats() {
 	fmt.Println(render.Formats())
-	// Output: [text csv json jsonl markdown html pdf]
+	// Output: [text csv json jsonl markdown html pdf xlsx]
 }

@@ -13,7 +13,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // goldenExt names the golden file of each format.
 var goldenExt = map[string]string{
 	"text": "txt", "csv": "csv", "json": "json", "jsonl": "jsonl", "markdown": "md", "html": "html",
-	"pdf": "pdf.txt", // the text layer (pdftotext -layout)
+	"pdf":  "pdf.txt",  // the text layer (pdftotext -layout)
+	"xlsx": "xlsx.txt", // the workbook read back (readXlsx's dump)
 }
 
 // fixtures are the golden event streams, by name.
@@ -34,7 +35,7 @@ func TestGolden(t *testing.T) {
 				if err := fx.make().run(format, &out, Options{}); err != nil {
 					t.Fatal(err)
 				}
-				checkGolden(t, fx.name+"."+goldenExt[format]+".golden", readable(t, format, out.Bytes()))
+				checkGolden(t, fx.name+"."+goldenExt[format]+".golden", []byte(readable(t, format, out.Bytes())))
 
 				var again bytes.Buffer // deterministic: byte-identical on a second run
 				if err := fx.make().run(format, &again, Options{}); err != nil {

@@ -62,15 +62,19 @@ func pdfOf(t *testing.T, f *fixture, opts Options) (string, []byte) {
 }
 
 // readable returns a format's output as a reader would read it: the text
-// layer of a PDF (pdftotext -layout), any other output as it is.
-func readable(t *testing.T, format string, out []byte) []byte {
+// layer of a PDF (pdftotext -layout), a workbook read back (readXlsx), any
+// other output as it is.
+func readable(t *testing.T, format string, out []byte) string {
 	t.Helper()
-	if format != "pdf" {
-		return out
+	switch format {
+	case "xlsx":
+		return readXlsx(t, out).dump()
+	case "pdf":
+		path := filepath.Join(t.TempDir(), "out.pdf")
+		require.NoError(t, os.WriteFile(path, out, 0o644))
+		return strings.Join(pdfPages(t, path), "\f")
 	}
-	path := filepath.Join(t.TempDir(), "out.pdf")
-	require.NoError(t, os.WriteFile(path, out, 0o644))
-	return []byte(strings.Join(pdfPages(t, path), "\f"))
+	return string(out)
 }
 
 // pdfPages returns the text of each page (pdftotext -layout).

@@ -56,6 +56,7 @@ var constructors = []struct {
 	{"markdown", func(b *base) Renderer { return &markdownRenderer{document: document{base: b}} }},
 	{"html", func(b *base) Renderer { return &htmlRenderer{document: document{base: b}} }},
 	{"pdf", func(b *base) Renderer { return &pdfRenderer{base: b} }},
+	{"xlsx", func(b *base) Renderer { return &xlsxRenderer{base: b} }},
 }
 
 // Formats returns the names [New] accepts, in a fixed order ("md" is also

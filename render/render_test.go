@@ -15,7 +15,7 @@ import (
 )
 
 func TestNewAndFormats(t *testing.T) {
-	want := []string{"text", "csv", "json", "jsonl", "markdown", "html", "pdf"}
+	want := []string{"text", "csv", "json", "jsonl", "markdown", "html", "pdf", "xlsx"}
 	if got := Formats(); !slices.Equal(got, want) {
 		t.Errorf("Formats() = %v, want %v", got, want)
 	}
@@ -25,7 +25,7 @@ func TestNewAndFormats(t *testing.T) {
 		}
 	}
 	_, err := New("docx", io.Discard, Options{})
-	if !errors.Is(err, ErrUnknownFormat) || !strings.Contains(err.Error(), `"docx"`) || !strings.Contains(err.Error(), "text, csv, json, jsonl, markdown, html, pdf") {
+	if !errors.Is(err, ErrUnknownFormat) || !strings.Contains(err.Error(), `"docx"`) || !strings.Contains(err.Error(), "text, csv, json, jsonl, markdown, html, pdf, xlsx") {
 		t.Errorf("New(docx) error = %v", err)
 	}
 }
@@ -187,7 +187,7 @@ func TestUnlistedBand(t *testing.T) {
 		if format == "pdf" && !havePDFText(t) {
 			continue
 		}
-		if text := string(readable(t, format, out.Bytes())); (format != "text" && !strings.Contains(text, "south")) || !strings.Contains(text, "4") {
+		if text := readable(t, format, out.Bytes()); (format != "text" && !strings.Contains(text, "south")) || !strings.Contains(text, "4") {
 			t.Errorf("%s: output lacks the unlisted band's events:\n%s", format, out.String())
 		}
 	}

@@ -126,8 +126,8 @@ Usage:
 
 Flags of run:
   -p, --param NAME=VALUE   set a parameter (repeatable)
-  -f, --format FORMAT      text (default), csv, json, jsonl, markdown, html, pdf
-  -o, --output FILE        write the report to FILE instead of stdout (format from its extension)
+  -f, --format FORMAT      text (default), csv, json, jsonl, markdown, html, pdf, xlsx
+  -o, --output FILE        write the report to FILE instead of stdout (the format follows its extension)
   --page-size a4|letter    pdf page size (default a4)
   --landscape              pdf pages in landscape
   --on-error skip|fail     skip and count bad records, or stop at the first (default: the script's on_error, else fail)

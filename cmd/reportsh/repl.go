@@ -48,8 +48,8 @@ func parseReplFlags(args []string) (*replFlags, error) {
 			}
 			f.params[k] = v
 		case "f", "format":
-			if !slices.Contains(replFormats(), val) && val != "md" {
-				return nil, fmt.Errorf("unknown format %q (formats: %s)", val, strings.Join(replFormats(), ", "))
+			if !slices.Contains(textFormats(), val) && val != "md" {
+				return nil, fmt.Errorf("unknown format %q (formats: %s)", val, strings.Join(textFormats(), ", "))
 			}
 			f.format = val
 		default:

@@ -378,15 +378,18 @@ func (s *Session) cmdScript() error {
 // cmdFormat: :format [NAME].
 func (s *Session) cmdFormat(arg string) error {
 	if arg == "" {
-		fmt.Fprintf(s.out, "format: %s (formats: %s)\n", s.format, strings.Join(replFormats(), ", "))
+		fmt.Fprintf(s.out, "format: %s (formats: %s)\n", s.format, strings.Join(textFormats(), ", "))
 		return nil
 	}
 	f := strings.ToLower(arg)
 	if f == "md" {
 		f = "markdown"
 	}
-	if !slices.Contains(replFormats(), f) {
-		return s.fail("unknown format %q (formats: %s)", arg, strings.Join(replFormats(), ", "))
+	if slices.Contains(binaryFormats, f) {
+		return s.fail("format %s writes a binary file, not for a terminal: use reportsh run SCRIPT -o FILE.%s", f, f)
+	}
+	if !slices.Contains(textFormats(), f) {
+		return s.fail("unknown format %q (formats: %s)", arg, strings.Join(textFormats(), ", "))
 	}
 	s.format = f
 	return nil

@@ -38,7 +38,7 @@ func (s *Session) Complete(before string) (completions []string, n int) {
 		cands = s.files(word, cmd == ":load")
 	case cmd == ":format":
 		word = strings.TrimLeft(arg, " ")
-		cands = replFormats()
+		cands = textFormats()
 	case cmd == ":set":
 		word = strings.TrimLeft(arg, " ")
 		for _, p := range s.sc.params() {

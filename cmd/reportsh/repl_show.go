@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/csv"
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/reportsh/reportsh/render"
@@ -81,10 +80,4 @@ func (s *Session) showValue(v any, kind value.Kind) error {
 	}
 	_, err := fmt.Fprintf(s.out, "%s (%s)\n", text, kind)
 	return err
-}
-
-// replFormats are the formats the REPL prints: not the binary ones (pdf,
-// xlsx), which are for files (reportsh run -o).
-func replFormats() []string {
-	return slices.DeleteFunc(render.Formats(), func(f string) bool { return f == "pdf" || f == "xlsx" })
 }

@@ -435,6 +435,7 @@ func TestReplFormats(t *testing.T) {
 		":format json",
 		"amount, product",
 		":format yaml",
+		":format xlsx",
 		":format text",
 	)
 	checkTranscript(t, got, `rpt> :open sales.csv
@@ -468,6 +469,8 @@ rpt> amount, product
 }
 rpt> :format yaml
 error: unknown format "yaml" (formats: text, csv, json, jsonl, markdown, html)
+rpt> :format xlsx
+error: format xlsx writes a binary file, not for a terminal: use reportsh run SCRIPT -o FILE.xlsx
 rpt> :format text
 `)
 }

@@ -174,6 +174,13 @@ func parseRunFlags(args []string) (*runFlags, error) {
 	if f.format != "" && !slices.Contains(render.Formats(), f.format) && f.format != "md" {
 		return nil, fmt.Errorf("unknown format %q (formats: %s)", f.format, strings.Join(render.Formats(), ", "))
 	}
+	if f.format == "" && f.output != "" {
+		format, err := formatFromExt(f.output)
+		if err != nil {
+			return nil, err
+		}
+		f.format = format
+	}
 	return f, nil
 }
 
@@ -235,6 +242,9 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	f, err := parseRunFlags(args)
+	if err == nil && f.output == "" {
+		err = checkBinaryToTerminal(f.format, stdout)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "reportsh run: %v\n", err)
 		return exitUsage
@@ -259,13 +269,6 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		out = file
 	}
 	format := f.format
-	if format == "" && f.output != "" {
-		format = formatFromExt(f.output)
-	}
-	if format == "pdf" && f.output == "" && isTerminal(stdout) {
-		fmt.Fprintf(stderr, "reportsh run: a pdf is not printed on a terminal: write it to a file (-o report.pdf) or redirect stdout\n")
-		return exitUsage
-	}
 	prof, err := startProfiles(f.cpuProfile, f.memProfile)
 	if err != nil {
 		fmt.Fprintf(stderr, "reportsh: %v\n", err)
@@ -369,22 +372,61 @@ func ignoredRecords(res *interp.Result) string {
 	return fmt.Sprintf(", %d with ignored keys", n)
 }
 
-func formatFromExt(path string) string {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		return "csv"
-	case ".json":
-		return "json"
-	case ".jsonl", ".ndjson":
-		return "jsonl"
-	case ".md", ".markdown":
-		return "markdown"
-	case ".html", ".htm":
-		return "html"
-	case ".pdf":
-		return "pdf"
+// outputExts maps the extension of -o's file to the format it writes
+// (when --format does not say), one line a format.
+var outputExts = []struct{ ext, format string }{
+	{".txt", "text"},
+	{".csv", "csv"},
+	{".json", "json"},
+	{".jsonl", "jsonl"},
+	{".ndjson", "jsonl"},
+	{".md", "markdown"},
+	{".markdown", "markdown"},
+	{".html", "html"},
+	{".htm", "html"},
+	{".pdf", "pdf"},
+	{".xlsx", "xlsx"},
+}
+
+// binaryFormats are the formats that are no text: run refuses to write
+// them to a terminal.
+var binaryFormats = []string{"pdf", "xlsx"}
+
+// textFormats are the formats the REPL prints: all but the binary ones.
+func textFormats() []string {
+	var out []string
+	for _, f := range render.Formats() {
+		if !slices.Contains(binaryFormats, f) {
+			out = append(out, f)
+		}
 	}
-	return ""
+	return out
+}
+
+// formatFromExt returns the format of -o FILE: its extension's, text for a
+// file without one (such as /dev/stdout), and an error for an extension
+// of no format.
+func formatFromExt(path string) (string, error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext == "" {
+		return "", nil
+	}
+	known := make([]string, len(outputExts))
+	for i, e := range outputExts {
+		if e.ext == ext {
+			return e.format, nil
+		}
+		known[i] = e.ext
+	}
+	return "", fmt.Errorf("-o %s: no format writes %q files (known: %s); pass --format to choose one", path, ext, strings.Join(known, ", "))
+}
+
+// checkBinaryToTerminal refuses a binary format (XLSX) on a terminal.
+func checkBinaryToTerminal(format string, out io.Writer) error {
+	if slices.Contains(binaryFormats, strings.ToLower(format)) && isTerminal(out) {
+		return fmt.Errorf("--format %s writes a binary file, not for a terminal: pass -o FILE.%s or redirect the output", format, strings.ToLower(format))
+	}
+	return nil
 }
 
 // isTerminal reports whether w is a terminal (not a pipe, a file or

@@ -25,6 +25,7 @@ var outputFormats = []outputFormat{
 	{name: "jsonl", mediaType: "application/x-ndjson", aliases: []string{"application/jsonl", "application/x-jsonlines"}},
 	{name: "markdown", mediaType: "text/markdown; charset=utf-8", aliases: []string{"text/x-markdown"}},
 	{name: "pdf", mediaType: "application/pdf"},
+	{name: "xlsx", mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 }
 
 // negotiate chooses the output format of a request: ?format=NAME if it is

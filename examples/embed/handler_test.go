@@ -264,7 +264,7 @@ func TestClientErrors(t *testing.T) {
 		{"/reports/monthly?yaer=2023", "", 400, `param yaer: unknown parameter (did you mean "year"?)`},
 		{"/reports/territory", "", 400, "param region: required parameter not set (add region=VALUE to the query; the type is string)"},
 		{"/reports/territory?region=East&region=West", "", 400, "param region: given 2 times"},
-		{"/reports/territories?format=docx", "", 400, `unknown format "docx" (want one of text, html, csv, json, jsonl, markdown, pdf)`},
+		{"/reports/territories?format=docx", "", 400, `unknown format "docx" (want one of text, html, csv, json, jsonl, markdown, pdf, xlsx)`},
 		{"/reports/territories", "image/png", 406, "none of the accepted media types is served"},
 		{"/reports/nope", "", 404, `no report "nope" (GET /reports lists them)`},
 		{"/reports/", "", 404, "404 page not found"},

@@ -94,6 +94,7 @@ const (
 	FormatMarkdown Format = "markdown"
 	FormatHTML     Format = "html"
 	FormatPDF      Format = "pdf"
+	FormatXLSX     Format = "xlsx" // an Excel workbook (binary)
 )
 
 // OnError is what a run does with a record it cannot read or compute

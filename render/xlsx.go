@@ -1,0 +1,277 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// xlsxMaxRows is the most rows of one Excel sheet; a variable so that
+// tests can lower it.
+var xlsxMaxRows = excelize.TotalRows
+
+// xlsxSheetName is the name of the first sheet; the next ones are
+// "Report (2)", "Report (3)"…
+const xlsxSheetName = "Report"
+
+// xlsxRenderer writes an Excel workbook through excelize's StreamWriter
+// (rows go to a temporary file past 16 MiB, so memory stays bounded), laid
+// out on the report's Grid: title and parameters on top, the heading row
+// frozen with an autofilter, one row per event with Excel outline levels
+// (group headers, footers and the summary in bold, but for the innermost
+// footers of a report without a detail band: they are its lines), the
+// totals last. The workbook is written to w at End.
+type xlsxRenderer struct {
+	*base
+	grid    *Grid
+	file    *excelize.File
+	sw      *excelize.StreamWriter
+	sheet   string
+	sheets  int
+	row     int // the last row written on the sheet
+	head    int // the heading row of the sheet
+	last    int // the last report row of the sheet (the autofilter's end)
+	maxRows int
+	fmts    map[*Band][]xlsxFormats // per band, per grid column
+	styles  map[xlsxStyle]int
+	long    int   // numbers written as text, past 15 significant digits
+	cut     int   // texts excelize cut to Excel's 32,767 characters
+	err     error // a failed Begin, or a style that could not be made
+	lines   int   // the level whose footers are the report's lines (no detail band), or -2
+}
+
+// Begin lays out the grid and writes the top of the first sheet.
+func (r *xlsxRenderer) Begin(m *Meta) error {
+	err := r.start(m)
+	if err != nil && r.sw == nil && r.err == nil {
+		r.err = err // the first Begin failed: Emit and End return its error
+	}
+	return err
+}
+
+func (r *xlsxRenderer) start(m *Meta) error {
+	if err := r.begin(m); err != nil {
+		return err
+	}
+	g, err := NewGrid(m)
+	if err != nil {
+		return err
+	}
+	r.grid, r.maxRows = g, max(xlsxMaxRows, 3)
+	r.lines = g.Levels - 1
+	for _, b := range m.Bands {
+		if b.Kind == Detail {
+			r.lines = -2
+		}
+	}
+	r.styles, r.fmts = map[xlsxStyle]int{}, map[*Band][]xlsxFormats{}
+	r.file = excelize.NewFile()
+	if err := r.file.SetDocProps(&excelize.DocProperties{Title: m.Title, Creator: "reportsh"}); err != nil {
+		return err
+	}
+	top := r.topRows()
+	if err := r.startSheet(xlsxSheetName, len(top)+1); err != nil {
+		return err
+	}
+	for _, cells := range top {
+		if err := r.writeRow(cells, excelize.RowOpts{}); err != nil {
+			return err
+		}
+	}
+	return r.writeHeading()
+}
+
+// topRows are the title, the parameters and the run date, then a blank
+// row (none of them when there are none).
+func (r *xlsxRenderer) topRows() [][]any {
+	var rows [][]any
+	m := r.meta
+	if m.Title != "" {
+		rows = append(rows, []any{r.styled(m.Title, xlsxStyle{bold: true, big: true})})
+	}
+	for _, p := range m.Params {
+		rows = append(rows, []any{r.styled(p.Name, xlsxStyle{bold: true}), r.value(xlsxDefaults, p.Value, false)})
+	}
+	if !m.RunDate.IsZero() {
+		rows = append(rows, []any{r.styled("run date", xlsxStyle{bold: true}), r.value(xlsxDefaults, m.RunDate, false)})
+	}
+	if len(rows) > 0 {
+		rows = append(rows, nil)
+	}
+	return rows
+}
+
+// startSheet starts sheet name (the first one renames the default sheet)
+// whose heading row will be head: frozen panes and column widths.
+func (r *xlsxRenderer) startSheet(name string, head int) error {
+	if r.sheets == 0 {
+		if err := r.file.SetSheetName("Sheet1", name); err != nil {
+			return err
+		}
+	} else if _, err := r.file.NewSheet(name); err != nil {
+		return err
+	}
+	r.sheets++
+	sw, err := r.file.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	r.sw, r.sheet, r.row, r.head, r.last = sw, name, 0, head, head
+	below := fmt.Sprintf("A%d", head+1)
+	err = sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: head, TopLeftCell: below, ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: below, ActiveCell: below, Pane: "bottomLeft"}}})
+	if err != nil {
+		return err
+	}
+	for i := range r.grid.Columns {
+		if err := sw.SetColWidth(i+1, i+1, xlsxWidth(&r.grid.Columns[i])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// xlsxWidth is a column's width in characters: its heading's, or its
+// kind's usual, whichever is wider, at most 50 (a streamed sheet sets its
+// widths before its rows).
+func xlsxWidth(c *GridColumn) float64 {
+	w := 12
+	switch {
+	case c.Kind.IsNumeric():
+		w = 14
+	case c.Kind == value.KindTime:
+		w = 20
+	case c.Kind == value.KindString || c.Kind == value.KindAny:
+		w = 24
+	}
+	return float64(min(max(w, len([]rune(c.Heading))+3), 50))
+}
+
+// writeHeading writes the heading row of the sheet.
+func (r *xlsxRenderer) writeHeading() error {
+	cells := make([]any, len(r.grid.Columns))
+	for i, c := range r.grid.Columns {
+		cells[i] = r.styled(c.Heading, xlsxStyle{bold: true, head: true, right: c.Numeric()})
+	}
+	return r.writeRow(cells, excelize.RowOpts{})
+}
+
+// finishSheet puts the autofilter on the heading row and the rows under
+// it, and ends the sheet.
+func (r *xlsxRenderer) finishSheet() error {
+	if n := len(r.grid.Columns); n > 0 {
+		last, err := excelize.CoordinatesToCellName(n, r.last)
+		if err != nil {
+			return err
+		}
+		if err := r.file.AutoFilter(r.sheet, fmt.Sprintf("A%d:%s", r.head, last), nil); err != nil {
+			return err
+		}
+	}
+	return r.sw.Flush()
+}
+
+// writeRow writes cells as the next row, continuing on a next sheet when
+// this one has a single row left: it says so in that row.
+func (r *xlsxRenderer) writeRow(cells []any, opts excelize.RowOpts) error {
+	if r.err != nil {
+		return r.err
+	}
+	if r.row+2 > r.maxRows {
+		name := xlsxSheetName + " (" + strconv.Itoa(r.sheets+1) + ")"
+		note := r.styled("continued on sheet "+name, xlsxStyle{bold: true})
+		r.row++
+		if err := r.sw.SetRow(fmt.Sprintf("A%d", r.row), []any{note}); err != nil {
+			return err
+		}
+		if err := r.finishSheet(); err != nil {
+			return err
+		}
+		if err := r.startSheet(name, 1); err != nil {
+			return err
+		}
+		if err := r.writeHeading(); err != nil {
+			return err
+		}
+	}
+	r.row++
+	return r.sw.SetRow(fmt.Sprintf("A%d", r.row), cells, opts)
+}
+
+// Emit writes the event's row.
+func (r *xlsxRenderer) Emit(e *Event) error {
+	if _, err := r.emit(e); err != nil {
+		return err
+	}
+	if r.sw == nil {
+		return r.err
+	}
+	row, err := r.grid.Row(e)
+	if err != nil {
+		return err
+	}
+	opts := excelize.RowOpts{OutlineLevel: min(xlsxOutline(row), 7)}
+	bold := row.Band.Kind == GroupHeader || row.Band.Kind == GroupFooter || row.Band.Kind == Summary
+	if row.Band.Kind == GroupFooter && row.Level == r.lines {
+		bold = false // the innermost footers of a report without details are its lines
+	}
+	var cells []any
+	if row.Band.Template {
+		cells = []any{r.styled(row.Text, xlsxStyle{bold: bold})}
+	} else {
+		fm := r.formats(row.Band)
+		cells = make([]any, len(row.Cells))
+		for i, v := range row.Cells {
+			cells[i] = r.value(fm[i], v, bold)
+		}
+	}
+	if err := r.writeRow(cells, opts); err != nil {
+		return err
+	}
+	r.last = r.row
+	return nil
+}
+
+// xlsxOutline is a row's Excel outline level: a group's rows (its header,
+// details and inner groups) one deeper than its footer, which stands at
+// its group's level, so that Excel's +/- folds a group into its subtotal.
+func xlsxOutline(row Row) int {
+	switch row.Band.Kind {
+	case Detail, GroupHeader:
+		return row.Level + 1
+	case GroupFooter:
+		return row.Level
+	}
+	return 0
+}
+
+// End writes the totals and the workbook.
+func (r *xlsxRenderer) End(t *Totals) error {
+	if err := r.end(); err != nil {
+		return err
+	}
+	if r.sw == nil {
+		return r.err
+	}
+	defer r.file.Close()
+	if err := r.writeTrailer(t); err != nil {
+		return err
+	}
+	if err := r.finishSheet(); err != nil {
+		return err
+	}
+	z := newXlsxZip(r.w, r.sheets)
+	defer z.cleanup()
+	r.file.SetZipWriter(func(io.Writer) excelize.ZipWriter { return z })
+	if _, err := r.file.WriteToBuffer(); err != nil { // the buffer stays empty: z writes to r.w
+		if r.w.err != nil {
+			return r.w.err
+		}
+		return fmt.Errorf("render: writing the workbook: %w", err)
+	}
+	return r.w.err
+}
