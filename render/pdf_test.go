@@ -294,3 +294,27 @@ func nonBlank(s string) []string {
 	}
 	return out
 }
+
+// Issue 16 page bands: a report's page_header and page_footer print on
+// every page, with the page number and count filled in; without a
+// page_footer the default "Page X of Y" is printed, and page_footer ""
+// prints none.
+func TestPDFPageBands(t *testing.T) {
+	f := newLongFixture(40)
+	f.meta.PageHeader = &PageTemplate{Parts: []PagePart{{Text: "Umsätze since 2024-01-01"}}}
+	f.meta.PageFooter = &PageTemplate{Parts: []PagePart{{Text: "Seite "}, {Var: PageNumber}, {Text: " von "}, {Var: PageCount}}}
+	path, _ := pdfOf(t, f, Options{})
+	n := pdfPageCount(t, path)
+	require.GreaterOrEqual(t, n, 3)
+	for i, p := range pdfPages(t, path) {
+		assert.Contains(t, p, "Umsätze since 2024-01-01", "page %d", i+1)
+		assert.Contains(t, p, fmt.Sprintf("Seite %d von %d", i+1, n), "page %d", i+1)
+		assert.NotContains(t, p, "Page ", "page %d: the report's footer replaces the default", i+1)
+	}
+	f = newLongFixture(40)
+	f.meta.PageFooter = &PageTemplate{}
+	path, _ = pdfOf(t, f, Options{})
+	for i, p := range pdfPages(t, path) {
+		assert.NotContains(t, p, "Page ", "page %d: an empty page_footer prints none", i+1)
+	}
+}
