@@ -73,7 +73,7 @@ func TestFailingWriter(t *testing.T) {
 			if short {
 				wantErr = io.ErrShortWrite
 			}
-			for limit := 0; limit < full.Len(); limit += 1 + limit/3 {
+			for _, limit := range failLimits(format, full.Len()) {
 				f := newFixture()
 				r, _ := New(format, &failWriter{limit: limit, short: short}, Options{TextBuffer: 2})
 				var first error
@@ -100,6 +100,22 @@ func TestFailingWriter(t *testing.T) {
 			}
 		}
 	}
+}
+
+// failLimits are the byte counts after which TestFailingWriter's writer
+// fails: a geometric series over the output, or, for the binary formats,
+// which build their file in memory and write it at End (a render costs
+// tens of milliseconds), its first byte, a byte past its first write, its
+// middle and its last byte.
+func failLimits(format string, n int) []int {
+	if format == "pdf" || format == "xlsx" {
+		return []int{0, 100, n / 2, n - 1}
+	}
+	var out []int
+	for limit := 0; limit < n; limit += 1 + limit/3 {
+		out = append(out, limit)
+	}
+	return out
 }
 
 func TestCallOrder(t *testing.T) {
