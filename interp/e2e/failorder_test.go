@@ -180,12 +180,13 @@ func TestFirstErrorInInputOrder(t *testing.T) {
 		dir := t.TempDir()
 		writeFailData(t, dir, failRows(400, c.bad))
 		for src, decl := range sources {
+			if c.sorted && strings.HasPrefix(src, "sqlite") {
+				continue // SQLite sorts the table by k itself
+			}
 			t.Run(c.name+"/"+src, func(t *testing.T) {
+				t.Parallel() // its own data and program
 				want := c.want(src)
 				if c.sorted {
-					if strings.HasPrefix(src, "sqlite") {
-						t.Skip("SQLite sorts the table by k itself")
-					}
 					decl += " sorted by k"
 					want = fmt.Sprintf(want, len(decl)) // the error names the key
 				}
