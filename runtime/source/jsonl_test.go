@@ -205,6 +205,7 @@ func salesJSONL(n int) string {
 }
 
 func TestJSONLChunkingAndRestart(t *testing.T) {
+	t.Parallel() // its own files and sources
 	data := salesJSONL(1500)
 	j := openJSONL(t, data, JSONLConfig{Config: Config{Extra: 2}})
 	if got := kinds(j.Schema()); got != "id:int territory:string customer:record amount:decimal(2) sale_date:date" {

@@ -33,6 +33,7 @@ func openLookup(t testing.TB, path string, cfg SQLiteLookupConfig) *SQLiteLookup
 
 // Scenario P11
 func TestSQLiteLookupOneQueryPerChunk(t *testing.T) {
+	t.Parallel() // its own files and sources
 	path := salesDB(t, 3000)
 	sales := openSQLite(t, path, SQLiteConfig{Table: "sales", Config: Config{Extra: 1}})
 	slot := len(sales.Schema().Fields)

@@ -192,6 +192,7 @@ func TestSQLiteKeysetSQL(t *testing.T) {
 }
 
 func TestSQLiteTableChunking(t *testing.T) {
+	t.Parallel() // its own files and sources
 	path := salesDB(t, 567)
 	for _, order := range [][]string{nil, {"territory"}, {"territory", "amount"}} {
 		t.Run(fmt.Sprint(order), func(t *testing.T) {
@@ -224,6 +225,7 @@ func TestSQLiteTableChunking(t *testing.T) {
 }
 
 func TestSQLiteQuery(t *testing.T) {
+	t.Parallel() // its own files and sources
 	path := salesDB(t, 1000)
 	cfg := SQLiteConfig{
 		Query:  "SELECT id, territory, amount * quantity AS revenue, sale_date FROM sales WHERE territory = :region AND amount >= @min;",
@@ -393,6 +395,7 @@ func TestSQLiteBadData(t *testing.T) {
 }
 
 func TestSQLiteViewsAndWithoutRowid(t *testing.T) {
+	t.Parallel() // its own files and sources
 	dir := t.TempDir()
 	stmts := []string{
 		`CREATE TABLE k (code TEXT PRIMARY KEY, n INT) WITHOUT ROWID`,
