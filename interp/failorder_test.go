@@ -18,6 +18,7 @@ import (
 // The run still fails with the first error of the file, under every
 // strategy, whatever the workers (so the ranges) and the chunk size.
 func TestFirstErrorAcrossRanges(t *testing.T) {
+	t.Parallel() // its own data and programs
 	var rows []string
 	for i := range 400 {
 		switch i {

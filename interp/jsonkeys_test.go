@@ -24,6 +24,7 @@ var lateJSONL = map[string]string{"e.jsonl": `{"g": "x", "a": 1}
 // had them, and a warning in the totals says how to read them; the same
 // under every strategy that runs the report, worker count and chunk size.
 func TestJSONLIgnoredKeysReported(t *testing.T) {
+	t.Parallel() // its own data and programs
 	script := `source jsonl("e.jsonl", sample: 2)
 group g {
   group a { footer { a, n: COUNT() } }

@@ -18,6 +18,7 @@ import (
 // the pipeline and the scanner, whatever the workers, the ranges and the
 // chunk size.
 func TestTooLongRecordsSameForEveryStrategy(t *testing.T) {
+	t.Parallel() // its own data and programs
 	var rows []string
 	for i := range 400 {
 		switch i {

@@ -19,6 +19,7 @@ import (
 // PRAGMA database_list shows where the database is. Every statement but a
 // read of the opened database is refused, at compile time and at run time.
 func TestSQLiteQueryConfined(t *testing.T) {
+	t.Parallel() // its own data and programs
 	dir := fixture.SQLite(t, "CREATE TABLE t (k TEXT, v INTEGER)", "INSERT INTO t VALUES ('a', 1), ('b', 2)")
 	outside := fixture.SQLite(t, "CREATE TABLE secret (pw TEXT)", "INSERT INTO secret VALUES ('hunter2')")
 	other := filepath.Join(outside, "s.db")

@@ -17,6 +17,7 @@ import (
 // column without a declared type) must not stream in the index's order: it
 // failed with "input is not sorted by the group keys: key -0.2 after -0.1".
 func TestSQLiteIndexOrderOfDeclaredType(t *testing.T) {
+	t.Parallel() // its own data and programs
 	for _, tc := range []struct {
 		name, decl, rows, types, want string
 	}{
