@@ -19,7 +19,7 @@ import (
 // file, in used and unused columns, and check every record against the
 // per-field rules.
 func TestCSVBlockValidation(t *testing.T) {
-	t.Parallel() // its own files and sources
+	t.Parallel()       // its own files and sources
 	const rows = 30000 // about 3 buffers of data
 	build := func(bad map[int]string) string {
 		var b strings.Builder
