@@ -36,7 +36,7 @@ func TestExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, format := range []string{"text", "csv", "markdown", "html", "xlsx"} {
+			for _, format := range []string{"text", "csv", "markdown", "html", "xlsx", "pdf"} {
 				var out bytes.Buffer
 				if _, err := prog.Run(context.Background(), &interp.RunConfig{Output: &out, Format: interp.Format(format)}); err != nil {
 					t.Fatal(err)
@@ -50,6 +50,12 @@ func TestExamples(t *testing.T) {
 					out.Reset()
 					out.WriteString(dump)
 					golden = filepath.Join("testdata", name+".xlsx.txt.golden")
+				}
+				if format == "pdf" { // the text layer, as pdftotext -layout reads it
+					text := pdfText(t, name, out.Bytes())
+					out.Reset()
+					out.WriteString(text)
+					golden = filepath.Join("testdata", name+".pdf.txt.golden")
 				}
 				if *update {
 					if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
