@@ -3,6 +3,7 @@ package examples
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,8 +83,9 @@ const inspectJS = `(() => {
 // grouped table is there with its CSS applied (repeating column headings
 // for print, bold footers, right-aligned numbers), and printed to PDF on
 // small pages every page repeats the column headings and none starts with
-// a footer (checked with pdftotext where poppler-utils is installed, which
-// CI does).
+// a footer, and every page prints the example's page header and its page
+// footer "… page X of Y" (checked with pdftotext where poppler-utils is
+// installed, which CI does).
 func TestHTMLInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
@@ -133,7 +135,22 @@ func TestHTMLInBrowser(t *testing.T) {
 		t.Fatalf("the PDF has %d pages, want several on A6 landscape (%d bytes)", pages, len(pdf))
 	}
 	t.Logf("printed on %d A6 landscape pages", pages)
-	checkPrintedPages(t, pdf, pages, got.FooterKeys)
+	texts := checkPrintedPages(t, pdf, pages, got.FooterKeys)
+	checkPageBands(t, texts)
+}
+
+// checkPageBands checks that every printed page carries the example's page
+// header and its page footer with the page's number and the page count
+// (CSS @page margin boxes, printed by Chromium from version 131).
+func checkPageBands(t *testing.T, texts []string) {
+	t.Helper()
+	const header = "Sales by territory: sales since 2024-01-01"
+	for i, text := range texts {
+		footer := fmt.Sprintf("Sales by territory — page %d of %d", i+1, len(texts))
+		if !strings.Contains(text, header) || !strings.Contains(text, footer) {
+			t.Errorf("page %d lacks the page header %q or the page footer %q:\n%s", i+1, header, footer, text)
+		}
+	}
 }
 
 // consoleMessages collects the errors and exceptions the page logs; the
@@ -168,8 +185,9 @@ func consoleMessages(ctx context.Context) func() []string {
 }
 
 // checkPrintedPages reads the PDF's text page by page: every page shows
-// the column headings, and the first row under them is not a footer.
-func checkPrintedPages(t *testing.T, pdf []byte, pages int, footerKeys []string) {
+// the column headings, and the first row under them is not a footer. It
+// returns the text of each page.
+func checkPrintedPages(t *testing.T, pdf []byte, pages int, footerKeys []string) []string {
 	pdftotext := needTool(t, "poppler-utils", "pdftotext")
 	file := filepath.Join(t.TempDir(), "report.pdf")
 	if err := os.WriteFile(file, pdf, 0o644); err != nil {
@@ -195,6 +213,7 @@ func checkPrintedPages(t *testing.T, pdf []byte, pages int, footerKeys []string)
 			}
 		}
 	}
+	return texts
 }
 
 // firstRowUnderHeadings returns the first line of text after the column

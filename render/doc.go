@@ -101,7 +101,11 @@
 // Page bands ([Meta.PageHeader], [Meta.PageFooter]) are for paged formats:
 // such a format prints [PageTemplate.Text] of each at the top and bottom of
 // every page, and [DefaultPageFooter] when the report declares no page
-// footer. Text, CSV, JSON and JSON Lines have no pages and ignore them.
+// footer. HTML prints the declared bands only when printed, as CSS @page
+// margin boxes (text parts as escaped CSS strings, {page} counter(page),
+// {pages} counter(pages)), where the browser supports them (Chromium 131
+// and later). Text, CSV, JSON and JSON Lines have no pages and ignore
+// them.
 //
 // XLSX keeps values typed. Integers, decimals and floats are numbers,
 // dates and timestamps Excel dates, booleans booleans, nil an empty cell.

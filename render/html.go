@@ -51,7 +51,7 @@ func (r *htmlRenderer) End(t *Totals) error {
 	var b strings.Builder
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
 	b.WriteString("<title>" + htmlEscape(r.meta.Title) + "</title>\n")
-	b.WriteString("<style>\n" + htmlStyle + "\n" + r.levelStyle() + "</style>\n</head>\n<body>\n")
+	b.WriteString("<style>\n" + htmlStyle + "\n" + r.levelStyle() + htmlPageStyle(r.meta.PageHeader, r.meta.PageFooter) + "</style>\n</head>\n<body>\n")
 	if r.meta.Title != "" {
 		b.WriteString("<h1>" + htmlEscape(r.meta.Title) + "</h1>\n")
 	}
