@@ -65,6 +65,7 @@ type pdfRenderer struct {
 	// pageHead and pageFoot are the report's page bands (nil: none
 	// declared; the foot then is the run date and "Page X of Y").
 	pageHead, pageFoot *PageTemplate
+	body               map[*Band]bool // footers drawn as body rows (pdfBodyFooters)
 }
 
 // pdfCol is one column of the table as drawn.
@@ -110,6 +111,7 @@ func (r *pdfRenderer) Begin(m *Meta) error {
 	l, _, rm, b := doc.GetMargins()
 	r.left, r.width, r.bottom = l, pw-l-rm, ph-b
 	r.pageHead, r.pageFoot = m.PageHeader, m.PageFooter
+	r.body = pdfBodyFooters(m.Bands)
 	doc.SetHeaderFunc(r.pageHeader)
 	doc.SetFooterFunc(func() { r.pageFooter(m.RunDate) })
 	r.newPage()

@@ -67,7 +67,7 @@ func (r *pdfRenderer) measure() {
 		if pr.texts == nil {
 			continue
 		}
-		r.font(pdfStyle(pr.row), pdfFontSize)
+		r.font(r.style(pr.row), pdfFontSize)
 		for i, s := range pr.texts {
 			if i >= len(r.cols) || s == "" {
 				continue

@@ -47,13 +47,38 @@ func (r *pdfRenderer) flush() {
 	r.pending = r.pending[:0]
 }
 
-// pdfStyle is a row's font style: bold for headers, footers and the
-// summary.
-func pdfStyle(row Row) string {
-	if row.Band.Kind == Detail || row.Band.Kind == ReportHeader || row.Band.Kind == ReportFooter {
+// style is a row's font style: bold for headers, footers and the
+// summary; plain for details and body footers (see pdfBodyFooters).
+func (r *pdfRenderer) style(row Row) string {
+	if row.Band.Kind == Detail || row.Band.Kind == ReportHeader || row.Band.Kind == ReportFooter || r.body[row.Band] {
 		return ""
 	}
 	return "B"
+}
+
+// pdfBodyFooters returns the footers that are a report's body rows, drawn
+// as details, not as subtotals: those of the innermost level of a report
+// without details (as in HTML, see document.subtotal).
+func pdfBodyFooters(bands []*Band) map[*Band]bool {
+	deepest := -1
+	for _, b := range bands {
+		if b.Template {
+			continue
+		}
+		if b.Kind == Detail {
+			return nil
+		}
+		if b.Kind.isGroup() {
+			deepest = max(deepest, b.Level)
+		}
+	}
+	body := map[*Band]bool{}
+	for _, b := range bands {
+		if b.Kind == GroupFooter && b.Level == deepest {
+			body[b] = true
+		}
+	}
+	return body
 }
 
 // pdfRowIndent is how far a group heading's text is indented: by its
@@ -70,7 +95,7 @@ func pdfRowIndent(row Row) float64 {
 // row's text).
 func (r *pdfRenderer) rowLines(pr pdfRow, texts []string) [][]string {
 	d := r.doc
-	r.font(pdfStyle(pr.row), r.fs)
+	r.font(r.style(pr.row), r.fs)
 	indent := pdfRowIndent(pr.row)
 	if texts == nil {
 		return [][]string{pdfWrap(d, pr.row.Text, r.tableWidth()-2*pdfPadX-indent)}
@@ -180,12 +205,16 @@ func (r *pdfRenderer) showKeys(pr pdfRow) []string {
 	return texts
 }
 
-// fillRow shades a footer (darker for outer levels) and the summary, and
-// rules the summary above.
+// fillRow shades a footer (darker for outer levels) and the summary,
+// rules the summary above and a detail (or body footer) below.
 func (r *pdfRenderer) fillRow(row Row, y, h float64) {
 	d := r.doc
 	tw := r.tableWidth()
-	switch row.Band.Kind {
+	kind := row.Band.Kind
+	if r.body[row.Band] {
+		kind = Detail
+	}
+	switch kind {
 	case Detail:
 		d.SetDrawColor(225, 225, 225)
 		d.SetLineWidth(0.1)
