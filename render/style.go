@@ -73,13 +73,3 @@ func (s Style) color() (r, g, b uint8, ok bool) {
 
 // highlightRGB is the background of StyleHighlight.
 const highlightRGB = "fff3a0"
-
-// cellStyle returns the style of cell i of an event: the row's style and
-// the column's own.
-func (e *Event) cellStyle(i int) Style {
-	s := e.RowStyle
-	if i < len(e.Styles) {
-		s |= e.Styles[i]
-	}
-	return s
-}
