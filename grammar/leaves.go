@@ -331,4 +331,3 @@ func parseStyleRule(lex *lexer.PeekingLexer) (*StyleRule, error) {
 
 // StyleNames lists the style names a style rule may use, for messages.
 const StyleNames = "bold, italic, red, green, amber, highlight, muted"
-

@@ -37,9 +37,9 @@ type textBlock struct {
 	indent  string
 	rows    [][]string
 	styles  [][]Style // per row: its cells' conditional styles (nil: none)
-	numeric []bool // per column: every non-nil value so far is a number
-	valued  []bool // per column: some value is not nil
-	widths  []int  // kept from the first printed piece of a long run
+	numeric []bool    // per column: every non-nil value so far is a number
+	valued  []bool    // per column: some value is not nil
+	widths  []int     // kept from the first printed piece of a long run
 	right   []bool
 	started bool // the first piece has been printed
 }

@@ -19,10 +19,10 @@ const xlsxMaxDigits = 15
 type xlsxStyle struct {
 	numFmt string // Excel format code; "" is General
 	bold   bool
-	big    bool // the title
-	head   bool // the heading row
-	red    bool // the incomplete mark
-	right  bool // a number written as text
+	big    bool  // the title
+	head   bool  // the heading row
+	red    bool  // the incomplete mark
+	right  bool  // a number written as text
 	cond   Style // a conditional style rule's (see [Style])
 }
 
