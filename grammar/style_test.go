@@ -53,6 +53,7 @@ func TestStyleRuleErrors(t *testing.T) {
 		{`detail { x style red }`, `1:22: style red needs a condition: style red when EXPR`},
 		{`detail { x style red when }`, `1:27:`},
 		{`summary "total" style red when true`, `1:17: a style rule needs a column band`},
+		{`page_footer "p" style red when true`, `1:17: a style rule needs a column band: a page band`},
 	} {
 		_, err := Parse("e.rpt", []byte(c.src))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
