@@ -73,3 +73,22 @@ func TestStyleErrors(t *testing.T) {
 		}
 	}
 }
+
+// The text format colours a styled cell only with RunConfig.Color (which
+// the CLI sets on a terminal without NO_COLOR).
+func TestStyleTextColor(t *testing.T) {
+	files := map[string]string{"s.csv": "territory,amount\nA,-2\nA,6\nB,1\n"}
+	plain, _ := mustRun(t, styleScript, files, &RunConfig{Format: FormatText})
+	if strings.Contains(plain, "\x1b[") {
+		t.Errorf("ANSI codes without Color:\n%q", plain)
+	}
+	color, _ := mustRun(t, styleScript, files, &RunConfig{Format: FormatText, Color: true})
+	for _, w := range []string{"  A              \x1b[31m-2\x1b[0m\n  A               6\n", "total: \x1b[1;43m4\x1b[0m", "n: \x1b[43m2\x1b[0m"} {
+		if !strings.Contains(color, w) {
+			t.Errorf("no %q in\n%q", w, color)
+		}
+	}
+	if strings.Contains(color, "\x1b[31m6") {
+		t.Errorf("the positive amount is red:\n%q", color)
+	}
+}

@@ -14,7 +14,7 @@ tr td.s-red{color:#c00}
 tr td.s-green{color:#00802b}
 tr td.s-amber{color:#b36b00}
 tr td.s-muted{color:#808080}
-tr td.s-highlight{background:#fff3a0}
+tr td.s-highlight{background:#fff3a0;-webkit-print-color-adjust:exact;print-color-adjust:exact}
 `
 
 // styleCSS returns the style classes' CSS when some row has a style.
