@@ -133,6 +133,8 @@ func TestStylePDF(t *testing.T) {
 	_, plain := pdfOf(t, newFixture(), Options{})
 	path, styled := pdfOf(t, newStyledFixture(), Options{})
 	assert.NotEqual(t, plain, styled)
+	_, again := pdfOf(t, newStyledFixture(), Options{})
+	assert.Equal(t, styled, again, "byte-identical runs (the italic fonts added mid-document)")
 	if !havePDFText(t) {
 		return
 	}
