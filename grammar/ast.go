@@ -161,6 +161,18 @@ type Band struct {
 	Pos      lexer.Position
 	Template *Template
 	Columns  []*Column
+	// Styles are the band's row rules, `style NAME when EXPR` after the
+	// closing brace of a column band: the whole row takes the style.
+	Styles []*StyleRule
+}
+
+// StyleRule is `style NAME when EXPR`: when the condition holds for an
+// emitted row, the column (or, after a band, the whole row) takes the
+// style NAME.
+type StyleRule struct {
+	Pos   lexer.Position
+	Style *Ident
+	When  *Expr
 }
 
 // Column is `NAME: EXPR format "PATTERN" label "HEADING"`, with the name,
@@ -172,6 +184,7 @@ type Column struct {
 	Expr   *Expr
 	Format *StringLit
 	Label  *StringLit // the heading human formats show; nil: the name
+	Styles []*StyleRule
 }
 
 // Ident is a name: a parameter, field, type, function or option name.
@@ -230,6 +243,9 @@ func (n *Band) Position() lexer.Position { return n.Pos }
 
 // Position implements [Node].
 func (n *Column) Position() lexer.Position { return n.Pos }
+
+// Position implements [Node].
+func (n *StyleRule) Position() lexer.Position { return n.Pos }
 
 // Position implements [Node].
 func (n *Ident) Position() lexer.Position { return n.Pos }

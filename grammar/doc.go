@@ -40,9 +40,10 @@
 //	          | ( "page_header" | "page_footer" ) STRING .
 //	Group     = "group" Expr [ "as" NAME ] [ "max_groups" INT ]
 //	            "{" { ( "header" Band | "footer" Band | Group ) EOL } "}" .
-//	Band      = STRING | "{" Column { "," Column } [","] "}" .
-//	Column    = [ NAME ":" ] Expr { ( "format" | "label" ) STRING } .
+//	Band      = STRING | "{" Column { "," Column } [","] "}" { Style } .
+//	Column    = [ NAME ":" ] Expr { ( "format" | "label" ) STRING | Style } .
 //	            (each of format and label at most once, in either order)
+//	Style     = "style" NAME "when" Expr .
 //	Call      = NAME "(" [ Arg { "," Arg } [","] ] ")" .
 //	Arg       = [ NAME ":" ] Literal .   (positional arguments first)
 //	Literal   = STRING | ["-"] INT | ["-"] FLOAT | "true" | "false" .
@@ -58,7 +59,7 @@
 // brackets balance. Outside brackets it ends before a newline, ";", ",",
 // "}" or a group body's "{"; and when an operand has just ended (a name,
 // literal or closing bracket), a name that is not an expr-lang operator
-// (such as "as", "max_groups", "format" or "label"), a literal or a "{" ends
+// (such as "as", "max_groups", "format", "label", "style" or "when"), a literal or a "{" ends
 // it too.
 // In a lookup condition the last "==" outside brackets separates the
 // expression from the field name.

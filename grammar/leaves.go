@@ -134,6 +134,14 @@ func (c *Column) Parse(lex *lexer.PeekingLexer) error {
 	c.Expr = e
 	for {
 		t := lex.Peek()
+		if t.Type == tokIdent && t.Value == "style" {
+			r, err := parseStyleRule(lex)
+			if err != nil {
+				return err
+			}
+			c.Styles = append(c.Styles, r)
+			continue
+		}
 		if t.Type != tokIdent || (t.Value != "format" && t.Value != "label") {
 			return nil
 		}
@@ -264,6 +272,9 @@ func (b *Band) Parse(lex *lexer.PeekingLexer) error {
 			return err
 		}
 		b.Template = tpl
+		if t := lex.Peek(); t.Type == tokIdent && t.Value == "style" {
+			return participle.Errorf(t.Pos, "a style rule needs a column band: a text band has no row to style")
+		}
 		if t := lex.Peek(); t.Type == tokIdent && t.Value == "label" {
 			return participle.Errorf(t.Pos, "a label is a column's heading: a text band has no columns to label")
 		}
@@ -273,7 +284,7 @@ func (b *Band) Parse(lex *lexer.PeekingLexer) error {
 		return participle.NextMatch
 	}
 	lex.Next()
-	return list(lex, "}", false, func() error {
+	err := list(lex, "}", false, func() error {
 		c := &Column{}
 		if err := c.Parse(lex); err != nil {
 			return err
@@ -281,4 +292,42 @@ func (b *Band) Parse(lex *lexer.PeekingLexer) error {
 		b.Columns = append(b.Columns, c)
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for t := lex.Peek(); t.Type == tokIdent && t.Value == "style"; t = lex.Peek() {
+		r, err := parseStyleRule(lex)
+		if err != nil {
+			return err
+		}
+		b.Styles = append(b.Styles, r)
+	}
+	return nil
 }
+
+// parseStyleRule parses `style NAME when EXPR`; the lexer is at "style".
+func parseStyleRule(lex *lexer.PeekingLexer) (*StyleRule, error) {
+	r := &StyleRule{Pos: lex.Next().Pos}
+	t := lex.Peek()
+	if t.Type != tokIdent {
+		return nil, participle.Errorf(t.Pos, "style needs a style name (one of %s), then when and a condition", StyleNames)
+	}
+	lex.Next()
+	r.Style = &Ident{Pos: t.Pos, Name: t.Value}
+	if t := lex.Peek(); t.Type != tokIdent || t.Value != "when" {
+		return nil, participle.Errorf(t.Pos, "style %s needs a condition: style %s when EXPR", r.Style.Name, r.Style.Name)
+	}
+	lex.Next()
+	e := &Expr{}
+	if err := e.Parse(lex); err != nil {
+		if err == participle.NextMatch {
+			return nil, unexpected(lex, "Expr")
+		}
+		return nil, err
+	}
+	r.When = e
+	return r, nil
+}
+
+// StyleNames lists the style names a style rule may use, for messages.
+const StyleNames = "bold, italic, red, green, amber, highlight, muted"

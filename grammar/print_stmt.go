@@ -210,5 +210,17 @@ func (p *printer) band(pos lexer.Position, kw string, b *Band, indent int) {
 				p.token(noPos, kw, true, indent+2)
 				p.str(o, indent+2)
 			}
+			p.styles(c.Styles, indent+2)
 		})
+	p.styles(b.Styles, indent+2)
+}
+
+// styles writes style rules: `style NAME when EXPR`.
+func (p *printer) styles(rules []*StyleRule, indent int) {
+	for _, r := range rules {
+		p.token(r.Pos, "style", true, indent)
+		p.ident(r.Style, true, indent)
+		p.token(noPos, "when", true, indent)
+		p.expr(r.When, true, indent, indent)
+	}
 }

@@ -121,6 +121,9 @@ func parsePageBand(lex *lexer.PeekingLexer, dst **Template) error {
 	if t := lex.Peek(); t.Type == tokIdent && t.Value == "label" {
 		return participle.Errorf(t.Pos, "a label is a column's heading: a page band has no columns to label")
 	}
+	if t := lex.Peek(); t.Type == tokIdent && t.Value == "style" {
+		return participle.Errorf(t.Pos, "a style rule needs a column band: a page band has no row to style")
+	}
 	*dst = tpl
 	return nil
 }

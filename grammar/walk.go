@@ -93,6 +93,12 @@ func Inspect(n Node, f func(Node) bool) {
 		for _, c := range n.Columns {
 			Inspect(c, f)
 		}
+		for _, r := range n.Styles {
+			Inspect(r, f)
+		}
+	case *StyleRule:
+		Inspect(n.Style, f)
+		Inspect(n.When, f)
 	case *Column:
 		if n.Name != nil {
 			Inspect(n.Name, f)
@@ -100,6 +106,9 @@ func Inspect(n Node, f func(Node) bool) {
 		Inspect(n.Expr, f)
 		for _, s := range n.options() {
 			Inspect(s, f)
+		}
+		for _, r := range n.Styles {
+			Inspect(r, f)
 		}
 	}
 	f(nil)

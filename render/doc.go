@@ -98,6 +98,14 @@
 // readers (text, Markdown, HTML), above a table or before its value in
 // "name: value" pairs; CSV, JSON and JSON Lines always key by the name.
 //
+// Conditional styles ([Event.Styles] per column, [Event.RowStyle] for the
+// row; [Row.Styles] and [Row.Style] on a [Grid]) are applied by the formats
+// for readers: HTML as s-NAME classes on the cells (and the row) with their
+// CSS in the page when some row is styled, PDF and XLSX as bold, italic,
+// font colour and a highlight fill, text as ANSI SGR codes only with
+// [Options.Color], Markdown as ** and _ (no colours). CSV, JSON and JSON
+// Lines ignore them.
+//
 // Page bands ([Meta.PageHeader], [Meta.PageFooter]) are for paged formats:
 // such a format prints [PageTemplate.Text] of each at the top and bottom of
 // every page, and [DefaultPageFooter] when the report declares no page

@@ -38,6 +38,9 @@ type docRow struct {
 	// fresh marks a row that starts a group: the print layout keeps it
 	// with the rows after it.
 	fresh bool
+	// styles and style are the row's conditional styles (see [Row]).
+	styles []Style
+	style  Style
 }
 
 // paragraph reports whether the row is a report-level line of text.
@@ -70,7 +73,7 @@ func (d *document) Emit(e *Event) error {
 		return err
 	}
 	b := e.Band
-	row := docRow{band: b, indent: max(b.Level, 0)}
+	row := docRow{band: b, indent: max(b.Level, 0), styles: gr.Styles, style: gr.Style}
 	path := d.path(e)
 	start := commonPrefix(path, d.shown)
 	prevHeader := len(d.rows) > 0 && d.rows[len(d.rows)-1].band.Kind == GroupHeader

@@ -71,6 +71,20 @@ type Row struct {
 	Cells []any
 	// Text is a template band's line.
 	Text string
+	// Styles holds one style per grid column from the band's conditional
+	// style rules (see [Style]); nil when the row has none.
+	Styles []Style
+	// Style is the whole row's style.
+	Style Style
+}
+
+// CellStyle returns the style of grid column i: the row's and the cell's.
+func (r *Row) CellStyle(i int) Style {
+	s := r.Style
+	if i < len(r.Styles) {
+		s |= r.Styles[i]
+	}
+	return s
 }
 
 // NewGrid lays out m's bands. A format error in a column's pattern is
@@ -196,6 +210,15 @@ func (g *Grid) Row(e *Event) (Row, error) {
 	}
 	for j, v := range e.Values {
 		r.Cells[at[j]] = v
+	}
+	r.Style = e.RowStyle
+	if len(e.Styles) > 0 {
+		r.Styles = make([]Style, len(g.Columns))
+		for j, s := range e.Styles {
+			if j < len(at) {
+				r.Styles[at[j]] = s
+			}
+		}
 	}
 	return r, nil
 }

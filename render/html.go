@@ -51,7 +51,7 @@ func (r *htmlRenderer) End(t *Totals) error {
 	var b strings.Builder
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
 	b.WriteString("<title>" + htmlEscape(r.meta.Title) + "</title>\n")
-	b.WriteString("<style>\n" + htmlStyle + "\n" + r.levelStyle() + htmlPageStyle(r.meta.PageHeader, r.meta.PageFooter) + "</style>\n</head>\n<body>\n")
+	b.WriteString("<style>\n" + htmlStyle + "\n" + r.levelStyle() + r.styleCSS() + htmlPageStyle(r.meta.PageHeader, r.meta.PageFooter) + "</style>\n</head>\n<body>\n")
 	if r.meta.Title != "" {
 		b.WriteString("<h1>" + htmlEscape(r.meta.Title) + "</h1>\n")
 	}
@@ -126,12 +126,12 @@ func (r *htmlRenderer) row(b *strings.Builder, row *docRow, cols []int, width in
 		fmt.Fprintf(b, "<tr class=\"heading\"><th colspan=\"%d\" scope=\"rowgroup\" class=\"key%s\">%s</th></tr>\n", width, lvl, htmlEscape(row.key))
 		return
 	}
-	b.WriteString("<tr class=\"" + r.rowClass(row.band) + "\">")
+	b.WriteString("<tr class=\"" + r.rowClass(row.band) + styleClasses(row.style) + "\">")
 	if r.keyed() {
-		b.WriteString("<td class=\"key" + lvl + "\">" + htmlEscape(row.key) + "</td>")
+		b.WriteString("<td class=\"key" + lvl + styleClasses(row.style) + "\">" + htmlEscape(row.key) + "</td>")
 	}
 	for _, j := range cols {
-		b.WriteString("<td" + r.numClass(j) + ">" + htmlEscape(r.totalLabel(row, cols, j)) + "</td>")
+		b.WriteString("<td" + withStyle(r.numClass(j), row.cellStyle(j)) + ">" + htmlEscape(r.totalLabel(row, cols, j)) + "</td>")
 	}
 	b.WriteString("</tr>\n")
 }

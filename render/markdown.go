@@ -91,14 +91,11 @@ func (r *markdownRenderer) table(rows []docRow) string {
 func (r *markdownRenderer) cells(row *docRow, cols []int, n int) []string {
 	out := make([]string, 0, n)
 	bold := r.subtotal(row.band) || row.heading()
-	cell := func(s string) string {
-		if s == "" || !bold {
-			return mdEscape(s)
-		}
-		return "**" + mdEscape(s) + "**"
+	cell := func(s string, st Style) string {
+		return mdStyled(mdEscape(s), bold || st&StyleBold != 0, st&StyleItalic != 0)
 	}
 	if r.keyed() {
-		k := cell(row.key)
+		k := cell(row.key, row.style)
 		if row.band.Kind == GroupHeader && row.key != "" && !bold {
 			k = "**" + mdEscape(row.key) + "**"
 		}
@@ -109,9 +106,24 @@ func (r *markdownRenderer) cells(row *docRow, cols []int, n int) []string {
 			out = append(out, "")
 			continue
 		}
-		out = append(out, cell(r.totalLabel(row, cols, j)))
+		out = append(out, cell(r.totalLabel(row, cols, j), row.cellStyle(j)))
 	}
 	return out
+}
+
+// mdStyled wraps a non-empty escaped cell in ** (bold) and _ (italic):
+// Markdown shows conditional styles' bold and italic, not their colours.
+func mdStyled(s string, bold, italic bool) string {
+	if s == "" {
+		return s
+	}
+	if italic {
+		s = "_" + s + "_"
+	}
+	if bold {
+		s = "**" + s + "**"
+	}
+	return s
 }
 
 // mdTable renders rows (the first the heading) as a pipe table with

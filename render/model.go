@@ -113,6 +113,11 @@ type Event struct {
 	Values []any
 	// Text is the line of a template band.
 	Text string
+	// Styles holds one style per column of Band from its conditional
+	// style rules (zero: none); nil when no column has rules.
+	Styles []Style
+	// RowStyle is the style of the whole row from the band's rules.
+	RowStyle Style
 }
 
 // key returns the key of level i, or nil.

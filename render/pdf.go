@@ -54,6 +54,7 @@ type pdfRenderer struct {
 	cols    []pdfCol
 	sample  []pdfRow // rows held until the columns are sized
 	sized   bool     // the columns are sized and the table has begun
+	italic  bool     // the italic fonts are added (see italics)
 	pending []pdfRow // rows kept together, not yet drawn
 	top     float64  // y below the repeated headings on a new page
 	bottom  float64  // the lowest y a row may reach

@@ -164,6 +164,7 @@ func (r *pdfRenderer) drawRow(pr pdfRow) {
 		if i == 0 {
 			in = indent
 		}
+		restyle := r.cellStyle(pr, i, x, y, c.w, h)
 		for k, line := range lines[i] {
 			d.SetXY(x+pdfPadX+in, y+pdfPadY+float64(k)*r.lh)
 			avail := c.w - 2*pdfPadX - in
@@ -175,6 +176,7 @@ func (r *pdfRenderer) drawRow(pr pdfRow) {
 			}
 			d.CellFormat(avail, r.lh, line, "", 0, align, false, 0, "")
 		}
+		restyle()
 		x += c.w
 	}
 	d.SetY(y + h)

@@ -36,9 +36,10 @@ type textBlock struct {
 	mode    textMode
 	indent  string
 	rows    [][]string
-	numeric []bool // per column: every non-nil value so far is a number
-	valued  []bool // per column: some value is not nil
-	widths  []int  // kept from the first printed piece of a long run
+	styles  [][]Style // per row: its cells' conditional styles (nil: none)
+	numeric []bool    // per column: every non-nil value so far is a number
+	valued  []bool    // per column: some value is not nil
+	widths  []int     // kept from the first printed piece of a long run
 	right   []bool
 	started bool // the first piece has been printed
 }
@@ -131,6 +132,7 @@ func (r *textRenderer) Emit(e *Event) error {
 		}
 	}
 	b.rows = append(b.rows, row)
+	b.styles = append(b.styles, r.eventStyles(e))
 	limit := r.opts.TextBuffer
 	if limit <= 0 {
 		limit = defaultTextBuffer
@@ -174,10 +176,10 @@ func (r *textRenderer) printBlock() error {
 	band := b.info.band
 	var lines []string
 	if b.mode == textPairs {
-		for _, row := range b.rows {
+		for i, row := range b.rows {
 			parts := make([]string, len(row))
 			for j, c := range row {
-				parts[j] = heading(band.Columns[j]) + ": " + c
+				parts[j] = heading(band.Columns[j]) + ": " + ansiStyled(c, styleAt(b.styles[i], j))
 			}
 			lines = append(lines, strings.TrimRight(b.indent+strings.Join(parts, "  "), " "))
 		}
@@ -185,6 +187,7 @@ func (r *textRenderer) printBlock() error {
 		lines = r.tableLines(b)
 	}
 	b.rows = b.rows[:0]
+	b.styles = b.styles[:0]
 	if len(lines) == 0 {
 		return nil
 	}
@@ -218,22 +221,24 @@ func (r *textRenderer) tableLines(b *textBlock) []string {
 		for j, c := range cols {
 			names[j] = heading(c)
 		}
-		lines = append(lines, b.indent+r.bold(strings.TrimRight(alignRow(names, b.widths, b.right), " ")))
+		lines = append(lines, b.indent+r.bold(strings.TrimRight(alignRow(names, b.widths, b.right, nil), " ")))
 	}
-	for _, row := range b.rows {
-		lines = append(lines, strings.TrimRight(b.indent+alignRow(row, b.widths, b.right), " "))
+	for i, row := range b.rows {
+		lines = append(lines, strings.TrimRight(b.indent+alignRow(row, b.widths, b.right, b.styles[i]), " "))
 	}
 	return lines
 }
 
-// alignRow pads cells to widths, two spaces apart.
-func alignRow(cells []string, widths []int, right []bool) string {
+// alignRow pads cells to widths, two spaces apart, each cell in its ANSI
+// style from styles (nil: none).
+func alignRow(cells []string, widths []int, right []bool, styles []Style) string {
 	var s strings.Builder
 	for j, c := range cells {
 		if j > 0 {
 			s.WriteString("  ")
 		}
 		pad := strings.Repeat(" ", max(0, widths[j]-utf8.RuneCountInString(c)))
+		c = ansiStyled(c, styleAt(styles, j))
 		if right[j] {
 			s.WriteString(pad + c)
 		} else {

@@ -94,10 +94,10 @@ func (r *xlsxRenderer) topRows() [][]any {
 		rows = append(rows, []any{r.styled(m.Title, xlsxStyle{bold: true, big: true})})
 	}
 	for _, p := range m.Params {
-		rows = append(rows, []any{r.styled(p.Name, xlsxStyle{bold: true}), r.value(xlsxDefaults, p.Value, false)})
+		rows = append(rows, []any{r.styled(p.Name, xlsxStyle{bold: true}), r.value(xlsxDefaults, p.Value, false, 0)})
 	}
 	if !m.RunDate.IsZero() {
-		rows = append(rows, []any{r.styled("run date", xlsxStyle{bold: true}), r.value(xlsxDefaults, m.RunDate, false)})
+		rows = append(rows, []any{r.styled("run date", xlsxStyle{bold: true}), r.value(xlsxDefaults, m.RunDate, false, 0)})
 	}
 	if len(rows) > 0 {
 		rows = append(rows, nil)
@@ -221,12 +221,12 @@ func (r *xlsxRenderer) Emit(e *Event) error {
 	}
 	var cells []any
 	if row.Band.Template {
-		cells = []any{r.styled(row.Text, xlsxStyle{bold: bold})}
+		cells = []any{r.styled(row.Text, xlsxStyle{bold: bold, cond: row.Style})}
 	} else {
 		fm := r.formats(row.Band)
 		cells = make([]any, len(row.Cells))
 		for i, v := range row.Cells {
-			cells[i] = r.value(fm[i], v, bold)
+			cells[i] = r.value(fm[i], v, bold, row.CellStyle(i))
 		}
 	}
 	if err := r.writeRow(cells, opts); err != nil {

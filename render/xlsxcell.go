@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf16"
 
@@ -18,10 +19,11 @@ const xlsxMaxDigits = 15
 type xlsxStyle struct {
 	numFmt string // Excel format code; "" is General
 	bold   bool
-	big    bool // the title
-	head   bool // the heading row
-	red    bool // the incomplete mark
-	right  bool // a number written as text
+	big    bool  // the title
+	head   bool  // the heading row
+	red    bool  // the incomplete mark
+	right  bool  // a number written as text
+	cond   Style // a conditional style rule's (see [Style])
 }
 
 // style returns the id of s, adding it to the workbook the first time.
@@ -56,6 +58,7 @@ func (r *xlsxRenderer) style(s xlsxStyle) (int, error) {
 	if s.right {
 		st.Alignment = &excelize.Alignment{Horizontal: "right"}
 	}
+	xlsxCond(st, s.cond)
 	id, err := r.file.NewStyle(st)
 	if err != nil {
 		return 0, fmt.Errorf("render: xlsx style %+v: %w", s, err)
@@ -99,22 +102,25 @@ func (r *xlsxRenderer) formats(b *Band) []xlsxFormats {
 // value is the cell of v: numbers as numbers (an integer or decimal past
 // 15 significant digits as exact text), dates and timestamps as Excel
 // dates, each with its Excel format in f.
-func (r *xlsxRenderer) value(f xlsxFormats, v any, bold bool) any {
+func (r *xlsxRenderer) value(f xlsxFormats, v any, bold bool, cond Style) any {
 	v = value.Normalize(v)
-	st := xlsxStyle{bold: bold}
+	st := xlsxStyle{bold: bold, cond: cond}
 	switch x := v.(type) {
 	case nil:
+		if cond != 0 {
+			return r.styled(nil, st)
+		}
 		return nil
 	case int64:
 		if x >= 1e15 || x <= -1e15 {
-			return r.longNumber(strconv.FormatInt(x, 10), bold)
+			return r.longNumber(strconv.FormatInt(x, 10), st)
 		}
 		st.numFmt = f.intFmt
 	case value.Decimal:
 		s := x.String()
 		fl, err := strconv.ParseFloat(s, 64)
 		if err != nil || significantDigits(s) > xlsxMaxDigits {
-			return r.longNumber(s, bold)
+			return r.longNumber(s, st)
 		}
 		v, st.numFmt = fl, f.decFmt
 	case float64:
@@ -136,9 +142,29 @@ func (r *xlsxRenderer) value(f xlsxFormats, v any, bold bool) any {
 
 // longNumber is a number Excel cannot hold exactly: its exact text,
 // right-aligned, counted for the note at the end.
-func (r *xlsxRenderer) longNumber(s string, bold bool) any {
+func (r *xlsxRenderer) longNumber(s string, st xlsxStyle) any {
 	r.long++
-	return r.styled(s, xlsxStyle{bold: bold, right: true})
+	st.right, st.numFmt = true, ""
+	return r.styled(s, st)
+}
+
+// xlsxCond adds a conditional style to st: bold, italic, a font colour,
+// a highlight fill.
+func xlsxCond(st *excelize.Style, c Style) {
+	if c == 0 {
+		return
+	}
+	if st.Font == nil {
+		st.Font = &excelize.Font{}
+	}
+	st.Font.Bold = st.Font.Bold || c&StyleBold != 0
+	st.Font.Italic = c&StyleItalic != 0
+	if r, g, b, ok := c.color(); ok {
+		st.Font.Color = fmt.Sprintf("%02X%02X%02X", r, g, b)
+	}
+	if c&StyleHighlight != 0 {
+		st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{strings.ToUpper(highlightRGB)}}
+	}
 }
 
 // significantDigits counts the significant digits of a decimal's text.

@@ -16,7 +16,7 @@ import (
 var completionKeywords = []string{
 	"report", "param", "source", "lookup", "on_error", "max_groups", "where", "let", "group",
 	"header", "footer", "detail", "summary", "page_header", "page_footer", "as", "having", "order", "by", "asc", "desc",
-	"limit", "sorted", "format", "label", "csv(", "jsonl(", "sqlite(", "and", "or", "not", "in",
+	"limit", "sorted", "format", "label", "style", "when", "csv(", "jsonl(", "sqlite(", "and", "or", "not", "in",
 	"contains", "matches", "startsWith", "endsWith", "nil", "true", "false", "skip", "fail",
 }
 

@@ -81,6 +81,11 @@ func (b *Builder) evalBand(bd *program.Band, keys []any, ev *eval.Evaluator) (*r
 		}
 		e.Values[i] = v
 	}
+	if bd.HasStyle {
+		if err := b.styleRow(bd, e); err != nil {
+			return nil, err
+		}
+	}
 	return e, nil
 }
 

@@ -29,6 +29,7 @@ type Builder struct {
 	out     Emitter
 	ev      *eval.Evaluator // record scope: detail columns
 	bev     *eval.Evaluator // band scope: keys, params, aggregates
+	sev     *eval.Evaluator // style conditions: params, keys, a row's columns
 	params  map[string]any
 	Global  *agg.Engine
 	Engines []*agg.Engine
@@ -87,6 +88,7 @@ func New(p *program.Program, guard program.Guard, out Emitter, params map[string
 	b := &Builder{m: p, guard: guard, out: out, params: params}
 	b.ev = eval.NewEvaluator(p, params, allSlots(p))
 	b.bev = eval.NewEvaluator(p, params, nil)
+	b.sev = eval.NewEvaluator(p, params, nil)
 	b.Global = agg.NewEngine(agg.Config{Global: p.Global})
 	for gi, gr := range p.Groupings {
 		gi := gi

@@ -86,6 +86,7 @@ func (c *compiler) band(b *grammar.Band, kind render.BandKind, depth int, group 
 		return bd
 	}
 	seen := map[string]lexer.Position{}
+	var srcs []*grammar.Column // the source of each of bd.Cols
 	for _, col := range b.Columns {
 		name := ""
 		switch {
@@ -126,8 +127,10 @@ func (c *compiler) band(b *grammar.Band, kind render.BandKind, depth int, group 
 			rc.Label = col.Label.Value
 		}
 		bd.Cols = append(bd.Cols, cd)
+		srcs = append(srcs, col)
 		rb.Columns = append(rb.Columns, rc)
 	}
+	c.bandStyles(b, bd, srcs, sc)
 	return bd
 }
 

@@ -67,6 +67,15 @@ type Column struct {
 	Expr   *Expr
 	Format string
 	Label  string // "footer of group territory column revenue", for errors
+	Styles []StyleRule
+}
+
+// StyleRule is a compiled `style NAME when EXPR`: Style applies when When
+// is true. When reads the band's params, keys and own columns by name.
+type StyleRule struct {
+	Style render.Style
+	When  *Expr
+	What  string // "style red of footer of group region column revenue", for errors
 }
 
 // TemplatePart is a literal or an expression of a text band, or, in a
@@ -90,7 +99,9 @@ type Band struct {
 	Band     *render.Band
 	Cols     []*Column
 	Template []TemplatePart
-	Aggs     []*AggRef // every aggregate the band reads
+	Styles   []StyleRule // the band's row rules
+	HasStyle bool        // some column or the band has style rules
+	Aggs     []*AggRef   // every aggregate the band reads
 	Pos      lexer.Position
 }
 
