@@ -28,6 +28,7 @@ func TestExamples(t *testing.T) {
 	for _, script := range scripts {
 		name := strings.TrimSuffix(script, ".rpt")
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // its own program and golden files
 			src, err := os.ReadFile(script)
 			if err != nil {
 				t.Fatal(err)
@@ -52,6 +53,7 @@ func TestExamples(t *testing.T) {
 					golden = filepath.Join("testdata", name+".xlsx.txt.golden")
 				}
 				if format == "pdf" { // the text layer, as pdftotext -layout reads it
+					firstPage(t, name, out.Bytes())
 					text := pdfText(t, name, out.Bytes())
 					out.Reset()
 					out.WriteString(text)

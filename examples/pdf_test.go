@@ -2,7 +2,6 @@ package examples
 
 import (
 	"bytes"
-	"context"
 	"image"
 	"image/png"
 	"os"
@@ -12,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/reportsh/reportsh/interp"
 )
 
 // pdfText returns the text layer of an example's PDF (pdftotext -layout),
@@ -57,60 +54,33 @@ func pdfPageCount(t *testing.T, path string) int {
 	return n
 }
 
-// runExample runs an example script to format and returns the output.
-func runExample(t *testing.T, name, format string) []byte {
+// firstPage renders the first page of an example's PDF (pdftoppm -r 60)
+// to a PNG with text on it: a page-sized image with a fair share of dark
+// pixels. TestExamples calls it on every example's PDF. With PDF_PNG_DIR
+// set, the PDFs and PNGs are kept there to look at.
+func firstPage(t *testing.T, name string, pdf []byte) {
 	t.Helper()
-	src, err := os.ReadFile(name + ".rpt")
+	pdftoppm := needTool(t, "poppler-utils", "pdftoppm")
+	dir := t.TempDir()
+	path := filepath.Join(dir, name+".pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", path, filepath.Join(dir, name)).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, name+".png"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	prog, err := interp.Compile(context.Background(), name+".rpt", src, &interp.Options{Dir: "."})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	if _, err := prog.Run(context.Background(), &interp.RunConfig{Output: &out, Format: interp.Format(format)}); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
-}
-
-// The first page of every example's PDF renders (pdftoppm -r 60) to a PNG
-// with text on it: a page-sized image with a fair share of dark pixels.
-// With PDF_PNG_DIR set, the PDFs and PNGs are kept there to look at.
-func TestExamplesPDFFirstPage(t *testing.T) {
-	scripts, err := filepath.Glob("*.rpt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, script := range scripts {
-		name := strings.TrimSuffix(script, ".rpt")
-		t.Run(name, func(t *testing.T) {
-			pdftoppm := needTool(t, "poppler-utils", "pdftoppm")
-			pdf := runExample(t, name, "pdf")
-			dir := t.TempDir()
-			path := filepath.Join(dir, name+".pdf")
-			if err := os.WriteFile(path, pdf, 0o644); err != nil {
+	checkPageImage(t, data)
+	if keep := os.Getenv("PDF_PNG_DIR"); keep != "" {
+		for file, b := range map[string][]byte{name + ".png": data, name + ".pdf": pdf} {
+			if err := os.WriteFile(filepath.Join(keep, file), b, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			out, err := exec.Command(pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", path, filepath.Join(dir, name)).CombinedOutput()
-			if err != nil {
-				t.Fatalf("pdftoppm: %v\n%s", err, out)
-			}
-			pngFile := filepath.Join(dir, name+".png")
-			data, err := os.ReadFile(pngFile)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkPageImage(t, data)
-			if keep := os.Getenv("PDF_PNG_DIR"); keep != "" {
-				for file, b := range map[string][]byte{name + ".png": data, name + ".pdf": pdf} {
-					if err := os.WriteFile(filepath.Join(keep, file), b, 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-			}
-		})
+		}
 	}
 }
 
