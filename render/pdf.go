@@ -56,6 +56,10 @@ type pdfRenderer struct {
 	sized   bool     // the columns are sized and the table has begun
 	italic  bool     // the italic fonts are added (see italics)
 	pending []pdfRow // rows kept together, not yet drawn
+	// open holds, by level, the heading of each group open on the page
+	// (a template group header; a zero pdfRow for a group without one),
+	// repeated as "(continued)" when the group goes on on a new page.
+	open []pdfRow
 	top     float64  // y below the repeated headings on a new page
 	bottom  float64  // the lowest y a row may reach
 	left    float64
@@ -83,6 +87,7 @@ type pdfCol struct {
 type pdfRow struct {
 	row   Row
 	texts []string
+	cont  bool // a heading repeated at the top of a page, "(continued)"
 }
 
 // cell returns the value of grid column i (nil for a column added to the

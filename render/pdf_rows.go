@@ -40,6 +40,7 @@ func (r *pdfRenderer) flush() {
 	}
 	if r.doc.GetY()+total > r.bottom && r.top+total <= r.bottom {
 		r.newPage()
+		r.continueHeadings(r.pending[0].row)
 	}
 	for _, pr := range r.pending {
 		r.drawRow(pr)
@@ -140,10 +141,14 @@ func (r *pdfRenderer) drawRow(pr pdfRow) {
 	d := r.doc
 	texts := r.showKeys(pr)
 	h := r.height(pr, texts)
-	if d.GetY()+h > r.bottom && d.GetY() > r.top {
+	if d.GetY()+h > r.bottom && d.GetY() > r.top && !pr.cont {
 		r.newPage()
+		r.continueHeadings(pr.row)
 		texts = r.showKeys(pr) // a new page shows every key
 		h = r.height(pr, texts)
+	}
+	if !pr.cont {
+		defer r.track(pr)
 	}
 	y := d.GetY()
 	if pr.texts == nil {
@@ -249,5 +254,45 @@ func (r *pdfRenderer) drawText(pr pdfRow, y float64) {
 	for k, line := range lines {
 		d.SetXY(x, top+float64(k)*r.lh)
 		d.CellFormat(r.tableWidth()-(x-r.left)-pdfPadX, r.lh, line, "", 0, "L", false, 0, "")
+	}
+}
+
+// track keeps r.open up to date with a row drawn: a group header opens its
+// level (and closes the deeper ones), a footer closes its level.
+func (r *pdfRenderer) track(pr pdfRow) {
+	l := pr.row.Level
+	if l < 0 {
+		return
+	}
+	switch pr.row.Band.Kind {
+	case GroupHeader:
+		for len(r.open) < l {
+			r.open = append(r.open, pdfRow{})
+		}
+		heading := pdfRow{}
+		if pr.texts == nil { // a template: a heading to repeat
+			heading = pr
+			heading.row.Text += " (continued)"
+			heading.cont = true
+		}
+		r.open = append(r.open[:l], heading)
+	case GroupFooter:
+		r.open = r.open[:min(l, len(r.open))]
+	}
+}
+
+// continueHeadings repeats, at the top of a new page, the headings of the
+// groups that go on there: those open above next (a heading that opens a
+// group at a level replaces the one open there).
+func (r *pdfRenderer) continueHeadings(next Row) {
+	n := len(r.open)
+	if next.Band.Kind == GroupHeader && next.Level >= 0 {
+		n = min(n, next.Level)
+	}
+	for _, h := range r.open[:n] {
+		if h.cont {
+			r.font(r.style(h.row), r.fs)
+			r.drawRow(h)
+		}
 	}
 }

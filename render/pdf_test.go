@@ -322,3 +322,24 @@ func TestPDFPageBands(t *testing.T) {
 		assert.NotContains(t, p, "Page ", "page %d: an empty page_footer prints none", i+1)
 	}
 }
+
+// Issue 16: a group that goes on on a new page repeats its heading there,
+// marked "(continued)", so that no page starts with rows of a group it
+// does not name.
+func TestPDFContinuedHeading(t *testing.T) {
+	needTool(t, "pdftotext")
+	continued := 0
+	for _, n := range []int{30, 41, 52} {
+		path, _ := pdfOf(t, newLongFixture(n), Options{})
+		for i, p := range pdfPages(t, path)[1:] {
+			lines := nonBlank(p)
+			require.GreaterOrEqual(t, len(lines), 3, "n=%d page %d", n, i+2)
+			first := lines[1] // below the headings
+			require.True(t, strings.HasPrefix(strings.TrimSpace(first), "Land "), "n=%d: page %d starts with %q", n, i+2, first)
+			if strings.Contains(first, "(continued)") {
+				continued++
+			}
+		}
+	}
+	require.Positive(t, continued, "some page goes on with a group begun on the page before")
+}
