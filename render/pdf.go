@@ -59,14 +59,14 @@ type pdfRenderer struct {
 	// open holds, by level, the heading of each group open on the page
 	// (a template group header; a zero pdfRow for a group without one),
 	// repeated as "(continued)" when the group goes on on a new page.
-	open []pdfRow
-	top     float64  // y below the repeated headings on a new page
-	bottom  float64  // the lowest y a row may reach
-	left    float64
-	width   float64  // the printable width
-	keys    []string // key texts of the last detail row drawn on this page
-	font0   string   // the font last set, "" when unknown
-	fs, lh  float64  // the table's font size (pt) and line height (mm)
+	open   []pdfRow
+	top    float64 // y below the repeated headings on a new page
+	bottom float64 // the lowest y a row may reach
+	left   float64
+	width  float64  // the printable width
+	keys   []string // key texts of the last detail row drawn on this page
+	font0  string   // the font last set, "" when unknown
+	fs, lh float64  // the table's font size (pt) and line height (mm)
 	// pageHead and pageFoot are the report's page bands (nil: none
 	// declared; the foot then is the run date and "Page X of Y").
 	pageHead, pageFoot *PageTemplate
