@@ -176,7 +176,7 @@ func TestPushdownSameOutput(t *testing.T) {
 	t.Parallel() // its runs are its own: it shares nothing with the other tests
 	rows := 800
 	if raceEnabled {
-		rows = 300
+		rows = 150
 	}
 	tune := smallRanges(int64(rows / 11)) // many statements, so many partial states
 	dir := fixture.SQLite(t, fixture.SalesTable(rows)...)
