@@ -45,6 +45,10 @@ type Plan struct {
 	Summary []PlanAggregate `json:"summary,omitempty"`
 	// Bands are the report's bands in output order.
 	Bands []PlanBand `json:"bands"`
+	// PageHeader and PageFooter are the page bands as written ("" for
+	// none), printed on every page by the paged formats.
+	PageHeader string `json:"page_header,omitempty"`
+	PageFooter string `json:"page_footer,omitempty"`
 	// Buffering lists what makes the run hold output, results, values or
 	// records in memory, with the cost; empty when nothing does.
 	Buffering []PlanBuffer `json:"buffering"`
@@ -206,6 +210,8 @@ type PlanBand struct {
 	// Template is a text band's text, as written.
 	Template string       `json:"template,omitempty"`
 	Columns  []PlanColumn `json:"columns,omitempty"`
+	// Styles are the band's row style rules, e.g. "highlight when n > 100".
+	Styles []string `json:"styles,omitempty"`
 	// Aggregates are the aggregate calls the band reads.
 	Aggregates []string `json:"aggregates,omitempty"`
 	// When says when the band is printed, and whether it streams or waits.
@@ -217,6 +223,10 @@ type PlanColumn struct {
 	Name   string `json:"name"`
 	Expr   string `json:"expr"`
 	Format string `json:"format,omitempty"`
+	// Label is the column's heading for readers, when it has one.
+	Label string `json:"label,omitempty"`
+	// Styles are the column's style rules, e.g. "red when revenue < 0".
+	Styles []string `json:"styles,omitempty"`
 }
 
 // PlanBuffer is one reason the run holds something in memory.
@@ -318,6 +328,7 @@ func (p *Program) Explain(ctx context.Context, cfg *RunConfig) (*Plan, error) {
 		}
 	}
 	pl.Bands = p.explainBands()
+	pl.PageHeader, pl.PageFooter = pageBandText(p.m.PageHeader), pageBandText(p.m.PageFooter)
 	pl.Buffering = append(pl.Buffering, p.explainBuffering(run.SortBuffer)...)
 	pl.Parallelism = PlanParallelism(run.Parallelism(p.planner()))
 	return pl, nil

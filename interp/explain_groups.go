@@ -250,23 +250,19 @@ func (p *Program) explainBands() []PlanBand {
 		}
 		pb := PlanBand{ID: b.ID, Kind: b.Kind.String(), Group: b.Group, Level: b.Level}
 		if b.Template {
-			var t strings.Builder
-			for _, part := range bd.Template {
-				if part.Expr != nil {
-					t.WriteString("{" + part.Expr.Text + "}")
-				} else {
-					t.WriteString(strings.NewReplacer("{", "{{", "}", "}}").Replace(part.Lit))
-				}
-			}
-			pb.Template = t.String()
+			pb.Template = templateText(bd.Template)
 		}
-		for _, c := range bd.Cols {
-			pc := PlanColumn{Name: c.Name, Format: c.Format}
+		for i, c := range bd.Cols {
+			pc := PlanColumn{Name: c.Name, Format: c.Format, Styles: styleTexts(c.Styles)}
+			if i < len(b.Columns) {
+				pc.Label = b.Columns[i].Label
+			}
 			if c.Expr != nil {
 				pc.Expr = program.OneLine(c.Expr.Text)
 			}
 			pb.Columns = append(pb.Columns, pc)
 		}
+		pb.Styles = styleTexts(bd.Styles)
 		seen := map[string]bool{}
 		for _, a := range bd.Aggs {
 			if call := aggCall(a); !seen[call] {
@@ -342,4 +338,41 @@ func aggCall(a *program.AggRef) string {
 		args = append(args, strconv.FormatFloat(a.Param, 'g', -1, 64))
 	}
 	return a.Fn.String() + "(" + strings.Join(args, ", ") + ")"
+}
+
+// templateText is a text band's template as written: literal text with its
+// braces doubled, expressions in braces, and a page band's {page} and
+// {pages}.
+func templateText(parts []program.TemplatePart) string {
+	var t strings.Builder
+	for _, part := range parts {
+		switch {
+		case part.Expr != nil:
+			t.WriteString("{" + part.Expr.Text + "}")
+		case part.Page == render.PageNumber:
+			t.WriteString("{page}")
+		case part.Page == render.PageCount:
+			t.WriteString("{pages}")
+		default:
+			t.WriteString(strings.NewReplacer("{", "{{", "}", "}}").Replace(part.Lit))
+		}
+	}
+	return t.String()
+}
+
+// pageBandText is a page band's template as written, "" for none.
+func pageBandText(pb *program.PageBand) string {
+	if pb == nil {
+		return ""
+	}
+	return templateText(pb.Parts)
+}
+
+// styleTexts are style rules as written after "style": "red when x < 0".
+func styleTexts(rules []program.StyleRule) []string {
+	var out []string
+	for _, r := range rules {
+		out = append(out, r.Style.String()+" when "+program.OneLine(r.When.Text))
+	}
+	return out
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	_ "modernc.org/sqlite"
 )
 
@@ -414,5 +416,39 @@ func TestExplainWriteError(t *testing.T) {
 	}
 	if err := p.WriteText(failWriter{}); err == nil {
 		t.Error("WriteText to a failing writer: no error")
+	}
+}
+
+// Issue 16: explain shows what the document formats print: a column's
+// label and style rules, a band's row rules and the page bands, in text
+// and in the Plan (JSON).
+func TestExplainDocumentBands(t *testing.T) {
+	script := "report \"R\"\nparam top: int = 2\npage_header \"{title} from {top}\"\npage_footer \"page {page} of {pages}\"\n" +
+		"source csv(\"s.csv\") { v: int }\n" +
+		"group k {\n  footer { k, n: COUNT() label \"Count\" style bold when n > top } style highlight when k == \"a\"\n}\n"
+	prog, err := compileFS(t, script, map[string]string{"s.csv": "k,v\na,1\n"})
+	require.NoError(t, err)
+	p, err := prog.Explain(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "{title} from {top}", p.PageHeader)
+	assert.Equal(t, "page {page} of {pages}", p.PageFooter)
+	var footer PlanBand
+	for _, b := range p.Bands {
+		if b.Kind == "footer" {
+			footer = b
+		}
+	}
+	require.Len(t, footer.Columns, 2)
+	assert.Equal(t, "Count", footer.Columns[1].Label)
+	assert.Equal(t, []string{"bold when n > top"}, footer.Columns[1].Styles)
+	assert.Equal(t, []string{`highlight when k == "a"`}, footer.Styles)
+	var text strings.Builder
+	require.NoError(t, p.WriteText(&text))
+	for _, want := range []string{
+		`footer of group k (style highlight when k == "a"): k, n "Count" (style bold when n > top) — `,
+		`page header: "{title} from {top}" — at the top of every page`,
+		`page footer: "page {page} of {pages}" — at the foot of every page`,
+	} {
+		assert.Contains(t, text.String(), want)
 	}
 }

@@ -146,10 +146,26 @@ func (pl *Plan) writeBands(tw *textWriter) {
 		} else {
 			var cols []string
 			for _, c := range b.Columns {
-				cols = append(cols, c.Name)
+				col := c.Name
+				if c.Label != "" {
+					col += fmt.Sprintf(" %q", c.Label)
+				}
+				for _, st := range c.Styles {
+					col += " (style " + st + ")"
+				}
+				cols = append(cols, col)
+			}
+			for _, st := range b.Styles {
+				name += " (style " + st + ")"
 			}
 			tw.section(i == 0, "bands", "%s: %s — %s", name, strings.Join(cols, ", "), b.When)
 		}
+	}
+	if pl.PageHeader != "" {
+		tw.section(false, "bands", "page header: %q — at the top of every page (pdf, html printed)", pl.PageHeader)
+	}
+	if pl.PageFooter != "" {
+		tw.section(false, "bands", "page footer: %q — at the foot of every page (pdf, html printed)", pl.PageFooter)
 	}
 }
 
