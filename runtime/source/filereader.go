@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/reportsh/reportsh/runtime/value"
 )
 
 const (
@@ -39,7 +41,7 @@ type tooLongError struct {
 }
 
 func (e *tooLongError) Error() string {
-	msg := fmt.Sprintf("%s longer than %s", e.what, byteSize(int64(e.limit)))
+	msg := fmt.Sprintf("%s longer than %s", e.what, value.SizeText(int64(e.limit)))
 	if e.hint != "" {
 		msg += " (" + e.hint + ")"
 	}
@@ -48,19 +50,6 @@ func (e *tooLongError) Error() string {
 
 // Is makes errors.Is(err, errRecordTooLong) true.
 func (e *tooLongError) Is(target error) bool { return target == errRecordTooLong }
-
-// byteSize renders n bytes for a message: "64 MiB", "512 KiB", "100 bytes".
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	case n == 1:
-		return "1 byte"
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
 
 // fileReader is a buffered reader over one file of an fs.FS that knows the
 // file offset of every byte it holds, so a record's position can be kept

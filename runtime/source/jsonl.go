@@ -195,7 +195,7 @@ func (sm *jsonlSample) add(key string, v any) error {
 func (sm *jsonlSample) noColumns(j *JSONL) string {
 	switch {
 	case sm.long > 0 && sm.records == 0:
-		return fmt.Sprintf("the file has no record before line %d, which is longer than %s", sm.long, byteSize(int64(j.rd.maxRecord())))
+		return fmt.Sprintf("the file has no record before line %d, which is longer than %s", sm.long, value.SizeText(int64(j.rd.maxRecord())))
 	case sm.records == 0:
 		return "the file has no records"
 	case sm.records == 1:

@@ -34,7 +34,7 @@ type SizeError struct {
 
 // Error says what the value would take and the bound.
 func (e *SizeError) Error() string {
-	return fmt.Sprintf("value too large: %s, over the limit of %s on one value", sizeText(e.Size), sizeText(e.Max))
+	return fmt.Sprintf("value too large: %s, over the limit of %s on one value", SizeText(e.Size), SizeText(e.Max))
 }
 
 // CheckSize returns a *SizeError when size is over max (a resolved bound,
@@ -109,11 +109,23 @@ func ArithMax(op Op, a, b any, max int64) (any, error) {
 	return r, nil
 }
 
-// sizeText writes a size in bytes for people: 512 bytes, 3 KiB, 64 MiB,
-// 1.5 GiB.
-func sizeText(n int64) string {
+// SizeText writes a size in bytes for people: exact in whole units where
+// it is one ("1 byte", "512 bytes", "64 KiB", "64 MiB"), else to a tenth
+// of its unit ("1.5 KiB", "1.2 GiB"). Every message that names a size or
+// a limit in bytes uses it.
+func SizeText(n int64) string {
 	const k = 1024
+	for _, u := range []struct {
+		size int64
+		name string
+	}{{k * k * k, "GiB"}, {k * k, "MiB"}, {k, "KiB"}} {
+		if n >= u.size && n%u.size == 0 {
+			return fmt.Sprintf("%d %s", n/u.size, u.name)
+		}
+	}
 	switch {
+	case n == 1:
+		return "1 byte"
 	case n < k:
 		return fmt.Sprintf("%d bytes", n)
 	case n < k*k:

@@ -3,6 +3,8 @@ package plan
 import (
 	"fmt"
 	"strings"
+
+	"github.com/reportsh/reportsh/runtime/value"
 )
 
 // What Explain shows of a run's plan, as the planner describes it; the
@@ -135,23 +137,12 @@ func (pl *Plan) Parallelism(p *Planner) parallelismInfo {
 		out.Transform = "none: the scanner parses and aggregates the cells"
 		if pl.Workers > 1 {
 			out.Transform += fmt.Sprintf("; a file of at least %s per reader is read in up to %d ranges, each by a reader and into a table of its own, merged at the end; with more than a group per %d records after the first %d, the ranges are dropped and two readers read the rest of the file, each aggregating the keys of one hash partition",
-				byteSize(t.MinRange), pl.Workers, t.GroupsPer, t.RangeJudge)
+				value.SizeText(t.MinRange), pl.Workers, t.GroupsPer, t.RangeJudge)
 		}
 	case StrategyPushdown, StrategyPushdownRaw:
 		out.Transform = fmt.Sprintf("none: the statements of the ranges run on up to %d connections at once", max(pl.Workers, 1))
 	}
 	return out
-}
-
-// byteSize prints a size in whole MiB or KiB where it is one.
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // whyNot says why the plan does not use s: the reason it was declined, or
