@@ -1,3 +1,6 @@
+package value
+
+import "testing"
 
 // One way to write a size for every message: exact in whole units, else
 // to a tenth of the unit.
