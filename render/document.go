@@ -22,8 +22,11 @@ type document struct {
 	grid  *Grid
 	rows  []docRow
 	shown []string // the key path the last row showed
-	// per grid column: some value is not nil; every non-nil value is a number
-	valued, numeric []bool
+	sec   int      // the section of the last row
+	// per section and grid column: some value is not nil
+	valued [][]bool
+	// per grid column: every non-nil value is a number
+	numeric []bool
 }
 
 // docRow is one row of a document.
@@ -41,7 +44,25 @@ type docRow struct {
 	// styles and style are the row's conditional styles (see [Row]).
 	styles []Style
 	style  Style
+	// section is the row's table (see [Grid.Sections]).
+	section int
 }
+
+// docTable is one table of a document (the rows of one section between
+// paragraphs), or one paragraph.
+type docTable struct {
+	rows []docRow
+	// cols are the value columns the table shows: those of its section
+	// some row of the section fills.
+	cols []int
+	// keyed says the table has a key column, headed keyHeading: the key
+	// columns' headings, outermost first, joined by " / ".
+	keyed      bool
+	keyHeading string
+}
+
+// paragraph reports whether the table is a report-level line of text.
+func (t *docTable) paragraph() bool { return t.rows[0].paragraph() }
 
 // paragraph reports whether the row is a report-level line of text.
 func (r *docRow) paragraph() bool { return r.band.Template && r.band.Level < 0 }
@@ -73,7 +94,10 @@ func (d *document) Emit(e *Event) error {
 		return err
 	}
 	b := e.Band
-	row := docRow{band: b, indent: max(b.Level, 0), styles: gr.Styles, style: gr.Style}
+	row := docRow{band: b, indent: max(b.Level, 0), styles: gr.Styles, style: gr.Style, section: gr.Section}
+	if gr.Section != d.sec {
+		d.shown, d.sec = nil, gr.Section // a new table shows its keys again
+	}
 	path := d.path(e)
 	start := commonPrefix(path, d.shown)
 	prevHeader := len(d.rows) > 0 && d.rows[len(d.rows)-1].band.Kind == GroupHeader
@@ -100,7 +124,7 @@ func (d *document) Emit(e *Event) error {
 				continue
 			}
 			row.cells[j] = d.grid.Columns[j].Formatter().Format(v)
-			d.valued[j] = true
+			d.valued[gr.Section][j] = true
 			d.numeric[j] = d.numeric[j] && isNumber(v)
 		}
 	}
@@ -111,8 +135,15 @@ func (d *document) Emit(e *Event) error {
 // grow extends the per-column flags to the grid's columns (a band the
 // Meta did not list adds columns).
 func (d *document) grow() {
-	for len(d.valued) < len(d.grid.Columns) {
-		d.valued = append(d.valued, false)
+	for len(d.valued) < len(d.grid.Sections) {
+		d.valued = append(d.valued, nil)
+	}
+	for i := range d.valued {
+		for len(d.valued[i]) < len(d.grid.Columns) {
+			d.valued[i] = append(d.valued[i], false)
+		}
+	}
+	for len(d.numeric) < len(d.grid.Columns) {
 		d.numeric = append(d.numeric, true)
 	}
 }
@@ -144,57 +175,51 @@ func commonPrefix(a, b []string) int {
 	return n
 }
 
-// keyed reports whether the table has a key column.
-func (d *document) keyed() bool { return d.grid.Levels > 0 }
-
-// keyHeading heads the key column: the key columns' headings, outermost
-// first, joined by " / ".
-func (d *document) keyHeading() string {
+// layTable describes the table of rows, all of one section.
+func (d *document) layTable(rows []docRow) docTable {
+	t := docTable{rows: rows}
+	sec := &d.grid.Sections[rows[0].section]
 	var hs []string
-	for _, c := range d.grid.Columns {
-		if c.Key >= 0 {
+	for _, j := range sec.Columns {
+		switch c := &d.grid.Columns[j]; {
+		case c.Key >= 0:
 			hs = append(hs, c.Heading)
+		case d.valued[rows[0].section][j]:
+			t.cols = append(t.cols, j)
 		}
 	}
-	return strings.Join(hs, " / ")
-}
-
-// columns returns the grid columns the table shows: the value columns
-// some row fills.
-func (d *document) columns() []int {
-	var out []int
-	for j, c := range d.grid.Columns {
-		if c.Key < 0 && j < len(d.valued) && d.valued[j] {
-			out = append(out, j)
-		}
-	}
-	return out
+	t.keyed, t.keyHeading = len(hs) > 0, strings.Join(hs, " / ")
+	return t
 }
 
 // right reports whether grid column j is right-aligned: statically
 // numeric, or every value in it is a number.
 func (d *document) right(j int) bool {
-	return d.grid.Columns[j].Numeric() || d.valued[j] && d.numeric[j]
+	return d.grid.Columns[j].Numeric() || d.numeric[j]
 }
 
-// tables splits the rows into runs of table rows and paragraphs: each
-// element is either one paragraph row or a run of table rows.
-func (d *document) tables() [][]docRow {
-	var out [][]docRow
+// tables splits the rows into tables: runs of rows of one section between
+// paragraphs, and the paragraphs.
+func (d *document) tables() []docTable {
+	var out []docTable
 	start := 0
-	for i := range d.rows {
-		if !d.rows[i].paragraph() {
-			continue
-		}
+	cut := func(i int) {
 		if i > start {
-			out = append(out, d.rows[start:i])
+			out = append(out, d.layTable(d.rows[start:i]))
 		}
-		out = append(out, d.rows[i:i+1])
-		start = i + 1
+		start = i
 	}
-	if start < len(d.rows) {
-		out = append(out, d.rows[start:])
+	for i := range d.rows {
+		switch {
+		case d.rows[i].paragraph():
+			cut(i)
+			out = append(out, docTable{rows: d.rows[i : i+1]})
+			start = i + 1
+		case i > start && d.rows[i].section != d.rows[start].section:
+			cut(i)
+		}
 	}
+	cut(len(d.rows))
 	return out
 }
 
@@ -219,8 +244,8 @@ func (r *docRow) cell(j int) string {
 }
 
 // subtotal reports whether rows of b are totals (shown bold): the summary,
-// and the footers of a level with rows below it (details, or the header
-// or footer of a deeper level). The footers of the innermost level of a
+// and the footers of a level with rows below it in its grouping (details,
+// or the header or footer of a deeper level). The footers of the innermost level of a
 // report without details are its body rows.
 func (d *document) subtotal(b *Band) bool {
 	if b.Kind == Summary {
@@ -231,7 +256,7 @@ func (d *document) subtotal(b *Band) bool {
 	}
 	for _, bi := range d.order {
 		o := bi.band
-		if !o.Template && (o.Kind == Detail || o.Kind.isGroup() && o.Level > b.Level) {
+		if !o.Template && o.Grouping == b.Grouping && (o.Kind == Detail || o.Kind.isGroup() && o.Level > b.Level) {
 			return true
 		}
 	}
@@ -241,9 +266,9 @@ func (d *document) subtotal(b *Band) bool {
 // totalLabel returns the text of grid column j in row, with "Total" in
 // the first shown column of the summary of a table without a key column
 // when the summary leaves it empty.
-func (d *document) totalLabel(row *docRow, cols []int, j int) string {
+func (d *document) totalLabel(t *docTable, row *docRow, j int) string {
 	s := row.cell(j)
-	if s == "" && row.band.Kind == Summary && !d.keyed() && len(cols) > 0 && j == cols[0] {
+	if s == "" && row.band.Kind == Summary && !t.keyed && len(t.cols) > 0 && j == t.cols[0] {
 		return row.key
 	}
 	return s

@@ -19,6 +19,12 @@ import (
 // footer's SUM(revenue) named revenue stands under the detail band's
 // revenue. Template bands (header "Territory {territory}") are rows of text
 // across the grid.
+//
+// A report with several top-level groupings (group territory {…} then
+// group product {…}) prints one table per grouping: the grid has one
+// [Section] per grouping, listing the grid columns its bands fill. The
+// report header belongs to the first section, the summary and the report
+// footer to the last.
 
 // GridColumn is one column of a [Grid].
 type GridColumn struct {
@@ -53,8 +59,50 @@ type Grid struct {
 	// Levels is the number of group levels (of the deepest grouping).
 	Levels int
 
-	place map[*Band][]int // per band: the grid column of each band column
-	byKey map[string]int
+	// Sections are the grid's tables, one per top-level grouping (at
+	// least one).
+	Sections []Section
+
+	place   map[*Band][]int // per band: the grid column of each band column
+	byKey   map[string]int
+	section map[*Band]int
+}
+
+// Section is the part of a [Grid] one table shows: the bands of one
+// top-level grouping, and the report-level bands before or after it.
+type Section struct {
+	// Columns are the grid columns the section's bands fill, in grid
+	// order (its key columns first).
+	Columns []int
+
+	has map[int]bool
+}
+
+// add adds grid column k to the section.
+func (s *Section) add(k int) {
+	if s.has[k] {
+		return
+	}
+	if s.has == nil {
+		s.has = map[int]bool{}
+	}
+	s.has[k] = true
+	i := len(s.Columns)
+	s.Columns = append(s.Columns, k)
+	for ; i > 0 && s.Columns[i-1] > k; i-- { // keep grid order
+		s.Columns[i], s.Columns[i-1] = s.Columns[i-1], s.Columns[i]
+	}
+}
+
+// Keys returns the section's key columns.
+func (g *Grid) Keys(s *Section) []int {
+	var out []int
+	for _, k := range s.Columns {
+		if g.Columns[k].Key >= 0 {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // Row is one event laid out on a [Grid].
@@ -76,6 +124,8 @@ type Row struct {
 	Styles []Style
 	// Style is the whole row's style.
 	Style Style
+	// Section is the index of the row's table in Grid.Sections.
+	Section int
 }
 
 // CellStyle returns the style of grid column i: the row's and the cell's.
@@ -90,8 +140,16 @@ func (r *Row) CellStyle(i int) Style {
 // NewGrid lays out m's bands. A format error in a column's pattern is
 // returned as [New]'s renderers would return it from Begin.
 func NewGrid(m *Meta) (*Grid, error) {
-	g := &Grid{place: map[*Band][]int{}, byKey: map[string]int{}}
+	g := &Grid{place: map[*Band][]int{}, byKey: map[string]int{}, section: map[*Band]int{}}
+	n := 1
 	for _, b := range m.Bands {
+		if b.Level >= 0 && b.Kind != Detail {
+			n = max(n, b.Grouping+1)
+		}
+	}
+	g.Sections = make([]Section, n)
+	for _, b := range m.Bands {
+		g.section[b] = g.sectionOf(b)
 		for i := range b.KeyNames {
 			if i >= g.Levels {
 				g.Levels = i + 1
@@ -109,15 +167,32 @@ func NewGrid(m *Meta) (*Grid, error) {
 	return g, nil
 }
 
+// sectionOf returns the section of b's rows: its grouping's; the first
+// for the report header, the last for the summary and report footer.
+func (g *Grid) sectionOf(b *Band) int {
+	switch {
+	case b.Level >= 0 && b.Kind != Detail:
+		for len(g.Sections) <= b.Grouping { // a band the Meta did not list
+			g.Sections = append(g.Sections, Section{})
+		}
+		return b.Grouping
+	case b.Kind == ReportHeader, b.Kind == Detail:
+		return 0
+	}
+	return len(g.Sections) - 1
+}
+
 // addKey adds the key column of level i of b, unless one of that name is
-// there.
+// there, to the grid and to b's section.
 func (g *Grid) addKey(b *Band, i int) {
 	name := keyName(b, i)
-	if _, ok := g.byKey[name]; ok {
-		return
+	k, ok := g.byKey[name]
+	if !ok {
+		k = len(g.Columns)
+		g.byKey[name] = k
+		g.Columns = append(g.Columns, GridColumn{Name: name, Heading: name, Kind: value.KindAny, Key: i})
 	}
-	g.byKey[name] = len(g.Columns)
-	g.Columns = append(g.Columns, GridColumn{Name: name, Heading: name, Kind: value.KindAny, Key: i})
+	g.Sections[g.section[b]].add(k)
 }
 
 // bandsByLevel returns the bands of kind, innermost level first (the
@@ -169,6 +244,7 @@ func (g *Grid) placeBand(b *Band) error {
 			}
 		}
 		at[j] = k
+		g.Sections[g.section[b]].add(k)
 	}
 	g.place[b] = at
 	return nil
@@ -186,7 +262,12 @@ func heading(c Column) string {
 // (not listed in the Meta) are placed first.
 func (g *Grid) Row(e *Event) (Row, error) {
 	b := e.Band
-	r := Row{Band: b, Level: b.Level}
+	sec, ok := g.section[b]
+	if !ok {
+		sec = g.sectionOf(b)
+		g.section[b] = sec
+	}
+	r := Row{Band: b, Level: b.Level, Section: sec}
 	if b.Template {
 		r.Text = e.Text
 		return r, nil

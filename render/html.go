@@ -56,12 +56,12 @@ func (r *htmlRenderer) End(t *Totals) error {
 		b.WriteString("<h1>" + htmlEscape(r.meta.Title) + "</h1>\n")
 	}
 	r.params(&b)
-	for _, part := range r.tables() {
-		if part[0].paragraph() {
-			b.WriteString("<p>" + htmlEscape(part[0].key) + "</p>\n")
+	for _, t := range r.tables() {
+		if t.paragraph() {
+			b.WriteString("<p>" + htmlEscape(t.rows[0].key) + "</p>\n")
 			continue
 		}
-		r.table(&b, part)
+		r.table(&b, &t)
 	}
 	htmlTotals(&b, t, r.opts.Elapsed)
 	b.WriteString("</body>\n</html>\n")
@@ -93,31 +93,29 @@ func (r *htmlRenderer) params(b *strings.Builder) {
 	b.WriteString("</dl>\n")
 }
 
-// table writes one run of rows as a table, each group that starts in it
-// in a <tbody> of its own.
-func (r *htmlRenderer) table(b *strings.Builder, rows []docRow) {
-	cols := r.columns()
-	width := len(cols)
+// table writes t, each group that starts in it in a <tbody> of its own.
+func (r *htmlRenderer) table(b *strings.Builder, t *docTable) {
+	width := len(t.cols)
 	b.WriteString("<table>\n<thead>\n<tr>")
-	if r.keyed() {
+	if t.keyed {
 		width++
-		b.WriteString("<th>" + htmlEscape(r.keyHeading()) + "</th>")
+		b.WriteString("<th>" + htmlEscape(t.keyHeading) + "</th>")
 	}
-	for _, j := range cols {
+	for _, j := range t.cols {
 		b.WriteString("<th" + r.numClass(j) + ">" + htmlEscape(r.grid.Columns[j].Heading) + "</th>")
 	}
 	b.WriteString("</tr>\n</thead>\n<tbody>\n")
-	for i, row := range rows {
+	for i, row := range t.rows {
 		if row.fresh && i > 0 {
 			b.WriteString("</tbody>\n<tbody>\n")
 		}
-		r.row(b, &row, cols, width)
+		r.row(b, t, &row, width)
 	}
 	b.WriteString("</tbody>\n</table>\n")
 }
 
 // row writes one table row.
-func (r *htmlRenderer) row(b *strings.Builder, row *docRow, cols []int, width int) {
+func (r *htmlRenderer) row(b *strings.Builder, t *docTable, row *docRow, width int) {
 	lvl := ""
 	if row.indent > 0 && row.key != "" {
 		lvl = fmt.Sprintf(" l%d", row.indent)
@@ -127,11 +125,11 @@ func (r *htmlRenderer) row(b *strings.Builder, row *docRow, cols []int, width in
 		return
 	}
 	b.WriteString("<tr class=\"" + r.rowClass(row.band) + styleClasses(row.style) + "\">")
-	if r.keyed() {
+	if t.keyed {
 		b.WriteString("<td class=\"key" + lvl + styleClasses(row.style) + "\">" + htmlEscape(row.key) + "</td>")
 	}
-	for _, j := range cols {
-		b.WriteString("<td" + withStyle(r.numClass(j), row.cellStyle(j)) + ">" + htmlEscape(r.totalLabel(row, cols, j)) + "</td>")
+	for _, j := range t.cols {
+		b.WriteString("<td" + withStyle(r.numClass(j), row.cellStyle(j)) + ">" + htmlEscape(r.totalLabel(t, row, j)) + "</td>")
 	}
 	b.WriteString("</tr>\n")
 }

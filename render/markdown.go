@@ -29,12 +29,12 @@ func (r *markdownRenderer) End(t *Totals) error {
 	if p := r.params(); p != "" {
 		blocks = append(blocks, p)
 	}
-	for _, part := range r.tables() {
-		if part[0].paragraph() {
-			blocks = append(blocks, mdEscape(part[0].key))
+	for _, t := range r.tables() {
+		if t.paragraph() {
+			blocks = append(blocks, mdEscape(t.rows[0].key))
 			continue
 		}
-		blocks = append(blocks, r.table(part))
+		blocks = append(blocks, r.table(&t))
 	}
 	switch {
 	case t != nil && t.Incomplete != "":
@@ -68,45 +68,44 @@ func (r *markdownRenderer) params() string {
 	return strings.Join(items, "\n")
 }
 
-// table renders one run of rows as a pipe table.
-func (r *markdownRenderer) table(rows []docRow) string {
-	cols := r.columns()
+// table renders t as a pipe table.
+func (r *markdownRenderer) table(t *docTable) string {
 	var head []string
 	var right []bool
-	if r.keyed() {
-		head, right = append(head, mdEscape(r.keyHeading())), append(right, false)
+	if t.keyed {
+		head, right = append(head, mdEscape(t.keyHeading)), append(right, false)
 	}
-	for _, j := range cols {
+	for _, j := range t.cols {
 		head, right = append(head, mdEscape(r.grid.Columns[j].Heading)), append(right, r.right(j))
 	}
 	lines := [][]string{head}
-	for i := range rows {
-		lines = append(lines, r.cells(&rows[i], cols, len(head)))
+	for i := range t.rows {
+		lines = append(lines, r.cells(t, &t.rows[i], len(head)))
 	}
 	return mdTable(lines, right)
 }
 
 // cells renders one row's cells: bold for a heading, a footer or the
 // summary.
-func (r *markdownRenderer) cells(row *docRow, cols []int, n int) []string {
+func (r *markdownRenderer) cells(t *docTable, row *docRow, n int) []string {
 	out := make([]string, 0, n)
 	bold := r.subtotal(row.band) || row.heading()
 	cell := func(s string, st Style) string {
 		return mdStyled(mdEscape(s), bold || st&StyleBold != 0, st&StyleItalic != 0)
 	}
-	if r.keyed() {
+	if t.keyed {
 		k := cell(row.key, row.style)
 		if row.band.Kind == GroupHeader && row.key != "" && !bold {
 			k = "**" + mdEscape(row.key) + "**"
 		}
 		out = append(out, strings.Repeat(mdIndent, row.indent)+k)
 	}
-	for _, j := range cols {
+	for _, j := range t.cols {
 		if row.heading() {
 			out = append(out, "")
 			continue
 		}
-		out = append(out, cell(r.totalLabel(row, cols, j), row.cellStyle(j)))
+		out = append(out, cell(r.totalLabel(t, row, j), row.cellStyle(j)))
 	}
 	return out
 }

@@ -65,6 +65,12 @@ type Band struct {
 	Group string
 	// KeyNames are the names of the group keys of levels 0..Level.
 	KeyNames []string
+	// Grouping is the index of the top-level grouping (group block) a
+	// group band belongs to, 0 for the first; the human formats print
+	// each grouping as a table of its own. A detail band belongs to the
+	// only grouping (0); report-level bands have none (the field is 0 and
+	// not read).
+	Grouping int
 	// Columns are the band's columns; empty for a template band.
 	Columns []Column
 	// Template marks a band that is one line of text, such as

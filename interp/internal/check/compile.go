@@ -387,12 +387,14 @@ func (c *compiler) grouping(g *grammar.Group) {
 					continue
 				}
 				lv.Header = c.groupBand(it.Header, render.GroupHeader, depth, lv, keys, keyKinds)
+				lv.Header.Band.Grouping = len(c.m.Groupings) - 1
 			case it.Footer != nil:
 				if lv.Footer != nil {
 					c.errorf(it.Footer.Pos, "duplicate footer in group %s", lv.Name)
 					continue
 				}
 				lv.Footer = c.groupBand(it.Footer, render.GroupFooter, depth, lv, keys, keyKinds)
+				lv.Footer.Band.Grouping = len(c.m.Groupings) - 1
 			case it.Group != nil:
 				if next != nil {
 					c.errorf(it.Group.Pos, "a group may nest only one group (put independent groupings at the top level)")
