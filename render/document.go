@@ -123,7 +123,7 @@ func (d *document) Emit(e *Event) error {
 			if v == nil || d.grid.Columns[j].Key >= 0 {
 				continue
 			}
-			row.cells[j] = d.grid.Columns[j].Formatter().Format(v)
+			row.cells[j] = d.grid.Text(&gr, j)
 			d.valued[gr.Section][j] = true
 			d.numeric[j] = d.numeric[j] && isNumber(v)
 		}

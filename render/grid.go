@@ -64,6 +64,7 @@ type Grid struct {
 	Sections []Section
 
 	place   map[*Band][]int // per band: the grid column of each band column
+	fmts    map[*Band][]*Formatter
 	byKey   map[string]int
 	section map[*Band]int
 }
@@ -140,7 +141,7 @@ func (r *Row) CellStyle(i int) Style {
 // NewGrid lays out m's bands. A format error in a column's pattern is
 // returned as [New]'s renderers would return it from Begin.
 func NewGrid(m *Meta) (*Grid, error) {
-	g := &Grid{place: map[*Band][]int{}, byKey: map[string]int{}, section: map[*Band]int{}}
+	g := &Grid{place: map[*Band][]int{}, fmts: map[*Band][]*Formatter{}, byKey: map[string]int{}, section: map[*Band]int{}}
 	n := 1
 	for _, b := range m.Bands {
 		if b.Level >= 0 && b.Kind != Detail {
@@ -219,11 +220,13 @@ func (g *Grid) placeBand(b *Band) error {
 		return nil
 	}
 	at := make([]int, len(b.Columns))
+	fs := make([]Formatter, len(b.Columns))
 	for j, c := range b.Columns {
 		f, err := ParseFormat(c.Format)
 		if err != nil {
 			return fmt.Errorf("render: %s column %q: %w", bandName(b), c.Name, err)
 		}
+		fs[j] = f
 		k, ok := g.byKey[c.Name]
 		if !ok {
 			k = len(g.Columns)
@@ -247,7 +250,22 @@ func (g *Grid) placeBand(b *Band) error {
 		g.Sections[g.section[b]].add(k)
 	}
 	g.place[b] = at
+	byCol := make([]*Formatter, len(g.Columns))
+	for j, k := range at {
+		byCol[k] = &fs[j]
+	}
+	g.fmts[b] = byCol
 	return nil
+}
+
+// Text formats the value of grid column i in r for display: with the
+// format pattern of the band column that put it there (a footer's
+// "#,##0.00" under a detail column without one), a key with its column's.
+func (g *Grid) Text(r *Row, i int) string {
+	if fs := g.fmts[r.Band]; i < len(fs) && fs[i] != nil {
+		return fs[i].Format(r.Cells[i])
+	}
+	return g.Columns[i].fmt.Format(r.Cells[i])
 }
 
 // heading is what a reader sees above a column.
