@@ -20,7 +20,7 @@ func TestLabelHeadings(t *testing.T) {
 		format      Format
 		want, never []string
 	}{
-		{FormatText, []string{"Territory  Total revenue\nT0                  2.50\n", "Sales: 4"}, []string{"revenue:"}},
+		{FormatText, []string{"Territory  Total revenue  Sales\nT0                  2.50\n", "\nTotal                         4\n"}, []string{"revenue:"}},
 		{FormatMarkdown, []string{"| Territory | Total revenue |", "| Sales |"}, []string{"| revenue"}},
 		{FormatCSV, []string{"band,level,territory,revenue,n\n"}, []string{"Total revenue", "Sales", "Territory"}},
 		{FormatJSON, []string{`"territory": "T0"`, `"revenue": 2.50`, `"n": 4`}, []string{"Total revenue", "Sales", "Territory"}},

@@ -83,7 +83,7 @@ func TestStyleTextColor(t *testing.T) {
 		t.Errorf("ANSI codes without Color:\n%q", plain)
 	}
 	color, _ := mustRun(t, styleScript, files, &RunConfig{Format: FormatText, Color: true})
-	for _, w := range []string{"  A              \x1b[31m-2\x1b[0m\n  A               6\n", "total: \x1b[1;43m4\x1b[0m", "n: \x1b[43m2\x1b[0m"} {
+	for _, w := range []string{"\nA              \x1b[31m-2\x1b[0m\n                6\n", "  \x1b[1;43m2\x1b[0m      \x1b[1;43m4\x1b[0m\n", "\nB               \x1b[2m1\x1b[0m\n"} {
 		if !strings.Contains(color, w) {
 			t.Errorf("no %q in\n%q", w, color)
 		}

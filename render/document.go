@@ -19,10 +19,9 @@ import (
 // paragraph between tables.
 type document struct {
 	*base
-	grid  *Grid
-	rows  []docRow
-	shown []string // the key path the last row showed
-	sec   int      // the section of the last row
+	grid *Grid
+	rows []docRow
+	keys keyCells
 	// per section and grid column: some value is not nil
 	valued [][]bool
 	// per grid column: every non-nil value is a number
@@ -70,9 +69,6 @@ func (r *docRow) paragraph() bool { return r.band.Template && r.band.Level < 0 }
 // heading reports whether the row is a template group header.
 func (r *docRow) heading() bool { return r.band.Template && r.band.Level >= 0 }
 
-// keySep joins the keys of several levels in one key cell.
-const keySep = " › "
-
 func (d *document) Begin(m *Meta) error {
 	if err := d.begin(m); err != nil {
 		return err
@@ -82,6 +78,7 @@ func (d *document) Begin(m *Meta) error {
 		return err
 	}
 	d.grid = g
+	d.keys = keyCells{grid: g}
 	return nil
 }
 
@@ -94,28 +91,8 @@ func (d *document) Emit(e *Event) error {
 		return err
 	}
 	b := e.Band
-	row := docRow{band: b, indent: max(b.Level, 0), styles: gr.Styles, style: gr.Style, section: gr.Section}
-	if gr.Section != d.sec {
-		d.shown, d.sec = nil, gr.Section // a new table shows its keys again
-	}
-	path := d.path(e)
-	start := commonPrefix(path, d.shown)
-	prevHeader := len(d.rows) > 0 && d.rows[len(d.rows)-1].band.Kind == GroupHeader
-	row.fresh = (start < len(path) || b.Kind == GroupHeader) && !prevHeader
-	switch {
-	case b.Template:
-		row.key = e.Text
-	case b.Kind == Summary:
-		row.key = "Total"
-	case b.Kind.isGroup() && len(path) > 0:
-		s := min(start, len(path)-1)
-		row.key, row.indent = strings.Join(path[s:], keySep), s
-	case start < len(path):
-		row.key, row.indent = strings.Join(path[start:], keySep), start
-	}
-	if b.Level >= 0 || b.Kind == Summary {
-		d.shown = path
-	}
+	row := docRow{band: b, styles: gr.Styles, style: gr.Style, section: gr.Section}
+	row.key, row.indent, row.fresh, _ = d.keys.next(e, &gr)
 	d.grow()
 	if gr.Cells != nil {
 		row.cells = make([]string, len(gr.Cells))
@@ -146,33 +123,6 @@ func (d *document) grow() {
 	for len(d.numeric) < len(d.grid.Columns) {
 		d.numeric = append(d.numeric, true)
 	}
-}
-
-// path returns the event's group keys, formatted as their key columns
-// show them.
-func (d *document) path(e *Event) []string {
-	b := e.Band
-	if b.Level < 0 {
-		return nil
-	}
-	out := make([]string, 0, b.Level+1)
-	for i := 0; i <= b.Level; i++ {
-		var f Formatter
-		if k, ok := d.grid.byKey[keyName(b, i)]; ok {
-			f = d.grid.Columns[k].Formatter()
-		}
-		out = append(out, f.Format(e.key(i)))
-	}
-	return out
-}
-
-// commonPrefix returns how many leading keys a and b share.
-func commonPrefix(a, b []string) int {
-	n := 0
-	for n < len(a) && n < len(b) && a[n] == b[n] {
-		n++
-	}
-	return n
 }
 
 // layTable describes the table of rows, all of one section.
@@ -247,7 +197,7 @@ func (r *docRow) cell(j int) string {
 // and the footers of a level with rows below it in its grouping (details,
 // or the header or footer of a deeper level). The footers of the innermost level of a
 // report without details are its body rows.
-func (d *document) subtotal(b *Band) bool {
+func (d *base) subtotal(b *Band) bool {
 	if b.Kind == Summary {
 		return true
 	}

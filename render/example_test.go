@@ -40,12 +40,12 @@ func Example() {
 	// ==================
 	// since: 2024-01-01
 	//
+	// territory / customer  orders   revenue
 	// Territory North
-	//   customer  orders   revenue
-	//   Acme           3  1,200.50
-	//   Globex        12     80.00
+	//   Acme                     3  1,200.50
+	//   Globex                  12     80.00
 	//
-	// orders: 15  revenue: 1,280.50
+	// Total                     15  1,280.50
 	//
 	// records read: 15, skipped: 0, rejected: 0
 }

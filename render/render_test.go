@@ -218,7 +218,7 @@ func TestTextOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := out.String()
-	for _, want := range []string{boldOn + "Flat" + boldOff + "\n====\n", boldOn + " id  name", ", elapsed: 1.5s\n"} {
+	for _, want := range []string{boldOn + "Flat" + boldOff + "\n====\n", boldOn + "   id  name", boldOn + "Total" + boldOff, ", elapsed: 1.5s\n"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}
@@ -251,32 +251,6 @@ func TestTextBuffer(t *testing.T) {
 `
 	if out.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out.String(), want)
-	}
-}
-
-func TestTextModes(t *testing.T) {
-	th := &Band{Kind: GroupHeader, Level: 0}
-	tf := &Band{Kind: GroupFooter, Level: 0}
-	cf := &Band{Kind: GroupFooter, Level: 1}
-	det := &Band{Kind: Detail, Level: 1}
-	tpl := &Band{Kind: GroupHeader, Level: 1, Template: true}
-	sum := &Band{Kind: Summary, Level: -1}
-	for _, c := range []struct {
-		b     *Band
-		bands []*Band
-		want  textMode
-	}{
-		{tf, []*Band{tf}, textTable},
-		{tf, []*Band{th, tf}, textPairs},
-		{cf, []*Band{th, cf, tf}, textTable},
-		{cf, []*Band{cf, det}, textPairs},
-		{det, []*Band{det}, textTable},
-		{tpl, nil, textLine},
-		{sum, []*Band{sum}, textPairs},
-	} {
-		if got := textModeOf(c.b, c.bands); got != c.want {
-			t.Errorf("textModeOf(%v level %d) = %d, want %d", c.b.Kind, c.b.Level, got, c.want)
-		}
 	}
 }
 

@@ -97,3 +97,50 @@ func TestDocumentTablePerGrouping(t *testing.T) {
 	}
 	assert.Equal(t, []string{"East", "West", "Territory East", "Gadget", "Widget", "Territory West", "Gadget", "Total"}, keys)
 }
+
+// Text prints one aligned table per grouping too, a heading line over
+// each.
+func TestTextTablePerGrouping(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, newSectionsFixture().run("text", &out, Options{}))
+	assert.Equal(t, `Two groupings
+=============
+
+territory  orders
+East            3
+West            2
+
+territory / Product  revenue  orders
+Territory East
+  Gadget               10.00
+  Widget               20.50
+
+Territory West
+  Gadget                7.00
+
+Total                  37.50       5
+
+records read: 5, skipped: 0, rejected: 0
+`, out.String())
+}
+
+// However many rows text holds back to align them, it prints the same
+// rows: only the padding between cells may differ.
+func TestTextBufferSameRows(t *testing.T) {
+	squeeze := func(s string) string {
+		var lines []string
+		for _, l := range strings.Split(s, "\n") {
+			lines = append(lines, strings.Join(strings.Fields(l), " "))
+		}
+		return strings.Join(lines, "\n")
+	}
+	for name, fx := range map[string]func() *fixture{"fixture": newFixture, "footers": newFootersFixture, "sections": newSectionsFixture, "flat": newFlatFixture} {
+		var want bytes.Buffer
+		require.NoError(t, fx().run("text", &want, Options{}))
+		for _, n := range []int{1, 2, 3} {
+			var got bytes.Buffer
+			require.NoError(t, fx().run("text", &got, Options{TextBuffer: n}))
+			assert.Equal(t, squeeze(want.String()), squeeze(got.String()), "%s, TextBuffer %d", name, n)
+		}
+	}
+}

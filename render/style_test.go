@@ -77,9 +77,10 @@ func TestStyleTextANSI(t *testing.T) {
 	assert.NotContains(t, styled, "\x1b[")
 
 	color := renderString(t, newStyledFixture(), "text", Options{Color: true})
-	assert.Contains(t, color, "revenue: \x1b[31m0.00\x1b[0m")
+	assert.Contains(t, lineWith(t, color, "South\x1b"), "  \x1b[1;31m0.00\x1b[0m", "a subtotal's red cell is bold and red")
 	assert.Contains(t, color, "\x1b[1;3m100.00\x1b[0m")
-	assert.Contains(t, color, "\x1b[43m2,779.11\x1b[0m")
+	assert.Contains(t, color, "\x1b[1;43m2,779.11\x1b[0m", "a highlighted subtotal row")
+	assert.Contains(t, color, "\x1b[1;43mNorth\x1b[0m", "the whole row, key cell included")
 	colorPlain := renderString(t, newFixture(), "text", Options{Color: true})
 	assert.NotContains(t, colorPlain, "\x1b[31m")
 }

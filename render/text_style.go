@@ -7,22 +7,6 @@ import "strings"
 // NO_COLOR is not set). Colours are the terminal's own: red, green,
 // yellow for amber, dim for muted, a yellow background for highlight.
 
-// eventStyles returns the style of each of e's columns (row and cell
-// rules together), or nil when colour is off or e has no style.
-func (r *textRenderer) eventStyles(e *Event) []Style {
-	if !r.opts.Color || (e.RowStyle == 0 && len(e.Styles) == 0) {
-		return nil
-	}
-	out := make([]Style, len(e.Values))
-	for j := range out {
-		out[j] = e.RowStyle
-		if j < len(e.Styles) {
-			out[j] |= e.Styles[j]
-		}
-	}
-	return out
-}
-
 // styleAt returns styles[j], or no style.
 func styleAt(styles []Style, j int) Style {
 	if j < len(styles) {

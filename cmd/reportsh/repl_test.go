@@ -257,8 +257,7 @@ territory  orders  revenue
 North           2   381.00
 South           2   349.99
 West            1    72.50
-
-orders: 5  revenue: 803.49
+Total           5   803.49
 
 records read: 6, skipped: 0, rejected: 0
 rpt> :params

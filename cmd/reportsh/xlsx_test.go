@@ -64,5 +64,5 @@ func TestRunUnknownExtension(t *testing.T) {
 	require.Equal(t, exitOK, code, errs)
 	b, err := os.ReadFile(plain)
 	require.NoError(t, err)
-	assert.Contains(t, string(b), "\nn: 1\n", "text")
+	assert.Contains(t, string(b), "\nn\n1\n", "text")
 }

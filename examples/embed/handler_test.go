@@ -103,7 +103,7 @@ func TestFormats(t *testing.T) {
 		check                       func(t *testing.T, body string)
 	}{
 		{"text", "text/plain", "text/plain; charset=utf-8", func(t *testing.T, body string) {
-			for _, want := range []string{"Revenue by territory\n", "East           45  28,572.46\n", "orders: 198  revenue: 180,440.13\n"} {
+			for _, want := range []string{"Revenue by territory\n", "East           45   28,572.46\n", "Total         198  180,440.13\n"} {
 				if !strings.Contains(body, want) {
 					t.Errorf("no %q in\n%s", want, body)
 				}
