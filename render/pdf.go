@@ -12,10 +12,12 @@ import (
 	"golang.org/x/image/font/gofont/goregular"
 )
 
-// The PDF format: the report as one grouped table on A4 or Letter pages
+// The PDF format: the report as a grouped table on A4 or Letter pages
 // (see [PageOptions]), laid out from the [Grid]. fpdf keeps the document
 // in memory and writes it at End: a PDF cannot be streamed, since its
-// page count and cross-reference table come last.
+// page count and cross-reference table come last. A report with several
+// top-level groupings prints one table per grouping (see [Grid.Sections]),
+// each with its own columns and headings.
 
 // PageOptions are the page settings of the PDF format. The zero value is
 // A4 portrait with 15 mm margins.
@@ -44,6 +46,7 @@ const (
 	pdfSampleRows = 1000    // rows measured to size the columns
 	pdfMaxColFrac = 0.4     // a column takes at most this share of the width
 	pdfTotal      = "Total" // the summary row's label
+	pdfTableGap   = 5.0     // mm between two tables
 )
 
 // pdfRenderer renders a report as a PDF document.
@@ -51,7 +54,9 @@ type pdfRenderer struct {
 	*base
 	doc     *fpdf.Fpdf
 	grid    *Grid
-	cols    []pdfCol
+	cols    []pdfCol // the current table's columns
+	sec     int      // the current table's section (see Grid.Sections)
+	tables  int      // the tables begun
 	sample  []pdfRow // rows held until the columns are sized
 	sized   bool     // the columns are sized and the table has begun
 	italic  bool     // the italic fonts are added (see italics)
@@ -76,6 +81,7 @@ type pdfRenderer struct {
 // pdfCol is one column of the table as drawn.
 type pdfCol struct {
 	gc      *GridColumn
+	j       int // the grid column
 	numeric bool
 	natural float64 // widest text measured, padding included
 	min     float64 // widest word (whole number or date), padding included
@@ -286,9 +292,12 @@ func (r *pdfRenderer) Emit(e *Event) error {
 				}
 			}
 		}
-		if e.Band.Kind == Summary && len(pr.texts) > 0 && pr.texts[0] == "" {
-			pr.texts[0] = pdfTotal
+		if e.Band.Kind == Summary {
+			r.totalLabel(&pr)
 		}
+	}
+	if row.Section != r.sec {
+		r.nextSection(row.Section)
 	}
 	if !r.sized {
 		r.sample = append(r.sample, pr)
@@ -299,6 +308,18 @@ func (r *pdfRenderer) Emit(e *Event) error {
 	}
 	r.feed(pr)
 	return r.doc.Error()
+}
+
+// totalLabel puts "Total" in the summary's first column of its table when
+// the summary leaves it empty.
+func (r *pdfRenderer) totalLabel(pr *pdfRow) {
+	first := 0
+	if secs := r.grid.Sections; len(secs) > 1 && pr.row.Section < len(secs) && len(secs[pr.row.Section].Columns) > 0 {
+		first = secs[pr.row.Section].Columns[0]
+	}
+	if first < len(pr.texts) && pr.texts[first] == "" {
+		pr.texts[first] = pdfTotal
+	}
 }
 
 func (r *pdfRenderer) End(t *Totals) error {

@@ -9,18 +9,20 @@ import (
 	"github.com/reportsh/reportsh/runtime/value"
 )
 
-// startTable sizes the columns from the rows held so far, draws the report
-// header lines held, the headings and the other held rows.
+// startTable sizes the columns of the current section from its rows held
+// so far, draws the report header lines held, the headings and the other
+// held rows. A table after another starts a little below it, or on a new
+// page when its headings and first rows do not fit.
 func (r *pdfRenderer) startTable() {
 	d := r.doc
-	r.cols = make([]pdfCol, len(r.grid.Columns))
+	r.cols = nil
 	r.font("B", pdfFontSize)
-	for i := range r.cols {
-		gc := &r.grid.Columns[i]
-		r.cols[i] = pdfCol{gc: gc, numeric: gc.Numeric(), natural: pdfLongest(d, gc.Heading, true)}
-		r.cols[i].min = pdfWordWidth(d, gc.Heading)
+	for _, j := range tableColumns(r.grid, r.sec) {
+		gc := &r.grid.Columns[j]
+		r.cols = append(r.cols, pdfCol{gc: gc, j: j, numeric: gc.Numeric(), natural: pdfLongest(d, gc.Heading, true),
+			min: pdfWordWidth(d, gc.Heading)})
 	}
-	if len(r.cols) > 0 { // the summary's label
+	if len(r.cols) > 0 && r.sec == len(r.grid.Sections)-1 { // the summary's label
 		r.cols[0].natural = max(r.cols[0].natural, d.GetStringWidth(pdfTotal))
 		r.cols[0].min = max(r.cols[0].min, d.GetStringWidth(pdfTotal))
 	}
@@ -40,10 +42,18 @@ func (r *pdfRenderer) startTable() {
 		held = held[1:]
 	}
 	r.sized = true
+	gap := 0.0
+	if r.tables > 0 {
+		gap = pdfTableGap
+	}
+	r.tables++
 	if len(r.cols) > 0 {
-		if d.GetY()+r.headingsHeight()+3*r.lh > r.bottom {
+		if d.GetY()+gap+r.headingsHeight()+3*r.lh > r.bottom {
 			r.newPage() // the headings draw themselves
 		} else {
+			if gap > 0 {
+				d.SetY(d.GetY() + gap)
+			}
 			r.drawHeadings()
 		}
 	}
@@ -51,6 +61,30 @@ func (r *pdfRenderer) startTable() {
 		r.feed(pr)
 	}
 	r.sample = nil
+}
+
+// tableColumns returns the grid columns of section sec's table: the
+// section's, or every grid column when the grid has a single section.
+func tableColumns(g *Grid, sec int) []int {
+	if sec < len(g.Sections) && len(g.Sections) > 1 {
+		return g.Sections[sec].Columns
+	}
+	out := make([]int, len(g.Columns))
+	for j := range out {
+		out[j] = j
+	}
+	return out
+}
+
+// nextSection ends the table of the current section (sizing and drawing
+// it first if its rows are still held) and makes sec the current one:
+// its rows are held until its columns are sized.
+func (r *pdfRenderer) nextSection(sec int) {
+	if !r.sized && len(r.sample) > 0 {
+		r.startTable()
+	}
+	r.flush()
+	r.sec, r.sized, r.open, r.keys = sec, false, nil, nil
 }
 
 // measure finds each column's natural width (its widest text) and least
@@ -68,12 +102,12 @@ func (r *pdfRenderer) measure() {
 			continue
 		}
 		r.font(r.style(pr.row), pdfFontSize)
-		for i, s := range pr.texts {
-			if i >= len(r.cols) || s == "" {
+		for i := range r.cols {
+			c := &r.cols[i]
+			if c.j >= len(pr.texts) || pr.texts[c.j] == "" {
 				continue
 			}
-			c := &r.cols[i]
-			v := pr.cell(i)
+			s, v := pr.texts[c.j], pr.cell(c.j)
 			valued[i] = true
 			allNum[i] = allNum[i] && isNumber(v)
 			w := pdfLongest(d, s, false)

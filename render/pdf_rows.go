@@ -58,10 +58,11 @@ func (r *pdfRenderer) style(row Row) string {
 }
 
 // pdfBodyFooters returns the footers that are a report's body rows, drawn
-// as details, not as subtotals: those of the innermost level of a report
-// without details (as in HTML, see document.subtotal).
+// as details, not as subtotals: those of the innermost level of each
+// grouping of a report without details (as in HTML, see
+// document.subtotal).
 func pdfBodyFooters(bands []*Band) map[*Band]bool {
-	deepest := -1
+	deepest := map[int]int{} // per grouping
 	for _, b := range bands {
 		if b.Template {
 			continue
@@ -70,12 +71,14 @@ func pdfBodyFooters(bands []*Band) map[*Band]bool {
 			return nil
 		}
 		if b.Kind.isGroup() {
-			deepest = max(deepest, b.Level)
+			if d, ok := deepest[b.Grouping]; !ok || b.Level > d {
+				deepest[b.Grouping] = b.Level
+			}
 		}
 	}
 	body := map[*Band]bool{}
 	for _, b := range bands {
-		if b.Kind == GroupFooter && b.Level == deepest {
+		if d, ok := deepest[b.Grouping]; ok && b.Kind == GroupFooter && b.Level == d {
 			body[b] = true
 		}
 	}
@@ -103,18 +106,18 @@ func (r *pdfRenderer) rowLines(pr pdfRow, texts []string) [][]string {
 	}
 	out := make([][]string, len(r.cols))
 	for i, c := range r.cols {
-		if i >= len(texts) || texts[i] == "" {
+		if c.j >= len(texts) || texts[c.j] == "" {
 			continue
 		}
-		if pdfWhole(c.gc, pr.cell(i)) {
-			out[i] = []string{texts[i]} // drawn smaller if it does not fit
+		if pdfWhole(c.gc, pr.cell(c.j)) {
+			out[i] = []string{texts[c.j]} // drawn smaller if it does not fit
 			continue
 		}
 		w := c.w - 2*pdfPadX
 		if i == 0 {
 			w -= indent
 		}
-		out[i] = pdfWrap(d, texts[i], w)
+		out[i] = pdfWrap(d, texts[c.j], w)
 	}
 	return out
 }
@@ -162,14 +165,14 @@ func (r *pdfRenderer) drawRow(pr pdfRow) {
 	x := r.left
 	for i, c := range r.cols {
 		align := "L"
-		if c.numeric || isNumber(pr.cell(i)) {
+		if c.numeric || isNumber(pr.cell(c.j)) {
 			align = "R"
 		}
 		in := 0.0
 		if i == 0 {
 			in = indent
 		}
-		restyle := r.cellStyle(pr, i, x, y, c.w, h)
+		restyle := r.cellStyle(pr, c.j, x, y, c.w, h)
 		for k, line := range lines[i] {
 			d.SetXY(x+pdfPadX+in, y+pdfPadY+float64(k)*r.lh)
 			avail := c.w - 2*pdfPadX - in
@@ -198,15 +201,15 @@ func (r *pdfRenderer) showKeys(pr pdfRow) []string {
 	prev := r.keys
 	r.keys = make([]string, len(r.cols))
 	for i, c := range r.cols {
-		if c.gc.Key < 0 || i >= len(texts) {
+		if c.gc.Key < 0 || c.j >= len(texts) {
 			continue
 		}
-		r.keys[i] = texts[i]
-		if prev != nil && prev[i] == texts[i] {
+		r.keys[i] = texts[c.j]
+		if prev != nil && i < len(prev) && prev[i] == texts[c.j] {
 			if &texts[0] == &pr.texts[0] {
 				texts = append([]string(nil), pr.texts...)
 			}
-			texts[i] = ""
+			texts[c.j] = ""
 		}
 	}
 	return texts

@@ -24,7 +24,10 @@ const xlsxSheetName = "Report"
 // frozen with an autofilter, one row per event with Excel outline levels
 // (group headers, footers and the summary in bold, but for the innermost
 // footers of a report without a detail band: they are its lines), the
-// totals last. The workbook is written to w at End.
+// totals last. The workbook is written to w at End. A report with several
+// top-level groupings prints one table per grouping (see [Grid.Sections]):
+// a blank row and the grouping's heading row start each table after the
+// first, its columns in sheet columns 1..n.
 type xlsxRenderer struct {
 	*base
 	grid    *Grid
@@ -32,16 +35,21 @@ type xlsxRenderer struct {
 	sw      *excelize.StreamWriter
 	sheet   string
 	sheets  int
-	row     int // the last row written on the sheet
-	head    int // the heading row of the sheet
-	last    int // the last report row of the sheet (the autofilter's end)
+	row     int  // the last row written on the sheet
+	head    int  // the heading row of the sheet
+	last    int  // the last row of the heading row's table (the autofilter's end)
+	sec     int  // the section of the current table
+	headSec int  // the section of the sheet's heading row
+	headed  bool // the first heading row is written
 	maxRows int
 	fmts    map[*Band][]xlsxFormats // per band, per grid column
 	styles  map[xlsxStyle]int
 	long    int   // numbers written as text, past 15 significant digits
 	cut     int   // texts excelize cut to Excel's 32,767 characters
 	err     error // a failed Begin, or a style that could not be made
-	lines   int   // the level whose footers are the report's lines (no detail band), or -2
+	// lines is, per grouping, the level whose footers are the report's
+	// lines (no detail band: nil)
+	lines map[int]int
 }
 
 // Begin lays out the grid and writes the top of the first sheet.
@@ -62,12 +70,8 @@ func (r *xlsxRenderer) start(m *Meta) error {
 		return err
 	}
 	r.grid, r.maxRows = g, max(xlsxMaxRows, 3)
-	r.lines = g.Levels - 1
-	for _, b := range m.Bands {
-		if b.Kind == Detail {
-			r.lines = -2
-		}
-	}
+	r.sec, r.headSec, r.headed = 0, 0, false
+	r.lines = xlsxLines(m.Bands)
 	r.styles, r.fmts = map[xlsxStyle]int{}, map[*Band][]xlsxFormats{}
 	r.file = excelize.NewFile()
 	if err := r.file.SetDocProps(&excelize.DocProperties{Title: m.Title, Creator: "reportsh"}); err != nil {
@@ -82,7 +86,29 @@ func (r *xlsxRenderer) start(m *Meta) error {
 			return err
 		}
 	}
-	return r.writeHeading()
+	return nil
+}
+
+// xlsxLines returns, per grouping, its innermost level, whose footers are
+// the report's lines; nil for a report with a detail band.
+func xlsxLines(bands []*Band) map[int]int {
+	lines := map[int]int{}
+	for _, b := range bands {
+		if b.Kind == Detail {
+			return nil
+		}
+		if l, ok := lines[b.Grouping]; b.Kind.isGroup() && (!ok || len(b.KeyNames)-1 > l) {
+			lines[b.Grouping] = len(b.KeyNames) - 1
+		}
+	}
+	return lines
+}
+
+// bodyLine reports whether row is one of the report's lines: a footer of
+// the innermost level of its grouping in a report without details.
+func (r *xlsxRenderer) bodyLine(row Row) bool {
+	l, ok := r.lines[row.Band.Grouping]
+	return ok && row.Band.Kind == GroupFooter && row.Level == l
 }
 
 // topRows are the title, the parameters and the run date, then a blank
@@ -127,12 +153,28 @@ func (r *xlsxRenderer) startSheet(name string, head int) error {
 	if err != nil {
 		return err
 	}
-	for i := range r.grid.Columns {
-		if err := sw.SetColWidth(i+1, i+1, xlsxWidth(&r.grid.Columns[i])); err != nil {
+	for i, w := range r.widths() {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// widths are the sheet's column widths: of each sheet column, the widest
+// of the grid columns the tables put there.
+func (r *xlsxRenderer) widths() []float64 {
+	var out []float64
+	for s := range max(len(r.grid.Sections), 1) {
+		for p, j := range tableColumns(r.grid, s) {
+			w := xlsxWidth(&r.grid.Columns[j])
+			if p == len(out) {
+				out = append(out, w)
+			}
+			out[p] = max(out[p], w)
+		}
+	}
+	return out
 }
 
 // xlsxWidth is a column's width in characters: its heading's, or its
@@ -151,19 +193,39 @@ func xlsxWidth(c *GridColumn) float64 {
 	return float64(min(max(w, len([]rune(c.Heading))+3), 50))
 }
 
-// writeHeading writes the heading row of the sheet.
+// writeHeading writes the heading row of the current table.
 func (r *xlsxRenderer) writeHeading() error {
-	cells := make([]any, len(r.grid.Columns))
-	for i, c := range r.grid.Columns {
-		cells[i] = r.styled(c.Heading, xlsxStyle{bold: true, head: true, right: c.Numeric()})
+	cols := tableColumns(r.grid, r.sec)
+	cells := make([]any, len(cols))
+	for p, j := range cols {
+		c := &r.grid.Columns[j]
+		cells[p] = r.styled(c.Heading, xlsxStyle{bold: true, head: true, right: c.Numeric()})
 	}
 	return r.writeRow(cells, excelize.RowOpts{})
+}
+
+// startTable writes the heading row of section sec's table: the sheet's
+// first, or, after a blank row, the next table's (on a new sheet when the
+// table would start on the sheet's last rows).
+func (r *xlsxRenderer) startTable(sec int) error {
+	r.sec = sec
+	if !r.headed {
+		r.headed, r.headSec = true, sec
+		return r.writeHeading()
+	}
+	if r.row+4 > r.maxRows {
+		return r.continueSheet()
+	}
+	if err := r.writeRow(nil, excelize.RowOpts{}); err != nil {
+		return err
+	}
+	return r.writeHeading()
 }
 
 // finishSheet puts the autofilter on the heading row and the rows under
 // it, and ends the sheet.
 func (r *xlsxRenderer) finishSheet() error {
-	if n := len(r.grid.Columns); n > 0 {
+	if n := len(tableColumns(r.grid, r.headSec)); n > 0 {
 		last, err := excelize.CoordinatesToCellName(n, r.last)
 		if err != nil {
 			return err
@@ -182,24 +244,31 @@ func (r *xlsxRenderer) writeRow(cells []any, opts excelize.RowOpts) error {
 		return r.err
 	}
 	if r.row+2 > r.maxRows {
-		name := xlsxSheetName + " (" + strconv.Itoa(r.sheets+1) + ")"
-		note := r.styled("continued on sheet "+name, xlsxStyle{bold: true})
-		r.row++
-		if err := r.sw.SetRow(fmt.Sprintf("A%d", r.row), []any{note}); err != nil {
-			return err
-		}
-		if err := r.finishSheet(); err != nil {
-			return err
-		}
-		if err := r.startSheet(name, 1); err != nil {
-			return err
-		}
-		if err := r.writeHeading(); err != nil {
+		if err := r.continueSheet(); err != nil {
 			return err
 		}
 	}
 	r.row++
 	return r.sw.SetRow(fmt.Sprintf("A%d", r.row), cells, opts)
+}
+
+// continueSheet ends the sheet with a row that says where the report goes
+// on, and starts the next sheet with the current table's heading row.
+func (r *xlsxRenderer) continueSheet() error {
+	name := xlsxSheetName + " (" + strconv.Itoa(r.sheets+1) + ")"
+	note := r.styled("continued on sheet "+name, xlsxStyle{bold: true})
+	r.row++
+	if err := r.sw.SetRow(fmt.Sprintf("A%d", r.row), []any{note}); err != nil {
+		return err
+	}
+	if err := r.finishSheet(); err != nil {
+		return err
+	}
+	if err := r.startSheet(name, 1); err != nil {
+		return err
+	}
+	r.headSec = r.sec
+	return r.writeHeading()
 }
 
 // Emit writes the event's row.
@@ -214,9 +283,14 @@ func (r *xlsxRenderer) Emit(e *Event) error {
 	if err != nil {
 		return err
 	}
+	if !r.headed || row.Section != r.sec {
+		if err := r.startTable(row.Section); err != nil {
+			return err
+		}
+	}
 	opts := excelize.RowOpts{OutlineLevel: min(xlsxOutline(row), 7)}
 	bold := row.Band.Kind == GroupHeader || row.Band.Kind == GroupFooter || row.Band.Kind == Summary
-	if row.Band.Kind == GroupFooter && row.Level == r.lines {
+	if r.bodyLine(row) {
 		bold = false // the innermost footers of a report without details are its lines
 	}
 	var cells []any
@@ -224,15 +298,20 @@ func (r *xlsxRenderer) Emit(e *Event) error {
 		cells = []any{r.styled(row.Text, xlsxStyle{bold: bold, cond: row.Style})}
 	} else {
 		fm := r.formats(row.Band)
-		cells = make([]any, len(row.Cells))
-		for i, v := range row.Cells {
-			cells[i] = r.value(fm[i], v, bold, row.CellStyle(i))
+		cols := tableColumns(r.grid, row.Section)
+		cells = make([]any, len(cols))
+		for p, j := range cols {
+			if j < len(row.Cells) {
+				cells[p] = r.value(fm[j], row.Cells[j], bold, row.CellStyle(j))
+			}
 		}
 	}
 	if err := r.writeRow(cells, opts); err != nil {
 		return err
 	}
-	r.last = r.row
+	if row.Section == r.headSec {
+		r.last = r.row
+	}
 	return nil
 }
 
@@ -258,6 +337,11 @@ func (r *xlsxRenderer) End(t *Totals) error {
 		return r.err
 	}
 	defer r.file.Close()
+	if !r.headed {
+		if err := r.startTable(0); err != nil {
+			return err
+		}
+	}
 	if err := r.writeTrailer(t); err != nil {
 		return err
 	}
