@@ -282,7 +282,7 @@ func (r *pdfRenderer) Emit(e *Event) error {
 		pr.texts = make([]string, len(row.Cells))
 		for i, v := range row.Cells {
 			if v != nil {
-				pr.texts[i] = r.grid.Columns[i].Formatter().Format(v)
+				pr.texts[i] = r.grid.Text(&row, i)
 			}
 		}
 		if e.Band.Kind == GroupFooter { // a subtotal names its own group only
