@@ -90,9 +90,33 @@ func TestHTMLInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
 	}
-	browser := needTool(t, "chromium", "chromium", "chromium-browser", "google-chrome", "headless-shell")
-	path := renderExample(t, "sales_by_territory")
+	got, pdf := printInBrowser(t, renderExample(t, "sales_by_territory"))
+	if got.Tables != 1 || got.Headings != 8 || got.Details != 24 || got.Footers != 8 || got.Summary != 1 || got.Bodies < 8 {
+		t.Errorf("grouped table: %+v", got)
+	}
+	if got.TheadDisplay != "table-header-group" || got.FooterWeight < "600" || got.NumAlign != "right" {
+		t.Errorf("styles: thead %q, footer weight %q, numbers %q", got.TheadDisplay, got.FooterWeight, got.NumAlign)
+	}
+	pages := len(regexp.MustCompile(`/Type\s*/Page\b`).FindAll(pdf, -1))
+	if pages < 4 {
+		t.Fatalf("the PDF has %d pages, want several on A6 landscape (%d bytes)", pages, len(pdf))
+	}
+	t.Logf("printed on %d A6 landscape pages", pages)
+	texts := checkPrintedPages(t, pdf, pages, headings{"territory /", "avg_amount", "segment"}, got.FooterKeys)
+	checkPageBands(t, texts)
+}
 
+// headings identifies the line of column headings in a printed page's
+// text: it holds first and last; the key column's heading may wrap to a
+// second line, wrap.
+type headings struct{ first, last, wrap string }
+
+// printInBrowser opens the HTML page at path in headless Chromium, checks
+// that it logs no errors, and returns what inspectJS counts in it and the
+// page printed to PDF on A6 landscape paper.
+func printInBrowser(t *testing.T, path string) (rowCounts, []byte) {
+	t.Helper()
+	browser := needTool(t, "chromium", "chromium", "chromium-browser", "google-chrome", "headless-shell")
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox)...)
 	defer cancelAlloc()
@@ -124,19 +148,25 @@ func TestHTMLInBrowser(t *testing.T) {
 	if errs := messages(); len(errs) > 0 {
 		t.Errorf("console errors: %q", errs)
 	}
-	if got.Tables != 1 || got.Headings != 8 || got.Details != 24 || got.Footers != 8 || got.Summary != 1 || got.Bodies < 8 {
-		t.Errorf("grouped table: %+v", got)
+	return got, pdf
+}
+
+// A report without a page_footer prints "Page X of Y" at the foot of every
+// page, as its PDF does.
+func TestHTMLPageNumbersInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
 	}
-	if got.TheadDisplay != "table-header-group" || got.FooterWeight < "600" || got.NumAlign != "right" {
-		t.Errorf("styles: thead %q, footer weight %q, numbers %q", got.TheadDisplay, got.FooterWeight, got.NumAlign)
-	}
+	got, pdf := printInBrowser(t, renderExample(t, "daily_detail"))
 	pages := len(regexp.MustCompile(`/Type\s*/Page\b`).FindAll(pdf, -1))
-	if pages < 4 {
-		t.Fatalf("the PDF has %d pages, want several on A6 landscape (%d bytes)", pages, len(pdf))
+	if pages < 2 {
+		t.Fatalf("the PDF has %d pages, want several on A6 landscape", pages)
 	}
-	t.Logf("printed on %d A6 landscape pages", pages)
-	texts := checkPrintedPages(t, pdf, pages, got.FooterKeys)
-	checkPageBands(t, texts)
+	for i, text := range checkPrintedPages(t, pdf, pages, headings{"customer", "sale_date", ""}, got.FooterKeys) {
+		if want := fmt.Sprintf("Page %d of %d", i+1, pages); !strings.Contains(text, want) {
+			t.Errorf("page %d lacks %q:\n%s", i+1, want, text)
+		}
+	}
 }
 
 // checkPageBands checks that every printed page carries the example's page
@@ -187,7 +217,7 @@ func consoleMessages(ctx context.Context) func() []string {
 // checkPrintedPages reads the PDF's text page by page: every page shows
 // the column headings, and the first row under them is not a footer. It
 // returns the text of each page.
-func checkPrintedPages(t *testing.T, pdf []byte, pages int, footerKeys []string) []string {
+func checkPrintedPages(t *testing.T, pdf []byte, pages int, h headings, footerKeys []string) []string {
 	pdftotext := needTool(t, "poppler-utils", "pdftotext")
 	file := filepath.Join(t.TempDir(), "report.pdf")
 	if err := os.WriteFile(file, pdf, 0o644); err != nil {
@@ -202,7 +232,7 @@ func checkPrintedPages(t *testing.T, pdf []byte, pages int, footerKeys []string)
 		t.Fatalf("pdftotext found %d pages, the PDF %d", len(texts), pages)
 	}
 	for i, text := range texts {
-		first, ok := firstRowUnderHeadings(text)
+		first, ok := firstRowUnderHeadings(text, h)
 		if !ok {
 			t.Errorf("page %d does not repeat the column headings:\n%s", i+1, text)
 			continue
@@ -217,15 +247,16 @@ func checkPrintedPages(t *testing.T, pdf []byte, pages int, footerKeys []string)
 }
 
 // firstRowUnderHeadings returns the first line of text after the column
-// headings (whose first, "territory / segment", may wrap).
-func firstRowUnderHeadings(page string) (string, bool) {
+// headings: the line holding h.first and h.last (the heading of the key
+// column may wrap, its second line h.wrap).
+func firstRowUnderHeadings(page string, h headings) (string, bool) {
 	lines := strings.Split(page, "\n")
 	for i, l := range lines {
-		if !strings.Contains(l, "territory /") || !strings.Contains(l, "avg_amount") {
+		if !strings.Contains(l, h.first) || !strings.Contains(l, h.last) {
 			continue
 		}
 		for _, next := range lines[i+1:] {
-			if s := strings.TrimSpace(next); s != "" && s != "segment" {
+			if s := strings.TrimSpace(next); s != "" && s != h.wrap {
 				return s, true
 			}
 		}

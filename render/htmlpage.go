@@ -10,18 +10,19 @@ import (
 // page footer at the bottom centre of every printed page, where the
 // browser supports margin boxes (Chromium from version 131). A band's
 // text parts become CSS strings, {page} counter(page) and {pages}
-// counter(pages). Without page bands it is "" (the browser prints its
-// own headers and footers, if any); an empty band prints nothing.
+// counter(pages). Without a page footer, pages are numbered "Page X of Y"
+// at the bottom right, as in the PDF; an empty band prints nothing.
 func htmlPageStyle(head, foot *PageTemplate) string {
-	if head == nil && foot == nil {
-		return ""
-	}
 	var b strings.Builder
 	b.WriteString("@page{margin:16mm 12mm;")
-	for _, box := range []struct {
+	boxes := []struct {
 		name string
 		band *PageTemplate
-	}{{"top-center", head}, {"bottom-center", foot}} {
+	}{{"top-center", head}, {"bottom-center", foot}}
+	if foot == nil {
+		boxes[1].name, boxes[1].band = "bottom-right", DefaultPageFooter()
+	}
+	for _, box := range boxes {
 		if content := cssContent(box.band); content != "" {
 			fmt.Fprintf(&b, "@%s{content:%s;font:8pt system-ui,sans-serif;color:#555}", box.name, content)
 		}

@@ -10,7 +10,8 @@ import (
 )
 
 // The page bands become an @page rule with margin boxes: text parts as CSS
-// strings, {page} and {pages} as counters.
+// strings, {page} and {pages} as counters; without a page footer the
+// pages are numbered as in the PDF.
 func TestHTMLPageStyle(t *testing.T) {
 	head := &PageTemplate{Parts: []PagePart{{Text: "Umsätze seit 2024-01-01"}}}
 	foot := &PageTemplate{Parts: []PagePart{{Text: "Seite "}, {Var: PageNumber}, {Text: " von "}, {Var: PageCount}}}
@@ -20,7 +21,7 @@ func TestHTMLPageStyle(t *testing.T) {
 		head, foot *PageTemplate
 		want       string
 	}{
-		{"none", nil, nil, ""},
+		{"none: numbered pages", nil, nil, `@page{margin:16mm 12mm;@bottom-right{content:"Page " counter(page) " of " counter(pages)` + box + "}\n"},
 		{"both", head, foot, `@page{margin:16mm 12mm;@top-center{content:"Umsätze seit 2024-01-01"` + box +
 			`@bottom-center{content:"Seite " counter(page) " von " counter(pages)` + box + "}\n"},
 		{"footer only", nil, &PageTemplate{Parts: []PagePart{{Var: PageNumber}, {Text: "/"}, {Var: PageCount}}},
