@@ -10,6 +10,7 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/sfnt"
 )
 
 // The PDF format: the report as a grouped table on A4 or Letter pages
@@ -28,6 +29,10 @@ type PageOptions struct {
 	Landscape bool
 	// Margin is the margin on every side, in millimetres; 0 means 15.
 	Margin float64
+	// Font is a TrueType font (the bytes of a .ttf file) to print with
+	// instead of the Go fonts, e.g. one with the CJK glyphs they lack. It
+	// serves every style: bold and italic cells print in it as it is.
+	Font []byte
 }
 
 // pdfFixedDate stands in the document's creation and modification dates
@@ -76,6 +81,7 @@ type pdfRenderer struct {
 	// declared; the foot then is the run date and "Page X of Y").
 	pageHead, pageFoot *PageTemplate
 	body               map[*Band]bool // footers drawn as body rows (pdfBodyFooters)
+	glyphs             *pdfGlyphs     // the characters the font lacks
 }
 
 // pdfCol is one column of the table as drawn.
@@ -119,6 +125,14 @@ func (r *pdfRenderer) Begin(m *Meta) error {
 		return err
 	}
 	r.doc = doc
+	ttf := goregular.TTF
+	if r.opts.Page.Font != nil {
+		ttf = r.opts.Page.Font
+	}
+	if r.glyphs, err = newPDFGlyphs(ttf); err != nil {
+		return err
+	}
+	r.checkMeta(m)
 	pw, ph := doc.GetPageSize()
 	l, _, rm, b := doc.GetMargins()
 	r.left, r.width, r.bottom = l, pw-l-rm, ph-b
@@ -157,8 +171,17 @@ func newPDFDoc(p PageOptions, runDate time.Time) (*fpdf.Fpdf, error) {
 	doc.SetMargins(margin, margin, margin)
 	doc.SetAutoPageBreak(false, margin) // rows break pages themselves
 	doc.SetCellMargin(0)
-	doc.AddUTF8FontFromBytes(pdfFont, "", goregular.TTF)
-	doc.AddUTF8FontFromBytes(pdfFont, "B", gobold.TTF)
+	if p.Font != nil {
+		if _, err := sfnt.Parse(p.Font); err != nil {
+			return nil, fmt.Errorf("render: the PDF font is not a TrueType font: %w", err)
+		}
+		for _, style := range []string{"", "B", "I", "BI"} {
+			doc.AddUTF8FontFromBytes(pdfFont, style, p.Font)
+		}
+	} else {
+		doc.AddUTF8FontFromBytes(pdfFont, "", goregular.TTF)
+		doc.AddUTF8FontFromBytes(pdfFont, "B", gobold.TTF)
+	}
 	doc.AliasNbPages("{nb}")
 	date := pdfFixedDate
 	if !runDate.IsZero() {
@@ -170,6 +193,23 @@ func newPDFDoc(p PageOptions, runDate time.Time) (*fpdf.Fpdf, error) {
 	doc.SetCompression(true)
 	doc.SetProducer("reportsh", true)
 	return doc, doc.Error()
+}
+
+// checkMeta notes the characters of the title, the parameters, the page
+// bands and the column headings that the font lacks.
+func (r *pdfRenderer) checkMeta(m *Meta) {
+	r.glyphs.check(m.Title)
+	r.glyphs.check(paramsLine(m.Params, " ", func(s string) string { return s }))
+	for _, t := range []*PageTemplate{m.PageHeader, m.PageFooter} {
+		if t != nil {
+			for _, p := range t.Parts {
+				r.glyphs.check(p.Text)
+			}
+		}
+	}
+	for _, c := range r.grid.Columns {
+		r.glyphs.check(c.Heading)
+	}
 }
 
 // drawTitle draws the title, the parameters and the run date on page 1.
@@ -278,11 +318,13 @@ func (r *pdfRenderer) Emit(e *Event) error {
 		return err
 	}
 	pr := pdfRow{row: row}
+	r.glyphs.check(row.Text)
 	if !e.Band.Template {
 		pr.texts = make([]string, len(row.Cells))
 		for i, v := range row.Cells {
 			if v != nil {
 				pr.texts[i] = r.grid.Text(&row, i)
+				r.glyphs.check(pr.texts[i])
 			}
 		}
 		if e.Band.Kind == GroupFooter { // a subtotal names its own group only
@@ -331,6 +373,11 @@ func (r *pdfRenderer) End(t *Totals) error {
 	}
 	r.flush()
 	if t != nil {
+		// The run's totals are the caller's (interp's Result): the
+		// warning reaches the reader of the PDF and the caller.
+		if w := r.glyphs.warning(); w != "" {
+			t.Warnings = append(t.Warnings, w)
+		}
 		r.drawTotals(t)
 	}
 	if err := r.doc.Error(); err != nil {

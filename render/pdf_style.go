@@ -44,7 +44,7 @@ func (r *pdfRenderer) cellStyle(pr pdfRow, i int, x, y, w, h float64) func() {
 // italics adds the italic fonts the first time a cell is italic (a
 // document without italics does not carry them).
 func (r *pdfRenderer) italics() {
-	if r.italic {
+	if r.italic || r.opts.Page.Font != nil { // a font of one's own serves every style
 		return
 	}
 	r.italic = true

@@ -130,6 +130,7 @@ Flags of run:
   -o, --output FILE        write the report to FILE instead of stdout (the format follows its extension)
   --page-size a4|letter    pdf page size (default a4)
   --landscape              pdf pages in landscape
+  --pdf-font FILE.ttf      pdf text in this TrueType font (e.g. one with CJK glyphs) instead of the Go fonts
   --on-error skip|fail     skip and count bad records, or stop at the first (default: the script's on_error, else fail)
   --chunk-size N           records per source fetch (default 1000)
   --memory-limit BYTES     pipeline memory limit (e.g. 512MiB)

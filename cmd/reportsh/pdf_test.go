@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/image/font/gofont/gomono"
 )
 
 // `-o FILE.pdf` writes a PDF, its page size and orientation from
@@ -35,4 +36,33 @@ func TestRunPDF(t *testing.T) {
 	code, _, errs := runCLI(t, "run", script, "-f", "pdf", "--page-size", "a3")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errs, `--page-size must be a4 or letter, not "a3"`)
+}
+
+// --pdf-font prints the PDF in a TrueType font of one's own; characters
+// the font lacks are a warning on stderr; a font file that cannot be read
+// is a usage error and one that is not a font a failed run with no file.
+func TestRunPDFFont(t *testing.T) {
+	dir := t.TempDir()
+	writeScript(t, dir, "s.csv", "city,amount\n東京,1\nMünchen,2\n")
+	script := writeScript(t, dir, "r.rpt", "source csv(\"s.csv\") { amount: decimal }\ndetail { city, amount }\n")
+	out := filepath.Join(dir, "out.pdf")
+	code, _, errs := runCLI(t, "run", script, "-o", out)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, errs, "reportsh: pdf: 2 characters print as boxes: the font has no glyph for '東' (U+6771), '京' (U+4EAC)")
+
+	font := filepath.Join(dir, "mono.ttf")
+	require.NoError(t, os.WriteFile(font, gomono.TTF, 0o644))
+	code, _, errs = runCLI(t, "run", script, "-o", out, "--pdf-font", font)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, errs, "2 characters print as boxes")
+
+	code, _, errs = runCLI(t, "run", script, "-o", out, "--pdf-font", filepath.Join(dir, "none.ttf"))
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "--pdf-font: open "+filepath.Join(dir, "none.ttf"))
+
+	bad := filepath.Join(dir, "bad.pdf")
+	code, _, errs = runCLI(t, "run", script, "-o", bad, "--pdf-font", script)
+	assert.NotEqual(t, exitOK, code)
+	assert.Contains(t, errs, "the PDF font is not a TrueType font")
+	assert.NoFileExists(t, bad)
 }

@@ -34,7 +34,7 @@ type runFlags struct {
 	stallTimeout time.Duration
 	cpuProfile   string
 	memProfile   string
-	page         render.PageOptions // --page-size, --landscape (pdf)
+	page         render.PageOptions // --page-size, --landscape, --pdf-font (pdf)
 }
 
 func parseRunFlags(args []string) (*runFlags, error) {
@@ -160,6 +160,14 @@ func parseRunFlags(args []string) (*runFlags, error) {
 			f.page.Size = v
 		case "landscape":
 			f.page.Landscape = true
+		case "pdf-font":
+			v, err := needVal()
+			if err != nil {
+				return nil, err
+			}
+			if f.page.Font, err = os.ReadFile(v); err != nil {
+				return nil, fmt.Errorf("--pdf-font: %w", err)
+			}
 		case "stats":
 			f.stats = true
 		case "q", "quiet":
