@@ -53,10 +53,12 @@ type JSONL struct {
 }
 
 type jsonlDecoder struct {
-	cols  []column
-	index map[string]int
+	cols    []column
+	index   map[string]int
+	sampled int // the columns from the sample: those before the declared ones
 
-	keys keyLog // the keys outside the sample
+	keys        keyLog // the keys outside the sample
+	fastScratch jsonlFast
 }
 
 // OpenJSONL opens name in fsys and infers its columns and their types from
@@ -105,8 +107,14 @@ func (j *JSONL) open(d *jsonlDecoder) error {
 			fields[i].Scale = sm.inf.scale[i]
 		}
 		d.cols[i] = column{name: n, kind: k, inferred: !declared[i]}
+		switch k {
+		case value.KindString:
+			d.cols[i].strings = &interner{}
+		case value.KindDate:
+			d.cols[i].dates = &dateBoxes{}
+		}
 	}
-	d.index = sm.index
+	d.index, d.sampled = sm.index, sampled
 	d.keys = keyLog{file: j.file, sampled: sm.records, unsampled: d.cols[sampled:], high: -1}
 	d.keys.met = make([]bool, len(d.keys.unsampled))
 	return j.finish("jsonl", "", fields)
@@ -254,28 +262,42 @@ func (d *jsonlDecoder) decode(t *textSource, rec []any) error {
 		if !utf8.Valid(line) {
 			return bad("", errInvalidUTF8)
 		}
-		m, err := decodeMap(line)
+		ok, col, err := d.fast(line, rec)
+		if !ok {
+			col, err = d.general(line, rec, t.record)
+		}
 		if err != nil {
-			return bad("", err)
+			return bad(col, err)
 		}
-		if key, in, dup := duplicateKey(line, m); dup {
-			return bad(in, fmt.Errorf("duplicate key %s", names.Quote(key)))
-		}
-		clear(rec)
-		found := 0 // in column order, so the first bad column is reported
-		for i := range d.cols {
-			v, ok := m[d.cols[i].name]
-			if !ok {
-				continue
-			}
-			found++
-			c, err := jsonCell(v, d.cols[i].kind)
-			if err != nil {
-				return bad(d.cols[i].name, err)
-			}
-			rec[i] = c
-		}
-		d.keys.note(t.record, m, found, d.index)
 		return nil
 	}
+}
+
+// general decodes record number recNo, line, into rec through
+// encoding/json: any JSON object. A bad line gives its error and the
+// column (or top-level key) it is in.
+func (d *jsonlDecoder) general(line []byte, rec []any, recNo int64) (col string, err error) {
+	m, err := decodeMap(line)
+	if err != nil {
+		return "", err
+	}
+	if key, in, dup := duplicateKey(line, m); dup {
+		return in, fmt.Errorf("duplicate key %s", names.Quote(key))
+	}
+	clear(rec)
+	found := 0 // in column order, so the first bad column is reported
+	for i := range d.cols {
+		v, ok := m[d.cols[i].name]
+		if !ok {
+			continue
+		}
+		found++
+		c, err := jsonCell(v, d.cols[i].kind)
+		if err != nil {
+			return d.cols[i].name, err
+		}
+		rec[i] = c
+	}
+	d.keys.note(recNo, m, found, d.index)
+	return "", nil
 }

@@ -67,10 +67,8 @@ type keyLog struct {
 // more.
 func (l *keyLog) note(rec int64, m map[string]any, found int, index map[string]int) {
 	for i, c := range l.unsampled {
-		if _, ok := m[c.name]; ok && !l.met[i] {
-			l.mu.Lock()
-			l.met[i] = true
-			l.mu.Unlock()
+		if _, ok := m[c.name]; ok {
+			l.meet(i)
 		}
 	}
 	if found == len(m) || rec <= l.high {
@@ -84,6 +82,15 @@ func (l *keyLog) note(rec int64, m map[string]any, found int, index map[string]i
 		if _, ok := index[key]; !ok {
 			l.noteKey(key, v)
 		}
+	}
+}
+
+// meet notes that a record had unsampled column i.
+func (l *keyLog) meet(i int) {
+	if !l.met[i] {
+		l.mu.Lock()
+		l.met[i] = true
+		l.mu.Unlock()
 	}
 }
 

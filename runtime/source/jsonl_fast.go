@@ -1,0 +1,252 @@
+package source
+
+import (
+	"encoding/json"
+
+	"github.com/reportsh/reportsh/runtime/value"
+)
+
+// The fast path of the JSON lines decoder. Most published JSON lines are
+// flat objects of scalars: for such a line the decoder finds each member's
+// value in the bytes and converts only those, as jsonCell would convert
+// what encoding/json decodes, with no map, no reflection and one string a
+// value. Anything else on a line — a nested object or array, an escape in
+// a string or a key, a key that is not a column, a repeated key, a syntax
+// error — sends the line to the general path (decodeMap), which decides
+// and words any error: the fast path never reports one of its own but the
+// conversions' (TestJSONLFastAgrees checks the two agree).
+
+// jsonSpan is where a member's value lies in the line, and its kind.
+type jsonSpan struct {
+	start, end int
+	kind       byte // '"' string (without its quotes), 'n' number, 't' true, 'f' false, '0' null
+}
+
+// jsonlFast is the fast path's scratch, kept with the decoder.
+type jsonlFast struct {
+	spans []jsonSpan
+	seen  []uint32 // per column: the line (gen) that set its span
+	gen   uint32
+}
+
+// fast decodes line into rec when it is a flat object of scalars whose
+// keys are columns, each once: ok reports it did (then col and err are the
+// first conversion error, in column order, as the general path reports
+// it).
+func (d *jsonlDecoder) fast(line []byte, rec []any) (ok bool, col string, err error) {
+	f := &d.fastScratch
+	if len(f.seen) != len(d.cols) {
+		f.seen, f.spans = make([]uint32, len(d.cols)), make([]jsonSpan, len(d.cols))
+	}
+	f.gen++
+	if f.gen == 0 { // wrapped: forget every line seen
+		clear(f.seen)
+		f.gen = 1
+	}
+	if !d.scanFlat(line) {
+		return false, "", nil
+	}
+	clear(rec)
+	for i := range d.cols {
+		if f.seen[i] != f.gen {
+			continue
+		}
+		sp := f.spans[i]
+		if c, ok := d.cols[i].jsonFastCell(line[sp.start:sp.end], sp.kind); ok {
+			rec[i] = c
+			continue
+		}
+		var v any
+		switch sp.kind {
+		case '"':
+			v = string(line[sp.start:sp.end])
+		case 'n':
+			v = json.Number(line[sp.start:sp.end])
+		case 't':
+			v = true
+		case 'f':
+			v = false
+		case '0':
+			continue
+		}
+		c, err := jsonCell(v, d.cols[i].kind)
+		if err != nil {
+			return true, d.cols[i].name, err
+		}
+		rec[i] = c
+	}
+	for i := d.sampled; i < len(d.cols); i++ {
+		if f.seen[i] == f.gen {
+			d.keys.meet(i - d.sampled)
+		}
+	}
+	return true, "", nil
+}
+
+// scanFlat finds the members of a flat object of scalars, each a column
+// met once, setting their spans; false for any other line.
+func (d *jsonlDecoder) scanFlat(line []byte) bool {
+	f := &d.fastScratch
+	i := skipJSONSpace(line, 0)
+	if i >= len(line) || line[i] != '{' {
+		return false
+	}
+	i = skipJSONSpace(line, i+1)
+	if i < len(line) && line[i] == '}' {
+		return skipJSONSpace(line, i+1) == len(line)
+	}
+	for {
+		ks, ke, ok := jsonPlainString(line, i)
+		if !ok {
+			return false
+		}
+		c, known := d.index[string(line[ks:ke])]
+		if !known || f.seen[c] == f.gen {
+			return false
+		}
+		i = skipJSONSpace(line, ke+1)
+		if i >= len(line) || line[i] != ':' {
+			return false
+		}
+		i = skipJSONSpace(line, i+1)
+		sp, next, ok := jsonScalar(line, i)
+		if !ok {
+			return false
+		}
+		f.seen[c], f.spans[c] = f.gen, sp
+		i = skipJSONSpace(line, next)
+		if i >= len(line) {
+			return false
+		}
+		switch line[i] {
+		case ',':
+			i = skipJSONSpace(line, i+1)
+		case '}':
+			return skipJSONSpace(line, i+1) == len(line)
+		default:
+			return false
+		}
+	}
+}
+
+// skipJSONSpace returns the index of the first byte at or after i that
+// is not JSON whitespace.
+func skipJSONSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
+		i++
+	}
+	return i
+}
+
+// jsonPlainString returns the bounds of the contents of the string that
+// starts at b[i] (a quote), when it has no escape and no control
+// character.
+func jsonPlainString(b []byte, i int) (start, end int, ok bool) {
+	if i >= len(b) || b[i] != '"' {
+		return 0, 0, false
+	}
+	for j := i + 1; j < len(b); j++ {
+		switch c := b[j]; {
+		case c == '"':
+			return i + 1, j, true
+		case c == '\\' || c < 0x20:
+			return 0, 0, false
+		}
+	}
+	return 0, 0, false
+}
+
+// jsonScalar reads the scalar value at b[i]: a plain string, a number as
+// JSON writes one, true, false or null; next is the index after it.
+func jsonScalar(b []byte, i int) (sp jsonSpan, next int, ok bool) {
+	if i >= len(b) {
+		return sp, 0, false
+	}
+	switch c := b[i]; {
+	case c == '"':
+		s, e, ok := jsonPlainString(b, i)
+		return jsonSpan{start: s, end: e, kind: '"'}, e + 1, ok
+	case c == '-' || c >= '0' && c <= '9':
+		e, ok := jsonNumberEnd(b, i)
+		return jsonSpan{start: i, end: e, kind: 'n'}, e, ok
+	}
+	for _, lit := range []struct {
+		text string
+		kind byte
+	}{{"true", 't'}, {"false", 'f'}, {"null", '0'}} {
+		if len(b)-i >= len(lit.text) && string(b[i:i+len(lit.text)]) == lit.text {
+			return jsonSpan{start: i, end: i + len(lit.text), kind: lit.kind}, i + len(lit.text), true
+		}
+	}
+	return sp, 0, false
+}
+
+// jsonNumberEnd returns the index after the JSON number at b[i]
+// (-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?), false when there is
+// none.
+func jsonNumberEnd(b []byte, i int) (int, bool) {
+	digits := func(j int) int {
+		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+			j++
+		}
+		return j
+	}
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		i = digits(i)
+	default:
+		return 0, false
+	}
+	if i < len(b) && b[i] == '.' {
+		j := digits(i + 1)
+		if j == i+1 {
+			return 0, false
+		}
+		i = j
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := digits(i)
+		if j == i {
+			return 0, false
+		}
+		i = j
+	}
+	return i, true
+}
+
+// jsonFastCell converts the common cases from the bytes, as jsonCell
+// would convert what encoding/json decodes: strings in string columns
+// (interned), ISO dates, integers and plain decimals of up to 18 digits;
+// ok is false for anything else.
+func (c *column) jsonFastCell(b []byte, kind byte) (any, bool) {
+	switch {
+	case kind == '"' && c.kind == value.KindString:
+		if len(b) == 0 {
+			return "", true // "" is a string in a string column
+		}
+		v, _ := c.strings.get(b, true) // the line is valid UTF-8
+		return v, true
+	case kind == '"' && c.kind == value.KindDate && len(b) > 0:
+		if d, ok := atodate(b); ok {
+			return c.dates.box(d), true
+		}
+	case kind == 'n' && c.kind == value.KindInt:
+		if i, ok := atoi(b); ok {
+			return i, true
+		}
+	case kind == 'n' && c.kind == value.KindDecimal:
+		if d, ok := atod(b); ok {
+			return d, true
+		}
+	}
+	return nil, false
+}
