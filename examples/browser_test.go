@@ -85,25 +85,43 @@ const inspectJS = `(() => {
 // small pages every page repeats the column headings and none starts with
 // a footer, and every page prints the example's page header and its page
 // footer "… page X of Y" (checked with pdftotext where poppler-utils is
-// installed, which CI does).
+// installed, which CI does). One browser prints two examples: one with
+// page bands, one without (numbered by default).
 func TestHTMLInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
 	}
-	got, pdf := printInBrowser(t, renderExample(t, "sales_by_territory"))
-	if got.Tables != 1 || got.Headings != 8 || got.Details != 24 || got.Footers != 8 || got.Summary != 1 || got.Bodies < 8 {
-		t.Errorf("grouped table: %+v", got)
-	}
-	if got.TheadDisplay != "table-header-group" || got.FooterWeight < "600" || got.NumAlign != "right" {
-		t.Errorf("styles: thead %q, footer weight %q, numbers %q", got.TheadDisplay, got.FooterWeight, got.NumAlign)
-	}
-	pages := len(regexp.MustCompile(`/Type\s*/Page\b`).FindAll(pdf, -1))
-	if pages < 4 {
-		t.Fatalf("the PDF has %d pages, want several on A6 landscape (%d bytes)", pages, len(pdf))
-	}
-	t.Logf("printed on %d A6 landscape pages", pages)
-	texts := checkPrintedPages(t, pdf, pages, headings{"territory /", "avg_amount", "segment"}, got.FooterKeys)
-	checkPageBands(t, texts)
+	printed := printInBrowser(t, renderExample(t, "sales_by_territory"), renderExample(t, "daily_detail"))
+	t.Run("sales_by_territory", func(t *testing.T) {
+		got, pdf := printed[0].counts, printed[0].pdf
+		if got.Tables != 1 || got.Headings != 8 || got.Details != 24 || got.Footers != 8 || got.Summary != 1 || got.Bodies < 8 {
+			t.Errorf("grouped table: %+v", got)
+		}
+		if got.TheadDisplay != "table-header-group" || got.FooterWeight < "600" || got.NumAlign != "right" {
+			t.Errorf("styles: thead %q, footer weight %q, numbers %q", got.TheadDisplay, got.FooterWeight, got.NumAlign)
+		}
+		pages := len(regexp.MustCompile(`/Type\s*/Page\b`).FindAll(pdf, -1))
+		if pages < 4 {
+			t.Fatalf("the PDF has %d pages, want several on A6 landscape (%d bytes)", pages, len(pdf))
+		}
+		t.Logf("printed on %d A6 landscape pages", pages)
+		texts := checkPrintedPages(t, pdf, pages, headings{"territory /", "avg_amount", "segment"}, got.FooterKeys)
+		checkPageBands(t, texts)
+	})
+	// A report without a page_footer prints "Page X of Y" at the foot of
+	// every page, as its PDF does.
+	t.Run("daily_detail", func(t *testing.T) {
+		got, pdf := printed[1].counts, printed[1].pdf
+		pages := len(regexp.MustCompile(`/Type\s*/Page\b`).FindAll(pdf, -1))
+		if pages < 2 {
+			t.Fatalf("the PDF has %d pages, want several on A6 landscape", pages)
+		}
+		for i, text := range checkPrintedPages(t, pdf, pages, headings{"customer", "sale_date", ""}, got.FooterKeys) {
+			if want := fmt.Sprintf("Page %d of %d", i+1, pages); !strings.Contains(text, want) {
+				t.Errorf("page %d lacks %q:\n%s", i+1, want, text)
+			}
+		}
+	})
 }
 
 // headings identifies the line of column headings in a printed page's
@@ -111,10 +129,16 @@ func TestHTMLInBrowser(t *testing.T) {
 // second line, wrap.
 type headings struct{ first, last, wrap string }
 
-// printInBrowser opens the HTML page at path in headless Chromium, checks
-// that it logs no errors, and returns what inspectJS counts in it and the
-// page printed to PDF on A6 landscape paper.
-func printInBrowser(t *testing.T, path string) (rowCounts, []byte) {
+// printedPage is what printInBrowser found of one page.
+type printedPage struct {
+	counts rowCounts
+	pdf    []byte
+}
+
+// printInBrowser opens each HTML page of paths in one headless Chromium,
+// checks that it logs no errors, and returns what inspectJS counts in it
+// and the page printed to PDF on A6 landscape paper.
+func printInBrowser(t *testing.T, paths ...string) []printedPage {
 	t.Helper()
 	browser := needTool(t, "chromium", "chromium", "chromium-browser", "google-chrome", "headless-shell")
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
@@ -128,45 +152,30 @@ func printInBrowser(t *testing.T, path string) (rowCounts, []byte) {
 	tctx, cancelT := context.WithTimeout(ctx, time.Minute)
 	defer cancelT()
 
-	messages := consoleMessages(tctx)
-	var got rowCounts
-	var pdf []byte
-	err := chromedp.Do(tctx,
-		chromedp.Navigate("file://"+path),
-		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) (err error) {
-			got, err = chromedp.Evaluate[rowCounts](inspectJS)(ctx, tg)
-			return err
-		}),
-		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) (err error) {
-			pdf, err = chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperSize{Width: 5.83, Height: 4.13}))(ctx, tg)
-			return err
-		}),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if errs := messages(); len(errs) > 0 {
-		t.Errorf("console errors: %q", errs)
-	}
-	return got, pdf
-}
-
-// A report without a page_footer prints "Page X of Y" at the foot of every
-// page, as its PDF does.
-func TestHTMLPageNumbersInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser")
-	}
-	got, pdf := printInBrowser(t, renderExample(t, "daily_detail"))
-	pages := len(regexp.MustCompile(`/Type\s*/Page\b`).FindAll(pdf, -1))
-	if pages < 2 {
-		t.Fatalf("the PDF has %d pages, want several on A6 landscape", pages)
-	}
-	for i, text := range checkPrintedPages(t, pdf, pages, headings{"customer", "sale_date", ""}, got.FooterKeys) {
-		if want := fmt.Sprintf("Page %d of %d", i+1, pages); !strings.Contains(text, want) {
-			t.Errorf("page %d lacks %q:\n%s", i+1, want, text)
+	var out []printedPage
+	for _, path := range paths {
+		messages := consoleMessages(tctx)
+		var p printedPage
+		err := chromedp.Do(tctx,
+			chromedp.Navigate("file://"+path),
+			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) (err error) {
+				p.counts, err = chromedp.Evaluate[rowCounts](inspectJS)(ctx, tg)
+				return err
+			}),
+			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) (err error) {
+				p.pdf, err = chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperSize{Width: 5.83, Height: 4.13}))(ctx, tg)
+				return err
+			}),
+		)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
 		}
+		if errs := messages(); len(errs) > 0 {
+			t.Errorf("%s: console errors: %q", path, errs)
+		}
+		out = append(out, p)
 	}
+	return out
 }
 
 // checkPageBands checks that every printed page carries the example's page

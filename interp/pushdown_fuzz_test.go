@@ -313,7 +313,10 @@ func FuzzPushdownVsPipeline(f *testing.F) {
 		seed([]byte{0, 0, 1, 1, 1, 2, 1, 4, 9, 1, 2, 0, 3, 8, 0}, []byte{8, 1, 0}, []byte{0, 0, 0, 0}, []byte{2, 1, 1, 30}, rows),
 		bytes.Repeat([]byte{3, 1, 1, 2, 6, 2, 5, 4}, 40),
 	}
-	for _, s := range seeds {
+	for i, s := range seeds {
+		if raceEnabled && i%2 == 1 {
+			continue // every other seed under -race; make test runs all without it
+		}
 		f.Add(s)
 	}
 	f.Fuzz(pdfCheck)
