@@ -13,14 +13,16 @@ import (
 // formatDate renders t by a strftime layout, in at most maxBytes (a
 // directive writes up to 9 bytes for 2: the text is checked as it grows).
 func formatDate(t time.Time, layout string, maxBytes int64) (string, error) {
-	var b strings.Builder
+	var arr [32]byte // most results fit: no allocation but the string's
+	b := arr[:0]
+	year, month, day := t.Date()
 	for i := 0; i < len(layout); i++ {
-		if int64(b.Len()) > maxBytes {
-			return "", value.CheckSize(int64(b.Len()), maxBytes)
+		if int64(len(b)) > maxBytes {
+			return "", value.CheckSize(int64(len(b)), maxBytes)
 		}
 		c := layout[i]
 		if c != '%' {
-			b.WriteByte(c)
+			b = append(b, c)
 			continue
 		}
 		i++
@@ -29,50 +31,68 @@ func formatDate(t time.Time, layout string, maxBytes int64) (string, error) {
 		}
 		switch layout[i] {
 		case 'Y':
-			fmt.Fprintf(&b, "%04d", t.Year())
+			b = appendPadded(b, year, 4, '0')
 		case 'y':
-			fmt.Fprintf(&b, "%02d", t.Year()%100)
+			b = appendPadded(b, year%100, 2, '0')
 		case 'm':
-			fmt.Fprintf(&b, "%02d", int(t.Month()))
+			b = appendPadded(b, int(month), 2, '0')
 		case 'd':
-			fmt.Fprintf(&b, "%02d", t.Day())
+			b = appendPadded(b, day, 2, '0')
 		case 'e':
-			fmt.Fprintf(&b, "%2d", t.Day())
+			b = appendPadded(b, day, 2, ' ')
 		case 'j':
-			fmt.Fprintf(&b, "%03d", t.YearDay())
+			b = appendPadded(b, t.YearDay(), 3, '0')
 		case 'H':
-			fmt.Fprintf(&b, "%02d", t.Hour())
+			b = appendPadded(b, t.Hour(), 2, '0')
 		case 'M':
-			fmt.Fprintf(&b, "%02d", t.Minute())
+			b = appendPadded(b, t.Minute(), 2, '0')
 		case 'S':
-			fmt.Fprintf(&b, "%02d", t.Second())
+			b = appendPadded(b, t.Second(), 2, '0')
 		case 'b':
-			b.WriteString(t.Month().String()[:3])
+			b = append(b, month.String()[:3]...)
 		case 'B':
-			b.WriteString(t.Month().String())
+			b = append(b, month.String()...)
 		case 'a':
-			b.WriteString(t.Weekday().String()[:3])
+			b = append(b, t.Weekday().String()[:3]...)
 		case 'A':
-			b.WriteString(t.Weekday().String())
+			b = append(b, t.Weekday().String()...)
 		case 'u':
-			b.WriteString(strconv.Itoa(isoWeekday(t)))
+			b = strconv.AppendInt(b, int64(isoWeekday(t)), 10)
 		case 'V':
 			_, w := t.ISOWeek()
-			fmt.Fprintf(&b, "%02d", w)
+			b = appendPadded(b, w, 2, '0')
 		case 'G':
 			y, _ := t.ISOWeek()
-			fmt.Fprintf(&b, "%04d", y)
+			b = appendPadded(b, y, 4, '0')
 		case 'q':
-			b.WriteString(strconv.Itoa((int(t.Month())-1)/3 + 1))
+			b = strconv.AppendInt(b, int64((int(month)-1)/3+1), 10)
 		case 'F':
-			fmt.Fprintf(&b, "%04d-%02d-%02d", t.Year(), int(t.Month()), t.Day())
+			b = appendPadded(b, year, 4, '0')
+			b = appendPadded(append(b, '-'), int(month), 2, '0')
+			b = appendPadded(append(b, '-'), day, 2, '0')
 		case '%':
-			b.WriteByte('%')
+			b = append(b, '%')
 		default:
 			return "", fmt.Errorf("unknown directive %%%c in layout %q", layout[i], layout)
 		}
 	}
-	return b.String(), nil
+	return string(b), nil
+}
+
+// appendPadded appends n as fmt's %0Wd (pad '0') or %Wd (pad ' ') would
+// write it, width wide: the sign counts in the width.
+func appendPadded(b []byte, n, width int, pad byte) []byte {
+	var digits [20]byte
+	d := strconv.AppendInt(digits[:0], int64(n), 10)
+	if pad == '0' && n < 0 {
+		b = append(b, '-')
+		d = d[1:]
+		width--
+	}
+	for i := len(d); i < width; i++ {
+		b = append(b, pad)
+	}
+	return append(b, d...)
 }
 
 // dateScanner reads a date from s by a strftime layout.
