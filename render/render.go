@@ -110,9 +110,6 @@ type bandInfo struct {
 	seq  int         // position among the bands seen
 }
 
-// numericKind reports whether column j is statically numeric.
-func (bi *bandInfo) numericKind(j int) bool { return bi.band.Columns[j].Kind.IsNumeric() }
-
 // base holds what every renderer shares: the writer, the options, the
 // report's description and the call order.
 type base struct {

@@ -27,6 +27,7 @@ type jsonlFast struct {
 	spans []jsonSpan
 	seen  []uint32 // per column: the line (gen) that set its span
 	gen   uint32
+	order []int // per member of the last line: its column (lines mostly repeat their keys' order)
 }
 
 // fast decodes line into rec when it is a flat object of scalars whose
@@ -95,12 +96,12 @@ func (d *jsonlDecoder) scanFlat(line []byte) bool {
 	if i < len(line) && line[i] == '}' {
 		return skipJSONSpace(line, i+1) == len(line)
 	}
-	for {
+	for m := 0; ; m++ {
 		ks, ke, ok := jsonPlainString(line, i)
 		if !ok {
 			return false
 		}
-		c, known := d.index[string(line[ks:ke])]
+		c, known := d.column(m, line[ks:ke])
 		if !known || f.seen[c] == f.gen {
 			return false
 		}
@@ -127,6 +128,24 @@ func (d *jsonlDecoder) scanFlat(line []byte) bool {
 			return false
 		}
 	}
+}
+
+// column returns the column of member m, named key: the column member m
+// of the last line had when the names agree, else the index's.
+func (d *jsonlDecoder) column(m int, key []byte) (int, bool) {
+	f := &d.fastScratch
+	if m < len(f.order) && d.cols[f.order[m]].name == string(key) {
+		return f.order[m], true
+	}
+	c, ok := d.index[string(key)]
+	if ok {
+		if m < len(f.order) {
+			f.order[m] = c
+		} else if m == len(f.order) {
+			f.order = append(f.order, c)
+		}
+	}
+	return c, ok
 }
 
 // skipJSONSpace returns the index of the first byte at or after i that
