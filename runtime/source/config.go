@@ -50,9 +50,10 @@ type Config struct {
 	Extra int
 
 	// Unused names columns the consumer never reads (matched exactly). A
-	// CSV source leaves them nil without converting them — their text is
-	// only checked to be valid UTF-8 — and a SQLite source does not select
-	// them (except those it orders by). The schema still lists them.
+	// CSV or JSON lines source leaves them nil without converting them —
+	// their text is only checked to be valid UTF-8 (and JSON) — and a
+	// SQLite source does not select them (except those it orders by). The
+	// schema still lists them.
 	Unused map[string]bool
 
 	// MaxRecordBytes bounds one record of a CSV or JSON lines file: a line,

@@ -55,10 +55,12 @@ type JSONL struct {
 type jsonlDecoder struct {
 	cols    []column
 	index   map[string]int
-	sampled int // the columns from the sample: those before the declared ones
+	sampled int    // the columns from the sample: those before the declared ones
+	unused  []bool // per column: left nil, not converted (Config.Unused); nil for none
 
-	keys        keyLog // the keys outside the sample
-	fastScratch jsonlFast
+	keys  keyLog    // the keys outside the sample
+	fast  jsonlFast // the fast path on the reading goroutine
+	ahead jsonlAhead
 }
 
 // OpenJSONL opens name in fsys and infers its columns and their types from
@@ -115,6 +117,16 @@ func (j *JSONL) open(d *jsonlDecoder) error {
 		}
 	}
 	d.index, d.sampled = sm.index, sampled
+	for i, c := range d.cols {
+		if j.cfg.Unused[c.name] {
+			if d.unused == nil {
+				d.unused = make([]bool, len(d.cols))
+			}
+			d.unused[i] = true
+		}
+	}
+	d.fast = jsonlFast{cols: d.cols, index: d.index, sampled: d.sampled, unused: d.unused}
+	d.ahead.procs = aheadProcs()
 	d.keys = keyLog{file: j.file, sampled: sm.records, unsampled: d.cols[sampled:], high: -1}
 	d.keys.met = make([]bool, len(d.keys.unsampled))
 	return j.finish("jsonl", "", fields)
@@ -236,6 +248,15 @@ func (d *jsonlDecoder) blank(line []byte) bool { return len(bytes.TrimSpace(line
 
 func (d *jsonlDecoder) decode(t *textSource, rec []any) error {
 	for {
+		if it := d.take(&t.rd); it != nil {
+			t.rd.r += it.n
+			t.line++
+			if it.blank {
+				continue
+			}
+			t.record++
+			return d.taken(t, it, rec)
+		}
 		start := t.line
 		line, n, err := t.rd.peekLine()
 		if errors.Is(err, errRecordTooLong) {
@@ -262,7 +283,10 @@ func (d *jsonlDecoder) decode(t *textSource, rec []any) error {
 		if !utf8.Valid(line) {
 			return bad("", errInvalidUTF8)
 		}
-		ok, col, err := d.fast(line, rec)
+		ok, col, err, met := d.fast.fast(line, rec)
+		if ok && err == nil {
+			d.keys.meetAll(met)
+		}
 		if !ok {
 			col, err = d.general(line, rec, t.record)
 		}
@@ -271,6 +295,28 @@ func (d *jsonlDecoder) decode(t *textSource, rec []any) error {
 		}
 		return nil
 	}
+}
+
+// taken gives rec the record of a line decoded ahead, or its error, as
+// decode would have read it.
+func (d *jsonlDecoder) taken(t *textSource, it *aheadItem, rec []any) error {
+	bad := func(col string, err error) *DataError {
+		return &DataError{File: t.file, Line: t.line - 1, Record: t.record, Column: col, Err: err}
+	}
+	col, err := it.col, it.err
+	switch {
+	case !it.valid:
+		col, err = "", errInvalidUTF8
+	case it.ok && err == nil:
+		copy(rec, it.vals)
+		d.keys.meetAll(it.met)
+	case !it.ok:
+		col, err = d.general(it.line, rec, t.record)
+	}
+	if err != nil {
+		return bad(col, err)
+	}
+	return nil
 }
 
 // general decodes record number recNo, line, into rec through
@@ -292,6 +338,9 @@ func (d *jsonlDecoder) general(line []byte, rec []any, recNo int64) (col string,
 			continue
 		}
 		found++
+		if d.unused != nil && d.unused[i] {
+			continue
+		}
 		c, err := jsonCell(v, d.cols[i].kind)
 		if err != nil {
 			return d.cols[i].name, err

@@ -22,38 +22,48 @@ type jsonSpan struct {
 	kind       byte // '"' string (without its quotes), 'n' number, 't' true, 'f' false, '0' null
 }
 
-// jsonlFast is the fast path's scratch, kept with the decoder.
+// jsonlFast decodes lines by the fast path: the decoder's own, on the
+// reading goroutine, and one more per goroutine that decodes lines ahead
+// (jsonl_batch.go), each with columns of its own (their interners and
+// date boxes are not safe for concurrent use).
 type jsonlFast struct {
-	spans []jsonSpan
-	seen  []uint32 // per column: the line (gen) that set its span
-	gen   uint32
-	order []int // per member of the last line: its column (lines mostly repeat their keys' order)
+	cols    []column
+	index   map[string]int // shared, read only
+	sampled int
+	unused  []bool // shared, read only
+	spans   []jsonSpan
+	seen    []uint32 // per column: the line (gen) that set its span
+	gen     uint32
+	order   []int // per member of the last line: its column (lines mostly repeat their keys' order)
 }
 
 // fast decodes line into rec when it is a flat object of scalars whose
 // keys are columns, each once: ok reports it did (then col and err are the
 // first conversion error, in column order, as the general path reports
-// it).
-func (d *jsonlDecoder) fast(line []byte, rec []any) (ok bool, col string, err error) {
-	f := &d.fastScratch
-	if len(f.seen) != len(d.cols) {
-		f.seen, f.spans = make([]uint32, len(d.cols)), make([]jsonSpan, len(d.cols))
+// it, and met has bit i set when the line has the i-th column outside the
+// sample, for keyLog.meetAll once the record is taken).
+func (f *jsonlFast) fast(line []byte, rec []any) (ok bool, col string, err error, met uint64) {
+	if len(f.cols)-f.sampled > 64 {
+		return false, "", nil, 0 // met has a bit for 64 declared columns
+	}
+	if len(f.seen) != len(f.cols) {
+		f.seen, f.spans = make([]uint32, len(f.cols)), make([]jsonSpan, len(f.cols))
 	}
 	f.gen++
 	if f.gen == 0 { // wrapped: forget every line seen
 		clear(f.seen)
 		f.gen = 1
 	}
-	if !d.scanFlat(line) {
-		return false, "", nil
+	if !f.scanFlat(line) {
+		return false, "", nil, 0
 	}
 	clear(rec)
-	for i := range d.cols {
-		if f.seen[i] != f.gen {
+	for i := range f.cols {
+		if f.seen[i] != f.gen || f.unused != nil && f.unused[i] {
 			continue
 		}
 		sp := f.spans[i]
-		if c, ok := d.cols[i].jsonFastCell(line[sp.start:sp.end], sp.kind); ok {
+		if c, ok := f.cols[i].jsonFastCell(line[sp.start:sp.end], sp.kind); ok {
 			rec[i] = c
 			continue
 		}
@@ -70,24 +80,23 @@ func (d *jsonlDecoder) fast(line []byte, rec []any) (ok bool, col string, err er
 		case '0':
 			continue
 		}
-		c, err := jsonCell(v, d.cols[i].kind)
+		c, err := jsonCell(v, f.cols[i].kind)
 		if err != nil {
-			return true, d.cols[i].name, err
+			return true, f.cols[i].name, err, 0
 		}
 		rec[i] = c
 	}
-	for i := d.sampled; i < len(d.cols); i++ {
+	for i := f.sampled; i < len(f.cols); i++ {
 		if f.seen[i] == f.gen {
-			d.keys.meet(i - d.sampled)
+			met |= 1 << (i - f.sampled)
 		}
 	}
-	return true, "", nil
+	return true, "", nil, met
 }
 
 // scanFlat finds the members of a flat object of scalars, each a column
 // met once, setting their spans; false for any other line.
-func (d *jsonlDecoder) scanFlat(line []byte) bool {
-	f := &d.fastScratch
+func (f *jsonlFast) scanFlat(line []byte) bool {
 	i := skipJSONSpace(line, 0)
 	if i >= len(line) || line[i] != '{' {
 		return false
@@ -101,7 +110,7 @@ func (d *jsonlDecoder) scanFlat(line []byte) bool {
 		if !ok {
 			return false
 		}
-		c, known := d.column(m, line[ks:ke])
+		c, known := f.column(m, line[ks:ke])
 		if !known || f.seen[c] == f.gen {
 			return false
 		}
@@ -132,12 +141,11 @@ func (d *jsonlDecoder) scanFlat(line []byte) bool {
 
 // column returns the column of member m, named key: the column member m
 // of the last line had when the names agree, else the index's.
-func (d *jsonlDecoder) column(m int, key []byte) (int, bool) {
-	f := &d.fastScratch
-	if m < len(f.order) && d.cols[f.order[m]].name == string(key) {
+func (f *jsonlFast) column(m int, key []byte) (int, bool) {
+	if m < len(f.order) && f.cols[f.order[m]].name == string(key) {
 		return f.order[m], true
 	}
-	c, ok := d.index[string(key)]
+	c, ok := f.index[string(key)]
 	if ok {
 		if m < len(f.order) {
 			f.order[m] = c

@@ -27,6 +27,16 @@ func newFastTestDecoder() *jsonlDecoder {
 		d.index[c.name] = i
 	}
 	d.keys = keyLog{unsampled: cols[6:], met: make([]bool, 2), high: -1}
+	d.fast = jsonlFast{cols: cols, index: d.index, sampled: d.sampled}
+	return d
+}
+
+// newFastTestDecoderUnused is newFastTestDecoder with columns d and b
+// unused: left nil, not converted.
+func newFastTestDecoderUnused() *jsonlDecoder {
+	d := newFastTestDecoder()
+	d.unused = []bool{false, true, false, false, true, false, false, false}
+	d.fast.unused = d.unused
 	return d
 }
 
@@ -79,19 +89,28 @@ func jsonFastLine(rng *rand.Rand) string {
 // same record, or fails it with the same error in the same column, and
 // notes the same declared keys met.
 func TestJSONLFastAgrees(t *testing.T) {
+	for name, newDecoder := range map[string]func() *jsonlDecoder{"all used": newFastTestDecoder, "some unused": newFastTestDecoderUnused} {
+		t.Run(name, func(t *testing.T) { checkJSONLFastAgrees(t, newDecoder) })
+	}
+}
+
+func checkJSONLFastAgrees(t *testing.T, newDecoder func() *jsonlDecoder) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	lines := 20000
 	if raceEnabled {
 		lines = 4000
 	}
 	fastLines := 0
-	fast, general := newFastTestDecoder(), newFastTestDecoder()
+	fast, general := newDecoder(), newDecoder()
 	for n := 0; n < lines; n++ {
 		line := jsonFastLine(rng)
 		got, want := make([]any, 8), make([]any, 8)
-		ok, gcol, gerr := fast.fast([]byte(line), got)
+		ok, gcol, gerr, met := fast.fast.fast([]byte(line), got)
 		if ok {
 			fastLines++
+			if gerr == nil {
+				fast.keys.meetAll(met)
+			}
 		} else { // as decode does
 			gcol, gerr = fast.general([]byte(line), got, int64(n+1))
 		}
@@ -112,11 +131,13 @@ func TestJSONLFastDeclines(t *testing.T) {
 		`{"i":1,"i":2}`, `{"zz":1}`, `{"s":"a\"b"}`, `{"r":{"x":1}}`, `{"a":[1]}`, `{"i":01}`,
 		`{"i":1}x`, `{"i":1`, `[{"i":1}]`, `{"i":1,}`, `{"\u0069":1}`, "\u00a0{}", `{"i":-}`, `{"i":1.}`, `{"b":tru}`,
 	} {
-		ok, _, _ := newFastTestDecoder().fast([]byte(line), make([]any, 8))
+		d := newFastTestDecoder()
+		ok, _, _, _ := d.fast.fast([]byte(line), make([]any, 8))
 		assert.False(t, ok, line)
 	}
 	for _, line := range []string{`{}`, ` { } `, `{"i":1,"d":2.50,"s":"x","t":"2024-01-02","b":true,"a":null,"f":1e3}`} {
-		ok, _, err := newFastTestDecoder().fast([]byte(line), make([]any, 8))
+		d := newFastTestDecoder()
+		ok, _, err, _ := d.fast.fast([]byte(line), make([]any, 8))
 		assert.True(t, ok, line)
 		assert.NoError(t, err, line)
 	}

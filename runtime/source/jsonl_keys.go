@@ -94,6 +94,16 @@ func (l *keyLog) meet(i int) {
 	}
 }
 
+// meetAll notes the unsampled columns of the bits of met.
+func (l *keyLog) meetAll(met uint64) {
+	for i := 0; met != 0; i++ {
+		if met&1 != 0 {
+			l.meet(i)
+		}
+		met >>= 1
+	}
+}
+
 // noteKey counts an ignored key of a record, and its value's kind.
 func (l *keyLog) noteKey(key string, v any) {
 	kc, ok := l.keys[key]
