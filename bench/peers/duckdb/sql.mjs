@@ -1,0 +1,23 @@
+// DuckDB peer of bench/peers/shapes.sh: runs the SQL file given, with
+// {dir} replaced by the data directory, and prints the result as CSV, every
+// value cast to text by the query itself.
+//
+// Usage: node sql.mjs QUERY.sql DATADIR THREADS
+import { readFileSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const [file, dir, threads] = process.argv.slice(2);
+if (!file || !dir || !/^[1-9][0-9]*$/.test(threads ?? '')) {
+  console.error('usage: node sql.mjs QUERY.sql DATADIR THREADS');
+  process.exit(2);
+}
+const sql = readFileSync(file, 'utf8').replaceAll('{dir}', dir.replaceAll("'", "''"));
+const instance = await DuckDBInstance.create(':memory:');
+const conn = await instance.connect();
+await conn.run(`SET threads = ${Number(threads)}`);
+const reader = await conn.runAndReadAll(sql);
+const lines = [reader.columnNames().join(',')];
+for (const row of reader.getRowsJS()) {
+  lines.push(row.map((v) => (v === null ? '' : String(v))).join(','));
+}
+process.stdout.write(lines.join('\n') + '\n');
