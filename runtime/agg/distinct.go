@@ -18,44 +18,76 @@ const HLLPrecision = 14
 // distinctAcc is COUNT_DISTINCT: an exact set of keys (value.HashKey
 // equality) until DistinctExactCap, then HyperLogLog. Both the set and the
 // sketch depend only on the set of values added, never on their order or on
-// how the input was split, so merges are exact.
+// how the input was split, so merges are exact. A set of up to
+// distinctSmall keys is a slice searched in order: most groups of a report
+// with many groups have a few distinct values each, and a map per group
+// costs several times the time and memory.
 type distinctAcc struct {
-	set map[any]struct{}
-	hll *hll
+	small []any // the keys while there are at most distinctSmall (set is nil)
+	set   map[any]struct{}
+	hll   *hll
 }
+
+// distinctSmall is the most keys a distinctAcc keeps in its slice.
+const distinctSmall = 16
 
 func (a *distinctAcc) Add(v any) error {
 	if v == nil {
 		return nil
 	}
-	k := groupKey(v)
-	if a.hll != nil {
+	a.add(groupKey(v))
+	return nil
+}
+
+// add adds key k.
+func (a *distinctAcc) add(k any) {
+	switch {
+	case a.hll != nil:
 		a.hll.add(hashKey(k))
-		return nil
-	}
-	if a.set == nil {
-		a.set = make(map[any]struct{})
+		return
+	case a.set == nil:
+		for _, s := range a.small {
+			if s == k {
+				return
+			}
+		}
+		if len(a.small) < distinctSmall {
+			a.small = append(a.small, k)
+			return
+		}
+		a.set = make(map[any]struct{}, 2*distinctSmall)
+		for _, s := range a.small {
+			a.set[s] = struct{}{}
+		}
+		a.small = nil
 	}
 	a.set[k] = struct{}{}
 	if len(a.set) > DistinctExactCap {
 		a.toSketch()
 	}
-	return nil
+}
+
+// each calls fn for each key of the exact set.
+func (a *distinctAcc) each(fn func(k any)) {
+	for _, k := range a.small {
+		fn(k)
+	}
+	for k := range a.set {
+		fn(k)
+	}
 }
 
 func (a *distinctAcc) toSketch() {
-	a.hll = new(hll)
-	for k := range a.set {
-		a.hll.add(hashKey(k))
-	}
-	a.set = nil
+	h := new(hll)
+	a.each(func(k any) { h.add(hashKey(k)) })
+	a.hll, a.set, a.small = h, nil, nil
 }
 
 func (a *distinctAcc) Result() any {
 	if a.hll != nil {
 		return int64(math.Round(a.hll.estimate()))
 	}
-	return int64(len(a.set))
+	return int64(len(a.small) + len(a.set))
 }
 
 func (a *distinctAcc) Reset() { *a = distinctAcc{} }
@@ -65,27 +97,14 @@ func (a *distinctAcc) Merge(o Accumulator) error {
 	if !ok {
 		return mergeMismatch(a, o)
 	}
-	switch {
-	case b.hll != nil:
+	if b.hll != nil {
 		if a.hll == nil {
 			a.toSketch()
 		}
 		a.hll.merge(b.hll)
-	case a.hll != nil:
-		for k := range b.set {
-			a.hll.add(hashKey(k))
-		}
-	default:
-		if a.set == nil {
-			a.set = make(map[any]struct{}, len(b.set))
-		}
-		for k := range b.set {
-			a.set[k] = struct{}{}
-		}
-		if len(a.set) > DistinctExactCap {
-			a.toSketch()
-		}
+		return nil
 	}
+	b.each(a.add)
 	return nil
 }
 
