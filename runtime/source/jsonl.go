@@ -283,7 +283,7 @@ func (d *jsonlDecoder) decode(t *textSource, rec []any) error {
 		if !utf8.Valid(line) {
 			return bad("", errInvalidUTF8)
 		}
-		ok, col, err, met := d.fast.fast(line, rec)
+		ok, col, met, err := d.fast.fast(line, rec)
 		if ok && err == nil {
 			d.keys.meetAll(met)
 		}

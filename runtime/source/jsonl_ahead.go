@@ -133,7 +133,7 @@ func decodeItems(f *jsonlFast, items []aheadItem) {
 		it.valid = utf8.Valid(it.line)
 		it.ok, it.col, it.err, it.met = false, "", nil, 0
 		if !it.blank && it.valid {
-			it.ok, it.col, it.err, it.met = f.fast(it.line, it.vals)
+			it.ok, it.col, it.met, it.err = f.fast(it.line, it.vals)
 		}
 		done = i + 1
 	}

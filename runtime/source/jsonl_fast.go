@@ -42,9 +42,9 @@ type jsonlFast struct {
 // first conversion error, in column order, as the general path reports
 // it, and met has bit i set when the line has the i-th column outside the
 // sample, for keyLog.meetAll once the record is taken).
-func (f *jsonlFast) fast(line []byte, rec []any) (ok bool, col string, err error, met uint64) {
+func (f *jsonlFast) fast(line []byte, rec []any) (ok bool, col string, met uint64, err error) {
 	if len(f.cols)-f.sampled > 64 {
-		return false, "", nil, 0 // met has a bit for 64 declared columns
+		return false, "", 0, nil // met has a bit for 64 declared columns
 	}
 	if len(f.seen) != len(f.cols) {
 		f.seen, f.spans = make([]uint32, len(f.cols)), make([]jsonSpan, len(f.cols))
@@ -55,7 +55,7 @@ func (f *jsonlFast) fast(line []byte, rec []any) (ok bool, col string, err error
 		f.gen = 1
 	}
 	if !f.scanFlat(line) {
-		return false, "", nil, 0
+		return false, "", 0, nil
 	}
 	clear(rec)
 	for i := range f.cols {
@@ -82,7 +82,7 @@ func (f *jsonlFast) fast(line []byte, rec []any) (ok bool, col string, err error
 		}
 		c, err := jsonCell(v, f.cols[i].kind)
 		if err != nil {
-			return true, f.cols[i].name, err, 0
+			return true, f.cols[i].name, 0, err
 		}
 		rec[i] = c
 	}
@@ -91,7 +91,7 @@ func (f *jsonlFast) fast(line []byte, rec []any) (ok bool, col string, err error
 			met |= 1 << (i - f.sampled)
 		}
 	}
-	return true, "", nil, met
+	return true, "", met, nil
 }
 
 // scanFlat finds the members of a flat object of scalars, each a column

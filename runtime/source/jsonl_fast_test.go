@@ -105,7 +105,7 @@ func checkJSONLFastAgrees(t *testing.T, newDecoder func() *jsonlDecoder) {
 	for n := 0; n < lines; n++ {
 		line := jsonFastLine(rng)
 		got, want := make([]any, 8), make([]any, 8)
-		ok, gcol, gerr, met := fast.fast.fast([]byte(line), got)
+		ok, gcol, met, gerr := fast.fast.fast([]byte(line), got)
 		if ok {
 			fastLines++
 			if gerr == nil {
@@ -137,7 +137,7 @@ func TestJSONLFastDeclines(t *testing.T) {
 	}
 	for _, line := range []string{`{}`, ` { } `, `{"i":1,"d":2.50,"s":"x","t":"2024-01-02","b":true,"a":null,"f":1e3}`} {
 		d := newFastTestDecoder()
-		ok, _, err, _ := d.fast.fast([]byte(line), make([]any, 8))
+		ok, _, _, err := d.fast.fast([]byte(line), make([]any, 8))
 		assert.True(t, ok, line)
 		assert.NoError(t, err, line)
 	}
