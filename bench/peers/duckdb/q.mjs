@@ -5,7 +5,7 @@
 //
 // amount is read as DECIMAL(18,2), so revenue, low and high are exact; AVG of
 // a DECIMAL is a DOUBLE in DuckDB, printed with full precision.
-import { DuckDBInstance } from '@duckdb/node-api';
+import { runAndPrint } from './run.mjs';
 
 const [path, q, threads] = process.argv.slice(2);
 const keysByQuery = { 1: ['territory'], 2: ['territory', 'customer'], 3: [] };
@@ -29,12 +29,4 @@ if (keys.length > 0) {
   sql += ` GROUP BY ${keys.join(', ')} ORDER BY ${keys.join(', ')}`;
 }
 
-const instance = await DuckDBInstance.create(':memory:');
-const conn = await instance.connect();
-await conn.run(`SET threads = ${Number(threads)}`);
-const reader = await conn.runAndReadAll(sql);
-const lines = [reader.columnNames().join(',')];
-for (const row of reader.getRowsJS()) {
-  lines.push(row.map((v) => (v === null ? '' : String(v))).join(','));
-}
-process.stdout.write(lines.join('\n') + '\n');
+await runAndPrint(sql, threads);

@@ -4,7 +4,7 @@
 //
 // Usage: node sql.mjs QUERY.sql DATADIR THREADS
 import { readFileSync } from 'node:fs';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { runAndPrint } from './run.mjs';
 
 const [file, dir, threads] = process.argv.slice(2);
 if (!file || !dir || !/^[1-9][0-9]*$/.test(threads ?? '')) {
@@ -12,12 +12,4 @@ if (!file || !dir || !/^[1-9][0-9]*$/.test(threads ?? '')) {
   process.exit(2);
 }
 const sql = readFileSync(file, 'utf8').replaceAll('{dir}', dir.replaceAll("'", "''"));
-const instance = await DuckDBInstance.create(':memory:');
-const conn = await instance.connect();
-await conn.run(`SET threads = ${Number(threads)}`);
-const reader = await conn.runAndReadAll(sql);
-const lines = [reader.columnNames().join(',')];
-for (const row of reader.getRowsJS()) {
-  lines.push(row.map((v) => (v === null ? '' : String(v))).join(','));
-}
-process.stdout.write(lines.join('\n') + '\n');
+await runAndPrint(sql, threads);
