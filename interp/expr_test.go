@@ -150,12 +150,13 @@ func TestMaxGroupsStatusAndSQLiteProgress(t *testing.T) {
 }
 
 // The fast path (lets, where, keys and aggregate arguments made of fields,
-// constants, arithmetic and comparisons) agrees with the VM (detail
-// columns) on every value, nil included.
+// constants, arithmetic, comparisons and function calls) agrees with the
+// VM (detail columns) on every value, nil included.
 func TestFastPathMatchesVM(t *testing.T) {
 	files := map[string]string{"r.csv": "n,d,e,s\n7,2.50,,abc\n0,-1.25,3,\n-4,0.00,,x\n"}
 	exprs := []string{"n * d", "d / 2", "n + e", "n - 1.5", "n % 3", "d > 0", "n <= e", "s == \"abc\"", "s != nil",
-		"n > 0 ? d : e", "n > 0 && d > 0", "n > 0 || e > 1", "-d", "!(n > 0)", "e == nil", "n * 2 - d * 3 + 1"}
+		"n > 0 ? d : e", "n > 0 && d > 0", "n > 0 || e > 1", "-d", "!(n > 0)", "e == nil", "n * 2 - d * 3 + 1",
+		"upper(s)", "len(s)", "concat(s, \"-\")", "abs(d)", "round(d * n, 1)", "coalesce(e, n)", "pad_left(s, 5)"}
 	var lets, cols []string
 	for i, e := range exprs {
 		lets = append(lets, "let l"+itoa(i)+" = "+e)

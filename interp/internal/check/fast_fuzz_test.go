@@ -76,7 +76,7 @@ func fzFields() []fzField {
 
 // fzConsts are the literals an expression may hold.
 var fzConsts = []string{"0", "1", "2", "7", "10", "9223372036854775807", "1_000", "1.5", "0.25", "2.50", "0.1", "1e3",
-	"12345678901234567890.123456789", "0.00000000000000000001", `"abc"`, `""`, `"2024-03-01"`, `"x"`, "true", "false", "nil"}
+	"12345678901234567890.123456789", "0.00000000000000000001", `"abc"`, `""`, `"2024-03-01"`, `"x"`, "true", "false", "nil", `"%Y-%m"`}
 
 // fzUnary and fzBinary are the operators, as written.
 var (
@@ -88,8 +88,9 @@ var (
 const fzDepth = 5
 
 // The node tags of the encoding: a field, a literal, a unary, a binary
-// operator (two tags, so that random bytes make them likelier) and a
-// conditional; each is followed by its operand bytes.
+// operator (two tags, so that random bytes make them likelier), a
+// conditional and a call of one of fzCalls; each is followed by its
+// operand bytes.
 const (
 	fzTagField = iota
 	fzTagConst
@@ -97,6 +98,7 @@ const (
 	fzTagBinary
 	fzTagBinary2
 	fzTagCond
+	fzTagCall
 	fzTags
 )
 
@@ -120,9 +122,31 @@ func fzExpr(r *fixture.FuzzReader, fields []fzField, depth int) string {
 		l := fzExpr(r, fields, depth-1)
 		return "(" + l + " " + op + " " + fzExpr(r, fields, depth-1) + ")"
 	}
+	if tag == fzTagCall {
+		f := fzCalls[r.Next(len(fzCalls))]
+		args := make([]string, f.args)
+		for i := range args {
+			args[i] = fzExpr(r, fields, depth-1)
+		}
+		return f.name + "(" + strings.Join(args, ", ") + ")"
+	}
 	c := fzExpr(r, fields, depth-1)
 	a := fzExpr(r, fields, depth-1)
 	return "(" + c + " ? " + a + " : " + fzExpr(r, fields, depth-1) + ")"
+}
+
+// fzCalls are the functions the fuzzed expressions call (the fast path
+// calls what the VM calls: their errors and nils must come out alike).
+// coalesce is not among them: coalesce(f, i) of a nil float and an int is
+// the int, where the checker says float (a fault of the checker's, not of
+// either path; noted on issue 17).
+var fzCalls = []struct {
+	name string
+	args int
+}{
+	{"upper", 1}, {"len", 1}, {"abs", 1}, {"int", 1}, {"decimal", 1}, {"string", 1}, {"date", 1},
+	{"concat", 2}, {"round", 2}, {"add_days", 2}, {"greatest", 2}, {"pad_left", 2},
+	{"substr", 3}, {"format_date", 2}, {"sqrt", 1}, {"mod", 2},
 }
 
 // fzEncode is fzExpr's inverse, for the seeds: the bytes of a record
@@ -151,6 +175,16 @@ func fzEncode(t testing.TB, fields []fzField, rec map[string]int, text string) [
 	}
 	src := []rune(text)
 	var enc func(n ast.Node)
+	encCall := func(name string, args []ast.Node) {
+		for i, f := range fzCalls {
+			if f.name == name && f.args == len(args) {
+				out = append(out, fzTagCall, byte(i))
+			}
+		}
+		for _, a := range args {
+			enc(a)
+		}
+	}
 	enc = func(n ast.Node) {
 		switch x := n.(type) {
 		case *ast.IdentifierNode:
@@ -178,6 +212,10 @@ func fzEncode(t testing.TB, fields []fzField, rec map[string]int, text string) [
 			enc(x.Cond)
 			enc(x.Exp1)
 			enc(x.Exp2)
+		case *ast.CallNode:
+			encCall(x.Callee.(*ast.IdentifierNode).Value, x.Arguments)
+		case *ast.BuiltinNode: // expr parses its builtins' names (upper, len…) so
+			encCall(x.Name, x.Arguments)
 		default:
 			t.Fatalf("seed %s: cannot encode %T", text, n)
 		}
@@ -211,6 +249,8 @@ var fzSeeds = []struct {
 	{nil, "i < j"}, {nil, "i <= j"}, {nil, "i > j"}, {nil, "i >= j"}, {nil, "i == j"}, {nil, "i != j"},
 	{nil, "-i"}, {nil, "!b"}, {nil, "not b"}, {nil, "+i"}, {nil, "b && i > 1"}, {nil, "b || i > 1"},
 	{nil, "b and false"}, {nil, "b or false"}, {nil, "i > 7 ? d : e"},
+	{nil, `format_date(t, "%Y-%m")`}, {nil, "upper(s)"}, {nil, "int(s)"}, {nil, "concat(s, s)"},
+	{map[string]int{"s": 3}, "pad_left(s, 10)"}, {nil, "substr(s, i, j)"}, {nil, "sqrt(f)"}, {nil, "mod(i, j)"},
 	{map[string]int{"i": 9, "j": 3}, "i + j"},     // MaxInt64 + 1
 	{map[string]int{"i": 10, "j": 4}, "i - j"},    // MinInt64 - -1
 	{map[string]int{"i": 10, "j": 4}, "i / j"},    // MinInt64 / -1
@@ -287,7 +327,7 @@ func FuzzFastVsVM(f *testing.F) {
 		if e == nil {
 			return // a compile error: nothing runs
 		}
-		fast, ok := eval.BuildFast(e.Node, slotOf, fzMaxBytes)
+		fast, ok := eval.BuildFast(e.Node, slotOf, fzMaxBytes, funcs.fastCall)
 		if !ok {
 			t.Fatalf("%s: not on the fast path", text)
 		}

@@ -70,6 +70,21 @@ func newFuncTable(extra []*stdlib.Func, maxBytes int64) *funcTable {
 	return t
 }
 
+// fastCall resolves a call's registered name (funcPrefix and the
+// function's name) to the function the VM calls, for the fast path
+// (eval.BuildFast): the standard library's and the host's alike.
+func (t *funcTable) fastCall(name string) (func(args ...any) (any, error), bool) {
+	n, ok := strings.CutPrefix(name, funcPrefix)
+	if !ok {
+		return nil, false
+	}
+	f, ok := t.funcs[n]
+	if !ok || f.Call == nil {
+		return nil, false
+	}
+	return f.Call, true
+}
+
 func (t *funcTable) lookup(name string) (*stdlib.Func, bool) {
 	f, ok := t.funcs[name]
 	if !ok {

@@ -108,7 +108,7 @@ func (c *compiler) markUnused() {
 func (c *compiler) fastExprs() {
 	fast := func(e *program.Expr) {
 		if e != nil && e.Node != nil {
-			if f, ok := eval.BuildFast(e.Node, c.slotOf, value.MaxBytes(c.m.MaxValueBytes)); ok {
+			if f, ok := eval.BuildFast(e.Node, c.slotOf, value.MaxBytes(c.m.MaxValueBytes), c.ec.funcs.fastCall); ok {
 				e.Fast = f
 			}
 		}

@@ -24,11 +24,17 @@ var fastCmp = map[string]func(int) bool{
 	"__gt": func(c int) bool { return c > 0 }, "__ge": func(c int) bool { return c >= 0 },
 }
 
+// Func resolves the name a call has in the expression (the function's
+// registered name, such as __f_format_date) to the function the VM would
+// call, or reports false for one the fast path must leave to the VM.
+type Func func(name string) (func(args ...any) (any, error), bool)
+
 // BuildFast compiles n to a program.FastFn, or reports false when n has a node the
 // fast path does not handle (it then runs on the VM). slot maps a field
 // name to its record slot, or -1; maxBytes bounds the values it builds
-// (resolved, see value.MaxBytes), as the VM's operators do.
-func BuildFast(n ast.Node, slot func(string) int, maxBytes int64) (program.FastFn, bool) {
+// (resolved, see value.MaxBytes), as the VM's operators do; call resolves
+// the functions it may call directly (nil: none).
+func BuildFast(n ast.Node, slot func(string) int, maxBytes int64, call Func) (program.FastFn, bool) {
 	switch x := n.(type) {
 	case *ast.IdentifierNode:
 		i := slot(x.Value)
@@ -48,9 +54,9 @@ func BuildFast(n ast.Node, slot func(string) int, maxBytes int64) (program.FastF
 	case *ast.NilNode:
 		return func(value.Record) (any, error) { return nil, nil }, true
 	case *ast.ConditionalNode:
-		c, ok1 := BuildFast(x.Cond, slot, maxBytes)
-		a, ok2 := BuildFast(x.Exp1, slot, maxBytes)
-		b, ok3 := BuildFast(x.Exp2, slot, maxBytes)
+		c, ok1 := BuildFast(x.Cond, slot, maxBytes, call)
+		a, ok2 := BuildFast(x.Exp1, slot, maxBytes, call)
+		b, ok3 := BuildFast(x.Exp2, slot, maxBytes, call)
 		if !ok1 || !ok2 || !ok3 {
 			return nil, false
 		}
@@ -71,7 +77,7 @@ func BuildFast(n ast.Node, slot func(string) int, maxBytes int64) (program.FastF
 		}
 		args := make([]program.FastFn, len(x.Arguments))
 		for i, a := range x.Arguments {
-			if args[i], ok = BuildFast(a, slot, maxBytes); !ok {
+			if args[i], ok = BuildFast(a, slot, maxBytes, call); !ok {
 				return nil, false
 			}
 		}
@@ -134,6 +140,9 @@ func BuildFast(n ast.Node, slot func(string) int, maxBytes int64) (program.FastF
 				return out, nil
 			}, true
 		}
+		if fn, ok := callee(call, id.Value); ok {
+			return fastCall(fn, args, from), true
+		}
 		if (id.Value == "__eq" || id.Value == "__ne") && len(args) == 2 {
 			l, r, eq := args[0], args[1], id.Value == "__eq"
 			return func(rec value.Record) (any, error) {
@@ -146,6 +155,34 @@ func BuildFast(n ast.Node, slot func(string) int, maxBytes int64) (program.FastF
 		}
 	}
 	return nil, false
+}
+
+// callee resolves name through call, if any.
+func callee(call Func, name string) (func(args ...any) (any, error), bool) {
+	if call == nil {
+		return nil, false
+	}
+	return call(name)
+}
+
+// fastCall calls fn with its arguments evaluated left to right, as the VM
+// does; fn's error is positioned at the call, as the VM positions it.
+func fastCall(fn func(args ...any) (any, error), args []program.FastFn, from int) program.FastFn {
+	return func(rec value.Record) (any, error) {
+		vals := make([]any, len(args))
+		for i, a := range args {
+			v, err := a(rec)
+			if err != nil {
+				return nil, err
+			}
+			vals[i] = v
+		}
+		v, err := fn(vals...)
+		if err != nil {
+			return nil, &fastError{from, err}
+		}
+		return v, nil
+	}
 }
 
 // both evaluates the operands of a binary operator, left first.
