@@ -353,8 +353,20 @@ where amount >= min && territory != t
 group territory { footer { territory, n: COUNT(), s: SUM(amount - min) } }`,
 		`where true && !false
 summary { n: COUNT() }`,
+		`where territory in ["North", "East", "nowhere"] && !(quantity in [1, 2.0, 3])
+group territory { footer { territory, n: COUNT(), s: SUM(amount) } }`,
+		`where !(territory in ["South"]) || amount in [10.5, 12]
+summary { n: COUNT(), s: SUM(amount) }`,
 	} {
 		wantScanned(t, sameOutput(t, dir, src+script, RunConfig{Workers: 1}, RunConfig{Workers: 2}))
+	}
+	// in with a nil element, an empty list, or a list that is not written
+	// out stays on records (x == nil is nil where in says false).
+	for _, where := range []string{`territory in ["North", nil]`, `territory in []`} {
+		res := sameOutput(t, dir, src+"where "+where+"\nsummary { n: COUNT() }")
+		if res.Strategy == StrategyScan {
+			t.Errorf("where %s: scanned", where)
+		}
 	}
 	// A let's overflow fails its record (or makes it skipped) even when no
 	// aggregate reads it: the records are read.

@@ -207,7 +207,7 @@ func (a *pdAnalyzer) steps() string {
 	return ""
 }
 
-const onlyConds = "only comparisons, nil tests, !, && and || of int and decimal values and of strings are evaluated in the scanner"
+const onlyConds = "only comparisons, in over a written-out list, nil tests, !, && and || of int and decimal values and of strings are evaluated in the scanner"
 
 // cond translates a condition.
 func (a *pdAnalyzer) cond(n ast.Node) (*kcond, string) {
@@ -246,27 +246,66 @@ func (a *pdAnalyzer) cond(n ast.Node) (*kcond, string) {
 			}
 			return &kcond{op: op, a: c}, ""
 		}
+		if id.Value == "__in" && len(x.Arguments) == 2 {
+			return a.in(x.Arguments[0], x.Arguments[1])
+		}
 		test, ok := kTests[id.Value]
 		if !ok || len(x.Arguments) != 2 {
 			return nil, onlyConds
 		}
-		l, why := a.operand(x.Arguments[0])
-		if why != "" {
-			return nil, why
-		}
-		r, why := a.operand(x.Arguments[1])
-		if why != "" {
-			return nil, why
-		}
-		switch {
-		case l.num != nil && r.num != nil, l.num != nil && r.str.isNil, l.str.isNil && r.num != nil:
-			return &kcond{op: cCmp, test: test, l: l.num, r: r.num}, ""
-		case l.num == nil && r.num == nil:
-			return &kcond{op: cStrCmp, test: test, sl: l.str, sr: r.str}, ""
-		}
-		return nil, "it compares a number with a string"
+		return a.compare(test, x.Arguments[0], x.Arguments[1])
 	}
 	return nil, onlyConds
+}
+
+// compare translates the comparison l test r.
+func (a *pdAnalyzer) compare(test uint8, ln, rn ast.Node) (*kcond, string) {
+	l, why := a.operand(ln)
+	if why != "" {
+		return nil, why
+	}
+	r, why := a.operand(rn)
+	if why != "" {
+		return nil, why
+	}
+	switch {
+	case l.num != nil && r.num != nil, l.num != nil && r.str.isNil, l.str.isNil && r.num != nil:
+		return &kcond{op: cCmp, test: test, l: l.num, r: r.num}, ""
+	case l.num == nil && r.num == nil:
+		return &kcond{op: cStrCmp, test: test, sl: l.str, sr: r.str}, ""
+	}
+	return nil, "it compares a number with a string"
+}
+
+// in translates x in [e1, e2, …], a list written out without nil, as
+// x == nil ? nil : x == e1 || x == e2 || … (== is not three-valued: a nil
+// x compares false, where in gives nil). An empty list, a nil element or a
+// list that is not written out stays on records.
+func (a *pdAnalyzer) in(xn, list ast.Node) (*kcond, string) {
+	arr, ok := list.(*ast.ArrayNode)
+	if !ok || len(arr.Nodes) == 0 {
+		return nil, "in takes a list written out in the scanner"
+	}
+	var out *kcond
+	for i := len(arr.Nodes) - 1; i >= 0; i-- {
+		if _, isNil := arr.Nodes[i].(*ast.NilNode); isNil {
+			return nil, "in with a nil element stays on records"
+		}
+		eq, why := a.compare(testEq, xn, arr.Nodes[i])
+		if why != "" {
+			return nil, why
+		}
+		if out == nil {
+			out = eq
+			continue
+		}
+		out = &kcond{op: cIf, a: eq, b: &kcond{op: cConst, val: TTrue}, c: out} // eq || out
+	}
+	isNil, why := a.compare(testEq, xn, &ast.NilNode{})
+	if why != "" {
+		return nil, why
+	}
+	return &kcond{op: cIf, a: isNil, b: &kcond{op: cConst, val: tNil}, c: out}, ""
 }
 
 // koperand is a comparison's operand: a number (num) or else a string or
