@@ -177,7 +177,9 @@ summary { n: COUNT() }`, "no, let m: only +, - and *"},
 		{`summary { n: COUNT(), f: MAX(flag) }`, "no, MAX(flag) in the report: flag is a bool field"},
 		{`summary { n: SUM(amount / 2) }`, "only +, - and * of int and decimal fields and literals"},
 		{`group customer { footer { customer, n: COUNT() } }
-summary { s: STDDEV(quantity) }`, "STDDEV(quantity) in the report is not computed"},
+summary { s: STDDEV(quantity) }`, "STDDEV(quantity) in the report is not computed in the scanner"},
+		{`where territory in ["North", "East"]
+summary { n: COUNT() }`, "aggregation in the scanner: yes"},
 	} {
 		prog, err := Compile(context.Background(), "t.rpt", []byte(`source csv("t.csv") { amount: decimal, quantity: int }`+"\n"+tc.script), &Options{Dir: dir})
 		if err != nil {

@@ -364,7 +364,11 @@ func (a *pdAnalyzer) specs(specs []agg.Spec, where string) (pdSpecs, string) {
 			col := a.col(PdCol{Fn: strings.ToUpper(s.Func.String()), arg: arg.sql, Scale: arg.scale, Dec: arg.dec, K: arg.k})
 			out.results = append(out.results, pdResult{how: pdSame, i: carrier(s.Func, col)})
 		default:
-			return out, call + " in " + where + " is not computed in SQLite"
+			engine := "SQLite"
+			if _, ok := a.back.(csvBackend); ok {
+				engine = "the scanner"
+			}
+			return out, call + " in " + where + " is not computed in " + engine
 		}
 	}
 	return out, ""
