@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/reportsh/reportsh/runtime/stream"
 	"github.com/reportsh/reportsh/runtime/value"
@@ -193,5 +194,28 @@ func TestFastPathMatchesVM(t *testing.T) {
 	p, _ = compileFS(t, "source csv(\"r.csv\")\nlet x = 10 / n\nsummary { s: SUM(x) }", files)
 	if _, err := p.Run(context.Background(), nil); err == nil || err.Error() != "test.rpt:2:12: record 2: let x: division by zero" {
 		t.Errorf("fast error: %v", err)
+	}
+}
+
+// A host's Go function stays on the VM (its cancellation and panics are
+// handled there); the standard library's are called from the fast path.
+func TestFastPathLeavesHostFunctions(t *testing.T) {
+	files := map[string]string{"r.csv": "n,s\n7,abc\n"}
+	p, err := Compile(context.Background(), "t.rpt", []byte("source csv(\"r.csv\")\nlet a = twice(n)\nlet b = upper(s)\nsummary { x: SUM(a) }"),
+		&Options{FS: fstest.MapFS{"r.csv": {Data: []byte(files["r.csv"])}}, Functions: map[string]any{"twice": func(v int64) int64 { return 2 * v }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range p.m.Steps {
+		switch s.Name {
+		case "a":
+			if s.Let.Fast != nil {
+				t.Error("let a = twice(n): the host's function on the fast path")
+			}
+		case "b":
+			if s.Let.Fast == nil {
+				t.Error("let b = upper(s): not on the fast path")
+			}
+		}
 	}
 }

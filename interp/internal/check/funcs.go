@@ -28,6 +28,7 @@ const funcPrefix = "__f_"
 // library plus the operators' implementations (__add, __lt, …).
 type funcTable struct {
 	funcs map[string]*stdlib.Func
+	host  map[string]bool // the host's functions (Options.Functions)
 	opts  []expr.Option
 	once  sync.Once
 	base  *conf.Config // every function registered; never changed after once
@@ -36,7 +37,7 @@ type funcTable struct {
 // newFuncTable builds the table with every value a function or operator
 // builds bounded by maxBytes (resolved, see value.MaxBytes).
 func newFuncTable(extra []*stdlib.Func, maxBytes int64) *funcTable {
-	t := &funcTable{funcs: map[string]*stdlib.Func{}}
+	t := &funcTable{funcs: map[string]*stdlib.Func{}, host: map[string]bool{}}
 	for _, f := range stdlib.AllWith(stdlib.Limits{MaxValueBytes: maxBytes}) {
 		t.funcs[f.Name] = f
 	}
@@ -47,6 +48,7 @@ func newFuncTable(extra []*stdlib.Func, maxBytes int64) *funcTable {
 			f = &g
 		}
 		t.funcs[f.Name] = f
+		t.host[f.Name] = true
 	}
 	t.opts = append(t.opts, expr.DisableAllBuiltins())
 	for _, f := range t.funcs {
@@ -72,10 +74,13 @@ func newFuncTable(extra []*stdlib.Func, maxBytes int64) *funcTable {
 
 // fastCall resolves a call's registered name (funcPrefix and the
 // function's name) to the function the VM calls, for the fast path
-// (eval.BuildFast): the standard library's and the host's alike.
+// (eval.BuildFast): the standard library's, which are quick and have no
+// effects. A host's function (Options.Functions) stays on the VM, whose
+// handling of a slow, panicking or cancelling Go function is what its
+// tests pin down (TestCancelSeenPerRecord, TestPanicGoFunction).
 func (t *funcTable) fastCall(name string) (func(args ...any) (any, error), bool) {
 	n, ok := strings.CutPrefix(name, funcPrefix)
-	if !ok {
+	if !ok || t.host[n] {
 		return nil, false
 	}
 	f, ok := t.funcs[n]
