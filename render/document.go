@@ -70,10 +70,7 @@ func (r *docRow) paragraph() bool { return r.band.Template && r.band.Level < 0 }
 func (r *docRow) heading() bool { return r.band.Template && r.band.Level >= 0 }
 
 func (d *document) Begin(m *Meta) error {
-	if err := d.begin(m); err != nil {
-		return err
-	}
-	g, err := NewGrid(m)
+	g, err := d.beginGrid(m)
 	if err != nil {
 		return err
 	}

@@ -140,6 +140,15 @@ func (b *base) begin(m *Meta) error {
 	return b.w.err
 }
 
+// beginGrid is begin for the formats that lay the report out on a [Grid]:
+// it returns the grid of m.
+func (b *base) beginGrid(m *Meta) (*Grid, error) {
+	if err := b.begin(m); err != nil {
+		return nil, err
+	}
+	return NewGrid(m)
+}
+
 // info returns the compiled band, compiling it the first time.
 func (b *base) info(band *Band) (*bandInfo, error) {
 	if bi, ok := b.bands[band]; ok {

@@ -58,10 +58,7 @@ const (
 )
 
 func (r *textRenderer) Begin(m *Meta) error {
-	if err := r.begin(m); err != nil {
-		return err
-	}
-	g, err := NewGrid(m)
+	g, err := r.beginGrid(m)
 	if err != nil {
 		return err
 	}

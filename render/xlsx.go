@@ -62,10 +62,7 @@ func (r *xlsxRenderer) Begin(m *Meta) error {
 }
 
 func (r *xlsxRenderer) start(m *Meta) error {
-	if err := r.begin(m); err != nil {
-		return err
-	}
-	g, err := NewGrid(m)
+	g, err := r.beginGrid(m)
 	if err != nil {
 		return err
 	}
