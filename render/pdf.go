@@ -10,7 +10,6 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/sfnt"
 )
 
 // The PDF format: the report as a grouped table on A4 or Letter pages
@@ -112,26 +111,21 @@ func (pr *pdfRow) cell(i int) any {
 }
 
 func (r *pdfRenderer) Begin(m *Meta) error {
-	if err := r.begin(m); err != nil {
-		return err
-	}
-	g, err := NewGrid(m)
+	g, err := r.beginGrid(m)
 	if err != nil {
 		return err
 	}
 	r.grid = g
+	font, err := pdfFontOf(r.opts.Page)
+	if err != nil {
+		return err
+	}
+	r.glyphs = &pdfGlyphs{font: font, known: map[rune]bool{}}
 	doc, err := newPDFDoc(r.opts.Page, m.RunDate)
 	if err != nil {
 		return err
 	}
 	r.doc = doc
-	ttf := goregular.TTF
-	if r.opts.Page.Font != nil {
-		ttf = r.opts.Page.Font
-	}
-	if r.glyphs, err = newPDFGlyphs(ttf); err != nil {
-		return err
-	}
 	r.checkMeta(m)
 	pw, ph := doc.GetPageSize()
 	l, _, rm, b := doc.GetMargins()
@@ -171,10 +165,7 @@ func newPDFDoc(p PageOptions, runDate time.Time) (*fpdf.Fpdf, error) {
 	doc.SetMargins(margin, margin, margin)
 	doc.SetAutoPageBreak(false, margin) // rows break pages themselves
 	doc.SetCellMargin(0)
-	if p.Font != nil {
-		if _, err := sfnt.Parse(p.Font); err != nil {
-			return nil, fmt.Errorf("render: the PDF font is not a TrueType font: %w", err)
-		}
+	if p.Font != nil { // checked by pdfFontOf
 		for _, style := range []string{"", "B", "I", "BI"} {
 			doc.AddUTF8FontFromBytes(pdfFont, style, p.Font)
 		}

@@ -3,7 +3,9 @@ package render
 import (
 	"fmt"
 	"strings"
+	"sync"
 
+	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
 )
 
@@ -22,13 +24,21 @@ type pdfGlyphs struct {
 	count   int           // characters printed without a glyph
 }
 
-// newPDFGlyphs parses the TrueType font ttf.
-func newPDFGlyphs(ttf []byte) (*pdfGlyphs, error) {
-	f, err := sfnt.Parse(ttf)
-	if err != nil {
-		return nil, err
+// goRegular is the Go font parsed, once: its glyph table is read only
+// (each pdfGlyphs has its own sfnt.Buffer).
+var goRegular = sync.OnceValues(func() (*sfnt.Font, error) { return sfnt.Parse(goregular.TTF) })
+
+// pdfFontOf returns the font the PDF's text is set in, parsed: p.Font, or
+// the Go font.
+func pdfFontOf(p PageOptions) (*sfnt.Font, error) {
+	if p.Font == nil {
+		return goRegular()
 	}
-	return &pdfGlyphs{font: f, known: map[rune]bool{}}, nil
+	f, err := sfnt.Parse(p.Font)
+	if err != nil {
+		return nil, fmt.Errorf("render: the PDF font is not a TrueType font: %w", err)
+	}
+	return f, nil
 }
 
 // check notes the characters of s the font lacks.
