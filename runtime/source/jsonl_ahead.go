@@ -32,6 +32,7 @@ type jsonlAhead struct {
 	next    int    // the next item to hand out
 	gen     uint64 // the reader's buffer generation the items' lines are in
 	pos     int    // the reader's offset in its buffer of items[next]
+	short   bool   // the buffer of generation gen holds too few whole lines: read them one at a time
 	vals    []any  // the items' values, width each
 }
 
@@ -57,6 +58,9 @@ func (d *jsonlDecoder) take(rd *fileReader) *aheadItem {
 		return nil
 	}
 	if a.next >= len(a.items) || a.gen != rd.gen || a.pos != rd.r {
+		if a.short && a.gen == rd.gen {
+			return nil // until the reader refills its buffer
+		}
 		if !d.decodeAhead(rd) {
 			return nil
 		}
@@ -81,11 +85,12 @@ func (d *jsonlDecoder) decodeAhead(rd *fileReader) bool {
 		a.items = append(a.items, aheadItem{line: trimCR(data[off : off+i]), n: i + 1})
 		off += i + 1
 	}
-	if len(a.items) < aheadMinLines {
+	a.gen, a.short = rd.gen, len(a.items) < aheadMinLines
+	if a.short {
 		a.items = a.items[:0]
 		return false
 	}
-	a.gen, a.pos = rd.gen, rd.r
+	a.pos = rd.r
 	width := len(d.cols)
 	if cap(a.vals) < len(a.items)*width {
 		a.vals = make([]any, len(a.items)*width)
