@@ -138,6 +138,7 @@ func TestPanicParts(t *testing.T) {
 			RunConfig{Workers: 3, Strategy: StrategyParallel}, 1 << 14, StrategyParallel},
 		{"CSV scan", "CSV scan", csvFew, csvSource + twoLevels, RunConfig{Workers: 2}, 1 << 14, StrategyScan},
 		{"CSV scan ranges", "CSV scan range", csvFew, csvSource + twoLevels, RunConfig{Workers: 3, ChunkSize: 50}, 1 << 14, StrategyScan},
+		{"byte ranges", "range reader", csvFew, csvSource + twoLevels, RunConfig{Workers: 3, ChunkSize: 50, Strategy: StrategyRanges}, 1 << 14, StrategyRanges},
 		{"CSV scan partner", "CSV scan partner", csvMany, csvSource + twoLevels, RunConfig{Workers: 2, ChunkSize: 7}, 30, StrategyScan},
 		{"SQLite push-down, GROUP BY", "SQLite push-down range", db, `source sqlite("s.db", table: "sales")` + "\ngroup territory { footer { territory, v: SUM(price * quantity) } }",
 			RunConfig{Workers: 2}, 1 << 14, StrategyPushdown},

@@ -14,8 +14,9 @@ type Strategy = plan.Strategy
 // The strategies.
 const (
 	// StrategyAuto lets the planner choose: push-down for a SQLite table,
-	// the scanner for a CSV file, parallel aggregation for a nested hash
-	// grouping with several workers, else the pipeline. It is
+	// the scanner for a CSV file, byte ranges for a CSV or JSON lines file
+	// and several workers, parallel aggregation for a nested hash grouping
+	// with several workers, else the pipeline. It is
 	// RunConfig.Strategy's zero value; a Result never holds it.
 	StrategyAuto = plan.StrategyAuto
 	// StrategyPipeline reads every record through the stages (where, let,
@@ -35,6 +36,10 @@ const (
 	// SQLite's C API and aggregated in Go as the rows arrive (when every
 	// value can be checked as it is stored).
 	StrategyPushdownRaw = plan.StrategyPushdownRaw
+	// StrategyRanges reads a CSV or JSON lines file in byte ranges, one
+	// per worker, each read, transformed and aggregated on a goroutine of
+	// its own; the ranges' groups merge in input order at the end.
+	StrategyRanges = plan.StrategyRanges
 )
 
 // Strategies are the strategies a run can use, in the order the planner
@@ -42,7 +47,7 @@ const (
 var Strategies = plan.Strategies
 
 // ParseStrategy reads a strategy's name: auto, pipeline, parallel, scan,
-// pushdown or pushdown-raw.
+// pushdown, pushdown-raw or ranges.
 func ParseStrategy(name string) (Strategy, error) { return plan.ParseStrategy(name) }
 
 // StrategyError reports that RunConfig.Strategy asked for a strategy that

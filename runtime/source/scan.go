@@ -2,7 +2,6 @@ package source
 
 import (
 	"context"
-	"errors"
 	"io"
 
 	"github.com/reportsh/reportsh/runtime/stream"
@@ -104,13 +103,6 @@ func Offset(pos stream.Position) (int64, bool) {
 	return off, ok
 }
 
-// At returns a position at byte offset off, which must be the start of a
-// line, for Scan and ScanRange to read from: lines and records are counted
-// from there, so the numbers in its errors are relative (see Advance).
-func (c *CSV) At(off int64) stream.Position {
-	return stream.Position{Key: []any{off, c.dataLine, int64(0)}}
-}
-
 // Advance returns base moved by what was read from start (a position of
 // At) to end (where that read stopped): the position, with absolute line
 // and record numbers, of end's byte offset for a read that had reached
@@ -123,35 +115,4 @@ func Advance(base, start, end stream.Position) (stream.Position, bool) {
 		return stream.Position{}, false
 	}
 	return stream.Position{Offset: base.Offset + end.Offset - start.Offset, Key: []any{eo, bl + el - sl, br + er - sr}}, true
-}
-
-// LineStart returns the byte offset of the first line that starts at or
-// after off, past the header: off itself when a line starts there, else
-// the byte after the next newline; the size of the file when there is none
-// (or when the line at off is longer than a record may be).
-// (Inside a quoted field a newline starts no record: Scan from the offset
-// tells.)
-func (c *CSV) LineStart(off int64) (int64, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		return 0, ErrClosed
-	}
-	c.atValid = false
-	if off <= c.dataStart {
-		return c.dataStart, nil
-	}
-	if err := c.rd.seek(off - 1); err != nil {
-		return 0, err
-	}
-	// A line past the limit is a record too long, which the reader before
-	// reports: there is no line start after off to look for.
-	err := c.rd.discardLine(int64(c.rd.maxRecord()))
-	if errors.Is(err, errRecordTooLong) {
-		return max(c.size, off), nil
-	}
-	if err != nil && !errors.Is(err, io.EOF) {
-		return 0, err
-	}
-	return c.rd.pos(), nil
 }

@@ -34,6 +34,8 @@ func (p *Runner) Execute(ctx context.Context, pl *plan.Plan) (*result, error) {
 			pl.Scan = nil
 		case plan.StrategyParallel:
 			res, note, err = p.execParallel(ctx, pl)
+		case plan.StrategyRanges:
+			res, note, err = p.execRanges(ctx, pl)
 		default:
 			res, err = p.run(ctx, pl, pl.Cfg, 0)
 		}

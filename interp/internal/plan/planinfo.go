@@ -114,6 +114,8 @@ func (pl *Plan) Describe() StrategyInfo {
 		ps.When = "a value with more fraction digits than the scanner keeps, an overflow, or a group level reaching its max_groups"
 	case StrategyPushdown, StrategyPushdownRaw:
 		ps.When = "a value that is not as checked, an overflow, SQLite failing a statement, too many groups in the first range, or a group level reaching its max_groups"
+	case StrategyRanges:
+		ps.When = "a bad record or a failing expression (reported or skipped in input order), a group level reaching its max_groups, JSON lines keys the sample did not have, or a record running across a range's end"
 	case StrategyParallel:
 		ps.When = "more than one group level reaching its max_groups (the groups kept could differ from one worker's)"
 	}
@@ -139,6 +141,9 @@ func (pl *Plan) Parallelism(p *Planner) parallelismInfo {
 			out.Transform += fmt.Sprintf("; a file of at least %s per reader is read in up to %d ranges, each by a reader and into a table of its own, merged at the end; with more than a group per %d records after the first %d, the ranges are dropped and two readers read the rest of the file, each aggregating the keys of one hash partition",
 				value.SizeText(t.MinRange), pl.Workers, t.GroupsPer, t.RangeJudge)
 		}
+	case StrategyRanges:
+		out.Transform = fmt.Sprintf("in each of up to %d byte ranges of the file (at least %s each), on the goroutine that reads it", pl.Workers, value.SizeText(t.MinRange))
+		out.Aggregation = "in each range's own engines, merged in input order when every range is read (output rendered after the merge)"
 	case StrategyPushdown, StrategyPushdownRaw:
 		out.Transform = fmt.Sprintf("none: the statements of the ranges run on up to %d connections at once", max(pl.Workers, 1))
 	}

@@ -117,7 +117,7 @@ func (p *Planner) PlanRun(ctx context.Context, cfg Settings) (*Plan, error) {
 	if pl.SortBuffer <= 0 {
 		pl.SortBuffer = DefaultSortBuffer
 	}
-	if cfg.Strategy > StrategyPushdownRaw {
+	if cfg.Strategy > StrategyRanges {
 		return nil, fmt.Errorf("unknown strategy %v", cfg.Strategy)
 	}
 	params, err := p.bindParams(cfg)
@@ -133,7 +133,7 @@ func (p *Planner) PlanRun(ctx context.Context, cfg Settings) (*Plan, error) {
 		pl.Close()
 		return nil, err
 	}
-	if !pl.Strategy.carriers() && pl.Strategy != StrategyParallel {
+	if !pl.Strategy.carriers() && pl.Strategy != StrategyParallel && pl.Strategy != StrategyRanges {
 		pl.Fallback = StrategyAuto
 	}
 	if pl.Strategy == StrategyParallel {
@@ -190,6 +190,8 @@ func (p *Planner) consider(ctx context.Context, pl *Plan, s Strategy) (why, whyN
 		return p.considerPushdown(ctx, pl, s == StrategyPushdownRaw)
 	case StrategyScan:
 		return p.considerScan(ctx, pl)
+	case StrategyRanges:
+		return p.considerRanges(pl)
 	case StrategyParallel:
 		if whyNot := p.whyNotParallel(pl.Workers); whyNot != "" {
 			return "", whyNot, nil

@@ -16,8 +16,9 @@ type Strategy uint8
 
 const (
 	// StrategyAuto lets the planner choose: push-down for a SQLite table,
-	// the scanner for a CSV file, parallel aggregation for a nested hash
-	// grouping with several workers, else the pipeline. It is
+	// the scanner for a CSV file, byte ranges for a CSV or JSON lines file
+	// and several workers, parallel aggregation for a nested hash grouping
+	// with several workers, else the pipeline. It is
 	// RunConfig.Strategy's zero value; a Result never holds it.
 	StrategyAuto Strategy = iota
 	// StrategyPipeline reads every record through the stages (where, let,
@@ -37,13 +38,17 @@ const (
 	// SQLite's C API and aggregated in Go as the rows arrive (when every
 	// value can be checked as it is stored).
 	StrategyPushdownRaw
+	// StrategyRanges reads a CSV or JSON lines file in byte ranges, one
+	// per worker, each read, transformed and aggregated on a goroutine of
+	// its own; the ranges' groups merge in input order at the end.
+	StrategyRanges
 )
 
-var strategyNames = [...]string{"auto", "pipeline", "parallel", "scan", "pushdown", "pushdown-raw"}
+var strategyNames = [...]string{"auto", "pipeline", "parallel", "scan", "pushdown", "pushdown-raw", "ranges"}
 
 // Strategies are the strategies a run can use, in the order the planner
 // considers them.
-var Strategies = []Strategy{StrategyPushdownRaw, StrategyPushdown, StrategyScan, StrategyParallel, StrategyPipeline}
+var Strategies = []Strategy{StrategyPushdownRaw, StrategyPushdown, StrategyScan, StrategyRanges, StrategyParallel, StrategyPipeline}
 
 // String returns the strategy's name as ParseStrategy reads it.
 func (s Strategy) String() string {
@@ -54,14 +59,14 @@ func (s Strategy) String() string {
 }
 
 // ParseStrategy reads a strategy's name: auto, pipeline, parallel, scan,
-// pushdown or pushdown-raw.
+// pushdown, pushdown-raw or ranges.
 func ParseStrategy(name string) (Strategy, error) {
 	for i, n := range strategyNames {
 		if n == name {
 			return Strategy(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown strategy %q (want one of auto, pipeline, parallel, scan, pushdown, pushdown-raw)", name)
+	return 0, fmt.Errorf("unknown strategy %q (want one of auto, pipeline, parallel, scan, pushdown, pushdown-raw, ranges)", name)
 }
 
 // MarshalText returns the strategy's name.
