@@ -141,6 +141,9 @@ func BuildFast(n ast.Node, slot func(string) int, maxBytes int64, call Func) (pr
 			}, true
 		}
 		if fn, ok := callee(call, id.Value); ok {
+			if vary, ok := oneVarying(x.Arguments); ok {
+				return memoDateCall(fn, args, vary, from), true
+			}
 			return fastCall(fn, args, from), true
 		}
 		if (id.Value == "__eq" || id.Value == "__ne") && len(args) == 2 {
