@@ -87,12 +87,15 @@ func (s *rangeStep) step(int) error {
 	t := s.t
 	if s.until >= 0 {
 		// The blank lines before the range's end are its own: the record
-		// after them may be the next range's.
-		if end, err := t.atEnd(); err != nil || end {
-			if err == nil {
-				err = io.EOF
+		// after them may be the next range's. (A line that starts with
+		// other than a space or a line end is not blank.)
+		if rd := &t.rd; rd.r >= rd.w || blankStart(rd.buf[rd.r]) {
+			if end, err := t.atEnd(); err != nil || end {
+				if err == nil {
+					err = io.EOF
+				}
+				return err
 			}
-			return err
 		}
 		if t.rd.pos() >= s.until {
 			return io.EOF
@@ -119,3 +122,6 @@ func (j *JSONL) DecodeAlone() {
 
 // Width returns the number of slots a record of ReadRange needs.
 func (t *textSource) Width() int { return t.width }
+
+// blankStart reports whether a line that starts with c may be blank.
+func blankStart(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
