@@ -75,6 +75,9 @@ func BuildFast(n ast.Node, slot func(string) int, maxBytes int64, call Func) (pr
 		if !ok {
 			return nil, false
 		}
+		if id.Value == "__in" && len(x.Arguments) == 2 {
+			return fastIn(x.Arguments[0], x.Arguments[1], slot, maxBytes, call)
+		}
 		args := make([]program.FastFn, len(x.Arguments))
 		for i, a := range x.Arguments {
 			if args[i], ok = BuildFast(a, slot, maxBytes, call); !ok {

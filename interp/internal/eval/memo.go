@@ -31,7 +31,7 @@ func oneVarying(args []ast.Node) (int, bool) {
 	vary := -1
 	for i, a := range args {
 		switch a.(type) {
-		case *ast.StringNode, *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.NilNode:
+		case *ast.StringNode, *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.NilNode, *ast.ConstantNode:
 			continue
 		}
 		if vary >= 0 {
