@@ -22,7 +22,7 @@ test:
 		(echo "a package of PURE runs pipelines: move it out of PURE"; exit 1)
 	$(GO) test -race -timeout 10m $$($(GO) list ./... | grep -vxF "$$($(GO) list $(PURE))")
 	$(GO) test -timeout 10m $(PURE)
-	$(GO) test -count=1 -run '^(TestStrategiesAgree|TestPushdownFallsBack|TestPushdownSameOutput|TestSQLiteIndexOrderOfDeclaredType|FuzzPushdownVsPipeline)$$' ./conformance ./interp
+	$(GO) test -count=1 -run '^(TestStrategiesAgree|TestPushdownFallsBack|TestPushdownSameOutput|TestSQLiteIndexOrderOfDeclaredType|FuzzPushdownVsPipeline|TestRangesAgree)$$' ./conformance ./interp
 
 # A static binary: nothing in reportsh needs cgo (SQLite is pure Go), and
 # without the dynamic loader a run starts about 1 ms sooner (docs/performance.md).
