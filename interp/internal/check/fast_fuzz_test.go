@@ -296,22 +296,7 @@ func FuzzFastVsVM(f *testing.F) {
 	for _, s := range fzSeeds {
 		f.Add(fzEncode(f, fields, s.rec, s.expr))
 	}
-	funcs := newFuncTable(nil, fzMaxBytes)
-	names := map[string]value.Kind{}
-	slots := make([]int, len(fields))
-	slotNames := make([]string, len(fields))
-	for i, fd := range fields {
-		names[fd.name] = fd.kind
-		slots[i], slotNames[i] = i, fd.name
-	}
-	slotOf := func(name string) int {
-		for i, n := range slotNames {
-			if n == name {
-				return i
-			}
-		}
-		return -1
-	}
+	funcs, names, slots, slotNames, slotOf := fzEnv(fields)
 	// The expression sits at line 3, column 9 of its script (a let).
 	base := lexer.Position{Filename: "f.rpt", Line: 3, Column: 9, Offset: 30}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -371,4 +356,27 @@ func TestFuzzSeedEncoding(t *testing.T) {
 			t.Errorf("%s decodes as %s", s.expr, text)
 		}
 	}
+}
+
+// fzEnv is what the checker and both paths need of the fields: the
+// function table, their kinds by name, their slots and names, and the
+// slot of a name (-1 for none).
+func fzEnv(fields []fzField) (funcs *funcTable, names map[string]value.Kind, slots []int, slotNames []string, slotOf func(string) int) {
+	funcs = newFuncTable(nil, fzMaxBytes)
+	names = map[string]value.Kind{}
+	slots = make([]int, len(fields))
+	slotNames = make([]string, len(fields))
+	for i, fd := range fields {
+		names[fd.name] = fd.kind
+		slots[i], slotNames[i] = i, fd.name
+	}
+	slotOf = func(name string) int {
+		for i, n := range slotNames {
+			if n == name {
+				return i
+			}
+		}
+		return -1
+	}
+	return funcs, names, slots, slotNames, slotOf
 }

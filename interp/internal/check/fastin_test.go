@@ -17,22 +17,7 @@ import (
 // repeated elements.
 func TestFastInAgreesWithVM(t *testing.T) {
 	fields := fzFields()
-	funcs := newFuncTable(nil, fzMaxBytes)
-	names := map[string]value.Kind{}
-	slots := make([]int, len(fields))
-	slotNames := make([]string, len(fields))
-	for i, fd := range fields {
-		names[fd.name] = fd.kind
-		slots[i], slotNames[i] = i, fd.name
-	}
-	slotOf := func(name string) int {
-		for i, n := range slotNames {
-			if n == name {
-				return i
-			}
-		}
-		return -1
-	}
+	funcs, names, slots, slotNames, slotOf := fzEnv(fields)
 	lists := []string{`["abc", "x", "abc"]`, `["ABC"]`, `[1, 2, 7]`, `[0, -1, 10.0]`, `[2.5, 1.5, 0.1]`, `["abc", 7, nil]`,
 		`[nil]`, `[true]`, `[false, "x"]`, `["2024-03-01"]`, `[9223372036854775807, 1e18]`}
 	base := lexer.Position{Filename: "f.rpt", Line: 3, Column: 9, Offset: 30}
