@@ -13,7 +13,7 @@
 #        QUERIES="..."    queries to run (default: q1 q2 q3)
 #
 # Peers (each whole process timed, startup included):
-#   reportsh  csv with --workers 1 (the ratio base) and --workers 2; Q1 also on sqlite
+#   reportsh  csv with --workers 1 (the ratio base) and --workers 2; also on sqlite
 #   handgo    hand-written Go (split+strconv+map), bench/peers/handgo, built here
 #   goawk     GoAWK, go install github.com/benhoyt/goawk@$GOAWK_VERSION into
 #             $BENCH_DATA/bin when not on PATH (v1.30.1 is the newest upstream
@@ -148,10 +148,8 @@ for q in $QUERIES; do
   if want reportsh; then
     add "$q" reportsh-csv-w1 "./reportsh run $q.rpt -f csv --workers 1" "$rs"
     add "$q" reportsh-csv-w2 "./reportsh run $q.rpt -f csv --workers 2" "$rs"
-    if [ "$q" = q1 ]; then
-      add q1 reportsh-sqlite-w1 "./reportsh run q1_sqlite.rpt -f csv --workers 1" "$rs"
-      add q1 reportsh-sqlite-w2 "./reportsh run q1_sqlite.rpt -f csv --workers 2" "$rs"
-    fi
+    add "$q" reportsh-sqlite-w1 "./reportsh run ${q}_sqlite.rpt -f csv --workers 1" "$rs"
+    add "$q" reportsh-sqlite-w2 "./reportsh run ${q}_sqlite.rpt -f csv --workers 2" "$rs"
   fi
   if want handgo; then add "$q" handgo "./handgo -q ${q#q} sales.csv" ", 1 $(seqcols 1 $((k + 5))) 1"; fi
   if [ -n "$goawk" ]; then add "$q" goawk "$(printf %q "$goawk") -f $q.awk sales.csv" ", 0 $(seqcols 1 $((k + 5))) 0"; fi
