@@ -50,6 +50,7 @@ type JSONLConfig struct {
 type JSONL struct {
 	textSource
 	jdec *jsonlDecoder
+	scan jsonlScanStep // the step of ScanRange
 }
 
 type jsonlDecoder struct {
@@ -277,24 +278,30 @@ func (d *jsonlDecoder) decode(t *textSource, rec []any) error {
 			continue
 		}
 		t.record++
-		bad := func(col string, err error) *DataError {
-			return &DataError{File: t.file, Line: start, Record: t.record, Column: col, Err: err}
-		}
-		if !utf8.Valid(line) {
-			return bad("", errInvalidUTF8)
-		}
-		ok, col, met, err := d.fast.fast(line, rec)
-		if ok && err == nil {
-			d.keys.meetAll(met)
-		}
-		if !ok {
-			col, err = d.general(line, rec, t.record)
-		}
-		if err != nil {
-			return bad(col, err)
-		}
-		return nil
+		return d.decodeLine(t, line, start, t.record, rec)
 	}
+}
+
+// decodeLine decodes line, record number recNo starting at line start,
+// into rec: by the fast path when it can, else the general one.
+func (d *jsonlDecoder) decodeLine(t *textSource, line []byte, start, recNo int64, rec []any) error {
+	bad := func(col string, err error) *DataError {
+		return &DataError{File: t.file, Line: start, Record: recNo, Column: col, Err: err}
+	}
+	if !utf8.Valid(line) {
+		return bad("", errInvalidUTF8)
+	}
+	ok, col, met, err := d.fast.fast(line, rec)
+	if ok && err == nil {
+		d.keys.meetAll(met)
+	}
+	if !ok {
+		col, err = d.general(line, rec, recNo)
+	}
+	if err != nil {
+		return bad(col, err)
+	}
+	return nil
 }
 
 // taken gives rec the record of a line decoded ahead, or its error, as

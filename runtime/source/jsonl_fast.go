@@ -43,18 +43,7 @@ type jsonlFast struct {
 // it, and met has bit i set when the line has the i-th column outside the
 // sample, for keyLog.meetAll once the record is taken).
 func (f *jsonlFast) fast(line []byte, rec []any) (ok bool, col string, met uint64, err error) {
-	if len(f.cols)-f.sampled > 64 {
-		return false, "", 0, nil // met has a bit for 64 declared columns
-	}
-	if len(f.seen) != len(f.cols) {
-		f.seen, f.spans = make([]uint32, len(f.cols)), make([]jsonSpan, len(f.cols))
-	}
-	f.gen++
-	if f.gen == 0 { // wrapped: forget every line seen
-		clear(f.seen)
-		f.gen = 1
-	}
-	if !f.scanFlat(line) {
+	if !f.begin() || !f.scanFlat(line) {
 		return false, "", 0, nil
 	}
 	clear(rec)
@@ -86,12 +75,80 @@ func (f *jsonlFast) fast(line []byte, rec []any) (ok bool, col string, met uint6
 		}
 		rec[i] = c
 	}
+	return true, "", f.met(), nil
+}
+
+// begin starts a line: false when the fast path cannot take the source's
+// lines at all.
+func (f *jsonlFast) begin() bool {
+	if len(f.cols)-f.sampled > 64 {
+		return false // met has a bit for 64 declared columns
+	}
+	if len(f.seen) != len(f.cols) {
+		f.seen, f.spans = make([]uint32, len(f.cols)), make([]jsonSpan, len(f.cols))
+	}
+	f.gen++
+	if f.gen == 0 { // wrapped: forget every line seen
+		clear(f.seen)
+		f.gen = 1
+	}
+	return true
+}
+
+// met has bit i set when the line has the i-th column outside the sample.
+func (f *jsonlFast) met() (met uint64) {
 	for i := f.sampled; i < len(f.cols); i++ {
 		if f.seen[i] == f.gen {
 			met |= 1 << (i - f.sampled)
 		}
 	}
-	return true, "", met, nil
+	return met
+}
+
+// cells sets cells to the bytes of line's values, one per column (nil for
+// null, a missing key or a column the consumer does not read), when line
+// is a flat object of scalars whose every read value the fast path
+// converts from those bytes as a CSV cell's (a non-empty string in a
+// string column, an ISO date string in a date column, an integer or plain
+// decimal number in an int or decimal column): then Fetch would make of
+// the line exactly what a CSV scanner makes of the cells. ok is false for
+// any other line; met is fast's.
+func (f *jsonlFast) cells(line []byte, cells [][]byte) (ok bool, met uint64) {
+	if !f.begin() || !f.scanFlat(line) {
+		return false, 0
+	}
+	for i := range f.cols {
+		cells[i] = nil
+		if f.seen[i] != f.gen || f.unused != nil && f.unused[i] || f.spans[i].kind == '0' {
+			continue
+		}
+		sp := f.spans[i]
+		b := line[sp.start:sp.end]
+		if !f.cols[i].plainCell(b, sp.kind) {
+			return false, 0
+		}
+		cells[i] = b
+	}
+	return true, f.met()
+}
+
+// plainCell reports whether b, of JSON kind kind, converts by jsonFastCell
+// to what a CSV cell of the same bytes converts to.
+func (c *column) plainCell(b []byte, kind byte) bool {
+	switch {
+	case kind == '"' && c.kind == value.KindString:
+		return len(b) > 0 // "" is a string, where an empty CSV cell is nil
+	case kind == '"' && c.kind == value.KindDate:
+		_, ok := atodate(b)
+		return ok
+	case kind == 'n' && c.kind == value.KindInt:
+		_, ok := ParseInt(b)
+		return ok
+	case kind == 'n' && c.kind == value.KindDecimal:
+		_, _, ok := ParseDecimal(b)
+		return ok
+	}
+	return false
 }
 
 // scanFlat finds the members of a flat object of scalars, each a column

@@ -85,21 +85,8 @@ func (s *rangeStep) start() {}
 
 func (s *rangeStep) step(int) error {
 	t := s.t
-	if s.until >= 0 {
-		// The blank lines before the range's end are its own: the record
-		// after them may be the next range's. (A line that starts with
-		// other than a space or a line end is not blank.)
-		if rd := &t.rd; rd.r >= rd.w || blankStart(rd.buf[rd.r]) {
-			if end, err := t.atEnd(); err != nil || end {
-				if err == nil {
-					err = io.EOF
-				}
-				return err
-			}
-		}
-		if t.rd.pos() >= s.until {
-			return io.EOF
-		}
+	if err := t.rangeEnd(s.until); err != nil {
+		return err
 	}
 	clear(s.rec)
 	if err := t.dec.decode(t, s.rec); err != nil {
@@ -107,6 +94,29 @@ func (s *rangeStep) step(int) error {
 	}
 	if err := s.fn(s.rec); err != nil {
 		return &stopError{err} // the consumer's, returned as it is
+	}
+	return nil
+}
+
+// rangeEnd returns io.EOF when the reader stands at or past until (never
+// when until is negative) or at the end of the data. The blank lines
+// before until are the range's own: the record after them may be the next
+// range's. (A line that starts with other than a space or a line end is
+// not blank.)
+func (t *textSource) rangeEnd(until int64) error {
+	if until < 0 {
+		return nil
+	}
+	if rd := &t.rd; rd.r >= rd.w || blankStart(rd.buf[rd.r]) {
+		if end, err := t.atEnd(); err != nil || end {
+			if err == nil {
+				err = io.EOF
+			}
+			return err
+		}
+	}
+	if t.rd.pos() >= until {
+		return io.EOF
 	}
 	return nil
 }

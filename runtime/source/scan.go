@@ -7,8 +7,8 @@ import (
 	"github.com/reportsh/reportsh/runtime/stream"
 )
 
-// RawRecord is one CSV record as read, its cells not yet converted: see
-// [CSV.Scan].
+// RawRecord is one CSV or JSON lines record as read, its cells not yet
+// converted: see [CSV.Scan] and [JSONL.Scan].
 type RawRecord struct {
 	// Fields holds the text of the record's cells, in column order (as
 	// many as the header has). The slices are valid until the function
@@ -16,12 +16,16 @@ type RawRecord struct {
 	Fields [][]byte
 	// Valid reports that the record's text is known to be valid UTF-8. When
 	// it is false, text used as a string must be checked (Convert does).
+	// A JSON lines record is Valid only when its cells are exactly what
+	// Fetch would convert (see JSONL.Scan); else Convert must decode it.
 	Valid bool
 	// Line is the physical line where the record starts; Record its number
 	// among the data records, bad ones included.
 	Line, Record int64
 
-	c *CSV
+	c    *CSV
+	j    *JSONL
+	line []byte // a JSON lines record's line
 }
 
 // Convert converts the record's cells into rec (one slot per column) as
@@ -29,6 +33,9 @@ type RawRecord struct {
 // left nil). A cell that is not of its column's kind gives the *DataError
 // Fetch would report for the record.
 func (r *RawRecord) Convert(rec []any) error {
+	if r.j != nil {
+		return r.j.jdec.decodeLine(&r.j.textSource, r.line, r.Line, r.Record, rec)
+	}
 	d := r.c.dec.(*csvDecoder)
 	return d.convert(&r.c.textSource, r.Fields, rec)
 }

@@ -46,7 +46,8 @@ func (p *Runner) execPushdown(ctx context.Context, pd *plan.PdRun, pl *plan.Plan
 	if pd.Pp.Raw != nil {
 		src.rawConns = make(chan *source.RawConn, src.workers)
 	}
-	return p.runCarriers(ctx, pl, pd.Pp, src, func(t *render.Totals) {
+	return p.runCarriers(ctx, pl, pd.Pp, src, func(res *result) {
+		t := &res.Totals
 		t.RecordsRead = rows.Load()
 		t.Elapsed = time.Since(start)
 	}, false)
@@ -69,7 +70,7 @@ type carrierSource interface {
 // next begins, holding none. A non-empty note means it fell back: nothing
 // was written.
 func (p *Runner) runCarriers(ctx context.Context, pl *plan.Plan, pp *plan.PushPlan, src carrierSource,
-	totals func(*render.Totals), sorted bool) (res *result, note string, err error) {
+	totals func(*result), sorted bool) (res *result, note string, err error) {
 	rc, params := pl.Cfg, pl.Params
 	w := p.newReport(rc, params)
 	res = w.res
@@ -161,7 +162,7 @@ func (p *Runner) runCarriers(ctx context.Context, pl *plan.Plan, pp *plan.PushPl
 	if err := w.end(); err != nil {
 		return res, "", err
 	}
-	totals(&res.Totals)
+	totals(res)
 	if err := w.close(); err != nil {
 		return res, "", err
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/interp/internal/plan"
-	"github.com/reportsh/reportsh/render"
 	"github.com/reportsh/reportsh/runtime/source"
 	"github.com/reportsh/reportsh/runtime/stream"
 	"github.com/reportsh/reportsh/runtime/value"
@@ -25,14 +24,14 @@ func (p *Runner) execScan(ctx context.Context, pl *plan.Plan) (res *result, note
 	var rows atomic.Int64
 	src := &scanSource{p: p, csv: st.Csv, table: newScanTable(st.Sp), rows: &rows, until: -1, tune: pl.Tune}
 	defer src.close()
-	if err := src.split(pl.Workers, func() (*source.CSV, error) {
+	if err := src.split(pl.Workers, func() (plan.ScanFile, error) {
 		// Another reader of the same file, which stops at a bad record
 		// (the main reader reads its range again then).
 		return p.openAnother(ctx, src, input.Options{Params: pl.Params, Unused: p.m.Unused})
 	}); err != nil {
 		return nil, "the file could not be split among readers: " + err.Error(), nil
 	}
-	src.openPartner = func() (*source.CSV, error) {
+	src.openPartner = func() (plan.ScanFile, error) {
 		// It skips bad records without a word: the main reader reads
 		// the same records and reports them.
 		return p.openAnother(ctx, src, input.Options{Params: pl.Params, Unused: p.m.Unused, Skip: true})
@@ -44,21 +43,23 @@ func (p *Runner) execScan(ctx context.Context, pl *plan.Plan) (res *result, note
 		defer func() { err = cmp.Or(err, stop()) }()
 		pl.Cfg.Progress(read)
 	}
-	return p.runCarriers(ctx, pl, st.Pp, src, func(t *render.Totals) {
+	return p.runCarriers(ctx, pl, st.Pp, src, func(res *result) {
+		t := &res.Totals
 		t.RecordsRead = rows.Load() + st.Csv.Skipped()
 		st.Skips.Total(t)
 		t.Elapsed = time.Since(start)
+		ignoredKeys(res, []input.RecordSource{st.Csv}) // the only reader that met any (see keysWhy)
 	}, true)
 }
 
 // openAnother opens another reader of the scan's file, closed with src.
-func (p *Runner) openAnother(ctx context.Context, src *scanSource, o input.Options) (*source.CSV, error) {
+func (p *Runner) openAnother(ctx context.Context, src *scanSource, o input.Options) (plan.ScanFile, error) {
 	rs, cleanup, err := p.in.Open(ctx, p.m.Source, o)
 	if err != nil {
 		return nil, err
 	}
 	src.closers = append(src.closers, func() { rs.Close(); cleanup() })
-	return rs.(*source.CSV), nil
+	return rs.(plan.ScanFile), nil
 }
 
 // rescanBatch is the number of records read at a time when the main reader
@@ -74,7 +75,7 @@ const rescanBatch = 1 << 16
 // what the records before its position made of it.
 type scanSource struct {
 	p     *Runner // protects the readers (see Runner.protect)
-	csv   *source.CSV
+	csv   plan.ScanFile
 	table *scanTable
 	rows  *atomic.Int64 // records aggregated, for progress and the totals
 	at    stream.Position
@@ -96,7 +97,7 @@ type scanSource struct {
 	// table of its own that takes the keys of one hash partition; the
 	// main table takes the other's from there (see startPartner).
 	partner     *scanRange
-	openPartner func() (*source.CSV, error)
+	openPartner func() (plan.ScanFile, error)
 	tune        plan.Tuning
 
 	fallback
@@ -217,7 +218,7 @@ func (s *scanSource) close() {
 // the main one reads from the start to the first range; each range, from a
 // line start to the next range's (a guess: a newline inside a quoted field
 // starts no record, which stitch finds out), on a goroutine of its own.
-func (s *scanSource) split(workers int, open func() (*source.CSV, error)) error {
+func (s *scanSource) split(workers int, open func() (plan.ScanFile, error)) error {
 	_, size := s.csv.Progress()
 	parts := min(int64(workers), size/s.tune.MinRange)
 	var begins []int64
@@ -253,7 +254,7 @@ func (s *scanSource) split(workers int, open func() (*source.CSV, error)) error 
 
 // scanRange is a part of the file read by a reader and a table of its own.
 type scanRange struct {
-	csv          *source.CSV
+	csv          plan.ScanFile
 	table        *scanTable
 	begin, until int64           // the records that start in [begin, until); until -1: to the end
 	start, at    stream.Position // At(begin), and where the reader stands
@@ -475,6 +476,10 @@ func (s *scanSource) endScan(ctx context.Context, chunk, done stream.Chunk[value
 	}
 	s.rows.Store(s.read)
 	s.done = true
+	if why := s.keysWhy(); why != "" {
+		s.stop(why)
+		return done, nil
+	}
 	var err error
 	if s.groups, err = sortGroups(s.table.sp, s.parts); err != nil {
 		return stream.Chunk[value.Record]{}, s.scanFailed(ctx, err)
@@ -487,6 +492,29 @@ func (s *scanSource) endScan(ctx context.Context, chunk, done stream.Chunk[value
 	chunk.Done = s.groups.len() == 0
 	s.account(&chunk)
 	return chunk, nil
+}
+
+// keysWhy says why the scan gives way when a JSON lines file's records had
+// keys the sample did not have (or lacked declared ones) and more than the
+// main reader read them: each reader knows only its records' keys, and the
+// pipeline reports them for the whole file.
+func (s *scanSource) keysWhy() string {
+	readers := []plan.ScanFile{s.csv}
+	for _, r := range s.ranges {
+		readers = append(readers, r.csv)
+	}
+	if s.partner != nil {
+		readers = append(readers, s.partner.csv)
+	}
+	if len(readers) == 1 {
+		return ""
+	}
+	for _, f := range readers {
+		if j, ok := f.(interface{ Ignored() source.IgnoredKeys }); ok && !j.Ignored().Empty() {
+			return "records had keys the sample did not have, which the pipeline reports"
+		}
+	}
+	return ""
 }
 
 // groupsChunk returns the partial states of groups pos to pos+limit.

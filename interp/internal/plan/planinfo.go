@@ -72,9 +72,9 @@ func (p *Planner) ExplainPushdown(run *Plan) *pushdownInfo {
 }
 
 // ExplainScan plans the scan aggregation for explain: nil for a source that
-// is not CSV.
+// is not a CSV or JSON lines file.
 func (p *Planner) ExplainScan(run *Plan) *scanInfo {
-	if p.m.Source == nil || p.m.Source.Kind != "csv" {
+	if p.m.Source == nil || p.m.Source.Kind != "csv" && p.m.Source.Kind != "jsonl" {
 		return nil
 	}
 	if run.Scan == nil || run.Strategy != StrategyScan {
@@ -111,7 +111,7 @@ func (pl *Plan) Describe() StrategyInfo {
 	}
 	switch pl.Strategy {
 	case StrategyScan:
-		ps.When = "a value with more fraction digits than the scanner keeps, an overflow, or a group level reaching its max_groups"
+		ps.When = "a value with more fraction digits than the scanner keeps, an overflow, a group level reaching its max_groups, or JSON lines keys the sample did not have met by more than one reader"
 	case StrategyPushdown, StrategyPushdownRaw:
 		ps.When = "a value that is not as checked, an overflow, SQLite failing a statement, too many groups in the first range, or a group level reaching its max_groups"
 	case StrategyRanges:

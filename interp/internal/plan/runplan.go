@@ -16,6 +16,7 @@ import (
 	"github.com/reportsh/reportsh/interp/internal/input"
 	"github.com/reportsh/reportsh/interp/internal/program"
 	"github.com/reportsh/reportsh/runtime/source"
+	"github.com/reportsh/reportsh/runtime/stream"
 )
 
 // Planner chooses the plans of a program's runs.
@@ -272,9 +273,19 @@ func (p *Planner) whyNotParallel(workers int) string {
 	return ""
 }
 
-// scanStart is the opened CSV file of a scan and its plans.
+// ScanFile is a file the scanner reads: CSV or JSON lines.
+type ScanFile interface {
+	input.RecordSource
+	ScanRange(ctx context.Context, after stream.Position, limit int, until int64, fn func(*source.RawRecord) error) (next stream.Position, n int, done bool, bytes int64, err error)
+	LineStart(off int64) (int64, error)
+	At(off int64) stream.Position
+	Progress() (read, size int64)
+	Skipped() int64
+}
+
+// scanStart is the opened file of a scan and its plans.
 type scanStart struct {
-	Csv     *source.CSV
+	Csv     ScanFile
 	Pp      *PushPlan
 	Sp      *ScanPlan
 	Skips   *SkipLog
@@ -295,11 +306,14 @@ func (p *Planner) openScan(ctx context.Context, pl *Plan) (*scanStart, string, e
 	if err != nil {
 		return nil, "", err
 	}
-	csv, ok := rs.(*source.CSV)
+	csv, ok := rs.(ScanFile)
 	if !ok {
 		rs.Close()
 		cleanup()
-		return nil, "the source is not a CSV file", nil
+		return nil, "the source is not a CSV or JSON lines file", nil
+	}
+	if j, ok := rs.(*source.JSONL); ok {
+		j.DecodeAlone() // the scan's readers keep the cores busy
 	}
 	pp, sp := p.PlanScan(csv.Schema(), pl.Params)
 	if sp == nil {

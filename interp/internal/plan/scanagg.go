@@ -194,8 +194,8 @@ func (csvBackend) declared(a *pdAnalyzer, i int) string {
 // scanStatic returns why the report's aggregation is not computed in the
 // CSV scanner, whatever the file; "" when the file's columns decide.
 func (p *Planner) scanStatic() string {
-	if src := p.m.Source; src == nil || src.Kind != "csv" {
-		return "the source is not CSV"
+	if src := p.m.Source; src == nil || src.Kind != "csv" && src.Kind != "jsonl" {
+		return "the source is not a CSV or JSON lines file"
 	}
 	return p.carrierShape("the scanner does not join")
 }
