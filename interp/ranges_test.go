@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/reportsh/reportsh/interp/internal/plan"
 	"github.com/reportsh/reportsh/runtime/stream"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -308,4 +309,55 @@ group m { footer { m, n: COUNT(), s: SUM(amount * quantity) } }`
 		}
 	})})
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// A JSON lines file is scanned in ranges, and by a partner reader when it
+// holds many groups, as a CSV file is: the output is the pipeline's, with
+// lines the scanner cannot take from the bytes (escapes, "", numbers in
+// string columns, bad lines) decoded as the pipeline decodes them; keys the
+// sample did not have, met by more than one reader, make it give way.
+func TestScanJSONL(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	var b, late strings.Builder
+	for i := 0; i < 3000; i++ {
+		name := fmt.Sprintf("c%d", i%700)
+		switch i % 97 {
+		case 5:
+			name = `c\u0031` // an escape: decoded, not scanned
+		case 6:
+			name = ""
+		}
+		line := fmt.Sprintf(`{"id": %d, "k": "%s", "x": %d.%02d, "n": %d, "d": "2024-0%d-1%d"}`, i, name, i%50, i%100, i%7, i%9+1, i%10)
+		if i%211 == 7 {
+			line = fmt.Sprintf(`{"id": %d, "k": 5, "x": 1, "n": 1}`, i) // a number in the string column
+		}
+		b.WriteString(line + "\n")
+		if i == 2500 {
+			line = fmt.Sprintf(`{"id": %d, "k": "z", "x": 1, "n": 1, "later": 1}`, i)
+		}
+		late.WriteString(line + "\n")
+	}
+	scripts := []string{`source jsonl("t.jsonl") { x: decimal }
+where n > 1
+group k { footer { k, c: COUNT(), s: SUM(x * n), lo: MIN(x), hi: MAX(d) } }`,
+		`source jsonl("t.jsonl") { x: decimal }
+group d { footer { d, c: COUNT(), s: SUM(x) } }
+summary { n: COUNT(), s: SUM(x) }`}
+	for _, judge := range []int64{4, 1 << 14} { // the partner, the ranges
+		var partners atomic.Int64
+		tune := plan.DefaultTuning()
+		tune.MinRange, tune.RangeJudge, tune.Partners = 1, judge, &partners
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "t.jsonl"), []byte(b.String()), 0o644))
+		for _, script := range scripts {
+			wantScanned(t, sameOutputTuned(t, tune, dir, script, RunConfig{Workers: 2, ChunkSize: 50}, RunConfig{Workers: 3, OnError: OnErrorSkip}))
+		}
+		if judge == 4 {
+			assert.Greater(t, partners.Load(), int64(0), "partners started")
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "t.jsonl"), []byte(late.String()), 0o644))
+		res := sameOutputTuned(t, tune, dir, scripts[1], RunConfig{Workers: 2, ChunkSize: 50})
+		wantFellBack(t, res, "keys the sample did not have")
+		assert.NotEmpty(t, res.IgnoredKeys)
+	}
 }
