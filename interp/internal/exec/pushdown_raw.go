@@ -27,22 +27,18 @@ import (
 // without SQLite's mutex, SQLITE_OPEN_NOMUTEX: one goroutine uses it at a
 // time, and locking it around every call was 45% of the time.)
 
-// rawGroup is one group's keys (as the source reads them) and partial
-// states, one per result column.
-type rawGroup struct {
-	keys []any
-	st   []int64
-	has  []bool // a SUM, MIN or MAX has met a value
-}
-
-// rawAgg aggregates one range's rows.
+// rawAgg aggregates one range's rows. A group's keys are its encoded key
+// in the index (appendRawKey, decoded by rawKeys) and its partial states,
+// one per result column, a run of st and of has: no pointer per group, so
+// a million groups are a few flat slices.
 type rawAgg struct {
-	pp     *plan.PushPlan
-	index  *keys.Index // of the encoded keys (appendRawKey)
-	groups []*rawGroup
-	vals   []plan.Kval // per schema field, the current row's
-	key    []byte
-	rows   int64
+	pp    *plan.PushPlan
+	index *keys.Index // of the encoded keys (appendRawKey)
+	st    []int64     // group g's states: st[g*len(pp.Cols):][:len(pp.Cols)]
+	has   []bool      // per state: a SUM, MIN or MAX has met a value
+	vals  []plan.Kval // per schema field, the current row's
+	key   []byte
+	rows  int64
 }
 
 // rawQuery is query for a plan with pp.raw: it reads the range's rows and
@@ -93,20 +89,18 @@ func (a *rawAgg) add(rows *source.RawRows) string {
 		}
 		a.vals[f.Field] = v
 	}
+	nc := len(pp.Cols)
 	gi, h := a.index.Find(a.key)
 	if gi < 0 {
-		g := &rawGroup{keys: make([]any, nk), st: make([]int64, len(pp.Cols)), has: make([]bool, len(pp.Cols))}
-		for l := range g.keys {
-			g.keys[l] = rawKeyValue(rows, l)
-		}
 		gi = a.index.Add(a.key, h)
-		a.groups = append(a.groups, g)
+		a.st = append(a.st, make([]int64, nc)...)
+		a.has = append(a.has, make([]bool, nc)...)
 	}
-	g := a.groups[gi]
+	st, has := a.st[gi*nc:][:nc], a.has[gi*nc:][:nc]
 	a.rows++
 	for j, c := range pp.Cols {
 		if c.K == nil { // COUNT(*)
-			g.st[j]++
+			st[j]++
 			continue
 		}
 		v, err := c.K.Eval(a.vals)
@@ -118,20 +112,20 @@ func (a *rawAgg) add(rows *source.RawRows) string {
 		}
 		switch c.Fn {
 		case "COUNT":
-			g.st[j]++
+			st[j]++
 		case "SUM":
-			sum, ok := value.AddInt64(g.st[j], v.C)
+			sum, ok := value.AddInt64(st[j], v.C)
 			if !ok {
 				return "a sum overflows 64-bit integers"
 			}
-			g.st[j], g.has[j] = sum, true
+			st[j], has[j] = sum, true
 		case "MIN":
-			if !g.has[j] || v.C < g.st[j] {
-				g.st[j], g.has[j] = v.C, true
+			if !has[j] || v.C < st[j] {
+				st[j], has[j] = v.C, true
 			}
 		case "MAX":
-			if !g.has[j] || v.C > g.st[j] {
-				g.st[j], g.has[j] = v.C, true
+			if !has[j] || v.C > st[j] {
+				st[j], has[j] = v.C, true
 			}
 		}
 	}
@@ -144,15 +138,19 @@ func (a *rawAgg) result(s *pdSource) pdRange {
 	pp := a.pp
 	nk := len(pp.KeyCols)
 	out := pdRange{rows: a.rows}
-	for _, g := range a.groups {
-		rec := make(value.Record, nk+len(pp.Cols))
-		if note := s.readKeys(rec, g.keys); note != "" {
+	nc := len(pp.Cols)
+	keyVals := make([]any, 0, nk)
+	for g := range a.index.Len() {
+		rec := make(value.Record, nk+nc)
+		keyVals = rawKeys(keyVals[:0], a.index.Key(g))
+		if note := s.readKeys(rec, keyVals); note != "" {
 			return pdRange{note: note}
 		}
+		st, has := a.st[g*nc:][:nc], a.has[g*nc:][:nc]
 		for j, c := range pp.Cols {
 			var v any // nil: a SUM, MIN or MAX of no value
-			if c.Fn == "COUNT" || g.has[j] {
-				v = g.st[j]
+			if c.Fn == "COUNT" || has[j] {
+				v = st[j]
 			}
 			pdValue(c, v, &rec[nk+j]) // an int64 or nil: never a note
 		}
@@ -247,20 +245,33 @@ func appendRawKey(k []byte, rows *source.RawRows, col int) []byte {
 	return k
 }
 
-// rawKeyValue is column col's value as database/sql would scan it, for
-// Cell.
-func rawKeyValue(rows *source.RawRows, col int) any {
-	switch rows.Type(col) {
-	case source.RawInt:
-		return rows.Int64(col)
-	case source.RawFloat:
-		return rows.Float64(col)
-	case source.RawText:
-		return string(rows.Text(col))
-	case source.RawBlob:
-		return append([]byte{}, rows.Blob(col)...)
+// rawKeys appends the values of an encoded key (appendRawKey) to dst, as
+// database/sql would scan them, for Cell.
+func rawKeys(dst []any, k []byte) []any {
+	for len(k) > 0 {
+		t := int(k[0])
+		k = k[1:]
+		switch t {
+		case source.RawInt:
+			dst = append(dst, int64(binary.LittleEndian.Uint64(k)))
+			k = k[8:]
+		case source.RawFloat:
+			dst = append(dst, math.Float64frombits(binary.LittleEndian.Uint64(k)))
+			k = k[8:]
+		case source.RawText, source.RawBlob:
+			n, w := binary.Uvarint(k)
+			b := k[w : w+int(n)]
+			k = k[w+int(n):]
+			if t == source.RawText {
+				dst = append(dst, string(b))
+			} else {
+				dst = append(dst, append([]byte{}, b...))
+			}
+		default:
+			dst = append(dst, nil)
+		}
 	}
-	return nil
+	return dst
 }
 
 // takeRaw returns an idle raw connection, or opens one.

@@ -270,20 +270,23 @@ func (s *pdSource) Fetch(ctx context.Context, after stream.Position, limit int) 
 			return done, nil
 		}
 		if ri == s.counted {
-			if s.split && r.rows >= plan.PdJudgeRows && int64(len(r.recs))*2 > r.rows {
+			many := s.split && r.rows >= plan.PdJudgeRows && int64(len(r.recs))*2 > r.rows
+			if many && s.run.Pp.Raw == nil {
 				// Each result row costs more than a row read: with more
 				// than one group per two rows, reading the rows is faster.
-				what := "SQLite's GROUP BY"
-				if s.run.Pp.Raw != nil {
-					what = "partial results"
-				}
-				s.stop(fmt.Sprintf("%d groups in %d rows: too many groups for %s to pay", len(r.recs), r.rows, what))
+				s.stop(fmt.Sprintf("%d groups in %d rows: too many groups for SQLite's GROUP BY to pay", len(r.recs), r.rows))
 				return done, nil
 			}
 			s.counted++
 			s.rows.Add(r.rows)
 			read = r.rows
 			s.adapt(ri, r.rows, len(r.recs))
+			if many {
+				// Rows read in Go: partial results per range would each
+				// hold most groups, so the rest of the table is one range,
+				// read on one connection into one table.
+				s.span = s.hi
+			}
 		}
 		s.cur, s.buf, s.bufBytes, s.curRows = ri, r.recs, r.bytes, r.rows
 		if s.buf == nil {
