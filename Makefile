@@ -16,7 +16,7 @@ STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # table-driven tests over SQLite listed there (interp's): under -race they
 # run a subset of their cases, and there every case. A test that runs fewer
 # cases under -race must be listed there.
-PURE := ./render ./runtime/agg ./runtime/value ./stdlib ./internal/... ./bench/salesgen ./bench/cmd/... ./bench/peers/...
+PURE := ./grammar ./render ./runtime/agg ./runtime/value ./stdlib ./internal/... ./interp/internal/keys ./interp/internal/program ./interp/internal/fixture ./bench/salesgen ./bench/cmd/... ./bench/peers/...
 test:
 	@! $(GO) list -test -deps $(PURE) | grep -qx 'github.com/reportsh/reportsh/runtime/stream' || \
 		(echo "a package of PURE runs pipelines: move it out of PURE"; exit 1)
