@@ -361,3 +361,33 @@ summary { n: COUNT(), s: SUM(x) }`}
 		assert.NotEmpty(t, res.IgnoredKeys)
 	}
 }
+
+// With more than a group per eight records after the first records, the
+// ranges give way: each would hold most of the groups. Fewer groups keep
+// to the ranges.
+func TestRangesManyGroups(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("id,k,amount\n")
+	for i := 0; i < 2000; i++ {
+		fmt.Fprintf(&b, "%d,k%d,%d\n", i, i%900, i%13)
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "t.csv"), []byte(b.String()), 0o644))
+	for _, tc := range []struct {
+		key  string
+		kept bool
+	}{{"k", false}, {"amount", true}} {
+		prog, err := Compile(context.Background(), "t.rpt", []byte(`source csv("t.csv")
+max_groups 100000
+group `+tc.key+` { footer { `+tc.key+`, n: COUNT(), first: FIRST(id) } }`), &Options{Dir: dir})
+		require.NoError(t, err)
+		prog.tune.MinRange, prog.tune.RangeJudge = 1, 400
+		res := sameOutputProg(t, prog, RunConfig{Strategy: StrategyRanges, Workers: 2, ChunkSize: 50})
+		if tc.kept {
+			assert.Empty(t, res.FellBack, tc.key)
+		} else {
+			wantFellBack(t, res, "each range would hold most of the groups")
+		}
+	}
+}

@@ -49,7 +49,7 @@ func (p *Runner) execRanges(ctx context.Context, pl *plan.Plan) (res *result, no
 	b.Ctx = ctx
 	w.global = b.GlobalEvent
 
-	src := &rangesSource{p: p}
+	src := &rangesSource{p: p, tune: pl.Tune}
 	defer src.close()
 	if err := src.open(ctx, pl, b); err != nil {
 		return nil, "", fmt.Errorf("%s: %w", program.PosString(p.m.Source.Pos), err)
@@ -106,6 +106,8 @@ type rangesSource struct {
 	read   int64 // records read, for positions and the totals
 	size   int64
 	done   bool
+	judged bool // whether the ranges' groups were weighed (judge)
+	tune   plan.Tuning
 	fallback
 }
 
@@ -258,8 +260,12 @@ func (s *rangesSource) Fetch(ctx context.Context, after stream.Position, limit i
 	read := s.count() - before
 	s.read += read
 	chunk := stream.Chunk[value.Record]{Read: read, Kept: read, Next: stream.Position{Offset: s.read}}
-	if err := s.failed(ctx); err != nil || s.note() != "" {
+	if err := s.failed(ctx); err != nil {
 		return stream.Chunk[value.Record]{}, err
+	}
+	s.judge()
+	if s.note() != "" {
+		return done, nil
 	}
 	for _, r := range s.ranges {
 		if !r.finished() {
@@ -270,6 +276,24 @@ func (s *rangesSource) Fetch(ctx context.Context, after stream.Position, limit i
 	s.meet()
 	chunk.Done = true
 	return chunk, nil
+}
+
+// judge gives way, once the ranges have read Tuning.RangeJudge records,
+// when they hold more than a group per Tuning.GroupsPer records: each
+// range would hold most of the groups, their memory times the ranges, and
+// merging them would redo most of the work.
+func (s *rangesSource) judge() {
+	if s.judged || len(s.ranges) < 2 || s.read < s.tune.RangeJudge {
+		return
+	}
+	s.judged = true
+	groups := 0
+	for _, r := range s.ranges {
+		groups += r.part.Groups()
+	}
+	if int64(groups)*s.tune.GroupsPer > s.read {
+		s.stop(fmt.Sprintf("%d groups in the first %d records: each range would hold most of the groups", groups, s.read))
+	}
 }
 
 // count is the records every range read.
