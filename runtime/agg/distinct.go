@@ -52,6 +52,9 @@ func (a *distinctAcc) add(k any) {
 			}
 		}
 		if len(a.small) < distinctSmall {
+			if a.small == nil {
+				a.small = make([]any, 0, quantFirstCap) // grown from one, it is copied at 1, 2, 4
+			}
 			a.small = append(a.small, k)
 			return
 		}

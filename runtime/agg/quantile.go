@@ -30,7 +30,8 @@ type quantAcc struct {
 	f        Func
 	p        float64
 	ints     []int64
-	decs     []value.Decimal
+	smalls   []smallDec      // the decimals whose coefficients fit in 64 bits
+	decs     []value.Decimal // the others
 	floats   []float64
 	sk       *sketch
 	maxScale int32
@@ -38,9 +39,24 @@ type quantAcc struct {
 	hasDec   bool
 }
 
+// smallDec is a decimal whose coefficient fits in 64 bits: without the
+// big.Int pointer a value.Decimal carries, a list of them holds no pointer,
+// so the collector never scans it, and takes two thirds of the memory.
+type smallDec struct {
+	c int64
+	s int32
+}
+
+func (d smallDec) dec() value.Decimal { return value.NewDecimal(d.c, d.s) }
+
+// quantFirstCap is the capacity of a group's first list: most groups of a
+// report with many groups have a few values, and growing a list from one
+// value (1, 2, 4, 8) copies it each time.
+const quantFirstCap = 4
+
 func newQuantile(f Func, p float64) *quantAcc { return &quantAcc{f: f, p: p} }
 
-func (a *quantAcc) count() int { return len(a.ints) + len(a.decs) + len(a.floats) }
+func (a *quantAcc) count() int { return len(a.ints) + len(a.smalls) + len(a.decs) + len(a.floats) }
 
 func (a *quantAcc) Add(v any) error {
 	switch x := v.(type) {
@@ -50,6 +66,9 @@ func (a *quantAcc) Add(v any) error {
 		if a.sk != nil {
 			a.sk.add(float64(x))
 		} else {
+			if a.ints == nil {
+				a.ints = make([]int64, 0, quantFirstCap)
+			}
 			a.ints = append(a.ints, x)
 		}
 	case value.Decimal:
@@ -57,6 +76,11 @@ func (a *quantAcc) Add(v any) error {
 		a.maxScale = max(a.maxScale, x.Scale())
 		if a.sk != nil {
 			a.sk.add(x.Float64())
+		} else if c, ok := x.Coef(); ok && x.Scale() >= 0 {
+			if a.smalls == nil {
+				a.smalls = make([]smallDec, 0, quantFirstCap)
+			}
+			a.smalls = append(a.smalls, smallDec{c, x.Scale()})
 		} else {
 			a.decs = append(a.decs, x)
 		}
@@ -81,13 +105,16 @@ func (a *quantAcc) toSketch() {
 	for _, x := range a.ints {
 		a.sk.add(float64(x))
 	}
+	for _, x := range a.smalls {
+		a.sk.add(x.dec().Float64())
+	}
 	for _, x := range a.decs {
 		a.sk.add(x.Float64())
 	}
 	for _, x := range a.floats {
 		a.sk.add(x)
 	}
-	a.ints, a.decs, a.floats = nil, nil, nil
+	a.ints, a.smalls, a.decs, a.floats = nil, nil, nil, nil
 }
 
 func (a *quantAcc) Reset() { *a = quantAcc{f: a.f, p: a.p} }
@@ -111,6 +138,9 @@ func (a *quantAcc) Merge(o Accumulator) error {
 		for _, x := range b.ints {
 			a.sk.add(float64(x))
 		}
+		for _, x := range b.smalls {
+			a.sk.add(x.dec().Float64())
+		}
 		for _, x := range b.decs {
 			a.sk.add(x.Float64())
 		}
@@ -120,6 +150,7 @@ func (a *quantAcc) Merge(o Accumulator) error {
 		return nil
 	}
 	a.ints = append(a.ints, b.ints...)
+	a.smalls = append(a.smalls, b.smalls...)
 	a.decs = append(a.decs, b.decs...)
 	a.floats = append(a.floats, b.floats...)
 	if a.count() > QuantileExactCap {
@@ -150,11 +181,14 @@ func (a *quantAcc) Result() any {
 	// Exact: ints and decimals as decimals, sorted (in place: the state is
 	// a multiset).
 	var xs []value.Decimal
-	if len(a.ints) == 0 {
+	if len(a.ints) == 0 && len(a.smalls) == 0 {
 		xs = a.decs
 	} else {
 		xs = make([]value.Decimal, 0, n)
 		xs = append(xs, a.decs...)
+		for _, x := range a.smalls {
+			xs = append(xs, x.dec())
+		}
 		for _, x := range a.ints {
 			xs = append(xs, value.DecimalFromInt(x))
 		}
@@ -181,6 +215,9 @@ func (a *quantAcc) floatResult(n int) any {
 	xs = append(xs, a.floats...)
 	for _, x := range a.ints {
 		xs = append(xs, float64(x))
+	}
+	for _, x := range a.smalls {
+		xs = append(xs, x.dec().Float64())
 	}
 	for _, x := range a.decs {
 		xs = append(xs, x.Float64())
