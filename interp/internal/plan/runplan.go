@@ -137,6 +137,9 @@ func (p *Planner) PlanRun(ctx context.Context, cfg Settings) (*Plan, error) {
 	if !pl.Strategy.carriers() && pl.Strategy != StrategyParallel && pl.Strategy != StrategyRanges {
 		pl.Fallback = StrategyAuto
 	}
+	if pl.Strategy == StrategyRanges && p.whyNotSplit(pl.Workers) == "" {
+		pl.Fallback = StrategyParallel // the ranges give way to it when they find many groups
+	}
 	if pl.Strategy == StrategyParallel {
 		pl.Fallback = StrategyPipeline
 	}
@@ -255,6 +258,20 @@ func (p *Planner) considerScan(ctx context.Context, pl *Plan) (why, whyNot strin
 // for routing records between goroutines (measured: 8 territories ran 25%
 // slower on two cores, territory > customer with 100k groups 20% faster).
 func (p *Planner) whyNotParallel(workers int) string {
+	if why := p.whyNotSplit(workers); why != "" {
+		return why
+	}
+	if len(p.m.Groupings[0].Levels) < 2 {
+		return "one group level: too few groups to pay for routing records among workers"
+	}
+	return ""
+}
+
+// whyNotSplit says why the aggregation cannot be split among workers by
+// level-0 key, whether or not it would pay; "" when it can. With one
+// level it pays only for many groups: the ranges give way to it when they
+// find them.
+func (p *Planner) whyNotSplit(workers int) string {
 	switch {
 	case workers < 2:
 		return "one worker"
@@ -263,8 +280,6 @@ func (p *Planner) whyNotParallel(workers int) string {
 			return "the report has no grouping"
 		}
 		return fmt.Sprintf("the report has %d top-level groupings", len(p.m.Groupings))
-	case len(p.m.Groupings[0].Levels) < 2:
-		return "one group level: too few groups to pay for routing records among workers"
 	case p.m.Groupings[0].Streaming:
 		return "the input is sorted by the group keys: each group closes as the next begins"
 	case p.m.Detail != nil:
