@@ -258,28 +258,42 @@ func (d *jsonlDecoder) decode(t *textSource, rec []any) error {
 			t.record++
 			return d.taken(t, it, rec)
 		}
-		start := t.line
-		line, n, err := t.rd.peekLine()
-		if errors.Is(err, errRecordTooLong) {
-			if err := t.skipBad(true); err != nil {
-				return err
-			}
-			t.line++
-			t.record++
-			return &DataError{File: t.file, Line: start, Record: t.record,
-				Err: &tooLongError{what: "line", limit: t.rd.maxRecord()}}
-		}
+		line, start, blank, err := d.readLine(t)
 		if err != nil {
 			return err
 		}
-		t.rd.r += n
-		t.line++
-		if d.blank(line) {
+		if blank {
 			continue
 		}
-		t.record++
 		return d.decodeLine(t, line, start, t.record, rec)
 	}
+}
+
+// readLine consumes the next line: blank, or a record (counted in
+// t.record) starting at line start. A line longer than a record may be is
+// a bad record.
+func (d *jsonlDecoder) readLine(t *textSource) (line []byte, start int64, blank bool, err error) {
+	start = t.line
+	line, n, err := t.rd.peekLine()
+	if errors.Is(err, errRecordTooLong) {
+		if err := t.skipBad(true); err != nil {
+			return nil, 0, false, err
+		}
+		t.line++
+		t.record++
+		return nil, 0, false, &DataError{File: t.file, Line: start, Record: t.record,
+			Err: &tooLongError{what: "line", limit: t.rd.maxRecord()}}
+	}
+	if err != nil {
+		return nil, 0, false, err
+	}
+	t.rd.r += n
+	t.line++
+	if d.blank(line) {
+		return nil, 0, true, nil
+	}
+	t.record++
+	return line, start, false, nil
 }
 
 // decodeLine decodes line, record number recNo starting at line start,

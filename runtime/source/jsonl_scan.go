@@ -2,7 +2,6 @@ package source
 
 import (
 	"context"
-	"errors"
 	"unicode/utf8"
 
 	"github.com/reportsh/reportsh/runtime/stream"
@@ -55,26 +54,13 @@ func (s *jsonlScanStep) step(int) error {
 		return err
 	}
 	for {
-		start := t.line
-		line, n, err := t.rd.peekLine()
-		if errors.Is(err, errRecordTooLong) {
-			if err := t.skipBad(true); err != nil {
-				return err
-			}
-			t.line++
-			t.record++
-			return &DataError{File: t.file, Line: start, Record: t.record,
-				Err: &tooLongError{what: "line", limit: t.rd.maxRecord()}}
-		}
+		line, start, blank, err := d.readLine(t)
 		if err != nil {
 			return err
 		}
-		t.rd.r += n
-		t.line++
-		if d.blank(line) {
+		if blank {
 			continue
 		}
-		t.record++
 		raw := &s.raw
 		raw.Line, raw.Record, raw.line, raw.Fields = start, t.record, line, s.cells
 		raw.Valid = false
