@@ -49,7 +49,7 @@ func (p *Runner) execRanges(ctx context.Context, pl *plan.Plan) (res *result, no
 	b.Ctx = ctx
 	w.global = b.GlobalEvent
 
-	src := &rangesSource{p: p, tune: pl.Tune}
+	src := &rangesSource{p: p, tune: pl.Tune, chunkSet: pl.Cfg.ChunkSize > 0}
 	defer src.close()
 	if err := src.open(ctx, pl, b); err != nil {
 		return nil, "", fmt.Errorf("%s: %w", program.PosString(p.m.Source.Pos), err)
@@ -108,6 +108,8 @@ type rangesSource struct {
 	done   bool
 	judged bool // whether the ranges' groups were weighed (judge)
 	tune   plan.Tuning
+	// chunkSet: RunConfig.ChunkSize was set, and batches are fetches.
+	chunkSet bool
 	fallback
 }
 
@@ -250,7 +252,7 @@ func (s *rangesSource) Fetch(ctx context.Context, after stream.Position, limit i
 	var running []*fileRange
 	for _, r := range s.ranges {
 		if !r.finished() {
-			r.token <- rangeToken{ctx: ctx, limit: limit}
+			r.token <- rangeToken{ctx: ctx, limit: batchOf(limit, s.tune, s.chunkSet)}
 			running = append(running, r)
 		}
 	}

@@ -22,7 +22,7 @@ func (p *Runner) execScan(ctx context.Context, pl *plan.Plan) (res *result, note
 	defer st.Close()
 	start := time.Now()
 	var rows atomic.Int64
-	src := &scanSource{p: p, csv: st.Csv, table: newScanTable(st.Sp), rows: &rows, until: -1, tune: pl.Tune}
+	src := &scanSource{p: p, csv: st.Csv, table: newScanTable(st.Sp), rows: &rows, until: -1, tune: pl.Tune, chunkSet: pl.Cfg.ChunkSize > 0}
 	defer src.close()
 	if err := src.split(pl.Workers, func() (plan.ScanFile, error) {
 		// Another reader of the same file, which stops at a bad record
@@ -62,6 +62,15 @@ func (p *Runner) openAnother(ctx context.Context, src *scanSource, o input.Optio
 	return rs.(plan.ScanFile), nil
 }
 
+// batchOf is the records each reader reads per fetch of limit records: at
+// least Tuning.Batch, unless the caller set the chunk size.
+func batchOf(limit int, tune plan.Tuning, chunkSet bool) int {
+	if chunkSet {
+		return limit
+	}
+	return max(limit, tune.Batch)
+}
+
 // rescanBatch is the number of records read at a time when the main reader
 // reads a range again.
 const rescanBatch = 1 << 16
@@ -99,6 +108,7 @@ type scanSource struct {
 	partner     *scanRange
 	openPartner func() (plan.ScanFile, error)
 	tune        plan.Tuning
+	chunkSet    bool // RunConfig.ChunkSize was set: batches are fetches
 
 	fallback
 }
@@ -384,7 +394,7 @@ func (s *scanSource) fetch(ctx context.Context, after stream.Position, limit int
 		return done, nil
 	}
 	for {
-		read, bytes, err := s.scanBatch(ctx, limit)
+		read, bytes, err := s.scanBatch(ctx, batchOf(limit, s.tune, s.chunkSet))
 		if err != nil {
 			return stream.Chunk[value.Record]{}, s.scanFailed(ctx, err)
 		}

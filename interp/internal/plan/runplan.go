@@ -80,13 +80,21 @@ type Tuning struct {
 	// GroupsPer: with more than a group per groupsPer records, the ranges'
 	// tables would each hold most groups: the scan drops them.
 	GroupsPer int64
+	// Batch is the fewest records each reader of a scan or of the ranges
+	// reads per fetch of the pipeline when RunConfig.ChunkSize is not set
+	// (a fetch asks for the chunk size, 1,000 by default). Their fetches
+	// return no record, and each round trip through the pipeline leaves
+	// the cores idle for tens of microseconds: at a thousand records a
+	// fetch that was a third of Q1 over 10M rows of CSV. A chunk size the
+	// caller sets is kept.
+	Batch int
 	// Partners, if set, counts the partners scans start (for tests).
 	Partners *atomic.Int64
 }
 
 // DefaultTuning returns the sizes measured to pay (docs/performance.md).
 func DefaultTuning() Tuning {
-	return Tuning{RangeRows: 1 << 16, MinRange: 4 << 20, RangeJudge: 1 << 14, GroupsPer: 8}
+	return Tuning{RangeRows: 1 << 16, MinRange: 4 << 20, RangeJudge: 1 << 14, GroupsPer: 8, Batch: 1 << 14}
 }
 
 // Close releases what the plan opened and the run did not take.
