@@ -240,6 +240,7 @@ func TestRangesGiveWay(t *testing.T) {
 				return // the pipeline's error, which rangesRun compared
 			}
 			wantFellBack(t, res, tc.why)
+			assert.Equal(t, StrategyPipeline, res.Strategy, "one level, few groups: not split by key")
 		})
 	}
 }
@@ -388,6 +389,7 @@ group `+tc.key+` { footer { `+tc.key+`, n: COUNT(), first: FIRST(id) } }`), &Opt
 			assert.Empty(t, res.FellBack, tc.key)
 		} else {
 			wantFellBack(t, res, "each range would hold most of the groups")
+			assert.Equal(t, StrategyParallel, res.Strategy, "many groups of one level: split by key")
 		}
 	}
 }

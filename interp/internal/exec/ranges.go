@@ -73,6 +73,11 @@ func (p *Runner) execRanges(ctx context.Context, pl *plan.Plan) (res *result, no
 		return res, "", pe // a range's reader panicked: the run fails
 	}
 	if n := src.note(); n != "" {
+		if !src.many && !pl.ParallelPays {
+			// Splitting one level's groups by key among the workers pays
+			// only for the many groups the judge found.
+			pl.Fallback = plan.StrategyPipeline
+		}
 		return nil, n, nil
 	}
 	if err != nil {
@@ -107,6 +112,7 @@ type rangesSource struct {
 	size   int64
 	done   bool
 	judged bool // whether the ranges' groups were weighed (judge)
+	many   bool // the judge found many groups
 	tune   plan.Tuning
 	// chunkSet: RunConfig.ChunkSize was set, and batches are fetches.
 	chunkSet bool
@@ -294,6 +300,7 @@ func (s *rangesSource) judge() {
 		groups += r.part.Groups()
 	}
 	if int64(groups)*s.tune.GroupsPer > s.read {
+		s.many = true
 		s.stop(fmt.Sprintf("%d groups in the first %d records: each range would hold most of the groups", groups, s.read))
 	}
 }

@@ -115,6 +115,11 @@ func (pl *Plan) Describe() StrategyInfo {
 	case StrategyPushdown, StrategyPushdownRaw:
 		ps.When = "a value that is not as checked, an overflow, SQLite failing a statement, too many groups in the first range, or a group level reaching its max_groups"
 	case StrategyRanges:
+		if pl.Fallback == StrategyParallel && !pl.ParallelPays {
+			ps.FallBack = StrategyPipeline // parallel only for many groups: see When
+			ps.When = fmt.Sprintf("a bad record or a failing expression (reported or skipped in input order), a group level reaching its max_groups, JSON lines keys the sample did not have, or a record running across a range's end; to parallel on more than a group per %d records after the first %d", pl.Tune.GroupsPer, pl.Tune.RangeJudge)
+			break
+		}
 		ps.When = fmt.Sprintf("a bad record or a failing expression (reported or skipped in input order), a group level reaching its max_groups, more than a group per %d records after the first %d, JSON lines keys the sample did not have, or a record running across a range's end", pl.Tune.GroupsPer, pl.Tune.RangeJudge)
 	case StrategyParallel:
 		ps.When = "more than one group level reaching its max_groups (the groups kept could differ from one worker's)"

@@ -48,6 +48,11 @@ type Plan struct {
 	// merge could differ); StrategyAuto when it cannot.
 	Fallback Strategy
 
+	// ParallelPays: the report's aggregation split among the workers by
+	// key pays whatever its groups (two or more levels); with one level
+	// the ranges give way to it only when they find many groups.
+	ParallelPays bool
+
 	Params     map[string]any
 	OnError    string // "fail" or "skip"
 	Workers    int
@@ -145,6 +150,7 @@ func (p *Planner) PlanRun(ctx context.Context, cfg Settings) (*Plan, error) {
 	if !pl.Strategy.carriers() && pl.Strategy != StrategyParallel && pl.Strategy != StrategyRanges {
 		pl.Fallback = StrategyAuto
 	}
+	pl.ParallelPays = p.whyNotParallel(pl.Workers) == ""
 	if pl.Strategy == StrategyRanges && p.whyNotSplit(pl.Workers) == "" {
 		pl.Fallback = StrategyParallel // the ranges give way to it when they find many groups
 	}
