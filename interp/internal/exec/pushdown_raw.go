@@ -39,6 +39,9 @@ type rawAgg struct {
 	vals  []plan.Kval // per schema field, the current row's
 	key   []byte
 	rows  int64
+	// part of parts: with parts > 1 the table takes only the rows whose
+	// key's hash falls in its partition (another table takes the others).
+	part, parts uint64
 }
 
 // rawQuery is query for a plan with pp.raw: it reads the range's rows and
@@ -56,12 +59,16 @@ func (s *pdSource) rawQuery(ctx context.Context, bounds []any) pdRange {
 	} else {
 		args = []int64{bounds[0].(int64), bounds[1].(int64)}
 	}
+	a := &rawAgg{pp: pp, index: keys.NewIndex(), vals: make([]plan.Kval, len(s.run.Src.Schema().Fields))}
+	if len(bounds) == 4 { // one hash partition of the range's keys
+		a.index.SetSeed(s.seed)
+		a.part, a.parts = uint64(bounds[2].(int64)), uint64(bounds[3].(int64))
+	}
 	rows, err := conn.Query(ctx, stmt, args...)
 	if err != nil {
 		return queryFailure(ctx, err)
 	}
 	defer rows.Close()
-	a := &rawAgg{pp: pp, index: keys.NewIndex(), vals: make([]plan.Kval, len(s.run.Src.Schema().Fields))}
 	for rows.Next() {
 		if note := a.add(rows); note != "" {
 			return pdRange{note: note}
@@ -82,6 +89,14 @@ func (a *rawAgg) add(rows *source.RawRows) string {
 	for l := 0; l < nk; l++ {
 		a.key = appendRawKey(a.key, rows, l)
 	}
+	var h uint64
+	if a.parts > 1 {
+		// Bit 31 and up, as the CSV scanner's partner: the index takes a
+		// slot from the low bits and compares the high 32.
+		if h = a.index.Hash(a.key); h>>31%a.parts != a.part {
+			return "" // another partition's row, which its table checks
+		}
+	}
 	for j, f := range pp.Raw.Fields {
 		v, ok := rawValue(rows, nk+j, f)
 		if !ok {
@@ -90,7 +105,12 @@ func (a *rawAgg) add(rows *source.RawRows) string {
 		a.vals[f.Field] = v
 	}
 	nc := len(pp.Cols)
-	gi, h := a.index.Find(a.key)
+	var gi int
+	if a.parts > 1 {
+		gi, h = a.index.FindHash(a.key, h)
+	} else {
+		gi, h = a.index.Find(a.key)
+	}
 	if gi < 0 {
 		gi = a.index.Add(a.key, h)
 		a.st = append(a.st, make([]int64, nc)...)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -208,6 +209,7 @@ type pdSource struct {
 	curRows  int64 // the source rows of range cur
 
 	rawConns chan *source.RawConn               // idle raw connections (with pp.raw)
+	seed     maphash.Seed                       // of the partitions' indexes (startPartitions)
 	panicked atomic.Pointer[program.PanicError] // the first statement's panic
 
 	fallback
@@ -283,9 +285,12 @@ func (s *pdSource) Fetch(ctx context.Context, after stream.Position, limit int) 
 			s.adapt(ri, r.rows, len(r.recs))
 			if many {
 				// Rows read in Go: partial results per range would each
-				// hold most groups, so the rest of the table is one range,
-				// read on one connection into one table.
-				s.span = s.hi
+				// hold most groups. The rest of the table is read by every
+				// connection, each aggregating the keys of one hash
+				// partition into a table of its own: the lookups, most of
+				// the work with many groups, are shared, no group is in
+				// two tables.
+				s.startPartitions()
 			}
 		}
 		s.cur, s.buf, s.bufBytes, s.curRows = ri, r.recs, r.bytes, r.rows
@@ -356,6 +361,26 @@ func (s *pdSource) start() {
 	} else {
 		s.all = true
 	}
+	s.startRange(bounds)
+}
+
+// startPartitions starts the rest of the table as one range per
+// connection, each aggregating the keys of one hash partition (bounds
+// after, upto, partition, partitions).
+func (s *pdSource) startPartitions() {
+	if s.all {
+		return
+	}
+	s.seed = maphash.MakeSeed()
+	for part := range s.workers {
+		s.startRange([]any{s.next, s.hi, int64(part), int64(s.workers)})
+	}
+	s.next, s.all = s.hi, true
+}
+
+// startRange starts the statement of the range bounds (nil: the whole
+// table).
+func (s *pdSource) startRange(bounds []any) {
 	ch := make(chan pdRange, 1)
 	s.ranges = append(s.ranges, bounds)
 	s.results = append(s.results, ch)

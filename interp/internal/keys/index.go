@@ -33,6 +33,10 @@ func (x *Index) Bytes() int64 {
 	return int64(cap(x.slots))*8 + int64(cap(x.arena)) + int64(cap(x.ends))*4 + int64(cap(x.pre))*8
 }
 
+// SetSeed makes x (empty) hash keys with seed, so that indexes of one
+// hash partition each take the same keys.
+func (x *Index) SetSeed(seed maphash.Seed) { x.seed = seed }
+
 // ShareSeed makes x hash keys as y does (x is empty), so that keys of one
 // hash partition go to the same reader.
 func (x *Index) ShareSeed(y *Index) { x.seed = y.seed }
