@@ -137,7 +137,9 @@ func Transform(p *program.Program, params map[string]any, flight *Flight) func(v
 				return rec, false, err
 			}
 			rec[s.Slot] = v
-			ev.Env[s.Name] = v
+			if needEnv { // only the VM reads the environment
+				ev.Env[s.Name] = v
+			}
 		}
 		k := 0
 		for _, gr := range p.Groupings {
