@@ -154,13 +154,7 @@ func (p *Runner) runCarriers(ctx context.Context, pl *plan.Plan, pp *plan.PushPl
 	if err != nil {
 		return res, "", p.runError(err)
 	}
-	if err := w.begin(); err != nil {
-		return res, "", err
-	}
-	if err := b.Finish(); err != nil {
-		return res, "", p.runError(err)
-	}
-	if err := w.end(); err != nil {
+	if err := p.complete(w, b); err != nil {
 		return res, "", err
 	}
 	totals(res)
@@ -168,6 +162,18 @@ func (p *Runner) runCarriers(ctx context.Context, pl *plan.Plan, pp *plan.PushPl
 		return res, "", err
 	}
 	return res, "", nil
+}
+
+// complete writes a report whose groups were all aggregated before it
+// began (partial states, ranges): the beginning, every group, the end.
+func (p *Runner) complete(w *report, b *band.Builder) error {
+	if err := w.begin(); err != nil {
+		return err
+	}
+	if err := b.Finish(); err != nil {
+		return p.runError(err)
+	}
+	return w.end()
 }
 
 // pdSource is the pipeline's source of a pushed-down run: its records are

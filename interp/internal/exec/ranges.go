@@ -21,13 +21,11 @@ import (
 // each by a reader, a transform and a band.Part of its own on a goroutine
 // of its own; the parts merge in input order once every range is read.
 
-// rangeFile is a CSV or JSON lines source read in ranges.
+// rangeFile is a CSV or JSON lines source read in ranges: a file the
+// scanner reads, whose records it can also decode range by range.
 type rangeFile interface {
-	input.RecordSource
-	LineStart(off int64) (int64, error)
-	At(off int64) stream.Position
+	plan.ScanFile
 	ReadRange(ctx context.Context, after stream.Position, limit int, until int64, rec []any, fn func([]any) error) (stream.Position, int, bool, error)
-	Progress() (read, size int64)
 }
 
 // seqShift places a range's records after every record of the ranges
@@ -88,13 +86,7 @@ func (p *Runner) execRanges(ctx context.Context, pl *plan.Plan) (res *result, no
 	} else if err != nil {
 		return res, "", p.runError(err)
 	}
-	if err := w.begin(); err != nil {
-		return res, "", err
-	}
-	if err := b.Finish(); err != nil {
-		return res, "", p.runError(err)
-	}
-	if err := w.end(); err != nil {
+	if err := p.complete(w, b); err != nil {
 		return res, "", err
 	}
 	p.totals(&res.Totals, src.read, b, &plan.SkipLog{}, start)
